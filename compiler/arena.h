@@ -1,0 +1,63 @@
+/* Arena memory and string interning.
+ *
+ * One arena per compilation (and per LSP document version): every AST node,
+ * model object and diagnostic lives in it and dies with it, so passes never
+ * free anything and error paths cannot leak. */
+#ifndef BIND_ARENA_H
+#define BIND_ARENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdlib.h>
+
+typedef struct bind_arena bind_arena;
+
+bind_arena *bind_arena_new(void);
+void bind_arena_free(bind_arena *a);
+void *bind_arena_alloc(bind_arena *a, size_t size);           /* zeroed, 16-aligned */
+char *bind_arena_strndup(bind_arena *a, const char *s, size_t n);
+char *bind_arena_strdup(bind_arena *a, const char *s);
+char *bind_arena_printf(bind_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char *bind_arena_vprintf(bind_arena *a, const char *fmt, va_list ap);
+size_t bind_arena_bytes(const bind_arena *a);                  /* bytes reserved */
+
+/* Out of memory is a clean exit with a message, never a crash. */
+_Noreturn void bind_oom(void);
+void *bind_xmalloc(size_t n);
+void *bind_xrealloc(void *p, size_t n);
+
+/* A growable array of T whose storage is malloc'ed (not arena) so that it
+ * can grow without wasting arena space; bind_vec_free releases it.  Use
+ * bind_vec_freeze to move the final contents into an arena. */
+#define BIND_VEC(T) struct { T *items; size_t len, cap; }
+#define bind_vec_push(v, x)                                                    \
+    do {                                                                       \
+        if ((v)->len == (v)->cap) {                                            \
+            (v)->cap = (v)->cap ? (v)->cap * 2 : 8;                            \
+            (v)->items = bind_xrealloc((v)->items, (v)->cap * sizeof *(v)->items); \
+        }                                                                      \
+        (v)->items[(v)->len++] = (x);                                          \
+    } while (0)
+#define bind_vec_free(v) do { free((v)->items); (v)->items = NULL; (v)->len = (v)->cap = 0; } while (0)
+
+/* Interned strings: equal contents give the same pointer, so names compare
+ * with ==.  Interned strings are NUL-terminated and immutable. */
+typedef struct bind_interner bind_interner;
+bind_interner *bind_interner_new(bind_arena *a);
+void bind_interner_free(bind_interner *in);
+const char *bind_intern(bind_interner *in, const char *s, size_t n);
+const char *bind_intern_cstr(bind_interner *in, const char *s);
+
+/* FNV-1a, the hash every table in bindc uses. */
+static inline uint64_t bind_hash_bytes(const void *p, size_t n, uint64_t h)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 1099511628211ull; }
+    return h;
+}
+#define BIND_HASH_SEED 14695981039346656037ull
+
+#endif

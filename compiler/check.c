@@ -1,0 +1,48 @@
+/* bind_compilation_check: the three checking passes, then the model. */
+#include "check.h"
+
+#include <string.h>
+
+#define FREEZE(dst, n, vec) do { \
+        (n) = (uint32_t)(vec).len; \
+        (dst) = bind_arena_alloc(k.arena, ((vec).len ? (vec).len : 1) * sizeof *(vec).items); \
+        if ((vec).len) memcpy((dst), (vec).items, (vec).len * sizeof *(vec).items); \
+        bind_vec_free(&(vec)); \
+    } while (0)
+
+void bind_compilation_check(bind_compilation *c)
+{
+    bind_checker k;
+    memset(&k, 0, sizeof k);
+    k.c = c;
+    k.arena = c->arena;
+    k.in = c->interner;
+    k.diags = &c->diags;
+    k.m = bind_arena_alloc(c->arena, sizeof *k.m);
+
+    bind_check_declarations(&k);
+    /* Defaults apply wherever a site gives none, wherever they are declared. */
+    for (size_t i = 0; i < k.sites.len; i++)
+        if (!k.sites.items[i]->pool) k.sites.items[i]->pool = k.m->default_pool;
+    for (size_t i = 0; i < k.platforms.len; i++) {
+        const bind_platform *p = k.platforms.items[i];
+        if (p->default_cert && !bind_table_get(&k.cert_by_name, bind_check_name_hash(p->default_cert), p->default_cert))
+            bind_diag_push(k.diags, BIND_E0303, p->default_cert_span, "default_cert `%s` names no declared certificate", p->default_cert);
+    }
+    /* The model's platform list is needed by the binding checks. */
+    bind_check_bindings(&k);
+    bind_check_conflicts(&k);
+
+    bind_model *m = k.m;
+    m->nbindings = (uint32_t)k.bindings.len;
+    FREEZE(m->sites, m->nsites, k.sites);
+    FREEZE(m->certs, m->ncerts, k.certs);
+    FREEZE(m->platforms, m->nplatforms, k.platforms);
+    FREEZE(m->iplisten, m->niplisten, k.iplisten);
+    bind_vec_free(&k.bindings);
+    bind_vec_free(&k.binding_ast);
+    bind_table_fini(&k.cert_by_name);
+    bind_table_fini(&k.platform_by_name);
+    c->model = m;
+    bind_diag_sort(&c->diags);
+}

@@ -1,0 +1,363 @@
+/* Bindings against each other, each check one pass over a hash table:
+ * duplicate bindings, sites and ids; two protocols on a socket; TLS
+ * certificates HTTP.sys cannot tell apart; two servers on one socket; the
+ * www. twin hint; unused certificates. */
+#include "check.h"
+
+#include <string.h>
+
+static bool ptr_eq(const void *a, const void *b) { return a == b; }
+
+/* ---- E0201: duplicate bindings ---------------------------------------- */
+
+typedef struct bkey { uint8_t proto; uint16_t port; bind_addr addr; const char *host; } bkey;
+
+static uint64_t bkey_hash(const bkey *k)
+{
+    uint64_t h = bind_hash_bytes(&k->proto, 1, BIND_HASH_SEED);
+    h = bind_hash_bytes(&k->port, 2, h);
+    h = bind_addr_hash(&k->addr, h);
+    uintptr_t p = (uintptr_t)k->host;
+    return bind_hash_bytes(&p, sizeof p, h);
+}
+
+static bool bkey_eq(const void *a, const void *b)
+{
+    const bkey *x = a, *y = b;
+    return x->proto == y->proto && x->port == y->port && x->host == y->host && bind_addr_equal(&x->addr, &y->addr);
+}
+
+/* The any-tier addresses that overlap addr but are not equal to it:
+ * `*` overlaps 0.0.0.0 and [::]; each of those overlaps `*`. */
+static size_t any_tier_partners(const bind_addr *addr, bind_addr out[2])
+{
+    memset(out, 0, 2 * sizeof *out);
+    switch (addr->kind) {
+    case BIND_ADDR_ANY: out[0].kind = BIND_ADDR_ANY4; out[1].kind = BIND_ADDR_ANY6; return 2;
+    case BIND_ADDR_ANY4: case BIND_ADDR_ANY6: out[0].kind = BIND_ADDR_ANY; return 1;
+    default: return 0;
+    }
+}
+
+static bkey *key_of(bind_checker *k, const bind_binding *b)
+{
+    bkey *key = bind_arena_alloc(k->arena, sizeof *key);
+    key->proto = b->protocol;
+    key->port = b->port;
+    key->addr = b->addr;
+    key->host = b->host;
+    return key;
+}
+
+static void check_duplicates(bind_checker *k)
+{
+    bind_table t;
+    bind_table_init(&t, bkey_eq);
+    for (size_t i = 0; i < k->bindings.len; i++) {
+        bind_binding *b = k->bindings.items[i];
+        if (!b->valid) continue;
+        bkey *key = key_of(k, b);
+        bind_addr partners[2];
+        size_t np = any_tier_partners(&b->addr, partners);
+        bind_binding *first = bind_table_get(&t, bkey_hash(key), key);
+        for (size_t p = 0; !first && p < np; p++) {
+            bkey alt = *key;
+            alt.addr = partners[p];
+            first = bind_table_get(&t, bkey_hash(&alt), &alt);
+        }
+        if (first) {
+            bind_diag *d = bind_diag_push(k->diags, BIND_E0201, b->info_span, "duplicate binding %s",
+                                          bind_binding_text(k->arena, b));
+            if (first->site == b->site)
+                bind_diag_note(k->diags, d, &first->info_span, "first bound here, in the same site");
+            else
+                bind_diag_note(k->diags, d, &first->info_span, "first bound here, by site `%s`", first->site->name);
+            if (!bind_addr_equal(&first->addr, &b->addr))
+                bind_diag_note(k->diags, d, NULL, "`*` is every address of both families, so it overlaps 0.0.0.0 and [::]");
+            continue;
+        }
+        bind_table_put(&t, bkey_hash(key), key, b);
+    }
+    bind_table_fini(&t);
+}
+
+/* ---- E0202, E0203: sites ---------------------------------------------- */
+
+static void check_sites(bind_checker *k)
+{
+    bind_table names, ids;
+    bind_table_init(&names, ptr_eq);
+    bind_table_init(&ids, ptr_eq);
+    for (size_t i = 0; i < k->sites.len; i++) {
+        bind_site *s = k->sites.items[i];
+        size_t n = strlen(s->name);
+        char *lower = bind_arena_strndup(k->arena, s->name, n);
+        for (size_t j = 0; j < n; j++) if (lower[j] >= 'A' && lower[j] <= 'Z') lower[j] = (char)(lower[j] + 32);
+        const char *key = bind_intern(k->in, lower, n);
+        bind_site *prev = bind_table_put(&names, bind_check_name_hash(key), key, s);
+        if (prev != s) {
+            bind_diag *d = bind_diag_push(k->diags, BIND_E0202, s->name_span, "duplicate site name `%s`", s->name);
+            bind_diag_note(k->diags, d, &prev->name_span, "site `%s` is declared here (names compare without case)", prev->name);
+        }
+        if (!s->id_given) continue;
+        void *idkey = (void *)(uintptr_t)s->id;
+        prev = bind_table_put(&ids, bind_hash_bytes(&s->id, sizeof s->id, BIND_HASH_SEED), idkey, s);
+        if (prev != s) {
+            bind_diag *d = bind_diag_push(k->diags, BIND_E0203, s->id_span, "site id %u is already used by site `%s`", s->id, prev->name);
+            bind_diag_note(k->diags, d, &prev->id_span, "used here");
+        }
+    }
+    bind_table_fini(&names);
+    bind_table_fini(&ids);
+}
+
+/* ---- E0204: two protocols on one socket ------------------------------- */
+
+static void check_protocols(bind_checker *k)
+{
+    bind_table t;
+    bind_table_init(&t, bkey_eq);
+    bind_table reported;
+    bind_table_init(&reported, bkey_eq);
+    for (size_t i = 0; i < k->bindings.len; i++) {
+        bind_binding *b = k->bindings.items[i];
+        if (!b->valid || bind_protocol_form((enum bind_protocol)b->protocol) != BIND_FORM_IP_PORT_HOST) continue;
+        bkey *key = key_of(k, b);
+        key->proto = 0;
+        key->host = NULL;
+        bind_addr partners[2];
+        size_t np = any_tier_partners(&b->addr, partners);
+        bind_binding *other = NULL;
+        for (size_t p = 0; p <= np && !other; p++) {
+            bkey probe = *key;
+            if (p > 0) probe.addr = partners[p - 1];
+            bind_binding *o = bind_table_get(&t, bkey_hash(&probe), &probe);
+            if (o && o->protocol != b->protocol) other = o;
+        }
+        if (other) {
+            bkey *rk = bind_arena_alloc(k->arena, sizeof *rk);
+            *rk = *key;
+            rk->proto = b->protocol;
+            if (bind_table_get(&reported, bkey_hash(rk), rk)) continue;
+            bind_table_put(&reported, bkey_hash(rk), rk, b);
+            char addr[48];
+            bind_addr_format(&b->addr, addr, true);
+            bind_diag *d = bind_diag_push(k->diags, BIND_E0204, b->info_span, "%s and %s on one IP:port %s:%u",
+                                          bind_protocol_name((enum bind_protocol)other->protocol),
+                                          bind_protocol_name((enum bind_protocol)b->protocol), addr, b->port);
+            bind_diag_note(k->diags, d, &other->info_span, "%s is bound here", bind_protocol_name((enum bind_protocol)other->protocol));
+            continue;
+        }
+        bind_table_put(&t, bkey_hash(key), key, b);
+    }
+    bind_table_fini(&t);
+    bind_table_fini(&reported);
+}
+
+/* ---- E0205: certificates HTTP.sys cannot tell apart -------------------- */
+
+static const void *cert_identity(const bind_binding *b)
+{
+    if (b->thumbprint) return b->thumbprint;
+    if (b->cert && b->cert->thumbprint) return b->cert->thumbprint;
+    return b->cert;
+}
+
+static const char *cert_label(bind_checker *k, const bind_binding *b)
+{
+    if (b->cert) return bind_arena_printf(k->arena, "`%s`", b->cert->name);
+    return bind_arena_printf(k->arena, "thumbprint %s", b->thumbprint);
+}
+
+static void check_tls_sharing(bind_checker *k)
+{
+    bind_table ipport, hostport;
+    bind_table_init(&ipport, bkey_eq);
+    bind_table_init(&hostport, bkey_eq);
+    for (size_t i = 0; i < k->bindings.len; i++) {
+        bind_binding *b = k->bindings.items[i];
+        if (!b->valid || b->protocol != BIND_PROTO_HTTPS || b->ccs || !cert_identity(b)) continue;
+        if (b->sni) {
+            /* HTTP.sys keeps one certificate per hostname:port, whatever the IP. */
+            bkey *key = key_of(k, b);
+            memset(&key->addr, 0, sizeof key->addr);
+            bind_binding *first = bind_table_put(&hostport, bkey_hash(key), key, b);
+            if (first != b && cert_identity(first) != cert_identity(b)) {
+                bind_diag *d = bind_diag_push(k->diags, BIND_E0205, b->cert_span.end ? b->cert_span : b->info_span,
+                                              "SNI bindings for %s:%u need certificates %s and %s, but HTTP.sys keeps one per host name and port",
+                                              b->host, b->port, cert_label(k, first), cert_label(k, b));
+                bind_diag_note(k->diags, d, &first->info_span, "the other binding");
+            }
+            continue;
+        }
+        /* IP-based TLS: `*` is served by the 0.0.0.0 and [::] records. */
+        bind_addr recs[2];
+        size_t nrec = 0;
+        memset(recs, 0, sizeof recs);
+        if (b->addr.kind == BIND_ADDR_ANY) { recs[0].kind = BIND_ADDR_ANY4; recs[1].kind = BIND_ADDR_ANY6; nrec = 2; }
+        else { recs[0] = b->addr; nrec = 1; }
+        for (size_t r = 0; r < nrec; r++) {
+            bkey *key = bind_arena_alloc(k->arena, sizeof *key);
+            key->port = b->port;
+            key->addr = recs[r];
+            bind_binding *first = bind_table_put(&ipport, bkey_hash(key), key, b);
+            if (first == b || cert_identity(first) == cert_identity(b)) continue;
+            char addr[48];
+            bind_addr_format(&recs[r], addr, true);
+            bind_diag *d = bind_diag_push(k->diags, BIND_E0205, b->cert_span.end ? b->cert_span : b->info_span,
+                                          "https bindings on %s:%u without SNI need certificates %s and %s, but the IP:port has one",
+                                          addr, b->port, cert_label(k, first), cert_label(k, b));
+            bind_diag_note(k->diags, d, &first->info_span, "the other binding");
+            bind_diag_note(k->diags, d, NULL, "add `sni` to both (IIS 8+), use one certificate that covers both names, or give them different IP addresses");
+            break;
+        }
+    }
+    bind_table_fini(&ipport);
+    bind_table_fini(&hostport);
+}
+
+/* ---- E0208: two servers on one socket --------------------------------- */
+
+typedef struct sock { struct sock *next; uint8_t server; bind_addr addr; const bind_binding *b; } sock;
+
+static const char *server_label(uint8_t s) { return s == BIND_SERVER_IIS ? "HTTP.sys (IIS)" : bind_server_name(s); }
+
+static bool port_eq(const void *a, const void *b) { return a == b; }
+
+static void check_servers(bind_checker *k)
+{
+    bind_table ports;
+    bind_table_init(&ports, port_eq);
+    bind_diag *fix_target = NULL;
+    bool other_v4 = false, other_v6 = false;
+    for (size_t i = 0; i < k->bindings.len; i++) {
+        const bind_binding *b = k->bindings.items[i];
+        if (!b->valid || b->site->server == BIND_SERVER_ANY) continue;
+        if (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS) continue;
+        uint8_t srv = b->site->server;
+        /* HTTP.sys listens on the iplisten addresses, else on everything. */
+        bind_addr any;
+        memset(&any, 0, sizeof any);
+        any.kind = BIND_ADDR_ANY;
+        size_t naddr = srv == BIND_SERVER_IIS ? (k->iplisten.len ? k->iplisten.len : 1) : 1;
+        for (size_t a = 0; a < naddr; a++) {
+            const bind_addr *addr = srv != BIND_SERVER_IIS ? &b->addr : k->iplisten.len ? &k->iplisten.items[a].addr : &any;
+            if (srv != BIND_SERVER_IIS) {
+                other_v4 |= addr->kind == BIND_ADDR_ANY || addr->kind == BIND_ADDR_ANY4 || addr->kind == BIND_ADDR_V4;
+                other_v6 |= addr->kind == BIND_ADDR_ANY || addr->kind == BIND_ADDR_ANY6 || addr->kind == BIND_ADDR_V6;
+            }
+            void *pkey = (void *)(uintptr_t)(b->port);
+            uint64_t h = bind_hash_bytes(&b->port, 2, BIND_HASH_SEED);
+            sock **head = bind_table_get(&ports, h, pkey);
+            if (!head) {
+                head = bind_arena_alloc(k->arena, sizeof *head);
+                bind_table_put(&ports, h, pkey, head);
+            }
+            bool dup = false;
+            const sock *clash = NULL;
+            for (const sock *s = *head; s; s = s->next) {
+                if (s->server == srv) { dup |= bind_addr_equal(&s->addr, addr); continue; }
+                if (!clash && bind_addr_overlaps(&s->addr, addr)) clash = s;
+            }
+            if (dup) continue;
+            sock *s = bind_arena_alloc(k->arena, sizeof *s);
+            s->server = srv;
+            s->addr = *addr;
+            s->b = b;
+            s->next = *head;
+            *head = s;
+            if (!clash) continue;
+            char a1[48], a2[48];
+            bind_addr_format(&clash->addr, a1, true);
+            bind_addr_format(addr, a2, true);
+            bind_diag *d = bind_diag_push(k->diags, BIND_E0208, b->info_span,
+                                          "%s and %s would both listen on port %u (%s and %s overlap)",
+                                          server_label(clash->server), server_label(srv), b->port, a1, a2);
+            bind_diag_note(k->diags, d, &clash->b->info_span, "%s listens here, for site `%s`", server_label(clash->server),
+                           clash->b->site->name);
+            if (clash->server == BIND_SERVER_IIS || srv == BIND_SERVER_IIS) {
+                if (!k->iplisten.len) fix_target = d;
+                bind_diag_note(k->diags, d, NULL, "HTTP.sys listens on every address unless `iplisten` limits it");
+            }
+        }
+    }
+    bind_table_fini(&ports);
+    /* One fix-it: limit HTTP.sys to the family the other server leaves free. */
+    if (fix_target && other_v4 != other_v6 && k->c->roots.len > 1) {
+        uint32_t file = k->c->files.items[k->c->roots.items[1]].ast->src->id;
+        bind_diag_fixit(k->diags, fix_target, bind_span_make(file, 0, 0), other_v4 ? "iplisten ::\n" : "iplisten 0.0.0.0\n");
+    }
+}
+
+/* ---- I0401: the www. twin ---------------------------------------------- */
+
+static bool looks_numeric(const char *h)
+{
+    for (; *h; h++) if (!(*h >= '0' && *h <= '9') && *h != '.') return false;
+    return true;
+}
+
+static void check_www_twins(bind_checker *k)
+{
+    bind_table hosts, hinted;
+    bind_table_init(&hosts, ptr_eq);
+    bind_table_init(&hinted, ptr_eq);
+    for (size_t i = 0; i < k->bindings.len; i++) {
+        const bind_binding *b = k->bindings.items[i];
+        if (b->valid && *b->host && (b->protocol == BIND_PROTO_HTTP || b->protocol == BIND_PROTO_HTTPS))
+            bind_table_put(&hosts, bind_check_name_hash(b->host), b->host, (void *)b);
+    }
+    for (size_t i = 0; i < k->bindings.len; i++) {
+        const bind_binding *b = k->bindings.items[i];
+        if (!b->valid || !*b->host || b->host_wildcard || looks_numeric(b->host)) continue;
+        if (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS) continue;
+        const char *twin = strncmp(b->host, "www.", 4) == 0 ? b->host + 4 : bind_arena_printf(k->arena, "www.%s", b->host);
+        if (!strchr(twin, '.') || (twin == b->host + 4 && !strchr(twin, '.'))) continue;
+        if (strncmp(b->host, "www.", 4) != 0 && !strchr(b->host, '.')) continue;
+        twin = bind_intern_cstr(k->in, twin);
+        if (bind_table_get(&hosts, bind_check_name_hash(twin), twin)) continue;
+        if (bind_table_get(&hinted, bind_check_name_hash(b->host), b->host)) continue;
+        bind_table_put(&hinted, bind_check_name_hash(b->host), b->host, (void *)b);
+        bind_diag *d = bind_diag_push(k->diags, BIND_I0401, b->info_span, "host `%s` is bound but `%s` is not", b->host, twin);
+        /* The fix-it repeats this binding line with the twin host. */
+        bind_source *src = bind_sources_get(&k->c->sources, b->span.file);
+        uint32_t line, col;
+        bind_source_linecol(src, b->span.start, &line, &col);
+        uint32_t ls = bind_source_line_start(src, line);
+        size_t indent = 0;
+        while (ls + indent < b->span.start && (src->text[ls + indent] == ' ' || src->text[ls + indent] == '\t')) indent++;
+        const char *info = bind_binding_info_text(k->arena, b);
+        size_t hl = strlen(b->host), il = strlen(info);
+        const char *newinfo = bind_arena_printf(k->arena, "%.*s%s", (int)(il - hl), info, twin);
+        const char *opts = src->text + b->info_span.end;
+        const char *line_text = bind_arena_printf(k->arena, "\n%.*s%s %s%.*s", (int)indent, src->text + ls,
+                                                  bind_protocol_name((enum bind_protocol)b->protocol), newinfo,
+                                                  (int)(b->span.end - b->info_span.end), opts);
+        bind_diag_fixit(k->diags, d, bind_span_make(b->span.file, b->span.end, b->span.end), line_text);
+    }
+    bind_table_fini(&hosts);
+    bind_table_fini(&hinted);
+}
+
+/* ---- W0302: certificates never used ----------------------------------- */
+
+static void check_unused_certs(bind_checker *k)
+{
+    for (size_t i = 0; i < k->certs.len; i++) {
+        const bind_cert *c = k->certs.items[i];
+        if (c->used || c->is_stdlib) continue;
+        bind_diag *d = bind_diag_push(k->diags, BIND_W0302, c->span, "certificate `%s` is declared and never used", c->name);
+        bind_diag_note(k->diags, d, NULL, "use it with cert=%s on an https binding, or remove it", c->name);
+    }
+}
+
+void bind_check_conflicts(bind_checker *k)
+{
+    check_duplicates(k);
+    check_sites(k);
+    check_protocols(k);
+    check_tls_sharing(k);
+    check_servers(k);
+    check_www_twins(k);
+    check_unused_certs(k);
+}

@@ -1,0 +1,60 @@
+/* A compilation: the set of .bind files checked as one server (or fleet).
+ *
+ * It owns the arena, the interner, the sources, the diagnostics and the
+ * model; bind_compilation_free releases all of them at once.  No globals:
+ * the language server keeps many compilations alive. */
+#ifndef BIND_COMPILE_H
+#define BIND_COMPILE_H
+
+#include "ast.h"
+#include "diag.h"
+#include "model.h"
+
+/* Reads a file for `use` and the command line.  The language server passes
+ * one that prefers open editor buffers.  Returns 0 and a malloc'ed buffer,
+ * or an errno value. */
+typedef int (*bind_read_fn)(void *ctx, const char *path, char **text, size_t *len);
+
+typedef struct bind_loaded_file {
+    bind_ast_file *ast;
+    int32_t *use_target;            /* per statement: index of the used file, or -1 */
+    bool done;                      /* loaded with all its uses (cycle detection) */
+} bind_loaded_file;
+
+typedef struct bind_compilation {
+    bind_arena *arena;
+    bind_interner *interner;
+    bind_sources sources;
+    bind_diag_bag diags;
+    BIND_VEC(bind_loaded_file) files;
+    BIND_VEC(uint32_t) roots;       /* files given by the user, in order */
+    bind_model *model;
+    const char *platform_override;  /* --platform */
+    bind_read_fn read;
+    void *read_ctx;
+    size_t max_file_size;
+    uint32_t max_use_depth;
+} bind_compilation;
+
+#define BIND_MAX_FILE_SIZE (64u << 20)
+#define BIND_MAX_USE_DEPTH 64
+
+bind_compilation *bind_compilation_new(void);
+void bind_compilation_free(bind_compilation *c);
+
+/* Adds a file given by the user (and, through `use`, what it uses).
+ * Returns false with errno-style *err when the file itself cannot be read. */
+bool bind_compilation_add_file(bind_compilation *c, const char *path, int *err);
+/* Adds a file from memory (editor buffers, tests). */
+void bind_compilation_add_text(bind_compilation *c, const char *path, const char *text, size_t len);
+/* Resolves and checks everything added; fills c->model.  Diagnostics are
+ * sorted afterwards. */
+void bind_compilation_check(bind_compilation *c);
+
+/* Stdlib sources embedded at build time. */
+typedef struct bind_stdlib_file { const char *name; const char *text; size_t len; } bind_stdlib_file;
+const bind_stdlib_file *bind_stdlib_find(const char *name);
+size_t bind_stdlib_count(void);
+const bind_stdlib_file *bind_stdlib_at(size_t i);
+
+#endif

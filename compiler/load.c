@@ -1,0 +1,259 @@
+/* Loading: files from disk or memory, `use` resolution, the stdlib.
+ *
+ * Each file is read and parsed once (keyed by its canonical path); a file
+ * that is `use`d again while it is still being loaded closes a cycle. */
+#include "compile.h"
+#include "parse.h"
+#include "suggest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stdlib.inc"
+
+#define STDLIB_PREFIX "<stdlib>/"
+
+size_t bind_stdlib_count(void) { return sizeof bind_stdlib_files / sizeof bind_stdlib_files[0]; }
+const bind_stdlib_file *bind_stdlib_at(size_t i) { return i < bind_stdlib_count() ? &bind_stdlib_files[i] : NULL; }
+
+const bind_stdlib_file *bind_stdlib_find(const char *name)
+{
+    for (size_t i = 0; i < bind_stdlib_count(); i++)
+        if (strcmp(bind_stdlib_files[i].name, name) == 0) return &bind_stdlib_files[i];
+    return NULL;
+}
+
+static int read_disk(void *ctx, const char *path, char **text, size_t *len)
+{
+    size_t limit = *(const size_t *)ctx;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    struct stat st;
+    if (fstat(fd, &st) != 0) { int e = errno; close(fd); return e; }
+    if (S_ISDIR(st.st_mode)) { close(fd); return EISDIR; }
+    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
+    if (cap > limit + 1) { close(fd); return EFBIG; }
+    char *buf = bind_xmalloc(cap);
+    for (;;) {
+        if (n == cap) {
+            if (cap > limit) { free(buf); close(fd); return EFBIG; }
+            cap *= 2;
+            buf = bind_xrealloc(buf, cap);
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0) { if (errno == EINTR) continue; int e = errno; free(buf); close(fd); return e; }
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (n > limit) { free(buf); return EFBIG; }
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+/* Per-compilation loader state lives on the stack of the public calls. */
+typedef struct loader {
+    bind_compilation *c;
+    BIND_VEC(uint32_t) stack;       /* files being loaded, for cycle messages */
+} loader;
+
+static const char *file_key(bind_compilation *c, uint32_t idx)
+{
+    bind_source *s = c->files.items[idx].ast->src;
+    return s->real_path ? s->real_path : s->path;
+}
+
+static uint32_t find_loaded(bind_compilation *c, const char *key)
+{
+    for (uint32_t i = 0; i < c->files.len; i++)
+        if (strcmp(file_key(c, i), key) == 0) return i;
+    return UINT32_MAX;
+}
+
+static uint32_t add_parsed(bind_compilation *c, const char *path, const char *real_path,
+                           const char *text, size_t len, bool is_stdlib)
+{
+    bind_source *src = bind_sources_add(&c->sources, path, real_path, text, len, is_stdlib);
+    bind_loaded_file f;
+    memset(&f, 0, sizeof f);
+    f.ast = bind_parse_file(src, c->arena, c->interner, &c->diags);
+    f.use_target = bind_arena_alloc(c->arena, (f.ast->nstmts ? f.ast->nstmts : 1) * sizeof *f.use_target);
+    for (uint32_t i = 0; i < f.ast->nstmts; i++) f.use_target[i] = -1;
+    bind_vec_push(&c->files, f);
+    return (uint32_t)c->files.len - 1;
+}
+
+static void load_uses(loader *L, uint32_t idx);
+
+static const char *dir_of(bind_compilation *c, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return ".";
+    if (slash == path) return "/";
+    return bind_arena_strndup(c->arena, path, (size_t)(slash - path));
+}
+
+static bool is_stdlib_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 0 && !strchr(name, '/') && !(n >= 5 && strcmp(name + n - 5, ".bind") == 0);
+}
+
+static void cycle_error(loader *L, const bind_stmt *st, uint32_t target)
+{
+    bind_compilation *c = L->c;
+    /* The chain from the target back round to it, for the message. */
+    size_t from = 0;
+    for (size_t i = 0; i < L->stack.len; i++) if (L->stack.items[i] == target) from = i;
+    char *chain = bind_arena_strdup(c->arena, "");
+    for (size_t i = from; i < L->stack.len; i++)
+        chain = bind_arena_printf(c->arena, "%s%s -> ", chain, c->files.items[L->stack.items[i]].ast->src->path);
+    chain = bind_arena_printf(c->arena, "%s%s", chain, c->files.items[target].ast->src->path);
+    bind_diag *d = bind_diag_push(&c->diags, BIND_E0005, st->name.span, "`use` cycle: %s", chain);
+    bind_diag_note(&c->diags, d, NULL, "a file may be used by many others, but not by one it uses itself");
+}
+
+static void resolve_use(loader *L, uint32_t idx, uint32_t si)
+{
+    bind_compilation *c = L->c;
+    bind_loaded_file *f = &c->files.items[idx];
+    const bind_stmt *st = &f->ast->stmts[si];
+    const char *name = st->name.text;
+    bool from_stdlib = f->ast->src->is_stdlib;
+    char key_buf[PATH_MAX];
+    const char *display, *real = NULL, *text = NULL;
+    char *owned = NULL;
+    size_t len = 0;
+    bool stdlib = is_stdlib_name(name);
+
+    if (stdlib) {
+        const bind_stdlib_file *sf = bind_stdlib_find(name);
+        if (!sf) {
+            const char *names[64];
+            size_t n = 0;
+            for (size_t i = 0; i < bind_stdlib_count() && n < 64; i++) names[n++] = bind_stdlib_files[i].name;
+            const char *s = bind_suggest(name, names, n);
+            bind_diag *d = bind_diag_push(&c->diags, BIND_E0004, st->name.span,
+                                          "no stdlib file `%s`%s%s%s", name,
+                                          s ? "; did you mean `" : "", s ? s : "", s ? "`?" : "");
+            if (s) bind_diag_fixit(&c->diags, d, st->name.span, bind_arena_printf(c->arena, "\"%s\"", s));
+            bind_diag_note(&c->diags, d, NULL, "a name without `/` or `.bind` names a stdlib file; write \"./%s.bind\" for a file of yours", name);
+            return;
+        }
+        display = bind_arena_printf(c->arena, STDLIB_PREFIX "%s.bind", name);
+        text = sf->text;
+        len = sf->len;
+    } else {
+        if (from_stdlib) {
+            bind_diag_push(&c->diags, BIND_E0004, st->name.span, "stdlib files can only use stdlib files");
+            return;
+        }
+        const char *base = f->ast->src->path;
+        display = name[0] == '/' ? name : bind_arena_printf(c->arena, "%s/%s", dir_of(c, base), name);
+        if (strncmp(display, "./", 2) == 0 && name[0] != '.') display += 2;
+        if (!realpath(display, key_buf)) {
+            int e = errno;
+            bind_diag *d = bind_diag_push(&c->diags, BIND_E0004, st->name.span, "cannot use `%s`: %s", name, strerror(e));
+            bind_diag_note(&c->diags, d, NULL, "looked for %s (paths are relative to the file that uses them)", display);
+            return;
+        }
+        real = key_buf;
+    }
+
+    uint32_t existing = find_loaded(c, stdlib ? display : real);
+    if (existing != UINT32_MAX) {
+        if (!c->files.items[existing].done) { cycle_error(L, st, existing); return; }
+        c->files.items[idx].use_target[si] = (int32_t)existing;
+        return;
+    }
+    if (L->stack.len >= c->max_use_depth) {
+        bind_diag_push(&c->diags, BIND_E0004, st->name.span, "`use` nested deeper than %u files", c->max_use_depth);
+        return;
+    }
+    if (!stdlib) {
+        int e = c->read(c->read_ctx ? c->read_ctx : &c->max_file_size, real, &owned, &len);
+        if (e) {
+            bind_diag_push(&c->diags, BIND_E0004, st->name.span, "cannot read `%s`: %s", name,
+                           e == EFBIG ? "file larger than the 64 MiB limit" : strerror(e));
+            return;
+        }
+        text = owned;
+    }
+    uint32_t target = add_parsed(c, display, real, text, len, stdlib);
+    free(owned);
+    c->files.items[idx].use_target[si] = (int32_t)target;
+    load_uses(L, target);
+}
+
+static void load_uses(loader *L, uint32_t idx)
+{
+    bind_vec_push(&L->stack, idx);
+    bind_compilation *c = L->c;
+    for (uint32_t i = 0; i < c->files.items[idx].ast->nstmts; i++)
+        if (c->files.items[idx].ast->stmts[i].kind == BIND_STMT_USE) resolve_use(L, idx, i);
+    c->files.items[idx].done = true;
+    L->stack.len--;
+}
+
+static void add_root(bind_compilation *c, const char *path, const char *real, const char *text, size_t len, bool stdlib)
+{
+    loader L = { c, { 0 } };
+    uint32_t idx = add_parsed(c, path, real, text, len, stdlib);
+    bind_vec_push(&c->roots, idx);
+    load_uses(&L, idx);
+    bind_vec_free(&L.stack);
+}
+
+bind_compilation *bind_compilation_new(void)
+{
+    bind_arena *a = bind_arena_new();
+    bind_compilation *c = bind_arena_alloc(a, sizeof *c);
+    c->arena = a;
+    c->interner = bind_interner_new(a);
+    bind_sources_init(&c->sources, a);
+    bind_diag_bag_init(&c->diags, a);
+    c->read = read_disk;
+    c->max_file_size = BIND_MAX_FILE_SIZE;
+    c->max_use_depth = BIND_MAX_USE_DEPTH;
+    const bind_stdlib_file *prelude = bind_stdlib_find("prelude");
+    add_root(c, STDLIB_PREFIX "prelude.bind", NULL, prelude->text, prelude->len, true);
+    return c;
+}
+
+void bind_compilation_free(bind_compilation *c)
+{
+    if (!c) return;
+    bind_arena *a = c->arena;
+    bind_vec_free(&c->files);
+    bind_vec_free(&c->roots);
+    bind_diag_bag_fini(&c->diags);
+    bind_sources_fini(&c->sources);
+    bind_interner_free(c->interner);
+    bind_arena_free(a);
+}
+
+bool bind_compilation_add_file(bind_compilation *c, const char *path, int *err)
+{
+    char real[PATH_MAX];
+    if (!realpath(path, real)) { *err = errno; return false; }
+    if (find_loaded(c, real) != UINT32_MAX) return true;    /* given twice, or used by an earlier file */
+    char *text = NULL;
+    size_t len = 0;
+    int e = c->read(c->read_ctx ? c->read_ctx : &c->max_file_size, real, &text, &len);
+    if (e) { *err = e; return false; }
+    add_root(c, path, real, text, len, false);
+    free(text);
+    return true;
+}
+
+void bind_compilation_add_text(bind_compilation *c, const char *path, const char *text, size_t len)
+{
+    char real[PATH_MAX];
+    const char *key = realpath(path, real) ? real : path;
+    add_root(c, path, key, text, len, false);
+}

@@ -1,0 +1,62 @@
+/* Small queries over the model. */
+#include "model.h"
+
+#include <string.h>
+
+static const char *const protocol_names[BIND_PROTO_COUNT] = {
+    "http", "https", "ftp", "net.tcp", "net.pipe", "net.msmq", "msmq.formatname",
+};
+
+const char *bind_protocol_name(enum bind_protocol p) { return p < BIND_PROTO_COUNT ? protocol_names[p] : "?"; }
+
+enum bind_info_form bind_protocol_form(enum bind_protocol p)
+{
+    switch (p) {
+    case BIND_PROTO_HTTP: case BIND_PROTO_HTTPS: case BIND_PROTO_FTP: return BIND_FORM_IP_PORT_HOST;
+    case BIND_PROTO_NET_TCP: return BIND_FORM_PORT_HOST;
+    default: return BIND_FORM_HOST;
+    }
+}
+
+const char *bind_server_name(enum bind_server s)
+{
+    static const char *const names[] = { "any", "iis", "nginx", "apache" };
+    return s <= BIND_SERVER_APACHE ? names[s] : "?";
+}
+
+bind_cert *bind_model_find_cert(const bind_model *m, const char *name)
+{
+    for (uint32_t i = 0; i < m->ncerts; i++) if (m->certs[i]->name == name) return m->certs[i];
+    return NULL;
+}
+
+bind_platform *bind_model_find_platform(const bind_model *m, const char *name)
+{
+    for (uint32_t i = 0; i < m->nplatforms; i++) if (m->platforms[i]->name == name) return m->platforms[i];
+    return NULL;
+}
+
+bool bind_port_in(const bind_port_range *r, uint32_t n, uint32_t port)
+{
+    for (uint32_t i = 0; i < n; i++) if (port >= r[i].lo && port <= r[i].hi) return true;
+    return false;
+}
+
+const char *bind_binding_info_text(bind_arena *a, const bind_binding *b)
+{
+    char addr[48];
+    switch (bind_protocol_form((enum bind_protocol)b->protocol)) {
+    case BIND_FORM_IP_PORT_HOST:
+        bind_addr_format(&b->addr, addr, true);
+        return bind_arena_printf(a, "%s:%u:%s", addr, b->port, b->host);
+    case BIND_FORM_PORT_HOST:
+        return bind_arena_printf(a, "%u:%s", b->port, b->host);
+    default:
+        return bind_arena_strdup(a, b->host);
+    }
+}
+
+const char *bind_binding_text(bind_arena *a, const bind_binding *b)
+{
+    return bind_arena_printf(a, "%s %s", bind_protocol_name((enum bind_protocol)b->protocol), bind_binding_info_text(a, b));
+}

@@ -1,0 +1,129 @@
+/* The checked, resolved model: what the backends and the runtime read.
+ *
+ * Flat and normalised: addresses are bind_addr, hosts lower-case, ports
+ * numbers, thumbprints 40 upper-case hex digits, defaults applied.  Spans
+ * point back into the sources for diagnostics that later stages report. */
+#ifndef BIND_MODEL_H
+#define BIND_MODEL_H
+
+#include "addr.h"
+#include "ast.h"
+
+enum bind_protocol {
+    BIND_PROTO_HTTP, BIND_PROTO_HTTPS, BIND_PROTO_FTP, BIND_PROTO_NET_TCP,
+    BIND_PROTO_NET_PIPE, BIND_PROTO_NET_MSMQ, BIND_PROTO_MSMQ_FORMATNAME,
+    BIND_PROTO_COUNT
+};
+const char *bind_protocol_name(enum bind_protocol p);
+enum bind_info_form bind_protocol_form(enum bind_protocol p);
+
+enum bind_server { BIND_SERVER_ANY, BIND_SERVER_IIS, BIND_SERVER_NGINX, BIND_SERVER_APACHE };
+const char *bind_server_name(enum bind_server s);
+
+/* IIS sslFlags bits (LANGUAGE.md §5a). */
+enum {
+    BIND_SSL_SNI = 1, BIND_SSL_CCS = 2, BIND_SSL_NO_HTTP2 = 4, BIND_SSL_NO_OCSP = 8,
+    BIND_SSL_NO_QUIC = 16, BIND_SSL_NO_TLS13 = 32, BIND_SSL_NO_LEGACY_TLS = 64,
+};
+#define BIND_SSL_EXT_MASK (BIND_SSL_NO_HTTP2 | BIND_SSL_NO_OCSP | BIND_SSL_NO_QUIC | BIND_SSL_NO_TLS13 | BIND_SSL_NO_LEGACY_TLS)
+
+typedef struct bind_port_range { uint16_t lo, hi; } bind_port_range;
+
+typedef struct bind_platform {
+    const char *name;               /* interned */
+    bind_span span;                 /* the name in its definition */
+    bool sni, ccs, wildcard_hosts, ssl_flags_ext;
+    bool has_ssl_ports, has_free_ports, has_local_hosts;
+    bind_port_range *ssl_ports, *free_ports;
+    uint32_t nssl_ports, nfree_ports;
+    const char **local_hosts;       /* lower-case, interned */
+    uint32_t nlocal_hosts;
+    const char *default_cert;       /* name of the certificate https uses when none is given */
+    bind_span default_cert_span;
+} bind_platform;
+
+typedef struct bind_cert {
+    const char *name;               /* interned */
+    bind_span span;                 /* the name */
+    const char *thumbprint;         /* 40 upper-case hex digits, or NULL */
+    const char *store;              /* My | WebHosting, or NULL for the default */
+    const char **names;             /* lower-case; `*.x` allowed */
+    uint32_t nnames;
+    bool has_names;
+    bind_span *name_spans;
+    const char *pem, *key, *appid, *friendly_name;
+    bool is_stdlib;
+    bool used;
+} bind_cert;
+
+typedef struct bind_site bind_site;
+
+typedef struct bind_binding {
+    bind_site *site;
+    bind_span span, info_span, protocol_span;
+    uint8_t protocol;               /* enum bind_protocol */
+    bool valid;                     /* protocol and information parsed without error */
+    bind_addr addr;
+    uint16_t port;
+    const char *host;               /* "" none; "*" all (net.* forms); lower-case, interned */
+    bool host_wildcard;
+    bind_cert *cert;                /* declared certificate, or NULL */
+    const char *thumbprint;         /* cert= literal thumbprint (upper-case), or NULL */
+    bind_span cert_span;
+    bool sni, ccs;
+    uint32_t ssl_flags;             /* SNI/CCS bits plus the disable bits */
+    const char *acl;                /* URL ACL grantee; NULL = Everyone */
+    bind_span acl_span;
+    int8_t firewall;                /* -1 off, 0 unspecified, 1 on */
+} bind_binding;
+
+typedef struct bind_app {
+    const char *path;               /* "/x" */
+    const char *physical_path;
+    const char *pool;
+    bind_span span;
+} bind_app;
+
+struct bind_site {
+    const char *name;
+    bind_span name_span, span;
+    uint32_t id;
+    bool id_given;
+    bind_span id_span;
+    const char *physical_path, *pool, *root, *proxy;
+    uint8_t server;                 /* enum bind_server */
+    bool autostart;
+    bind_binding **bindings;
+    uint32_t nbindings;
+    bind_app *apps;
+    uint32_t napps;
+    bool is_stdlib;
+};
+
+typedef struct bind_iplisten { bind_addr addr; bind_span span; } bind_iplisten;
+
+typedef struct bind_model {
+    const bind_platform *platform;
+    bind_site **sites;
+    uint32_t nsites;
+    bind_cert **certs;
+    uint32_t ncerts;
+    bind_platform **platforms;
+    uint32_t nplatforms;
+    bind_iplisten *iplisten;
+    uint32_t niplisten;
+    const char *default_acl, *default_store, *default_appid, *default_pool;
+    uint32_t nbindings;             /* across all sites */
+} bind_model;
+
+bind_cert *bind_model_find_cert(const bind_model *m, const char *interned_name);
+bind_platform *bind_model_find_platform(const bind_model *m, const char *interned_name);
+bool bind_port_in(const bind_port_range *r, uint32_t n, uint32_t port);
+
+
+
+/* "https *:443:shop.example" — the binding in canonical shorthand. */
+const char *bind_binding_text(bind_arena *a, const bind_binding *b);
+/* "*:443:shop.example" — the binding information alone. */
+const char *bind_binding_info_text(bind_arena *a, const bind_binding *b);
+#endif

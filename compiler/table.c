@@ -1,0 +1,61 @@
+/* Open-addressing hash table (see table.h). */
+#include "table.h"
+
+#include <string.h>
+
+void bind_table_init(bind_table *t, bind_table_eq eq)
+{
+    memset(t, 0, sizeof *t);
+    t->eq = eq;
+}
+
+void bind_table_fini(bind_table *t)
+{
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+static size_t find(const bind_table *t, uint64_t hash, const void *key)
+{
+    size_t mask = t->cap - 1, i = (size_t)hash & mask;
+    while (t->slots[i].key) {
+        if (t->slots[i].hash == hash && t->eq(t->slots[i].key, key)) return i;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+void *bind_table_get(const bind_table *t, uint64_t hash, const void *key)
+{
+    if (!t->cap) return NULL;
+    size_t i = find(t, hash, key);
+    return t->slots[i].key ? t->slots[i].value : NULL;
+}
+
+static void grow(bind_table *t)
+{
+    bind_table_slot *old = t->slots;
+    size_t ocap = t->cap;
+    t->cap = ocap ? ocap * 2 : 64;
+    t->slots = calloc(t->cap, sizeof *t->slots);
+    if (!t->slots) bind_oom();
+    for (size_t i = 0; i < ocap; i++) {
+        if (!old[i].key) continue;
+        size_t mask = t->cap - 1, j = (size_t)old[i].hash & mask;
+        while (t->slots[j].key) j = (j + 1) & mask;
+        t->slots[j] = old[i];
+    }
+    free(old);
+}
+
+void *bind_table_put(bind_table *t, uint64_t hash, const void *key, void *value)
+{
+    if ((t->len + 1) * 4 > t->cap * 3) grow(t);
+    size_t i = find(t, hash, key);
+    if (t->slots[i].key) return t->slots[i].value;
+    t->slots[i].hash = hash;
+    t->slots[i].key = key;
+    t->slots[i].value = value;
+    t->len++;
+    return value;
+}
