@@ -317,7 +317,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct bind_parser *p)
     char want[512];
     size_t len = 0;
     want[0] = '\0';
-    if (n > 0) {
+    bool statement = false;
+    for (int i = 0; i < n; i++) statement |= expected[i] == YYSYMBOL_USE;
+    if (statement) {
+        /* At the top level the list of every keyword reads better as one idea. */
+        snprintf(want, sizeof want, "a statement (`use`, `platform`, `defaults`, `cert`, `site` or `iplisten`)");
+    } else if (n > 0) {
         for (int i = 0; i < n && len < sizeof want - 64; i++) {
             const char *name = "a token";
             for (size_t j = 0; j < sizeof map / sizeof map[0]; j++)

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Golden tests are data: tests/golden/<stage>/<case>.bind with its expected
+# output beside it.  Usage:
+#   golden.sh BINDC STAGE [--update] [CASE...]
+# Stage `check`: runs `bindc check CASE.bind [ARGS]` from the stage folder
+# (ARGS from CASE.args, one line, when present) and compares
+#   CASE.stderr  the text diagnostics, then a last line `# exit N`
+#   CASE.jsonl   the same run with --diagnostics-format json
+# --update rewrites the expectations; review the diff before committing.
+set -u
+bindc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+stage=$2
+shift 2
+update=0
+if [ "${1:-}" = "--update" ]; then update=1; shift; fi
+dir=$(cd "$(dirname "$0")/../golden/$stage" && pwd) || exit 2
+cd "$dir" || exit 2
+
+cases=("$@")
+if [ ${#cases[@]} -eq 0 ]; then
+    for f in *.bind; do cases+=("${f%.bind}"); done
+fi
+
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+compare() {  # name expected actual
+    if [ $update = 1 ]; then cp "$3" "$2"; return 0; fi
+    if [ ! -f "$2" ]; then echo "FAIL $1: missing $(basename "$2") (run with --update)"; return 1; fi
+    if ! diff -u "$2" "$3" > "$tmp/diff"; then
+        echo "FAIL $1: $(basename "$2") differs"; cat "$tmp/diff"; return 1
+    fi
+}
+
+for c in "${cases[@]}"; do
+    args=()
+    [ -f "$c.args" ] && read -r -a args < "$c.args"
+    case $stage in
+    check)
+        NO_COLOR=1 "$bindc" check "$c.bind" "${args[@]}" > "$tmp/out" 2> "$tmp/err"; rc=$?
+        echo "# exit $rc" >> "$tmp/err"
+        cat "$tmp/out" >> "$tmp/err"
+        "$bindc" check "$c.bind" "${args[@]}" --diagnostics-format json > /dev/null 2> "$tmp/json"; jrc=$?
+        ok=1
+        compare "$c" "$c.stderr" "$tmp/err" || ok=0
+        compare "$c" "$c.jsonl" "$tmp/json" || ok=0
+        if [ $rc != $jrc ]; then echo "FAIL $c: exit $rc in text mode but $jrc in json mode"; ok=0; fi
+        # Every case must name its codes in its first line: `# expect: E0201 W0302` or `# expect: clean`.
+        want=$(head -n 1 "$c.bind" | sed -n 's/^# expect: *//p')
+        if [ -z "$want" ]; then echo "FAIL $c: first line must be '# expect: CODES' or '# expect: clean'"; ok=0
+        else
+            got=$(grep -o '"code":"[A-Z][0-9]*"' "$tmp/json" | cut -d'"' -f4 | sort -u | tr '\n' ' ' | sed 's/ $//')
+            wantn=$(echo "$want" | tr ' ' '\n' | grep -v '^clean$' | sort -u | tr '\n' ' ' | sed 's/ $//')
+            if [ "$got" != "$wantn" ]; then echo "FAIL $c: codes [$got], expected [$wantn]"; ok=0; fi
+        fi
+        ;;
+    *) echo "unknown stage $stage"; exit 2 ;;
+    esac
+    if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

@@ -1,0 +1,51 @@
+/* Shared helpers for the unit tests: compile text in memory and ask which
+ * diagnostics came out where. */
+#ifndef BIND_TEST_HARNESS_H
+#define BIND_TEST_HARNESS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "compile.h"
+
+static inline bind_compilation *compile_text(const char *text)
+{
+    bind_compilation *c = bind_compilation_new();
+    bind_compilation_add_text(c, "t.bind", text, strlen(text));
+    bind_compilation_check(c);
+    return c;
+}
+
+/* Number of diagnostics with this code (at line:col when line > 0). */
+static inline int count_code(bind_compilation *c, enum bind_code code, uint32_t line, uint32_t col)
+{
+    int n = 0;
+    for (size_t i = 0; i < c->diags.list.len; i++) {
+        const bind_diag *d = c->diags.list.items[i];
+        if (d->code != code) continue;
+        if (line) {
+            uint32_t l, cc;
+            bind_source_linecol(bind_sources_get(&c->sources, d->span.file), d->span.start, &l, &cc);
+            if (l != line || cc != col) continue;
+        }
+        n++;
+    }
+    return n;
+}
+
+/* The codes of all diagnostics, space-separated, in output order. */
+static inline const char *codes_of(bind_compilation *c)
+{
+    static char buf[1024];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < c->diags.list.len && len + 8 < sizeof buf; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? " " : "", bind_code_name(c->diags.list.items[i]->code));
+    return buf;
+}
+
+#endif
