@@ -333,6 +333,18 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct bind_parser *p)
     }
     bind_span span = *loc;
     const char *what = bind_token_name(got_kind);
+    char quoted[64];
+    if (got_kind == BIND_TOK_WORD || got_kind == BIND_TOK_STRING) {
+        /* Show the word itself: "unexpected `b`" says more than "a word". */
+        size_t tlen = span.end - span.start;
+        const char *text = p->lx.src->text + span.start;
+        bool clean = tlen <= 40;
+        for (size_t i = 0; clean && i < tlen; i++) clean = (unsigned char)text[i] >= 0x20 && (unsigned char)text[i] < 0x7f;
+        if (clean) {
+            snprintf(quoted, sizeof quoted, "`%.*s`", (int)tlen, text);
+            what = quoted;
+        }
+    }
     bind_diag_push(p->diags, BIND_E0001, span, "unexpected %s%s%s", what, n > 0 ? ", expected " : "", want);
     p->had_error = true;
     return 0;
