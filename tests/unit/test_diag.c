@@ -86,8 +86,7 @@ static char *nth_line(const char *s, int n)
         assert_non_null(s);
         s++;
     }
-    const char *e = strchr(s, '\n');
-    size_t len = e ? (size_t)(e - s) : strlen(s);
+    size_t len = strcspn(s, "\n");
     char *r = malloc(len + 1);
     memcpy(r, s, len);
     r[len] = '\0';

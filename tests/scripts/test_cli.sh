@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The command line: exit codes (LANGUAGE.md §6), flags, explain, usage errors.
+set -u
+bindc=$1
+src=${BINDC_SOURCE_DIR:?}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+expect() {  # NAME WANT_EXIT CMD...   (stdout+stderr saved in $tmp/out)
+    local name=$1 want=$2; shift 2
+    "$@" > "$tmp/out" 2>&1; local rc=$?
+    if [ "$rc" = "$want" ]; then pass=$((pass + 1)); else echo "FAIL $name: exit $rc, expected $want"; cat "$tmp/out"; fail=$((fail + 1)); fi
+}
+contains() {  # NAME TEXT
+    if grep -q -F -- "$2" "$tmp/out"; then pass=$((pass + 1)); else echo "FAIL $1: output lacks '$2'"; cat "$tmp/out"; fail=$((fail + 1)); fi
+}
+
+printf 'site a {\n    http *:80:a\n}\n' > "$tmp/clean.bind"
+printf 'platform iis-express\nsite a {\n    http *:80:localhost\n}\n' > "$tmp/warn.bind"
+printf 'site a {\n    http *:99999:a\n}\n' > "$tmp/error.bind"
+
+expect clean 0 "$bindc" check "$tmp/clean.bind"
+expect warning 0 "$bindc" check "$tmp/warn.bind"
+contains warning "warning[W0401]"
+expect werror 1 "$bindc" check "$tmp/warn.bind" --werror
+contains werror "error[W0401]"
+expect error 1 "$bindc" check "$tmp/error.bind"
+contains error "error.bind:2:12: error[E0102]"
+expect json 1 "$bindc" check "$tmp/error.bind" --diagnostics-format json
+contains json '"code":"E0102","severity":"error"'
+contains json '"line":2,"column":12'
+expect json-werror 1 "$bindc" check "$tmp/warn.bind" --werror --diagnostics-format json
+contains json-werror '"severity":"error"'
+expect platform-flag 0 "$bindc" check "$tmp/clean.bind" --platform iis-express
+contains platform-flag "W0404"
+expect platform-in-file-wins 0 "$bindc" check "$tmp/warn.bind" --platform iis10
+contains platform-in-file-wins "W0401"
+expect two-files-one-server 1 "$bindc" check "$tmp/clean.bind" "$tmp/warn.bind"
+contains two-files-one-server "E0202"
+expect color-never 0 "$bindc" check "$tmp/warn.bind" --color never
+if grep -q $'\e' "$tmp/out"; then echo "FAIL color-never: escape codes"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
+expect color-always 0 "$bindc" check "$tmp/warn.bind" --color always
+if grep -q $'\e\[' "$tmp/out"; then pass=$((pass + 1)); else echo "FAIL color-always: no escape codes"; fail=$((fail + 1)); fi
+
+expect no-args 2 "$bindc"
+expect no-files 2 "$bindc" check
+expect unknown-command 2 "$bindc" frobnicate
+expect unknown-option 2 "$bindc" check "$tmp/clean.bind" --frob
+expect missing-file 2 "$bindc" check "$tmp/nope.bind"
+contains missing-file "cannot read"
+expect directory 2 "$bindc" check "$tmp"
+expect unknown-platform 2 "$bindc" check "$tmp/clean.bind" --platform iis99
+expect bad-format 2 "$bindc" check "$tmp/clean.bind" --diagnostics-format xml
+expect version 0 "$bindc" --version
+contains version "bindc "
+expect help 0 "$bindc" --help
+contains help "exit codes"
+
+# explain: every code of the table, in any case; junk is a usage error.
+for code in $(sed -n 's/^X(\([EWI][0-9]*\),.*/\1/p' "$src/compiler/diag_codes.def"); do
+    expect "explain $code" 0 "$bindc" explain "$code"
+    contains "explain $code" "$code:"
+done
+expect explain-lower 0 "$bindc" explain e0201
+expect explain-junk 2 "$bindc" explain E9999
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

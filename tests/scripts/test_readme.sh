@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The README stays true: its mistakes.bind output is what bindc prints, and
+# the example it shows is examples/shop.bind.
+set -u
+bindc=$1
+src=${BINDC_SOURCE_DIR:?}
+cd "$src" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0 pass=0
+NO_COLOR=1 "$bindc" check examples/mistakes.bind > /dev/null 2> "$tmp/actual"
+rc=$?
+[ $rc = 1 ] && pass=$((pass + 1)) || { echo "FAIL mistakes.bind exits $rc, expected 1"; fail=$((fail + 1)); }
+sed -n '/<!-- mistakes-output/,/<!-- end mistakes-output/p' README.md | sed '1,2d;$d' | sed '$d' > "$tmp/readme"
+if diff -u "$tmp/readme" "$tmp/actual"; then pass=$((pass + 1)); else echo "FAIL README mistakes output is stale"; fail=$((fail + 1)); fi
+awk '/^`examples\/shop.bind`:/ { on = 1; next } on && /^```/ { if (in_block) exit; in_block = 1; next } in_block { print }' README.md > "$tmp/shop"
+grep -v '^# shop.bind$' examples/shop.bind > "$tmp/shop-file"
+if diff -u "$tmp/shop" "$tmp/shop-file"; then pass=$((pass + 1)); else echo "FAIL README shop example differs from examples/shop.bind"; fail=$((fail + 1)); fi
+for f in shop iis-express-dev coexist-nginx; do
+    if "$bindc" check "examples/$f.bind" 2> /dev/null; then pass=$((pass + 1)); else echo "FAIL examples/$f.bind has errors"; fail=$((fail + 1)); fi
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
