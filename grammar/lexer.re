@@ -137,10 +137,34 @@ static void string_error(bind_lexer *lx, const unsigned char *a, const unsigned 
     lx->had_error = true;
 }
 
+/* Strings may hold any Unicode text, but only as valid UTF-8: every output
+ * (XML, JSON, scripts) needs it, so a bad byte is refused here, once. */
+static void check_utf8(bind_lexer *lx, const unsigned char *p, const unsigned char *q)
+{
+    while (p < q) {
+        unsigned char b = *p;
+        size_t n = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+        bool ok = n > 0 && (size_t)(q - p) >= n && !(b == 0xC0 || b == 0xC1 || b > 0xF4);
+        uint32_t cp = n == 1 ? b : n == 2 ? (b & 0x1Fu) : n == 3 ? (b & 0x0Fu) : (b & 0x07u);
+        for (size_t i = 1; ok && i < n; i++) {
+            ok = (p[i] & 0xC0) == 0x80;
+            cp = cp << 6 | (p[i] & 0x3Fu);
+        }
+        ok = ok && !(n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) && !(n == 4 && (cp < 0x10000 || cp > 0x10FFFF));
+        if (!ok) {
+            string_error(lx, p, p + 1, "invalid UTF-8 byte inside a string");
+            p++;
+            continue;
+        }
+        p += n;
+    }
+}
+
 /* Decodes the body of a "..." string between p and q (quotes excluded). */
 static void decode_dq(bind_lexer *lx, const unsigned char *p, const unsigned char *q, bind_token *t)
 {
     lx->buf.len = 0;
+    check_utf8(lx, p, q);
     while (p < q) {
         if (*p != '\\') {
             if (*p == 0) { string_error(lx, p, p + 1, "NUL byte inside a string"); p++; continue; }
@@ -260,6 +284,7 @@ int bind_lexer_next(bind_lexer *lx, bind_token *t)
         }
         "'" [^'\n\x00]* "'" {
             t->single_quoted = true;
+            check_utf8(lx, lx->tok + 1, lx->cur - 1);
             t->text = bind_intern(lx->interner, (const char *)lx->tok + 1, (size_t)(lx->cur - lx->tok) - 2);
             return finish(lx, t, BIND_TOK_STRING);
         }
@@ -271,6 +296,7 @@ int bind_lexer_next(bind_lexer *lx, bind_token *t)
             bind_diag_fixit(lx->diags, d, span_of(lx, end, end), "'");
             lx->had_error = true;
             t->single_quoted = true;
+            check_utf8(lx, lx->tok + 1, end);
             t->text = bind_intern(lx->interner, (const char *)lx->tok + 1, (size_t)(end - lx->tok) - 1);
             return finish(lx, t, BIND_TOK_STRING);
         }

@@ -1,0 +1,23 @@
+/* The table of targets, in the order `--target all` writes them. */
+#include "backend.h"
+
+#include <string.h>
+
+extern const bind_backend bind_backend_json;
+
+static const bind_backend *const backends[] = {
+    &bind_backend_json,
+};
+
+const bind_backend *const *bind_backends(size_t *n)
+{
+    *n = sizeof backends / sizeof backends[0];
+    return backends;
+}
+
+const bind_backend *bind_backend_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++)
+        if (strcmp(backends[i]->name, name) == 0) return backends[i];
+    return NULL;
+}

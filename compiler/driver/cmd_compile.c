@@ -1,0 +1,139 @@
+/* bindc compile: check, then run one backend (or all of them) and write
+ * the output atomically — nothing is written when anything has an error. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "driver.h"
+
+static int read_whole(const char *path, char **text, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return errno;
+    bind_buf b;
+    bind_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        bind_buf_put(&b, chunk, n);
+        if (b.len > BIND_MAX_FILE_SIZE) { fclose(f); bind_buf_free(&b); return EFBIG; }
+    }
+    int e = ferror(f) ? EIO : 0;
+    fclose(f);
+    if (e) { bind_buf_free(&b); return e; }
+    if (!b.data) bind_buf_put(&b, "", 0);
+    *text = b.data;
+    *len = b.len;
+    return 0;
+}
+
+/* Runs one backend; it succeeds when it says so and pushed no error (its
+ * warnings, such as W0407, are shown but do not stop the write). */
+static bool run_backend(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo, bind_buf *out)
+{
+    size_t errors_before = c->diags.counts[BIND_SEV_ERROR];
+    bool ok = be->emit(c, eo, out);
+    return ok && c->diags.counts[BIND_SEV_ERROR] == errors_before;
+}
+
+static void render_new(bind_compilation *c, size_t from, const bind_cli *o)
+{
+    bind_render_opts ro = { .color = o->color == 1 || (o->color == -1 && isatty(fileno(stderr)) && !getenv("NO_COLOR")),
+                            .werror = o->werror };
+    for (size_t i = from; i < c->diags.list.len; i++) {
+        if (o->json) bind_diag_render_json(stderr, &c->sources, c->diags.list.items[i], ro);
+        else bind_diag_render_text(stderr, &c->sources, c->diags.list.items[i], ro);
+    }
+}
+
+int bind_cmd_compile(int argc, char **argv)
+{
+    static const char *const extra[] = { "--target", "-o", "--merge", NULL };
+    bind_cli o;
+    int rc = bind_cli_parse(argc, argv, extra, &o);
+    if (rc != EXIT_OK) { bind_cli_free(&o); return rc; }
+    const char *target = NULL, *output = NULL, *merge = NULL;
+    for (int i = 0; i + 1 < o.nrest; i += 2) {
+        if (strcmp(o.rest[i], "--target") == 0) target = o.rest[i + 1];
+        else if (strcmp(o.rest[i], "-o") == 0) output = o.rest[i + 1];
+        else merge = o.rest[i + 1];
+    }
+    if (!target) { bind_cli_free(&o); return bind_cli_usage_error("%s", "compile needs --target T"); }
+    bool all = strcmp(target, "all") == 0;
+    const bind_backend *one = all ? NULL : bind_backend_find(target);
+    if (!all && !one) { bind_cli_free(&o); return bind_cli_usage_error("unknown target `%s`", target); }
+    if (all && !output) { bind_cli_free(&o); return bind_cli_usage_error("%s", "--target all needs -o DIR"); }
+    if (merge && (all || strcmp(target, "iis") != 0)) { bind_cli_free(&o); return bind_cli_usage_error("%s", "--merge goes with --target iis"); }
+
+    bind_emit_opts eo;
+    memset(&eo, 0, sizeof eo);
+    char *merge_text = NULL;
+    if (merge) {
+        size_t len = 0;
+        int e = read_whole(merge, &merge_text, &len);
+        if (e) {
+            fprintf(stderr, "bindc: cannot read %s: %s\n", merge, strerror(e));
+            bind_cli_free(&o);
+            return EXIT_USAGE;
+        }
+        eo.merge_path = merge;
+        eo.merge_text = merge_text;
+        eo.merge_len = len;
+    }
+
+    bind_compilation *c;
+    rc = bind_cli_load_and_check(&o, &c);
+    if (rc != EXIT_OK) goto done;
+
+    size_t n = 1;
+    const bind_backend *const *list = all ? bind_backends(&n) : &one;
+    bind_buf *outs = calloc(n, sizeof *outs);
+    if (!outs) bind_oom();
+    size_t first_new = c->diags.list.len;
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        bind_buf_init(&outs[i]);
+        ok &= run_backend(c, list[i], &eo, &outs[i]);
+    }
+    render_new(c, first_new, &o);
+    if (!ok || bind_diag_has_errors(&c->diags, o.werror)) {
+        rc = EXIT_INPUT;                  /* nothing is written */
+    } else if (all) {
+        if (mkdir(output, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "bindc: cannot create %s: %s\n", output, strerror(errno));
+            rc = EXIT_USAGE;
+        }
+        for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", output, list[i]->file_name);
+            int e = bind_write_atomic(path, outs[i].data ? outs[i].data : "", outs[i].len);
+            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", path, strerror(e)); rc = EXIT_USAGE; }
+        }
+    } else {
+        const char *dest = output ? output : merge;   /* --merge without -o updates in place */
+        if (dest && merge && !output) {
+            char bak[4096];
+            snprintf(bak, sizeof bak, "%s.bak", merge);
+            int e = bind_write_atomic(bak, eo.merge_text, eo.merge_len);
+            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", bak, strerror(e)); rc = EXIT_USAGE; }
+        }
+        if (rc == EXIT_OK && dest) {
+            int e = bind_write_atomic(dest, outs[0].data ? outs[0].data : "", outs[0].len);
+            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", dest, strerror(e)); rc = EXIT_USAGE; }
+        } else if (rc == EXIT_OK) {
+            if (outs[0].len && fwrite(outs[0].data, 1, outs[0].len, stdout) != outs[0].len) rc = EXIT_USAGE;
+            if (fflush(stdout) != 0) rc = EXIT_USAGE;
+        }
+    }
+    for (size_t i = 0; i < n; i++) bind_buf_free(&outs[i]);
+    free(outs);
+done:
+    bind_compilation_free(c);
+    free(merge_text);
+    bind_cli_free(&o);
+    return rc;
+}
