@@ -130,6 +130,10 @@ static void resolve_use(loader *L, uint32_t idx, uint32_t si)
     char *owned = NULL;
     size_t len = 0;
     bool stdlib = is_stdlib_name(name);
+    if (!*name) {
+        bind_diag_push(&c->diags, BIND_E0004, st->name.span, "`use` needs a file name or a stdlib name");
+        return;
+    }
 
     if (stdlib) {
         const bind_stdlib_file *sf = bind_stdlib_find(name);
