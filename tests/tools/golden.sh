@@ -6,6 +6,9 @@
 # (ARGS from CASE.args, one line, when present) and compares
 #   CASE.stderr  the text diagnostics, then a last line `# exit N`
 #   CASE.jsonl   the same run with --diagnostics-format json
+# Stage `compile`: every example and every golden check case without errors
+# is compiled with `--target all` (twice: the runs must be byte-identical)
+# and each output file compared with compile/<case>/<file>.
 # --update rewrites the expectations; review the diff before committing.
 set -u
 bindc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -17,7 +20,18 @@ dir=$(cd "$(dirname "$0")/../golden/$stage" && pwd) || exit 2
 cd "$dir" || exit 2
 
 cases=("$@")
-if [ ${#cases[@]} -eq 0 ]; then
+if [ "$stage" = compile ]; then
+    # Every example and every golden check case without errors, through every target.
+    src=$(cd ../../.. && pwd)
+    if [ ${#cases[@]} -eq 0 ]; then
+        for f in "$src"/examples/*.bind; do
+            [ "$(basename "$f")" = mistakes.bind ] || cases+=("example-$(basename "${f%.bind}")")
+        done
+        for f in "$src"/tests/golden/check/*.bind; do
+            head -n 1 "$f" | grep -q -E '^# expect:.*\bE[0-9]{4}' || cases+=("check-$(basename "${f%.bind}")")
+        done
+    fi
+elif [ ${#cases[@]} -eq 0 ]; then
     for f in *.bind; do cases+=("${f%.bind}"); done
 fi
 
@@ -53,6 +67,24 @@ for c in "${cases[@]}"; do
             got=$(grep -o '"code":"[A-Z][0-9]*"' "$tmp/json" | cut -d'"' -f4 | sort -u | tr '\n' ' ' | sed 's/ $//')
             wantn=$(echo "$want" | tr ' ' '\n' | grep -v '^clean$' | sort -u | tr '\n' ' ' | sed 's/ $//')
             if [ "$got" != "$wantn" ]; then echo "FAIL $c: codes [$got], expected [$wantn]"; ok=0; fi
+        fi
+        ;;
+    compile)
+        case $c in
+        example-*) input=$src/examples/${c#example-}.bind; argsf= ;;
+        *) input=$src/tests/golden/check/${c#check-}.bind; argsf=${input%.bind}.args ;;
+        esac
+        [ -n "$argsf" ] && [ -f "$argsf" ] && read -r -a args < "$argsf"
+        ok=1
+        rm -rf "$tmp/a" "$tmp/b"
+        (cd "$(dirname "$input")" && "$bindc" compile "$(basename "$input")" "${args[@]}" --target all -o "$tmp/a") > "$tmp/log" 2>&1
+        rc=$?
+        (cd "$(dirname "$input")" && "$bindc" compile "$(basename "$input")" "${args[@]}" --target all -o "$tmp/b") > /dev/null 2>&1
+        if [ $rc != 0 ]; then echo "FAIL $c: compile exit $rc"; cat "$tmp/log"; ok=0
+        elif ! diff -r "$tmp/a" "$tmp/b" > /dev/null; then echo "FAIL $c: output differs between two runs"; ok=0
+        elif [ $update = 1 ]; then rm -rf "$c"; cp -r "$tmp/a" "$c"
+        elif [ ! -d "$c" ]; then echo "FAIL $c: no expected output (run with --update)"; ok=0
+        elif ! diff -ru "$c" "$tmp/a" > "$tmp/diff"; then echo "FAIL $c: output differs"; head -60 "$tmp/diff"; ok=0
         fi
         ;;
     *) echo "unknown stage $stage"; exit 2 ;;
