@@ -13,7 +13,7 @@ enum bind_scalar_kind { BIND_SCALAR_WORD, BIND_SCALAR_STRING };
 typedef struct bind_scalar {
     uint8_t kind;           /* enum bind_scalar_kind */
     bool single_quoted;     /* '...' string */
-    bool escaped;           /* a "..." string that contained escapes: inner offsets are not 1:1 */
+    bool escaped;           /* escapes decoded (or invisible characters dropped): inner offsets are not 1:1 */
     const char *text;       /* decoded text, interned */
     bind_span span;         /* the whole token, quotes included */
 } bind_scalar;

@@ -54,13 +54,28 @@ static bool parse_protocol(bind_checker *k, const bind_ast_binding *ab, bind_bin
     return false;
 }
 
+/* ASCII case-insensitive equality (no locale). */
+static bool ascii_ieq(const char *a, const char *b)
+{
+    while (*a && *b && tolower((unsigned char)*a) == tolower((unsigned char)*b)) { a++; b++; }
+    return !*a && !*b;
+}
+
 static int option_bool(bind_checker *k, const bind_option *o)
 {
     if (!o->has_value) return 1;
     const bind_scalar *v = &o->value.items[0];
     if (o->value.len == 1 && strcmp(v->text, "on") == 0) return 1;
     if (o->value.len == 1 && strcmp(v->text, "off") == 0) return 0;
-    bind_diag_push(k->diags, BIND_E0007, o->value.span, "option `%s` takes `on` or `off`", o->name.text);
+    bind_diag *d = bind_diag_push(k->diags, BIND_E0007, o->value.span, "option `%s` takes `on` or `off`, not `%s`",
+                                  o->name.text, v->text);
+    /* The same fix-its as for fields (check_decl.c bool_of): `firewall=true` is clearly meant. */
+    static const char *const yes[] = { "true", "yes", "1", "enabled", "on" };
+    static const char *const no[] = { "false", "no", "0", "disabled", "off" };
+    for (size_t i = 0; i < 5; i++) {
+        if (ascii_ieq(v->text, yes[i])) bind_diag_fixit(k->diags, d, v->span, "on");
+        if (ascii_ieq(v->text, no[i])) bind_diag_fixit(k->diags, d, v->span, "off");
+    }
     return -1;
 }
 
@@ -158,6 +173,16 @@ static bind_cert *suggest_cert(bind_checker *k, const bind_binding *b)
     return user == 1 ? only : NULL;
 }
 
+/* A `cert` option was written, even if read_options refused it (`cert`
+ * without a value, `cert=a,b`): E0007 has said what is wrong, and "https
+ * binding without a certificate" on top would be a follow-on error. */
+static bool cert_written(const bind_ast_binding *ab)
+{
+    for (uint32_t i = 0; i < ab->noptions; i++)
+        if (strcmp(ab->options[i].name.text, options[O_CERT].name) == 0) return true;
+    return false;
+}
+
 static void check_tls(bind_checker *k, const bind_ast_binding *ab, bind_binding *b, const bind_option **seen)
 {
     const bind_platform *pf = k->m->platform;
@@ -189,7 +214,7 @@ static void check_tls(bind_checker *k, const bind_ast_binding *ab, bind_binding 
     else if (!b->ccs && pf->default_cert) {
         b->cert = bind_table_get(&k->cert_by_name, bind_check_name_hash(pf->default_cert), pf->default_cert);
         if (b->cert) b->cert->used = true;
-    } else if (!b->ccs) {
+    } else if (!b->ccs && !cert_written(ab)) {
         bind_diag *d = bind_diag_push(k->diags, BIND_E0301, ab->info.span, "https binding without a certificate");
         bind_cert *s = suggest_cert(k, b);
         if (s) {
@@ -230,13 +255,15 @@ static void format_ranges(char *buf, size_t n, const bind_port_range *r, uint32_
 
 /* What a server running as an ordinary user (IIS Express) may bind without
  * an administrator: the platform's free ports, SSL ports and local hosts. */
-static void check_platform_rules(bind_checker *k, const bind_ast_binding *ab, bind_binding *b)
+static void check_platform_rules(bind_checker *k, const bind_ast_binding *ab, bind_binding *b, const bind_info *info)
 {
     const bind_platform *pf = k->m->platform;
     if (!b->valid || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS)) return;
     char ranges[128];
     bool needs_acl = false;
-    bind_span port_span = b->info_span;
+    /* Port warnings point at the port, host warnings at the host: the part to change. */
+    bind_span port_span = bind_check_subspan(&ab->info, info->port_off, info->port_len);
+    bind_span host_span = *b->host ? bind_check_subspan(&ab->info, info->host_off, info->host_len) : ab->info.span;
     if (pf->has_free_ports && !bind_port_in(pf->free_ports, pf->nfree_ports, b->port)) {
         format_ranges(ranges, sizeof ranges, pf->free_ports, pf->nfree_ports);
         bind_diag *d = bind_diag_push(k->diags, BIND_W0401, port_span,
@@ -268,7 +295,7 @@ static void check_platform_rules(bind_checker *k, const bind_ast_binding *ab, bi
                                    "binding without a host name answers every host, not only %s's local hosts: it needs a URL ACL and a firewall rule",
                                    pf->name);
             else
-                d = bind_diag_push(k->diags, BIND_W0404, ab->info.span,
+                d = bind_diag_push(k->diags, BIND_W0404, host_span,
                                    "host `%s` is not a local host of %s: it needs a URL ACL and a firewall rule", b->host, pf->name);
             bind_diag_note(k->diags, d, NULL, "the netsh target emits both");
             needs_acl = true;
@@ -309,6 +336,6 @@ void bind_check_bindings(bind_checker *k)
             bind_diag_note(k->diags, d, NULL, "IIS 10 and later accept `*.example.com` host headers");
         }
         check_tls(k, ab, b, seen);
-        check_platform_rules(k, ab, b);
+        check_platform_rules(k, ab, b, &info);
     }
 }

@@ -113,44 +113,107 @@ static void check_sites(bind_checker *k)
 
 /* ---- E0204: two protocols on one socket ------------------------------- */
 
+/* The bindings of one port that can clash on protocol: the first of each
+ * (exact address, protocol) and of each (any-tier address, protocol). */
+typedef struct psock { struct psock *next; const bind_binding *b; } psock;
+typedef struct plist { psock *head, *tail; } plist;
+typedef struct pport { plist exact, any; } pport;
+
+static bool served_by_http_sys(const bind_binding *b)
+{
+    return b->site->server == BIND_SERVER_IIS || b->site->server == BIND_SERVER_ANY;
+}
+
+/* Whether two bindings' addresses are one socket for the protocol question.
+ * Two any-tier addresses that overlap are (`*` includes 0.0.0.0).  An exact
+ * address under an any-tier one is for HTTP.sys only: nginx and Apache keep
+ * `listen 10.0.0.5:8080` and `listen 8080 ssl` apart. */
+static bool one_socket(const bind_binding *a, const bind_binding *b)
+{
+    if (!bind_addr_overlaps(&a->addr, &b->addr)) return false;
+    if (bind_addr_is_any_tier(&a->addr) == bind_addr_is_any_tier(&b->addr)) return true;
+    return served_by_http_sys(a) || served_by_http_sys(b);
+}
+
+static const bind_binding *clash_in(const psock *list, const bind_binding *b)
+{
+    for (const psock *p = list; p; p = p->next)
+        if (p->b->protocol != b->protocol && one_socket(p->b, b)) return p->b;
+    return NULL;
+}
+
+static void psock_append(bind_checker *k, plist *l, const bind_binding *b)
+{
+    psock *n = bind_arena_alloc(k->arena, sizeof *n);
+    n->b = b;
+    /* Appended, so that the note names the earliest binding. */
+    if (l->tail) l->tail->next = n; else l->head = n;
+    l->tail = n;
+}
+
 static void check_protocols(bind_checker *k)
 {
-    bind_table t;
-    bind_table_init(&t, bkey_eq);
+    /* An any-tier address also covers the exact addresses of its family:
+     * HTTP.sys looks up a connection's TLS record by IP:port and falls back
+     * to 0.0.0.0:port / [::]:port, so https on `*:8080` makes http on
+     * 10.0.0.5:8080 expect a TLS handshake too (bindc explain E0204: "one
+     * is `*`, `0.0.0.0` or `[::]` and covers the other").  Exact addresses
+     * are found by hash; a port's any-tier list has at most 3 x 3 entries,
+     * and the port's exact list is walked once per new (any-tier address,
+     * protocol), so the pass stays linear. */
+    bind_table ports, exact;
+    bind_table_init(&ports, ptr_eq);
+    bind_table_init(&exact, bkey_eq);
     bind_table reported;
     bind_table_init(&reported, bkey_eq);
     for (size_t i = 0; i < k->bindings.len; i++) {
         bind_binding *b = k->bindings.items[i];
         if (!b->valid || bind_protocol_form((enum bind_protocol)b->protocol) != BIND_FORM_IP_PORT_HOST) continue;
-        bkey *key = key_of(k, b);
-        key->proto = 0;
-        key->host = NULL;
-        bind_addr partners[2];
-        size_t np = any_tier_partners(&b->addr, partners);
-        bind_binding *other = NULL;
-        for (size_t p = 0; p <= np && !other; p++) {
-            bkey probe = *key;
-            if (p > 0) probe.addr = partners[p - 1];
-            bind_binding *o = bind_table_get(&t, bkey_hash(&probe), &probe);
-            if (o && o->protocol != b->protocol) other = o;
+        void *pkey = (void *)(uintptr_t)b->port;
+        uint64_t h = bind_hash_bytes(&b->port, 2, BIND_HASH_SEED);
+        pport *port = bind_table_get(&ports, h, pkey);
+        if (!port) {
+            port = bind_arena_alloc(k->arena, sizeof *port);
+            bind_table_put(&ports, h, pkey, port);
         }
-        if (other) {
-            bkey *rk = bind_arena_alloc(k->arena, sizeof *rk);
-            *rk = *key;
-            rk->proto = b->protocol;
-            if (bind_table_get(&reported, bkey_hash(rk), rk)) continue;
-            bind_table_put(&reported, bkey_hash(rk), rk, b);
-            char addr[48];
-            bind_addr_format(&b->addr, addr, true);
-            bind_diag *d = bind_diag_push(k->diags, BIND_E0204, b->info_span, "%s and %s on one IP:port %s:%u",
-                                          bind_protocol_name((enum bind_protocol)other->protocol),
-                                          bind_protocol_name((enum bind_protocol)b->protocol), addr, b->port);
-            bind_diag_note(k->diags, d, &other->info_span, "%s is bound here", bind_protocol_name((enum bind_protocol)other->protocol));
-            continue;
+        const bind_binding *other = NULL;
+        if (bind_addr_is_any_tier(&b->addr)) {
+            other = clash_in(port->any.head, b);
+            bool seen = false;
+            for (const psock *p = port->any.head; p; p = p->next)
+                seen |= p->b->protocol == b->protocol && bind_addr_equal(&p->b->addr, &b->addr);
+            if (!seen) {
+                if (!other) other = clash_in(port->exact.head, b);
+                psock_append(k, &port->any, b);
+            }
+        } else {
+            for (int q = 0; q < BIND_PROTO_COUNT && !other; q++) {
+                if (q == b->protocol || bind_protocol_form((enum bind_protocol)q) != BIND_FORM_IP_PORT_HOST) continue;
+                bkey probe = { .proto = (uint8_t)q, .port = b->port, .addr = b->addr };
+                other = bind_table_get(&exact, bkey_hash(&probe), &probe);
+            }
+            if (!other) other = clash_in(port->any.head, b);
+            bkey *key = key_of(k, b);
+            key->host = NULL;
+            if (!bind_table_get(&exact, bkey_hash(key), key)) {
+                bind_table_put(&exact, bkey_hash(key), key, b);
+                psock_append(k, &port->exact, b);
+            }
         }
-        bind_table_put(&t, bkey_hash(key), key, b);
+        if (!other) continue;
+        bkey *rk = key_of(k, b);
+        rk->host = NULL;
+        if (bind_table_get(&reported, bkey_hash(rk), rk)) continue;
+        bind_table_put(&reported, bkey_hash(rk), rk, b);
+        char addr[48];
+        bind_addr_format(&b->addr, addr, true);
+        bind_diag *d = bind_diag_push(k->diags, BIND_E0204, b->info_span, "%s and %s on one IP:port %s:%u",
+                                      bind_protocol_name((enum bind_protocol)other->protocol),
+                                      bind_protocol_name((enum bind_protocol)b->protocol), addr, b->port);
+        bind_diag_note(k->diags, d, &other->info_span, "%s is bound here", bind_protocol_name((enum bind_protocol)other->protocol));
     }
-    bind_table_fini(&t);
+    bind_table_fini(&ports);
+    bind_table_fini(&exact);
     bind_table_fini(&reported);
 }
 
@@ -202,8 +265,11 @@ static void check_tls_sharing(bind_checker *k)
             key->addr = recs[r];
             bind_binding *first = bind_table_put(&ipport, bkey_hash(key), key, b);
             if (first == b || cert_identity(first) == cert_identity(b)) continue;
+            /* Name the socket as the user wrote it when both say the same
+             * address (`*:443`); the shared record when they differ
+             * (`*` and 0.0.0.0 meet in the 0.0.0.0:443 record). */
             char addr[48];
-            bind_addr_format(&recs[r], addr, true);
+            bind_addr_format(bind_addr_equal(&first->addr, &b->addr) ? &b->addr : &recs[r], addr, true);
             bind_diag *d = bind_diag_push(k->diags, BIND_E0205, b->cert_span.end ? b->cert_span : b->info_span,
                                           "https bindings on %s:%u without SNI need certificates %s and %s, but the IP:port has one",
                                           addr, b->port, cert_label(k, first), cert_label(k, b));
@@ -218,16 +284,53 @@ static void check_tls_sharing(bind_checker *k)
 
 /* ---- E0208: two servers on one socket --------------------------------- */
 
-typedef struct sock { struct sock *next; uint8_t server; bind_addr addr; const bind_binding *b; } sock;
+/* via: the iplisten entry that puts HTTP.sys on addr, or NULL (no iplisten: every address). */
+typedef struct sock { struct sock *next; uint8_t server; bind_addr addr; const bind_binding *b; const bind_iplisten *via; } sock;
+
+/* A port's sockets: exact addresses are in the checker-wide `exact` table
+ * (a bkey whose proto holds the server); here are the any-tier ones (at most 3 x 4)
+ * and, per family, the first exact socket of each server, which is all an
+ * any-tier address needs to know.  So the pass stays linear. */
+typedef struct sport { sock *any, *any_tail; const sock *fam[2][4]; } sport;
 
 static const char *server_label(uint8_t s) { return s == BIND_SERVER_IIS ? "HTTP.sys (IIS)" : bind_server_name(s); }
 
-static bool port_eq(const void *a, const void *b) { return a == b; }
+static int addr_family(const bind_addr *a) { return a->kind == BIND_ADDR_V6 || a->kind == BIND_ADDR_ANY6 ? 1 : 0; }
+
+/* The socket of another server that addr overlaps on this port, if any;
+ * *dup when srv already listens on exactly addr. */
+static const sock *server_socket_clash(bind_table *exact, const sport *port, uint16_t portno,
+                                       uint8_t srv, const bind_addr *addr, bool *dup)
+{
+    const sock *clash = NULL;
+    *dup = false;
+    for (const sock *s = port->any; s; s = s->next) {
+        if (s->server == srv) { *dup |= bind_addr_equal(&s->addr, addr); continue; }
+        if (!clash && bind_addr_overlaps(&s->addr, addr)) clash = s;
+    }
+    if (!bind_addr_is_any_tier(addr)) {
+        bkey probe = { .proto = srv, .port = portno, .addr = *addr };
+        *dup = bind_table_get(exact, bkey_hash(&probe), &probe) != NULL;
+        for (uint8_t o = 0; o < 4 && !clash; o++) {
+            if (o == srv) continue;
+            probe.proto = o;
+            clash = bind_table_get(exact, bkey_hash(&probe), &probe);
+        }
+    } else {
+        for (int f = 0; f < 2 && !clash; f++) {
+            if (addr->kind != BIND_ADDR_ANY && addr_family(addr) != f) continue;
+            for (int o = 0; o < 4 && !clash; o++)
+                if (o != srv) clash = port->fam[f][o];
+        }
+    }
+    return clash;
+}
 
 static void check_servers(bind_checker *k)
 {
-    bind_table ports;
-    bind_table_init(&ports, port_eq);
+    bind_table ports, exact;
+    bind_table_init(&ports, ptr_eq);
+    bind_table_init(&exact, bkey_eq);
     bind_diag *fix_target = NULL;
     bool other_v4 = false, other_v6 = false;
     for (size_t i = 0; i < k->bindings.len; i++) {
@@ -240,33 +343,43 @@ static void check_servers(bind_checker *k)
         memset(&any, 0, sizeof any);
         any.kind = BIND_ADDR_ANY;
         size_t naddr = srv == BIND_SERVER_IIS ? (k->iplisten.len ? k->iplisten.len : 1) : 1;
+        bool reported = false;     /* one E0208 per binding, however many iplisten addresses clash */
         for (size_t a = 0; a < naddr; a++) {
-            const bind_addr *addr = srv != BIND_SERVER_IIS ? &b->addr : k->iplisten.len ? &k->iplisten.items[a].addr : &any;
+            const bind_iplisten *via = srv == BIND_SERVER_IIS && k->iplisten.len ? &k->iplisten.items[a] : NULL;
+            const bind_addr *addr = srv != BIND_SERVER_IIS ? &b->addr : via ? &via->addr : &any;
             if (srv != BIND_SERVER_IIS) {
                 other_v4 |= addr->kind == BIND_ADDR_ANY || addr->kind == BIND_ADDR_ANY4 || addr->kind == BIND_ADDR_V4;
                 other_v6 |= addr->kind == BIND_ADDR_ANY || addr->kind == BIND_ADDR_ANY6 || addr->kind == BIND_ADDR_V6;
             }
             void *pkey = (void *)(uintptr_t)(b->port);
             uint64_t h = bind_hash_bytes(&b->port, 2, BIND_HASH_SEED);
-            sock **head = bind_table_get(&ports, h, pkey);
-            if (!head) {
-                head = bind_arena_alloc(k->arena, sizeof *head);
-                bind_table_put(&ports, h, pkey, head);
+            sport *port = bind_table_get(&ports, h, pkey);
+            if (!port) {
+                port = bind_arena_alloc(k->arena, sizeof *port);
+                bind_table_put(&ports, h, pkey, port);
             }
-            bool dup = false;
-            const sock *clash = NULL;
-            for (const sock *s = *head; s; s = s->next) {
-                if (s->server == srv) { dup |= bind_addr_equal(&s->addr, addr); continue; }
-                if (!clash && bind_addr_overlaps(&s->addr, addr)) clash = s;
-            }
+            bool dup;
+            const sock *clash = server_socket_clash(&exact, port, b->port, srv, addr, &dup);
             if (dup) continue;
             sock *s = bind_arena_alloc(k->arena, sizeof *s);
             s->server = srv;
             s->addr = *addr;
             s->b = b;
-            s->next = *head;
-            *head = s;
-            if (!clash) continue;
+            s->via = via;
+            if (bind_addr_is_any_tier(addr)) {
+                /* Appended: a clash names the earliest socket. */
+                if (port->any_tail) port->any_tail->next = s; else port->any = s;
+                port->any_tail = s;
+            } else {
+                bkey *key = bind_arena_alloc(k->arena, sizeof *key);
+                key->proto = srv;
+                key->port = b->port;
+                key->addr = *addr;
+                bind_table_put(&exact, bkey_hash(key), key, s);
+                if (!port->fam[addr_family(addr)][srv]) port->fam[addr_family(addr)][srv] = s;
+            }
+            if (!clash || reported) continue;
+            reported = true;
             char a1[48], a2[48];
             bind_addr_format(&clash->addr, a1, true);
             bind_addr_format(addr, a2, true);
@@ -276,16 +389,27 @@ static void check_servers(bind_checker *k)
             bind_diag_note(k->diags, d, &clash->b->info_span, "%s listens here, for site `%s`", server_label(clash->server),
                            clash->b->site->name);
             if (clash->server == BIND_SERVER_IIS || srv == BIND_SERVER_IIS) {
-                if (!k->iplisten.len) fix_target = d;
-                bind_diag_note(k->diags, d, NULL, "HTTP.sys listens on every address unless `iplisten` limits it");
+                /* With iplisten, "every address unless iplisten limits it" would be
+                 * wrong: point at the iplisten address that overlaps instead. */
+                const bind_iplisten *why = clash->server == BIND_SERVER_IIS ? clash->via : via;
+                if (why)
+                    bind_diag_note(k->diags, d, &why->span, "`iplisten` puts HTTP.sys on %s",
+                                   clash->server == BIND_SERVER_IIS ? a1 : a2);
+                else {
+                    fix_target = d;
+                    bind_diag_note(k->diags, d, NULL, "HTTP.sys listens on every address unless `iplisten` limits it");
+                }
             }
         }
     }
     bind_table_fini(&ports);
+    bind_table_fini(&exact);
     /* One fix-it: limit HTTP.sys to the family the other server leaves free. */
     if (fix_target && other_v4 != other_v6 && k->c->roots.len > 1) {
-        uint32_t file = k->c->files.items[k->c->roots.items[1]].ast->src->id;
-        bind_diag_fixit(k->diags, fix_target, bind_span_make(file, 0, 0), other_v4 ? "iplisten ::\n" : "iplisten 0.0.0.0\n");
+        const bind_source *src = k->c->files.items[k->c->roots.items[1]].ast->src;
+        /* After a BOM, which must stay the first bytes of the file (E0003 otherwise). */
+        uint32_t at = src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        bind_diag_fixit(k->diags, fix_target, bind_span_make(src->id, at, at), other_v4 ? "iplisten ::\n" : "iplisten 0.0.0.0\n");
     }
 }
 
@@ -297,27 +421,59 @@ static bool looks_numeric(const char *h)
     return true;
 }
 
+/* The key of a host on its protocol and port (any address): the twin must
+ * be bound where the host is, or https://www.x/ still fails (bindc explain
+ * I0401: "on the same protocol and port"). */
+static bkey *host_key(bind_checker *k, const bind_binding *b, const char *host)
+{
+    bkey *key = bind_arena_alloc(k->arena, sizeof *key);
+    key->proto = b->protocol;
+    key->port = b->port;
+    key->host = host;
+    return key;
+}
+
 static void check_www_twins(bind_checker *k)
 {
     bind_table hosts, hinted;
-    bind_table_init(&hosts, ptr_eq);
-    bind_table_init(&hinted, ptr_eq);
+    bind_table_init(&hosts, bkey_eq);
+    bind_table_init(&hinted, bkey_eq);
+    /* A site with a binding that could not be read (`htps ...`, a bad port)
+     * gets no hint: the twin may well be that binding, and the error about it
+     * is what matters. */
+    bind_table unreadable;
+    bind_table_init(&unreadable, ptr_eq);
     for (size_t i = 0; i < k->bindings.len; i++) {
         const bind_binding *b = k->bindings.items[i];
-        if (b->valid && *b->host && (b->protocol == BIND_PROTO_HTTP || b->protocol == BIND_PROTO_HTTPS))
-            bind_table_put(&hosts, bind_check_name_hash(b->host), b->host, (void *)b);
+        if (!b->valid) {
+            uint64_t h = bind_hash_bytes(&b->site, sizeof b->site, BIND_HASH_SEED);
+            if (!bind_table_get(&unreadable, h, b->site)) bind_table_put(&unreadable, h, b->site, (void *)b);
+        }
+        if (b->valid && *b->host && (b->protocol == BIND_PROTO_HTTP || b->protocol == BIND_PROTO_HTTPS)) {
+            bkey *key = host_key(k, b, b->host);
+            bind_table_put(&hosts, bkey_hash(key), key, (void *)b);
+        }
     }
     for (size_t i = 0; i < k->bindings.len; i++) {
         const bind_binding *b = k->bindings.items[i];
         if (!b->valid || !*b->host || b->host_wildcard || looks_numeric(b->host)) continue;
+        if (bind_table_get(&unreadable, bind_hash_bytes(&b->site, sizeof b->site, BIND_HASH_SEED), b->site)) continue;
         if (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS) continue;
         const char *twin = strncmp(b->host, "www.", 4) == 0 ? b->host + 4 : bind_arena_printf(k->arena, "www.%s", b->host);
         if (!strchr(twin, '.') || (twin == b->host + 4 && !strchr(twin, '.'))) continue;
-        if (strncmp(b->host, "www.", 4) != 0 && !strchr(b->host, '.')) continue;
+        /* x -> www.x only for a two-label x (shop.example): www. goes in front of a
+         * domain, not of every subdomain (api.shop.example has no www. twin that
+         * anyone types).  www.x -> x whenever x is a domain. */
+        if (strncmp(b->host, "www.", 4) != 0) {
+            const char *dot = strchr(b->host, '.');
+            if (!dot || strchr(dot + 1, '.')) continue;
+        }
+        if (strlen(twin) > 253) continue;      /* `www.` would make it too long to be a host name */
         twin = bind_intern_cstr(k->in, twin);
-        if (bind_table_get(&hosts, bind_check_name_hash(twin), twin)) continue;
-        if (bind_table_get(&hinted, bind_check_name_hash(b->host), b->host)) continue;
-        bind_table_put(&hinted, bind_check_name_hash(b->host), b->host, (void *)b);
+        bkey *tkey = host_key(k, b, twin), *hkey = host_key(k, b, b->host);
+        if (bind_table_get(&hosts, bkey_hash(tkey), tkey)) continue;
+        if (bind_table_get(&hinted, bkey_hash(hkey), hkey)) continue;
+        bind_table_put(&hinted, bkey_hash(hkey), hkey, (void *)b);
         bind_diag *d = bind_diag_push(k->diags, BIND_I0401, b->info_span, "host `%s` is bound but `%s` is not", b->host, twin);
         /* The fix-it repeats this binding line with the twin host. */
         bind_source *src = bind_sources_get(&k->c->sources, b->span.file);
@@ -337,6 +493,7 @@ static void check_www_twins(bind_checker *k)
     }
     bind_table_fini(&hosts);
     bind_table_fini(&hinted);
+    bind_table_fini(&unreadable);
 }
 
 /* ---- W0302: certificates never used ----------------------------------- */

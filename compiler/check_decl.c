@@ -13,7 +13,7 @@ bind_span bind_check_subspan(const bind_scalar *s, uint32_t off, uint32_t len)
 {
     /* Inner offsets are exact for words and for strings without escapes
      * (shifted past the opening quote); otherwise point at the whole token. */
-    if (s->kind == BIND_SCALAR_STRING && s->escaped) return s->span;
+    if (s->escaped) return s->span;
     uint32_t base = s->span.start + (s->kind == BIND_SCALAR_STRING ? 1 : 0);
     return bind_span_make(s->span.file, base + off, base + off + len);
 }
@@ -23,7 +23,7 @@ void bind_check_word_errors(bind_checker *k, const bind_scalar *s, uint32_t base
     for (size_t i = 0; i < errs->len; i++) {
         const bind_word_error *e = &errs->items[i];
         bind_diag *d = bind_diag_push(k->diags, e->code, bind_check_subspan(s, base + e->off, e->len), "%s", e->message);
-        if (e->has_fix && !(s->kind == BIND_SCALAR_STRING && s->escaped))
+        if (e->has_fix && !(s->escaped))
             bind_diag_fixit(k->diags, d, bind_check_subspan(s, base + e->fix_off, e->fix_len), e->fix);
     }
 }
@@ -140,17 +140,25 @@ static const char *text_of(bind_checker *k, const bind_field *f, const char *wha
     return text_ok(k, &f->value.items[0], what) ? f->value.items[0].text : NULL;
 }
 
+/* ASCII case-insensitive equality (no locale: `I` is `i` everywhere). */
+static bool ascii_ieq(const char *a, const char *b)
+{
+    while (*a && *b && tolower((unsigned char)*a) == tolower((unsigned char)*b)) { a++; b++; }
+    return !*a && !*b;
+}
+
 /* on/off.  Returns -1 when the value is wrong. */
 static int bool_of(bind_checker *k, const bind_scalar *s, const char *what)
 {
     if (strcmp(s->text, "on") == 0) return 1;
     if (strcmp(s->text, "off") == 0) return 0;
     bind_diag *d = bind_diag_push(k->diags, BIND_E0007, s->span, "%s takes `on` or `off`, not `%s`", what, s->text);
-    static const char *const yes[] = { "true", "yes", "1", "enabled", "ON", "On" };
-    static const char *const no[] = { "false", "no", "0", "disabled", "OFF", "Off" };
-    for (size_t i = 0; i < 6; i++) {
-        if (strcmp(s->text, yes[i]) == 0) bind_diag_fixit(k->diags, d, s->span, "on");
-        if (strcmp(s->text, no[i]) == 0) bind_diag_fixit(k->diags, d, s->span, "off");
+    /* Any case: `True`, `No` and `ON` are as clearly meant as `true`. */
+    static const char *const yes[] = { "true", "yes", "1", "enabled", "on" };
+    static const char *const no[] = { "false", "no", "0", "disabled", "off" };
+    for (size_t i = 0; i < 5; i++) {
+        if (ascii_ieq(s->text, yes[i])) bind_diag_fixit(k->diags, d, s->span, "on");
+        if (ascii_ieq(s->text, no[i])) bind_diag_fixit(k->diags, d, s->span, "off");
     }
     return -1;
 }
@@ -274,15 +282,20 @@ const char *bind_check_thumbprint(bind_checker *k, const bind_scalar *s)
             bind_span sp = bind_check_subspan(s, (uint32_t)i, (uint32_t)len);
             bind_diag *d = bind_diag_push(k->diags, BIND_E0302, sp, "thumbprint contains %s", what);
             bind_diag_note(k->diags, d, NULL, "the Windows certificate dialog copies it with the thumbprint; netsh then fails with error 87");
-            if (!(s->kind == BIND_SCALAR_STRING && s->escaped)) bind_diag_fixit(k->diags, d, sp, "");
+            if (!(s->escaped)) bind_diag_fixit(k->diags, d, sp, "");
             bad = true;
             i += len - 1;
             continue;
         }
         if (t[i] == ' ' || t[i] == ':') continue;
         if (!isxdigit(t[i])) {
-            bind_diag_push(k->diags, BIND_E0302, bind_check_subspan(s, (uint32_t)i, 1),
-                           "thumbprint has a character that is not a hex digit");
+            /* Name the character when it prints as itself (a `-` or `.` separator is common). */
+            bind_diag *d = t[i] > 0x20 && t[i] < 0x7f
+                ? bind_diag_push(k->diags, BIND_E0302, bind_check_subspan(s, (uint32_t)i, 1),
+                                 "thumbprint has `%c`, which is not a hex digit", t[i])
+                : bind_diag_push(k->diags, BIND_E0302, bind_check_subspan(s, (uint32_t)i, 1),
+                                 "thumbprint has a character that is not a hex digit");
+            bind_diag_note(k->diags, d, NULL, "a thumbprint is 40 hex digits; only spaces and colons may separate them");
             return NULL;
         }
         if (nd < 40) digits[nd] = (char)toupper(t[i]);

@@ -33,6 +33,7 @@
     utf8_4     = "\xf0" [\x90-\xbf] cont cont | [\xf1-\xf3] cont cont cont | "\xf4" [\x80-\x8f] cont cont;
     word_char  = ascii_word | utf8_2 | utf8_3 | utf8_4;
     nbsp       = "\xc2\xa0";
+    invisible  = "\xe2\x80\x8b" | "\xe2\x80\x8e" | "\xe2\x80\x8f" | "\xef\xbb\xbf";
     control    = [\x00-\x08\x0b\x0c\x0e-\x1f\x7f] | "\xc2" [\x80-\x9f];
     dq_char    = [^"\\\n\x00] ;
 */
@@ -222,6 +223,33 @@ static void decode_dq(bind_lexer *lx, const unsigned char *p, const unsigned cha
     t->text = bind_intern(lx->interner, lx->buf.items, lx->buf.len - 1);
 }
 
+static const char *invisible_name(const unsigned char *p)
+{
+    if (p[0] == 0xEF) return "invisible byte order mark U+FEFF";
+    return p[2] == 0x8E ? "invisible LEFT-TO-RIGHT MARK U+200E"
+         : p[2] == 0x8F ? "invisible RIGHT-TO-LEFT MARK U+200F" : "invisible ZERO WIDTH SPACE U+200B";
+}
+
+static int word_without_invisibles(bind_lexer *lx, bind_token *t)
+{
+    const unsigned char *p = lx->tok, *end = lx->cur, *tok = lx->tok, *cur = lx->cur;
+    lx->buf.len = 0;
+    while (p < end) {
+        bool inv = end - p >= 3 && ((p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8B || p[2] == 0x8E || p[2] == 0x8F))
+                                    || (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF));
+        if (!inv) { bind_vec_push(&lx->buf, (char)*p++); continue; }
+        lx->tok = p;
+        lx->cur = p + 3;
+        bad_char(lx, invisible_name(p), "");
+        p += 3;
+    }
+    lx->tok = tok;
+    lx->cur = cur;
+    t->escaped = true;     /* offsets inside the word no longer map 1:1 onto the source */
+    t->text = bind_intern(lx->interner, lx->buf.items, lx->buf.len);
+    return keyword(lx->buf.items, lx->buf.len);
+}
+
 static int finish(bind_lexer *lx, bind_token *t, int kind)
 {
     t->kind = kind;
@@ -266,6 +294,11 @@ int bind_lexer_next(bind_lexer *lx, bind_token *t)
             size_t n = (size_t)(lx->cur - lx->tok);
             t->text = bind_intern(lx->interner, (const char *)lx->tok, n);
             return finish(lx, t, keyword((const char *)lx->tok, n));
+        }
+        invisible* word_char (word_char | invisible)* {
+            /* An invisible character pasted into a word: report it and read
+             * on as if it were deleted, which is what the fix-it does. */
+            return finish(lx, t, word_without_invisibles(lx, t));
         }
         "\"" (dq_char | "\\" [^\n\x00])* "\"" {
             decode_dq(lx, lx->tok + 1, lx->cur - 1, t);

@@ -10,6 +10,7 @@
 %define api.token.prefix {BIND_TOK_}
 %define api.location.type {bind_span}
 %define parse.error custom
+%define parse.lac full
 %locations
 %expect 0
 %param {struct bind_parser *p}
@@ -41,6 +42,9 @@ struct bind_parser {
     bind_diag_bag *diags;
     BIND_VEC(bind_stmt) out;
     bool had_error;
+    uint32_t depth;          /* braces open in the tokens handed to Bison */
+    bind_span open_brace;    /* the outermost `{` still open */
+    bool skip_block;         /* recovering from an error in a block header */
 };
 }
 
@@ -49,10 +53,26 @@ struct bind_parser {
 #include "lexer.h"
 #include "parse.h"
 
+static int next_token(struct bind_parser *p, bind_token *t)
+{
+    int k = bind_lexer_next(&p->lx, t);
+    if (k == BIND_TOK_LBRACE && p->depth++ == 0) p->open_brace = t->span;
+    if (k == BIND_TOK_RBRACE && p->depth > 0) p->depth--;
+    return k;
+}
+
 static int bind_yylex(BIND_YYSTYPE *val, bind_span *loc, struct bind_parser *p)
 {
     bind_token t;
-    int k = bind_lexer_next(&p->lx, &t);
+    int k = next_token(p, &t);
+    /* A statement whose header was wrong (`site site {`) lost its `{` in
+     * error recovery: skip its whole block rather than reporting each of
+     * its lines as a statement of its own. */
+    while (p->skip_block && p->depth > 0 && k != BIND_TOK_YYEOF) k = next_token(p, &t);
+    if (p->skip_block) {
+        p->skip_block = false;
+        if (k == BIND_TOK_RBRACE) { t.kind = k = BIND_TOK_NL; }
+    }
     val->tok = t;
     *loc = t.span;
     return k;
@@ -158,7 +178,7 @@ file
     : %empty
     | file NL
     | file stmt NL
-    | file error NL          { yyerrok; }
+    | file error NL          { yyerrok; if (p->depth > 0) p->skip_block = true; }
     ;
 
 stmt
@@ -317,8 +337,24 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct bind_parser *p)
     char want[512];
     size_t len = 0;
     want[0] = '\0';
-    bool statement = false;
-    for (int i = 0; i < n; i++) statement |= expected[i] == YYSYMBOL_USE;
+    bool statement = false, word = false;
+    for (int i = 0; i < n; i++) {
+        statement |= expected[i] == YYSYMBOL_USE;
+        word |= expected[i] == YYSYMBOL_WORD;
+    }
+    if (word && statement) {
+        /* Where any word goes, keywords are words too: do not list them.
+         * (Where `use` is not expected, `app` is a real keyword: an item.) */
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            yysymbol_kind_t e = expected[i];
+            if (e != YYSYMBOL_USE && e != YYSYMBOL_PLATFORM && e != YYSYMBOL_DEFAULTS && e != YYSYMBOL_CERT
+                && e != YYSYMBOL_SITE && e != YYSYMBOL_IPLISTEN && e != YYSYMBOL_APP)
+                expected[m++] = e;
+        }
+        n = m;
+        statement = false;
+    }
     if (statement) {
         /* At the top level the list of every keyword reads better as one idea. */
         snprintf(want, sizeof want, "a statement (`use`, `platform`, `defaults`, `cert`, `site` or `iplisten`)");
@@ -345,7 +381,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct bind_parser *p)
             what = quoted;
         }
     }
-    bind_diag_push(p->diags, BIND_E0001, span, "unexpected %s%s%s", what, n > 0 ? ", expected " : "", want);
+    bind_diag *d = bind_diag_push(p->diags, BIND_E0001, span, "unexpected %s%s%s", what, n > 0 ? ", expected " : "", want);
+    if (got_kind == BIND_TOK_YYEOF && p->depth > 0)
+        bind_diag_note(p->diags, d, &p->open_brace, "this `{` is never closed");
     p->had_error = true;
     return 0;
 }
