@@ -1,0 +1,413 @@
+/* The iis target: the model's sites as applicationhost.config <site>
+ * elements and their application pools as <add> entries, spliced into a
+ * document (emit_iis_doc.c): the user's file under --merge, else a minimal
+ * applicationhost.config of our own.
+ *
+ * Elements are built with libxml2 and serialised by it, so every name and
+ * path is escaped the way XML needs; only the indentation (the document's
+ * own) and the ` />` of empty elements (what IIS and appcmd write) are
+ * ours.  What IIS itself would refuse is refused here with a diagnostic:
+ * characters XML 1.0 cannot carry.  What it can only approximate (IIS
+ * has no `0.0.0.0` or `[::]`, only `*`) is written with W0407. */
+#include <libxml/tree.h>
+#include <string.h>
+
+#include "emit_iis.h"
+#include "table.h"
+
+/* What IIS uses when an application names no pool, and the document root
+ * of a fresh IIS for a site that gives no path. */
+#define IIS_DEFAULT_POOL "DefaultAppPool"
+#define IIS_DEFAULT_ROOT "%SystemDrive%\\inetpub\\wwwroot"
+
+/* A (protocol, bindingInformation) pair as IIS will see it: the binding
+ * written for it, and which any-address families that binding's site
+ * gives it (bit 0: 0.0.0.0, bit 1: [::]) — both together are exactly `*`. */
+typedef struct written { const char *key; const bind_binding *first; unsigned families; } written;
+
+typedef struct writer {
+    bind_compilation *c;
+    const bind_model *m;
+    const bind_iis_doc *d;
+    xmlDocPtr doc;                 /* scratch document the elements are built in */
+    bool ssl_flags;                /* the platform's schema has binding/@sslFlags */
+    bind_table bindings;           /* key -> written */
+    bind_table pools;              /* lower-case name -> name */
+    bind_buf sites_out, pools_out;
+    bool ok;
+} writer;
+
+static bool key_eq(const void *a, const void *b) { return strcmp(a, b) == 0; }
+static uint64_t key_hash(const char *s) { return bind_hash_bytes(s, strlen(s), BIND_HASH_SEED); }
+
+/* ------------------------------------------------------------------------
+ * Text that XML 1.0 can carry: valid UTF-8 without C0 controls other than
+ * tab, LF and CR, and without U+FFFE/U+FFFF.  A site name is user input. */
+
+static bool xml_text_ok(writer *w, const char *s, bind_span span, const char *what)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; p[i];) {
+        unsigned char b = p[i];
+        size_t n = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : (b & 0xF0) == 0xE0 ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+        bool bad = n == 0 || (b < 0x20 && b != '\t' && b != '\n' && b != '\r');
+        for (size_t k = 1; !bad && k < n; k++) bad = (p[i + k] & 0xC0) != 0x80;
+        if (!bad && n == 3) {
+            unsigned cp = (b & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu);
+            bad = cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF;
+        } else if (!bad && n == 4) {
+            unsigned cp = (b & 0x07u) << 18 | (p[i + 1] & 0x3Fu) << 12 | (p[i + 2] & 0x3Fu) << 6 | (p[i + 3] & 0x3Fu);
+            bad = cp < 0x10000 || cp > 0x10FFFF;
+        }
+        if (bad) {
+            bind_diag *dg = bind_diag_push(&w->c->diags, BIND_E0007, span,
+                                           "%s cannot be written to applicationhost.config: it has a character XML 1.0 cannot carry",
+                                           what);
+            bind_diag_note(&w->c->diags, dg, NULL, "control characters other than tab and line breaks, and U+FFFE/U+FFFF, are not XML");
+            w->ok = false;
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Bindings as IIS sees them */
+
+static unsigned any_family(const bind_binding *b)
+{
+    if (bind_protocol_form((enum bind_protocol)b->protocol) != BIND_FORM_IP_PORT_HOST) return 0;
+    return b->addr.kind == BIND_ADDR_ANY4 ? 1u : b->addr.kind == BIND_ADDR_ANY6 ? 2u : 0u;
+}
+
+/* bindingInformation: IIS has no "every IPv4 (or IPv6) address", so the
+ * any-tier addresses are all `*`. */
+static const char *iis_info(writer *w, const bind_binding *b)
+{
+    if (!any_family(b)) return bind_binding_info_text(w->c->arena, b);
+    bind_binding star = *b;
+    star.addr.kind = BIND_ADDR_ANY;
+    return bind_binding_info_text(w->c->arena, &star);
+}
+
+static const char *binding_key(writer *w, const bind_binding *b)
+{
+    return bind_arena_printf(w->c->arena, "%s %s", bind_protocol_name((enum bind_protocol)b->protocol), iis_info(w, b));
+}
+
+static bool site_emitted(const bind_site *s)
+{
+    return s->server == BIND_SERVER_ANY || s->server == BIND_SERVER_IIS;
+}
+
+/* Whether `iplisten` keeps HTTP.sys to one family anyway, so that `*`
+ * means the same as that family's any-address (LANGUAGE.md §4). */
+static bool iplisten_only(const bind_model *m, unsigned family)
+{
+    if (!m->niplisten) return false;
+    for (uint32_t i = 0; i < m->niplisten; i++) {
+        uint8_t k = m->iplisten[i].addr.kind;
+        bool v4 = k == BIND_ADDR_V4 || k == BIND_ADDR_ANY4;
+        if ((family == 1) != v4) return false;
+    }
+    return true;
+}
+
+static bool on_http_sys(const bind_binding *b)
+{
+    return b->protocol == BIND_PROTO_HTTP || b->protocol == BIND_PROTO_HTTPS;
+}
+
+/* An any-address binding HTTP.sys never listens for: `iplisten` keeps it
+ * to the other family. */
+static bool unreachable(const writer *w, const bind_binding *b)
+{
+    unsigned fam = any_family(b);
+    return fam && on_http_sys(b) && iplisten_only(w->m, 3u - fam);
+}
+
+/* Every binding once, before anything is written.  Two bindings that are
+ * one IIS binding once `0.0.0.0` and `[::]` are `*`: in one site they are
+ * exactly `*`; in two sites IIS can give it to only one of them, the one
+ * HTTP.sys listens for, else the first. */
+static void plan_bindings(writer *w)
+{
+    for (uint32_t i = 0; i < w->m->nsites; i++) {
+        const bind_site *s = w->m->sites[i];
+        if (!site_emitted(s)) continue;
+        for (uint32_t j = 0; j < s->nbindings; j++) {
+            const bind_binding *b = s->bindings[j];
+            if (!b->valid) continue;
+            const char *key = binding_key(w, b);
+            uint64_t h = key_hash(key);
+            written *wr = bind_table_get(&w->bindings, h, key);
+            if (!wr) {
+                wr = bind_arena_alloc(w->c->arena, sizeof *wr);
+                wr->key = key;
+                wr->first = b;
+                wr->families = any_family(b);
+                bind_table_put(&w->bindings, h, key, wr);
+            } else if (wr->first->site == s) {
+                wr->families |= any_family(b);
+            } else if (unreachable(w, wr->first) && !unreachable(w, b)) {
+                wr->first = b;
+                wr->families = any_family(b);
+            }
+        }
+    }
+}
+
+/* Whether this binding is written (the first of its key), with the W0407
+ * that says how IIS will differ when it is not exact. */
+static bool binding_written(writer *w, const bind_binding *b)
+{
+    const char *key = binding_key(w, b);
+    const written *wr = bind_table_get(&w->bindings, key_hash(key), key);
+    if (!wr) return false;
+    const bind_binding *owner = wr->first;
+    if (owner != b) {
+        if (owner->site == b->site && owner->ssl_flags != b->ssl_flags) {
+            bind_diag *dg = bind_diag_push(&w->c->diags, BIND_W0407, b->info_span,
+                                           "iis target: `%s` and the binding it joins as `*` have different TLS options", key);
+            bind_diag_note(&w->c->diags, dg, &owner->info_span, "IIS gets one binding, with the options of this one");
+        } else if (owner->site != b->site && !unreachable(w, b)) {
+            bind_diag *dg = bind_diag_push(&w->c->diags, BIND_W0407, b->info_span,
+                                           "iis target: this is the same IIS binding as site `%s`'s, `%s`; only that site gets it",
+                                           owner->site->name, key);
+            bind_diag_note(&w->c->diags, dg, &owner->info_span, "IIS writes `0.0.0.0` and `[::]` both as `*`");
+            bind_diag_note(&w->c->diags, dg, NULL, "requests this binding would take go to site `%s`", owner->site->name);
+        }
+        return false;
+    }
+    unsigned fam = any_family(b);
+    if (!fam || wr->families == 3u) return true;
+    if (on_http_sys(b) && iplisten_only(w->m, fam)) return true;
+    char addr[48];
+    bind_addr_format(&b->addr, addr, true);
+    bind_diag *dg = bind_diag_push(&w->c->diags, BIND_W0407, b->info_span,
+                                   "iis target: IIS cannot bind every %s address without the %s ones; `%s` is written as `*`",
+                                   fam == 1 ? "IPv4" : "IPv6", fam == 1 ? "IPv6" : "IPv4", addr);
+    bind_diag_note(&w->c->diags, dg, NULL, "the site then also answers on every %s address", fam == 1 ? "IPv6" : "IPv4");
+    if (on_http_sys(b))
+        bind_diag_note(&w->c->diags, dg, NULL, "`iplisten %s` limits HTTP.sys, and with it every IIS site, to %s",
+                       fam == 1 ? "0.0.0.0" : "::", fam == 1 ? "IPv4" : "IPv6");
+    return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Elements */
+
+static xmlNodePtr elem(writer *w, xmlNodePtr parent, const char *name)
+{
+    xmlNodePtr n = xmlNewDocNode(w->doc, NULL, (const xmlChar *)name, NULL);
+    if (!n) bind_oom();
+    if (parent) xmlAddChild(parent, n);
+    return n;
+}
+
+/* xmlNewProp stores the value as text: `&` stays `&` until serialised. */
+static void attr(xmlNodePtr n, const char *name, const char *value)
+{
+    if (!xmlNewProp(n, (const xmlChar *)name, (const xmlChar *)value)) bind_oom();
+}
+
+static void write_element(writer *w, xmlNodePtr n, const char *indent, bind_buf *out);
+
+/* Registers a pool name; false when it is known already.  IIS compares
+ * pool names without regard to case (ASCII case here). */
+static bool pool_is_new(writer *w, const char *pool)
+{
+    char *low = bind_arena_strdup(w->c->arena, pool);
+    for (char *p = low; *p; p++) if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+    uint64_t h = key_hash(low);
+    if (bind_table_get(&w->pools, h, low)) return false;
+    bind_table_put(&w->pools, h, low, (void *)pool);
+    return true;
+}
+
+static void use_pool(writer *w, const char *pool, bind_span span)
+{
+    if (!xml_text_ok(w, pool, span, "the pool name") || !pool_is_new(w, pool)) return;
+    xmlNodePtr add = elem(w, NULL, "add");
+    attr(add, "name", pool);
+    write_element(w, add, w->d->pool_indent, &w->pools_out);
+    xmlFreeNode(add);
+}
+
+/* `http` plus the non-HTTP protocols of the site's bindings, which IIS
+ * only activates when the application lists them; NULL when http is all. */
+static const char *enabled_protocols(writer *w, const bind_site *s)
+{
+    bool has[BIND_PROTO_COUNT] = { false };
+    for (uint32_t j = 0; j < s->nbindings; j++) if (s->bindings[j]->valid) has[s->bindings[j]->protocol] = true;
+    bind_buf b;
+    bind_buf_init(&b);
+    if (has[BIND_PROTO_HTTP] || has[BIND_PROTO_HTTPS]) bind_buf_puts(&b, "http");
+    bool other = false;
+    for (int p = BIND_PROTO_NET_TCP; p < BIND_PROTO_COUNT; p++) {
+        if (!has[p]) continue;
+        if (b.len) bind_buf_putc(&b, ',');
+        bind_buf_puts(&b, bind_protocol_name((enum bind_protocol)p));
+        other = true;
+    }
+    const char *r = other ? bind_arena_strndup(w->c->arena, b.data, b.len) : NULL;
+    bind_buf_free(&b);
+    return r;
+}
+
+static void application(writer *w, xmlNodePtr site, const char *path, const char *pool, const char *physical,
+                        const char *protocols, bind_span span)
+{
+    if (!pool) pool = IIS_DEFAULT_POOL;
+    xmlNodePtr app = elem(w, site, "application");
+    attr(app, "path", path);
+    attr(app, "applicationPool", pool);
+    if (protocols) attr(app, "enabledProtocols", protocols);
+    xmlNodePtr vd = elem(w, app, "virtualDirectory");
+    attr(vd, "path", "/");
+    attr(vd, "physicalPath", physical);
+    use_pool(w, pool, span);
+}
+
+/* An app without a path lives in the folder of the same name under the
+ * site's: `/api` of `C:\inetpub\shop` is `C:\inetpub\shop\api`. */
+static const char *app_folder(writer *w, const char *root, const char *path)
+{
+    size_t n = strlen(root);
+    char *s = bind_arena_printf(w->c->arena, "%.*s%s", (int)(n && root[n - 1] == '\\' ? n - 1 : n), root, path);
+    for (char *p = s + (n && root[n - 1] == '\\' ? n - 1 : n); *p; p++) if (*p == '/') *p = '\\';
+    return s;
+}
+
+static xmlNodePtr site_element(writer *w, const bind_site *s)
+{
+    xmlNodePtr site = elem(w, NULL, "site");
+    attr(site, "name", s->name);
+    attr(site, "id", bind_arena_printf(w->c->arena, "%u", s->id));
+    attr(site, "serverAutoStart", s->autostart ? "true" : "false");
+    xml_text_ok(w, s->name, s->name_span, "the site name");
+
+    /* The root application: the site's own path and pool, or an `app "/"`. */
+    const bind_app *top = NULL;
+    for (uint32_t i = 0; i < s->napps; i++) if (strcmp(s->apps[i].path, "/") == 0) top = &s->apps[i];
+    const char *root = top && top->physical_path ? top->physical_path : s->physical_path ? s->physical_path : IIS_DEFAULT_ROOT;
+    const char *pool = top && top->pool ? top->pool : s->pool;
+    const char *protocols = enabled_protocols(w, s);
+    xml_text_ok(w, root, top ? top->span : s->span, "the site's path");
+    application(w, site, "/", pool, root, protocols, top ? top->span : s->span);
+    for (uint32_t i = 0; i < s->napps; i++) {
+        const bind_app *a = &s->apps[i];
+        if (a == top) continue;
+        const char *dir = a->physical_path ? a->physical_path : app_folder(w, root, a->path);
+        xml_text_ok(w, a->path, a->span, "the app path");
+        xml_text_ok(w, dir, a->span, "the app's path");
+        application(w, site, a->path, a->pool ? a->pool : pool, dir, protocols, a->span);
+    }
+
+    /* Bindings in <siteDefaults> would be inherited: exactly ours instead. */
+    xmlNodePtr list = w->d->inherits_bindings ? elem(w, site, "bindings") : NULL;
+    if (list) elem(w, list, "clear");
+    for (uint32_t j = 0; j < s->nbindings; j++) {
+        const bind_binding *b = s->bindings[j];
+        if (!b->valid || !binding_written(w, b)) continue;
+        if (!list) list = elem(w, site, "bindings");
+        xmlNodePtr e = elem(w, list, "binding");
+        enum bind_protocol p = (enum bind_protocol)b->protocol;
+        attr(e, "protocol", bind_protocol_name(p));
+        attr(e, "bindingInformation", iis_info(w, b));
+        if (p == BIND_PROTO_HTTPS && w->ssl_flags) attr(e, "sslFlags", bind_arena_printf(w->c->arena, "%u", b->ssl_flags));
+    }
+    return site;
+}
+
+/* ------------------------------------------------------------------------
+ * Serialisation */
+
+/* A line break and `depth` levels of indentation; "\n" becomes the
+ * document's line end when written. */
+static xmlNodePtr line_break(writer *w, int depth)
+{
+    bind_buf ws;
+    bind_buf_init(&ws);
+    bind_buf_putc(&ws, '\n');
+    for (int i = 0; i < depth; i++) bind_buf_puts(&ws, w->d->unit);
+    xmlNodePtr t = xmlNewDocTextLen(w->doc, (const xmlChar *)ws.data, (int)ws.len);
+    bind_buf_free(&ws);
+    if (!t) bind_oom();
+    return t;
+}
+
+/* White space before each child element, and before the end tag of an
+ * element that has children. */
+static void indent_tree(writer *w, xmlNodePtr n, int depth)
+{
+    bool any = false;
+    for (xmlNodePtr ch = n->children; ch; ch = ch->next) {
+        if (ch->type != XML_ELEMENT_NODE) continue;
+        xmlAddPrevSibling(ch, line_break(w, depth + 1));
+        indent_tree(w, ch, depth + 1);
+        any = true;
+    }
+    if (any) xmlAddChild(n, line_break(w, depth));
+}
+
+/* One element as whole lines at `indent`.  libxml2 escapes `>` in values
+ * (and the elements hold no text but our white space), so a raw `/>` ends
+ * an empty element and a raw "\n" is ours. */
+static void write_element(writer *w, xmlNodePtr n, const char *indent, bind_buf *out)
+{
+    indent_tree(w, n, 0);
+    xmlBufferPtr xb = xmlBufferCreate();
+    if (!xb) bind_oom();
+    if (xmlNodeDump(xb, w->doc, n, 0, 0) < 0) bind_oom();
+    const char *s = (const char *)xmlBufferContent(xb);
+    size_t len = (size_t)xmlBufferLength(xb);
+    bind_buf_puts(out, indent);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n') { bind_buf_puts(out, w->d->eol); bind_buf_puts(out, indent); }
+        else if (s[i] == '/' && i + 1 < len && s[i + 1] == '>') bind_buf_puts(out, " /");
+        else bind_buf_putc(out, s[i]);
+    }
+    bind_buf_puts(out, w->d->eol);
+    xmlBufferFree(xb);
+}
+
+static bool emit_iis(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out)
+{
+    bool merge = opts && opts->merge_text;
+    bind_iis_doc d;
+    if (!bind_iis_doc_read(c, merge ? opts->merge_path : NULL, merge ? opts->merge_text : bind_iis_skeleton,
+                           merge ? opts->merge_len : strlen(bind_iis_skeleton), &d))
+        return false;
+    const bind_platform *pf = c->model->platform;
+    writer w = { .c = c, .m = c->model, .d = &d, .ok = true };
+    w.ssl_flags = pf && (pf->sni || pf->ccs || pf->ssl_flags_ext);   /* IIS 8 and later */
+    bind_table_init(&w.bindings, key_eq);
+    bind_table_init(&w.pools, key_eq);
+    bind_buf_init(&w.sites_out);
+    bind_buf_init(&w.pools_out);
+    w.doc = xmlNewDoc((const xmlChar *)"1.0");
+    if (!w.doc) bind_oom();
+    /* With an encoding set, libxml2 writes UTF-8 as is; without, as &#x…;. */
+    if (!d.ascii_only) w.doc->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+
+    for (size_t i = 0; i < d.npools; i++) pool_is_new(&w, d.pools[i]);   /* IIS has these */
+    plan_bindings(&w);
+    for (uint32_t i = 0; i < w.m->nsites; i++) {
+        if (!site_emitted(w.m->sites[i])) continue;
+        xmlNodePtr site = site_element(&w, w.m->sites[i]);
+        write_element(&w, site, d.site_indent, &w.sites_out);
+        xmlFreeNode(site);
+    }
+    if (w.ok) bind_iis_doc_splice(&d, w.sites_out.data, w.sites_out.len, w.pools_out.data, w.pools_out.len, out);
+
+    xmlFreeDoc(w.doc);
+    bind_table_fini(&w.bindings);
+    bind_table_fini(&w.pools);
+    bind_buf_free(&w.sites_out);
+    bind_buf_free(&w.pools_out);
+    return w.ok;
+}
+
+const bind_backend bind_backend_iis = { "iis", "applicationhost.config", emit_iis };

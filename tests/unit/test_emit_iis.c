@@ -1,0 +1,953 @@
+/* The iis target: standalone output, --merge into real applicationhost.config
+ * files (../shared/fixtures/iis/), and the emitted sections checked against
+ * Microsoft's IIS configuration schema of the platform
+ * (../shared/fixtures/iis-schema/) by a small validator written here. */
+#include <dirent.h>
+#include <libxml/c14n.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#include "harness.h"
+#include "backend.h"
+
+#define FIXTURES BINDC_SOURCE_DIR "/../shared/fixtures"
+#define FRAGMENT "karthickvkumar-docker-react.fragment.config"
+
+/* ------------------------------------------------------------------------
+ * Helpers */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) fail_msg("cannot read %s", path);
+    bind_buf b;
+    bind_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) bind_buf_put(&b, chunk, n);
+    fclose(f);
+    bind_buf_putc(&b, '\0');
+    *len = b.len - 1;
+    return b.data;
+}
+
+static bind_compilation *compile_file(const char *path)
+{
+    bind_compilation *c = bind_compilation_new();
+    int err = 0;
+    assert_true(bind_compilation_add_file(c, path, &err));
+    bind_compilation_check(c);
+    return c;
+}
+
+static bool no_errors(bind_compilation *c)
+{
+    if (!c->diags.counts[BIND_SEV_ERROR]) return true;
+    print_message("diagnostics: %s\n", codes_of(c));
+    return false;
+}
+
+/* Runs the iis backend; merge_text NULL for the standalone document.  The
+ * result also fails when the backend pushed an error (as the driver does). */
+static bool emit(bind_compilation *c, const char *merge_path, const char *merge_text, size_t merge_len, bind_buf *out)
+{
+    const bind_backend *be = bind_backend_find("iis");
+    assert_non_null(be);
+    bind_emit_opts o = { merge_path, merge_text, merge_len };
+    size_t before = c->diags.counts[BIND_SEV_ERROR];
+    return be->emit(c, merge_text ? &o : NULL, out) && c->diags.counts[BIND_SEV_ERROR] == before;
+}
+
+/* emit() that must succeed: shows the diagnostics when it does not. */
+static void emit_ok(bind_compilation *c, const char *merge_path, const char *merge_text, size_t merge_len, bind_buf *out)
+{
+    bool ok = emit(c, merge_path, merge_text, merge_len, out);
+    for (size_t i = 0; !ok && i < c->diags.list.len; i++)
+        print_message("  %s: %s\n", bind_code_name(c->diags.list.items[i]->code), c->diags.list.items[i]->message);
+    assert_true(ok);
+}
+
+static xmlDocPtr parse(const char *text, size_t len)
+{
+    xmlDocPtr d = xmlReadMemory(text, (int)len, "out.xml", NULL, XML_PARSE_NONET);
+    assert_non_null(d);
+    return d;
+}
+
+static xmlNodePtr child(xmlNodePtr parent, const char *name)
+{
+    for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0) return n;
+    return NULL;
+}
+
+static xmlNodePtr app_host(xmlDocPtr d) { return child(xmlDocGetRootElement(d), "system.applicationHost"); }
+
+static char *prop(xmlNodePtr n, const char *name) { return (char *)xmlGetProp(n, (const xmlChar *)name); }
+
+/* The <site> element named `name`, or NULL. */
+static xmlNodePtr find_site(xmlDocPtr d, const char *name)
+{
+    for (xmlNodePtr n = child(app_host(d), "sites")->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "site") != 0) continue;
+        char *v = prop(n, "name");
+        bool hit = v && strcmp(v, name) == 0;
+        xmlFree(v);
+        if (hit) return n;
+    }
+    return NULL;
+}
+
+static size_t count_elems(xmlNodePtr parent, const char *name)
+{
+    size_t k = 0;
+    for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next)
+        k += n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+    return k;
+}
+
+static bool has_pool(xmlDocPtr d, const char *name)
+{
+    for (xmlNodePtr n = child(app_host(d), "applicationPools")->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE) continue;
+        char *v = prop(n, "name");
+        bool hit = v && strcmp(v, name) == 0;
+        xmlFree(v);
+        if (hit) return true;
+    }
+    return false;
+}
+
+static bool has_bom(const char *t, size_t n) { return n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0; }
+
+/* 1: every line ends CRLF; 0: none does; -1: mixed or no line at all. */
+static int crlf_style(const char *t, size_t n)
+{
+    size_t lf = 0, crlf = 0;
+    for (size_t i = 0; i < n; i++) if (t[i] == '\n') { lf++; crlf += i > 0 && t[i - 1] == '\r'; }
+    return !lf ? -1 : crlf == lf ? 1 : crlf == 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------------
+ * The IIS schema validator: every element and attribute must be declared
+ * in <sectionSchema>, required attributes present, values of the declared
+ * type and validationType, and collection keys unique. */
+
+typedef struct vctx { char err[512]; } vctx;
+
+static bool vfail(vctx *v, xmlNodePtr n, const char *what, const char *name)
+{
+    if (!v->err[0]) snprintf(v->err, sizeof v->err, "line %ld <%s>: %s `%s`", xmlGetLineNo(n), (const char *)n->name, what, name);
+    return false;
+}
+
+static xmlNodePtr decl_child(xmlNodePtr decl, const char *kind, const char *name)
+{
+    for (xmlNodePtr n = decl->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, kind) != 0) continue;
+        if (!name) return n;
+        char *v = prop(n, "name");
+        bool hit = v && strcmp(v, name) == 0;
+        xmlFree(v);
+        if (hit) return n;
+    }
+    return NULL;
+}
+
+static bool decl_flag(xmlNodePtr d, const char *name)
+{
+    char *v = prop(d, name);
+    bool r = v && strcmp(v, "true") == 0;
+    xmlFree(v);
+    return r;
+}
+
+static bool app_path_ok(const char *p)
+{
+    if (p[0] != '/') return false;
+    if (!p[1]) return true;
+    size_t n = strlen(p);
+    if (p[n - 1] == '/') return false;
+    return !strstr(p, "//") && !strstr(p, "/./") && !strstr(p, "/../") && strcmp(p + n - 2, "/.") != 0
+        && (n < 3 || strcmp(p + n - 3, "/..") != 0);
+}
+
+static bool value_ok(xmlNodePtr adecl, const char *value)
+{
+    char *type = prop(adecl, "type"), *vt = prop(adecl, "validationType"), *vp = prop(adecl, "validationParameter");
+    bool ok = true;
+    if (type && strcmp(type, "uint") == 0) {
+        ok = *value && strspn(value, "0123456789") == strlen(value) && strlen(value) <= 10 && strtoull(value, NULL, 10) <= 4294967295ull;
+    } else if (type && strcmp(type, "bool") == 0) {
+        ok = strcmp(value, "true") == 0 || strcmp(value, "false") == 0;
+    } else if (type && strcmp(type, "enum") == 0) {
+        ok = decl_child(adecl, "enum", value) != NULL;
+    }
+    if (ok && vt) {
+        if (strcmp(vt, "nonEmptyString") == 0) ok = *value != '\0';
+        else if (strcmp(vt, "siteName") == 0) ok = !strpbrk(value, "/?");
+        else if (strcmp(vt, "applicationPoolName") == 0) ok = !strpbrk(value, "|<>&\"/[]+=;:,?*@");
+        else if (strcmp(vt, "applicationPath") == 0 || strcmp(vt, "virtualDirectoryPath") == 0) ok = app_path_ok(value);
+        else if (strcmp(vt, "integerRange") == 0 && vp) {
+            unsigned long long lo = 0, hi = 0, x = strtoull(value, NULL, 10);
+            bool exclude = strstr(vp, "exclude") != NULL;
+            ok = sscanf(vp, "%llu,%llu", &lo, &hi) == 2 && ((x >= lo && x <= hi) != exclude);
+        }
+    }
+    xmlFree(type);
+    xmlFree(vt);
+    xmlFree(vp);
+    return ok;
+}
+
+static bool key_equal(xmlNodePtr col, xmlNodePtr a, xmlNodePtr b, bool combined)
+{
+    bool any = false;
+    for (xmlNodePtr ad = col->children; ad; ad = ad->next) {
+        if (ad->type != XML_ELEMENT_NODE || strcmp((const char *)ad->name, "attribute") != 0) continue;
+        if (!decl_flag(ad, combined ? "isCombinedKey" : "isUniqueKey")) continue;
+        char *name = prop(ad, "name"), *x = prop(a, name), *y = prop(b, name);
+        bool eq = x && y && (decl_flag(ad, "caseSensitive") ? strcmp(x, y) == 0 : strcasecmp(x, y) == 0);
+        xmlFree(name);
+        xmlFree(x);
+        xmlFree(y);
+        if (!combined && eq) return true;       /* each unique key on its own */
+        if (combined && !eq) return false;
+        any = true;
+    }
+    return combined && any;
+}
+
+static bool validate(vctx *v, xmlNodePtr e, xmlNodePtr decl);
+
+/* The add-elements of `col` under e: valid items with unique keys. */
+static bool validate_items(vctx *v, xmlNodePtr e, xmlNodePtr col)
+{
+    char *add = prop(col, "addElement");
+    bool ok = true;
+    for (xmlNodePtr a = e->children; a && ok; a = a->next) {
+        if (a->type != XML_ELEMENT_NODE || !add || strcmp((const char *)a->name, add) != 0) continue;
+        ok = validate(v, a, col);
+        for (xmlNodePtr b = e->children; ok && b != a; b = b->next) {
+            if (b->type != XML_ELEMENT_NODE || strcmp((const char *)b->name, add) != 0) continue;
+            if (key_equal(col, a, b, false) || key_equal(col, a, b, true)) ok = vfail(v, a, "duplicate collection key in", add);
+        }
+    }
+    xmlFree(add);
+    return ok;
+}
+
+static bool validate(vctx *v, xmlNodePtr e, xmlNodePtr decl)
+{
+    for (xmlAttrPtr a = e->properties; a; a = a->next) {
+        xmlNodePtr ad = decl_child(decl, "attribute", (const char *)a->name);
+        if (!ad) return vfail(v, e, "attribute not in the schema:", (const char *)a->name);
+        char *val = prop(e, (const char *)a->name);
+        bool ok = value_ok(ad, val);
+        xmlFree(val);
+        if (!ok) return vfail(v, e, "invalid value for", (const char *)a->name);
+    }
+    for (xmlNodePtr ad = decl->children; ad; ad = ad->next) {
+        if (ad->type != XML_ELEMENT_NODE || strcmp((const char *)ad->name, "attribute") != 0 || !decl_flag(ad, "required")) continue;
+        char *name = prop(ad, "name"), *val = prop(e, name);
+        bool ok = val != NULL;
+        xmlFree(val);
+        if (!ok) { vfail(v, e, "missing required attribute", name); xmlFree(name); return false; }
+        xmlFree(name);
+    }
+    xmlNodePtr col = decl_child(decl, "collection", NULL);
+    for (xmlNodePtr ch = e->children; ch; ch = ch->next) {
+        if (ch->type == XML_COMMENT_NODE) continue;
+        if (ch->type == XML_TEXT_NODE) {
+            if (!xmlIsBlankNode(ch)) return vfail(v, e, "text in", "element");
+            continue;
+        }
+        if (ch->type != XML_ELEMENT_NODE) return vfail(v, e, "unexpected node in", "element");
+        const char *name = (const char *)ch->name;
+        xmlNodePtr ed = decl_child(decl, "element", name);
+        if (ed) { if (!validate(v, ch, ed)) return false; continue; }
+        char *add = col ? prop(col, "addElement") : NULL, *clear = col ? prop(col, "clearElement") : NULL;
+        bool is_add = add && strcmp(add, name) == 0, is_clear = clear && strcmp(clear, name) == 0;
+        xmlFree(add);
+        xmlFree(clear);
+        if (is_clear && (ch->properties || ch->children)) return vfail(v, ch, "clear with content:", name);
+        if (!is_add && !is_clear) return vfail(v, e, "element not in the schema:", name);
+    }
+    return !col || validate_items(v, e, col);
+}
+
+/* The IIS schema file of a platform, as shipped with that version. */
+static xmlDocPtr schema_for(const char *platform)
+{
+    const char *file = strcmp(platform, "iis7") == 0 ? "iis70" : strcmp(platform, "iis8") == 0 ? "iis8"
+                     : strcmp(platform, "iis-express") == 0 ? "iisexpress10" : "iis10";
+    char path[1024];
+    snprintf(path, sizeof path, "%s/iis-schema/IIS_schema.%s.xml", FIXTURES, file);
+    xmlDocPtr d = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    if (!d) fail_msg("cannot read the IIS schema %s", path);
+    return d;
+}
+
+static xmlNodePtr section_schema(xmlDocPtr schema, const char *name)
+{
+    xmlNodePtr s = decl_child(xmlDocGetRootElement(schema), "sectionSchema", name);
+    if (!s) fail_msg("no sectionSchema %s", name);
+    return s;
+}
+
+/* Validates the emitted <sites> and <applicationPools> of `out` against
+ * the platform's schema; all_sites: the whole sections (standalone), else
+ * only the <site> elements (a merged file keeps what it had). */
+static void assert_schema_valid(xmlDocPtr out, const char *platform, bool whole)
+{
+    xmlDocPtr schema = schema_for(platform);
+    vctx v = { { 0 } };
+    xmlNodePtr sites = child(app_host(out), "sites"), pools = child(app_host(out), "applicationPools");
+    xmlNodePtr site_schema = section_schema(schema, "system.applicationHost/sites");
+    bool ok = whole ? validate(&v, sites, site_schema) && validate(&v, pools, section_schema(schema, "system.applicationHost/applicationPools"))
+                    : validate_items(&v, sites, decl_child(site_schema, "collection", NULL));
+    if (!ok) print_message("schema %s: %s\n", platform, v.err);
+    xmlFreeDoc(schema);
+    assert_true(ok);
+}
+
+/* ------------------------------------------------------------------------
+ * Canonical comparison: the document outside the replaced sites and the
+ * pool list, as C14N (with comments) through libxml2. */
+
+static void strip_sites_and_pools(xmlDocPtr d)
+{
+    xmlNodePtr host = app_host(d), pools = child(host, "applicationPools"), sites = child(host, "sites");
+    xmlUnlinkNode(pools);
+    xmlFreeNode(pools);
+    for (xmlNodePtr n = sites->children, next; n; n = next) {
+        next = n->next;
+        bool site = n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "site") == 0;
+        if (site || xmlIsBlankNode(n)) { xmlUnlinkNode(n); xmlFreeNode(n); }
+    }
+}
+
+static char *canonical(const char *text, size_t len)
+{
+    xmlDocPtr d = parse(text, len);
+    strip_sites_and_pools(d);
+    xmlChar *mem = NULL;
+    assert_true(xmlC14NDocDumpMemory(d, NULL, XML_C14N_1_0, NULL, 1, &mem) >= 0);
+    xmlFreeDoc(d);
+    return (char *)mem;
+}
+
+/* ------------------------------------------------------------------------
+ * Models */
+
+/* Names and paths with every XML special character and non-ASCII text;
+ * IPv6; an app with and without its own path; net.tcp. */
+static const char RICH[] =
+    "platform iis10\n"
+    "cert shop { thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\" }\n"
+    "site \"Tom & Jerry's <\\\"Shop\\\">\" {\n"
+    "    id   = 7\n"
+    "    path = 'C:\\sites\\a&b <c> \"d\" /> e'\n"
+    "    pool = \"Tom's Pool\"\n"
+    "    http  *:80:shop.example\n"
+    "    https *:443:shop.example cert=shop sni http2=off ocsp=off\n"
+    "    http  [2001:DB8:0::1]:8080:\n"
+    "    net.tcp 808:*\n"
+    "    app \"/api\" { pool = Api }\n"
+    "    app \"/docs\" { path = 'D:\\docs' }\n"
+    "}\n"
+    "site \"Магазин ü\" {\n"
+    "    path = 'C:\\sites\\магазин'\n"
+    "    pool = \"Пул\"\n"
+    "    http *:80:xn--80aswg.example\n"
+    "}\n";
+
+static const char RICH_SITE[] = "Tom & Jerry's <\"Shop\">";
+static const char RICH_PATH[] = "C:\\sites\\a&b <c> \"d\" /> e";
+
+/* ------------------------------------------------------------------------
+ * Tests */
+
+static void test_emit_iis_standalone_shape(void **state)
+{
+    (void)state;
+    bind_compilation *c = compile_file(BINDC_SOURCE_DIR "/examples/shop.bind");
+    assert_true(no_errors(c));
+    bind_buf a, b;
+    bind_buf_init(&a);
+    bind_buf_init(&b);
+    emit_ok(c, NULL, NULL, 0, &a);
+    emit_ok(c, NULL, NULL, 0, &b);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);              /* deterministic */
+    const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<configuration>\r\n";
+    assert_memory_equal(a.data, head, sizeof head - 1);
+    assert_int_equal(crlf_style(a.data, a.len), 1);          /* CRLF, as IIS writes */
+
+    xmlDocPtr d = parse(a.data, a.len);
+    xmlNodePtr shop = find_site(d, "Shop");
+    assert_non_null(shop);
+    char *id = prop(shop, "id"), *auto_start = prop(shop, "serverAutoStart");
+    assert_string_equal(id, "2");
+    assert_string_equal(auto_start, "true");
+    xmlFree(id);
+    xmlFree(auto_start);
+    xmlNodePtr app = child(shop, "application");
+    char *pool = prop(app, "applicationPool"), *phys = prop(child(app, "virtualDirectory"), "physicalPath");
+    assert_string_equal(pool, "Shop");
+    assert_string_equal(phys, "C:\\inetpub\\shop");
+    xmlFree(pool);
+    xmlFree(phys);
+    assert_int_equal(count_elems(child(shop, "bindings"), "binding"), 4);
+    assert_non_null(strstr(a.data, "<binding protocol=\"https\" bindingInformation=\"*:443:shop.example\" sslFlags=\"1\" />"));
+    /* Fallback names no pool: IIS's DefaultAppPool, declared. */
+    assert_true(has_pool(d, "Shop"));
+    assert_true(has_pool(d, "DefaultAppPool"));
+    assert_schema_valid(d, "iis10", true);
+    xmlFreeDoc(d);
+
+    /* The standalone file is itself a document --merge accepts, unchanged. */
+    bind_buf m;
+    bind_buf_init(&m);
+    emit_ok(c, "standalone.config", a.data, a.len, &m);
+    assert_int_equal(m.len, a.len);
+    assert_memory_equal(m.data, a.data, a.len);
+    bind_buf_free(&m);
+    bind_buf_free(&a);
+    bind_buf_free(&b);
+    bind_compilation_free(c);
+}
+
+static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The fixture files in a fixed order; fails when the folder is missing. */
+static char **fixture_names(size_t *n)
+{
+    DIR *dir = opendir(FIXTURES "/iis");
+    if (!dir) fail_msg("fixtures folder %s/iis is missing", FIXTURES);
+    char **names = NULL;
+    *n = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        if (e->d_name[0] == '.') continue;
+        names = realloc(names, (*n + 1) * sizeof *names);
+        names[(*n)++] = strdup(e->d_name);
+    }
+    closedir(dir);
+    qsort(names, *n, sizeof *names, name_cmp);
+    if (*n < 10) fail_msg("only %zu fixtures in %s/iis", *n, FIXTURES);
+    return names;
+}
+
+static void merge_one(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/iis/%s", FIXTURES, name);
+    size_t len;
+    char *orig = slurp(path, &len);
+    bind_compilation *c = compile_text(RICH);
+    assert_true(no_errors(c));
+    bind_buf out;
+    bind_buf_init(&out);
+    if (strcmp(name, FRAGMENT) == 0) {
+        assert_false(emit(c, path, orig, len, &out));
+        /* A fragment: refused, with the error in that file, nothing out. */
+        assert_int_equal(out.len, 0);
+        assert_int_equal(c->diags.counts[BIND_SEV_ERROR], 1);
+        assert_int_equal(count_code(c, BIND_E0004, 0, 0), 1);
+        const bind_diag *dg = c->diags.list.items[c->diags.list.len - 1];
+        assert_string_equal(bind_sources_get(&c->sources, dg->span.file)->path, path);
+        assert_non_null(strstr(dg->message, "applicationPools"));
+        bind_compilation_free(c);
+        free(orig);
+        return;
+    }
+    print_message("%s\n", name);
+    emit_ok(c, path, orig, len, &out);
+
+    /* Same document outside <sites>' sites and <applicationPools>. */
+    char *before = canonical(orig, len), *after = canonical(out.data, out.len);
+    if (strcmp(before, after) != 0) print_message("%s: the document changed outside <sites>\n", name);
+    assert_string_equal(before, after);
+    xmlFree(before);
+    xmlFree(after);
+    assert_int_equal(has_bom(orig, len), has_bom(out.data, out.len));
+    assert_int_equal(crlf_style(orig, len), crlf_style(out.data, out.len));
+
+    /* The new sites replaced the old ones; the old pools stay first. */
+    xmlDocPtr o = parse(orig, len), m = parse(out.data, out.len);
+    assert_int_equal(count_elems(child(app_host(m), "sites"), "site"), 2);
+    assert_non_null(find_site(m, RICH_SITE));
+    assert_non_null(find_site(m, "Магазин ü"));
+    xmlNodePtr op = child(app_host(o), "applicationPools")->children, mp = child(app_host(m), "applicationPools")->children;
+    for (; op; op = op->next, mp = mp->next) {
+        assert_non_null(mp);
+        assert_int_equal(op->type, mp->type);
+    }
+    const char *wanted[] = { "Tom's Pool", "Api", "Пул" };
+    for (size_t i = 0; i < 3; i++) assert_true(has_pool(m, wanted[i]));
+    assert_schema_valid(m, "iis10", false);
+    xmlFreeDoc(o);
+    xmlFreeDoc(m);
+
+    /* Merging again changes nothing. */
+    bind_buf again;
+    bind_buf_init(&again);
+    emit_ok(c, path, out.data, out.len, &again);
+    assert_int_equal(again.len, out.len);
+    assert_memory_equal(again.data, out.data, out.len);
+    bind_buf_free(&again);
+    bind_buf_free(&out);
+    bind_compilation_free(c);
+    free(orig);
+}
+
+static void test_emit_iis_merge_fixtures(void **state)
+{
+    (void)state;
+    size_t n;
+    char **names = fixture_names(&n);
+    bool saw_fragment = false, saw_bom = false, saw_crlf = false;
+    for (size_t i = 0; i < n; i++) {
+        merge_one(names[i]);
+        saw_fragment |= strcmp(names[i], FRAGMENT) == 0;
+        char path[1024];
+        size_t len;
+        snprintf(path, sizeof path, "%s/iis/%s", FIXTURES, names[i]);
+        char *t = slurp(path, &len);
+        saw_bom |= has_bom(t, len);
+        saw_crlf |= crlf_style(t, len) == 1;
+        free(t);
+        free(names[i]);
+    }
+    free(names);
+    assert_true(saw_fragment && saw_bom && saw_crlf);    /* the interesting files were there */
+}
+
+/* Outside the new pool lines and the content of <sites>, the merged file
+ * is the original byte for byte (not only the same canonical XML). */
+static void test_emit_iis_merge_keeps_bytes(void **state)
+{
+    (void)state;
+    size_t len;
+    char *orig = slurp(FIXTURES "/iis/coso-supernova.config", &len);
+    bind_compilation *c = compile_text(RICH);
+    bind_buf out;
+    bind_buf_init(&out);
+    emit_ok(c, "coso.config", orig, len, &out);
+    /* New pools go after the last <add>, before <applicationPoolDefaults>. */
+    const char *pools_end = strstr(orig, "<applicationPoolDefaults>"), *sites_end = strstr(orig, "</sites>");
+    size_t head = (size_t)(pools_end - orig);
+    while (head > 0 && orig[head - 1] != '\n') head--;
+    assert_memory_equal(out.data, orig, head);
+    const char added[] = "            <add name=\"Tom's Pool\" />\r\n            <add name=\"Api\" />\r\n"
+                         "            <add name=\"Пул\" />\r\n            <applicationPoolDefaults>";
+    assert_memory_equal(out.data + head, added, sizeof added - 1);
+    size_t tail = len - (size_t)(sites_end - orig);
+    while (orig[len - tail - 1] == ' ') tail++;
+    assert_memory_equal(out.data + out.len - tail, orig + len - tail, tail);
+    bind_buf_free(&out);
+    bind_compilation_free(c);
+    free(orig);
+}
+
+static void test_emit_iis_schema_examples(void **state)
+{
+    (void)state;
+    DIR *dir = opendir(BINDC_SOURCE_DIR "/examples");
+    assert_non_null(dir);
+    size_t checked = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 5, ".bind") != 0 || strcmp(e->d_name, "mistakes.bind") == 0) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/examples/%s", BINDC_SOURCE_DIR, e->d_name);
+        bind_compilation *c = compile_file(path);
+        assert_true(no_errors(c));
+        bind_buf out;
+        bind_buf_init(&out);
+        emit_ok(c, NULL, NULL, 0, &out);
+        xmlDocPtr d = parse(out.data, out.len);
+        print_message("%s (%s)\n", e->d_name, c->model->platform->name);
+        assert_schema_valid(d, c->model->platform->name, true);
+        xmlFreeDoc(d);
+        bind_buf_free(&out);
+        bind_compilation_free(c);
+        checked++;
+    }
+    closedir(dir);
+    assert_true(checked >= 3);
+}
+
+/* One model on every platform: valid against that version's schema, and
+ * sslFlags exactly where the version has it. */
+static void test_emit_iis_schema_platforms(void **state)
+{
+    (void)state;
+    static const struct { const char *platform, *tls, *flags; } cases[] = {
+        { "iis7", "", NULL },
+        { "iis8", "sni", "1" },
+        { "iis10", "sni http2=off ocsp=off quic=off tls13=off legacy_tls=off", "125" },
+        { "iis-express", "sni", "1" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[2048];
+        snprintf(text, sizeof text,
+                 "platform %s\n"
+                 "defaults { pool = Web }\n"
+                 "cert shop { thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\" }\n"
+                 "site One {\n"
+                 "    id = 1\n"
+                 "    path = 'C:\\one'\n"
+                 "    http  *:44380:one.example\n"
+                 "    https *:44301:one.example cert=shop %s\n"
+                 "    http  10.0.0.5:44380:\n"
+                 "    http  [::1]:44380:one.example\n"
+                 "    app \"/a\" { pool = A }\n"
+                 "    app \"/a/b\" { path = 'C:\\ab' }\n"
+                 "}\n"
+                 "site Two {\n"
+                 "    autostart = off\n"
+                 "    http *:44381:two.example\n"
+                 "    net.tcp 808:*\n"
+                 "    net.pipe *\n"
+                 "}\n",
+                 cases[i].platform, cases[i].tls);
+        bind_compilation *c = compile_text(text);
+        assert_true(no_errors(c));
+        bind_buf out;
+        bind_buf_init(&out);
+        emit_ok(c, NULL, NULL, 0, &out);
+        bind_buf_putc(&out, '\0');
+        xmlDocPtr d = parse(out.data, out.len - 1);
+        print_message("%s\n", cases[i].platform);
+        assert_schema_valid(d, cases[i].platform, true);
+        xmlNodePtr https = NULL;
+        for (xmlNodePtr b = child(child(find_site(d, "One"), "bindings"), "binding"); b; b = b->next) {
+            char *p = b->type == XML_ELEMENT_NODE ? prop(b, "protocol") : NULL;
+            if (p && strcmp(p, "https") == 0) https = b;
+            xmlFree(p);
+        }
+        assert_non_null(https);
+        char *flags = prop(https, "sslFlags");
+        if (cases[i].flags) assert_string_equal(flags, cases[i].flags);
+        else assert_null(strstr(out.data, "sslFlags"));       /* IIS 7 has no such attribute */
+        xmlFree(flags);
+        char *autostart = prop(find_site(d, "Two"), "serverAutoStart");
+        assert_string_equal(autostart, "false");
+        xmlFree(autostart);
+        xmlFreeDoc(d);
+        bind_buf_free(&out);
+        bind_compilation_free(c);
+    }
+    /* On IIS 7, `sni` is already refused by the checker. */
+    bind_compilation *c = compile_text("platform iis7\ncert c { thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\" }\n"
+                                       "site a {\n    https *:443:a.example cert=c sni\n}\n");
+    assert_int_equal(count_code(c, BIND_E0207, 4, 34), 1);
+    bind_compilation_free(c);
+}
+
+static char *attr_of_site(xmlDocPtr d, const char *site, const char *elem, const char *name)
+{
+    xmlNodePtr s = find_site(d, site);
+    assert_non_null(s);
+    xmlNodePtr e = strcmp(elem, "site") == 0 ? s : strcmp(elem, "application") == 0 ? child(s, "application")
+                 : child(child(s, "application"), "virtualDirectory");
+    return prop(e, name);
+}
+
+static void test_emit_iis_round_trip(void **state)
+{
+    (void)state;
+    bind_compilation *c = compile_text(RICH);
+    assert_true(no_errors(c));
+    bind_buf out;
+    bind_buf_init(&out);
+    emit_ok(c, NULL, NULL, 0, &out);
+    bind_buf_putc(&out, '\0');
+    /* Escaped by libxml2; UTF-8 written as such. */
+    assert_non_null(strstr(out.data, "name=\"Tom &amp; Jerry's &lt;&quot;Shop&quot;&gt;\""));
+    assert_non_null(strstr(out.data, "name=\"Магазин ü\""));
+    xmlDocPtr d = parse(out.data, out.len - 1);
+    char *v = attr_of_site(d, RICH_SITE, "virtualDirectory", "physicalPath");
+    assert_string_equal(v, RICH_PATH);
+    xmlFree(v);
+    v = attr_of_site(d, RICH_SITE, "application", "applicationPool");
+    assert_string_equal(v, "Tom's Pool");
+    xmlFree(v);
+    v = attr_of_site(d, RICH_SITE, "application", "enabledProtocols");
+    assert_string_equal(v, "http,net.tcp");                 /* WAS activates net.tcp only when listed */
+    xmlFree(v);
+    v = attr_of_site(d, "Магазин ü", "virtualDirectory", "physicalPath");
+    assert_string_equal(v, "C:\\sites\\магазин");
+    xmlFree(v);
+    assert_true(has_pool(d, "Пул"));
+    assert_non_null(strstr(out.data, "bindingInformation=\"[2001:db8::1]:8080:\""));   /* RFC 5952, bracketed */
+    assert_non_null(strstr(out.data, "bindingInformation=\"808:*\""));
+    assert_non_null(strstr(out.data, "sslFlags=\"13\""));
+    /* Apps: their own pool or the site's; their own folder or one under the site's. */
+    assert_non_null(strstr(out.data, "<application path=\"/api\" applicationPool=\"Api\" enabledProtocols=\"http,net.tcp\">"));
+    assert_non_null(strstr(out.data, "physicalPath=\"C:\\sites\\a&amp;b &lt;c&gt; &quot;d&quot; /&gt; e\\api\""));
+    assert_non_null(strstr(out.data, "<application path=\"/docs\" applicationPool=\"Tom's Pool\""));
+    assert_non_null(strstr(out.data, "physicalPath=\"D:\\docs\""));
+    xmlFreeDoc(d);
+    bind_buf_free(&out);
+    bind_compilation_free(c);
+}
+
+/* Merging into a file that declares US-ASCII: non-ASCII as references. */
+static void test_emit_iis_ascii_document(void **state)
+{
+    (void)state;
+    const char doc[] = "<?xml version=\"1.0\" encoding=\"us-ascii\"?>\n<configuration>\n  <system.applicationHost>\n"
+                       "    <applicationPools>\n      <add name=\"DefaultAppPool\" />\n    </applicationPools>\n"
+                       "    <sites>\n    </sites>\n  </system.applicationHost>\n</configuration>\n";
+    bind_compilation *c = compile_text(RICH);
+    bind_buf out;
+    bind_buf_init(&out);
+    emit_ok(c, "ascii.config", doc, sizeof doc - 1, &out);
+    for (size_t i = 0; i < out.len; i++) assert_true((unsigned char)out.data[i] < 0x80);
+    xmlDocPtr d = parse(out.data, out.len);
+    assert_non_null(find_site(d, "Магазин ü"));
+    assert_true(has_pool(d, "Пул"));
+    xmlFreeDoc(d);
+    bind_buf_free(&out);
+    bind_compilation_free(c);
+}
+
+static void expect_w0407(const char *text, int n, uint32_t line, uint32_t col, const char *info, size_t nbindings)
+{
+    bind_compilation *c = compile_text(text);
+    assert_true(no_errors(c));
+    bind_buf out;
+    bind_buf_init(&out);
+    emit_ok(c, NULL, NULL, 0, &out);
+    assert_int_equal(count_code(c, BIND_W0407, line, col), n);
+    assert_int_equal(count_code(c, BIND_W0407, 0, 0), n);
+    bind_buf_putc(&out, '\0');
+    char want[128];
+    snprintf(want, sizeof want, "bindingInformation=\"%s\"", info);
+    assert_non_null(strstr(out.data, want));
+    xmlDocPtr d = parse(out.data, out.len - 1);
+    assert_int_equal(count_elems(child(find_site(d, "a"), "bindings"), "binding"), nbindings);
+    xmlFreeDoc(d);
+    bind_buf_free(&out);
+    bind_compilation_free(c);
+}
+
+static void expect_sites(const char *text, size_t in_a, size_t in_b, int warnings);
+
+static void test_emit_iis_any_tier(void **state)
+{
+    (void)state;
+    /* 0.0.0.0 and [::] become `*`, which also takes the other family. */
+    expect_w0407("site a {\n    http 0.0.0.0:80:a.example\n}\n", 1, 2, 10, "*:80:a.example", 1);
+    expect_w0407("site a {\n    https [::]:443: cert=3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\n}\n", 1, 2, 11, "*:443:", 1);
+    /* ... unless iplisten keeps HTTP.sys to that family anyway. */
+    expect_w0407("iplisten 0.0.0.0\nsite a {\n    http 0.0.0.0:80:a.example\n}\n", 0, 0, 0, "*:80:a.example", 1);
+    expect_w0407("iplisten ::1, 2001:db8::5\nsite a {\n    http [::]:80:a.example\n}\n", 0, 0, 0, "*:80:a.example", 1);
+    expect_w0407("iplisten 10.0.0.1\nsite a {\n    http [::]:80:a.example\n}\n", 1, 3, 10, "*:80:a.example", 1);
+    /* ... or the site gives both families: one `*` binding, exactly. */
+    expect_w0407("site a {\n    http 0.0.0.0:80:a.example\n    http [::]:80:a.example\n}\n", 0, 0, 0, "*:80:a.example", 1);
+    /* FTP is not HTTP.sys: iplisten does not help it. */
+    expect_w0407("iplisten 0.0.0.0\nsite a {\n    ftp 0.0.0.0:21:\n}\n", 1, 3, 9, "*:21:", 1);
+
+    /* Two sites that only differ by family are one IIS binding: the first
+     * site gets it, the other is told (W0407) ... */
+    expect_sites("site a {\n    http 0.0.0.0:80:x.example\n}\nsite b {\n    http [::]:80:x.example\n}\n", 1, 0, 2);
+    /* ... unless HTTP.sys listens only for the second: then it is exact. */
+    expect_sites("iplisten ::\nsite a {\n    http 0.0.0.0:80:x.example\n}\nsite b {\n    http [::]:80:x.example\n}\n", 0, 1, 0);
+}
+
+/* Which of sites a and b gets `*:80:x.example`, and the W0407s. */
+static void expect_sites(const char *text, size_t in_a, size_t in_b, int warnings)
+{
+    bind_compilation *c = compile_text(text);
+    assert_true(no_errors(c));
+    bind_buf out;
+    bind_buf_init(&out);
+    emit_ok(c, NULL, NULL, 0, &out);
+    assert_int_equal(count_code(c, BIND_W0407, 0, 0), warnings);
+    if (in_a) assert_int_equal(count_code(c, BIND_W0407, 5 + (text[0] == 'i'), 10), 1);   /* site b's binding */
+    xmlDocPtr d = parse(out.data, out.len);
+    assert_int_equal(count_elems(child(find_site(d, "a"), "bindings"), "binding"), in_a);
+    assert_int_equal(count_elems(child(find_site(d, "b"), "bindings"), "binding"), in_b);
+    xmlFreeDoc(d);
+    bind_buf_free(&out);
+    bind_compilation_free(c);
+}
+
+static void test_emit_iis_servers_and_pools(void **state)
+{
+    (void)state;
+    bind_compilation *c = compile_text("defaults { pool = Unused }\n"
+                                       "site a {\n    server = nginx\n    root = \"/srv\"\n    http 10.0.0.1:8080:a.example\n}\n"
+                                       "site b {\n    server = iis\n    pool = Shop\n    http *:80:b.example\n    app \"/x\" { pool = SHOP }\n}\n"
+                                       "site c {\n    pool = shop\n    http *:80:c.example\n}\n");
+    assert_true(no_errors(c));
+    bind_buf out;
+    bind_buf_init(&out);
+    emit_ok(c, NULL, NULL, 0, &out);
+    xmlDocPtr d = parse(out.data, out.len);
+    assert_null(find_site(d, "a"));                         /* nginx's */
+    assert_non_null(find_site(d, "b"));
+    assert_non_null(find_site(d, "c"));
+    /* One entry for Shop/SHOP/shop (IIS ignores case); the unused default is not declared. */
+    assert_int_equal(count_elems(child(app_host(d), "applicationPools"), "add"), 1);
+    assert_true(has_pool(d, "Shop"));
+    xmlFreeDoc(d);
+    bind_buf_free(&out);
+
+    /* Merging: pools the file has (in any case) are not added again. */
+    const char doc[] = "<configuration><system.applicationHost><applicationPools><add name=\"SHOP\"/></applicationPools>"
+                       "<sites/></system.applicationHost></configuration>";
+    bind_buf_init(&out);
+    emit_ok(c, "one-line.config", doc, sizeof doc - 1, &out);
+    d = parse(out.data, out.len);
+    assert_int_equal(count_elems(child(app_host(d), "applicationPools"), "add"), 1);
+    assert_int_equal(count_elems(child(app_host(d), "sites"), "site"), 2);
+    assert_schema_valid(d, "iis10", true);
+    xmlFreeDoc(d);
+    /* ... and merging the result again changes nothing. */
+    bind_buf again;
+    bind_buf_init(&again);
+    emit_ok(c, "one-line.config", out.data, out.len, &again);
+    assert_int_equal(again.len, out.len);
+    assert_memory_equal(again.data, out.data, out.len);
+    bind_buf_free(&again);
+    bind_buf_free(&out);
+    bind_compilation_free(c);
+}
+
+/* Layouts a person may have written: empty elements, one line, tabs,
+ * comments and section defaults inside <sites>, bindings in siteDefaults. */
+static void test_emit_iis_layouts(void **state)
+{
+    (void)state;
+    static const struct { const char *doc, *want; } cases[] = {
+        { "<configuration>\n\t<system.applicationHost>\n\t\t<applicationPools />\n\t\t<sites />\n\t</system.applicationHost>\n</configuration>\n",
+          "\n\t\t\t<site name=\"a\" id=\"1\" serverAutoStart=\"true\">\n\t\t\t\t<application " },
+        { "<configuration><system.applicationHost><applicationPools></applicationPools><sites></sites>"
+          "</system.applicationHost></configuration>",
+          "<sites>\r\n  <site name=\"a\"" },
+        { "<configuration>\r\n    <system.applicationHost>\r\n        <applicationPools>\r\n        </applicationPools>\r\n"
+          "        <sites>\r\n            <!-- ours -->\r\n            <site name=\"old\" id=\"3\"><bindings/></site>\r\n"
+          "            <siteDefaults>\r\n                <bindings><binding protocol=\"http\" bindingInformation=\"*:8080:\" /></bindings>\r\n"
+          "            </siteDefaults>\r\n            <applicationDefaults applicationPool=\"DefaultAppPool\" />\r\n"
+          "        </sites>\r\n    </system.applicationHost>\r\n</configuration>\r\n",
+          "            <!-- ours -->\r\n            <site name=\"a\" id=\"1\" serverAutoStart=\"true\">\r\n" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bind_compilation *c = compile_text("site a {\n    http *:80:a.example\n}\n");
+        bind_buf out;
+        bind_buf_init(&out);
+        emit_ok(c, "layout.config", cases[i].doc, strlen(cases[i].doc), &out);
+        bind_buf_putc(&out, '\0');
+        if (!strstr(out.data, cases[i].want)) print_message("case %zu:\n%s\n", i, out.data);
+        assert_non_null(strstr(out.data, cases[i].want));
+        xmlDocPtr d = parse(out.data, out.len - 1);
+        assert_null(find_site(d, "old"));
+        xmlNodePtr bindings = child(find_site(d, "a"), "bindings");
+        /* Bindings in <siteDefaults> would be inherited: the site clears them. */
+        assert_int_equal(count_elems(bindings, "clear"), i == 2);
+        assert_schema_valid(d, "iis10", false);
+        char *canon_in = canonical(cases[i].doc, strlen(cases[i].doc)), *canon_out = canonical(out.data, out.len - 1);
+        assert_string_equal(canon_in, canon_out);
+        xmlFree(canon_in);
+        xmlFree(canon_out);
+        xmlFreeDoc(d);
+        bind_buf again;
+        bind_buf_init(&again);
+        emit_ok(c, "layout.config", out.data, out.len - 1, &again);
+        assert_int_equal(again.len, out.len - 1);
+        assert_memory_equal(again.data, out.data, again.len);
+        bind_buf_free(&again);
+        bind_buf_free(&out);
+        bind_compilation_free(c);
+    }
+}
+
+/* Files bindc does not merge into: refused with a span in that file. */
+static void test_emit_iis_refusals(void **state)
+{
+    (void)state;
+    static const struct { const char *doc; size_t len; uint32_t line, col; const char *says; } cases[] = {
+        { "<configuration>\n  <system.applicationHost>\n    <sites>\n  </system.applicationHost>\n</configuration>\n", 0, 4, 3,
+          "not well-formed" },
+        { "", 0, 1, 1, "empty" },
+        { "  \n", 0, 2, 1, "not well-formed" },
+        { "\xFF\xFE<\0c\0", 6, 1, 1, "UTF-16" },
+        { "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<configuration/>\n", 0, 1, 31, "ISO-8859-1" },
+        { "<?xml version=\"1.0\" encoding=\"us-ascii\"?>\n<configuration>\xC3\xA9</configuration>\n", 0, 2, 16, "US-ASCII" },
+        { "<config/>", 0, 1, 1, "root element" },
+        { "<configuration>\n  <system.webServer/>\n</configuration>", 0, 1, 1, "system.applicationHost" },
+        { "<!DOCTYPE configuration [ <!ENTITY s \"<site name='x' id='1'/>\"> ]>\n<configuration/>", 0, 1, 1, "DOCTYPE" },
+        { "<configuration><system.applicationHost><applicationPools/>\n<sites configSource=\"sites.config\"/>"
+          "</system.applicationHost></configuration>", 0, 2, 1, "configSource" },
+        { "<configuration><system.applicationHost><applicationPools/><sites/>\n <sites/>"
+          "</system.applicationHost></configuration>", 0, 2, 2, "twice" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bind_compilation *c = compile_text("site a {\n    http *:80:a.example\n}\n");
+        bind_buf out;
+        bind_buf_init(&out);
+        size_t len = cases[i].len ? cases[i].len : strlen(cases[i].doc);
+        assert_false(emit(c, "bad.config", cases[i].doc, len, &out));
+        assert_int_equal(out.len, 0);
+        assert_int_equal(c->diags.counts[BIND_SEV_ERROR], 1);
+        assert_int_equal(count_code(c, BIND_E0004, 0, 0), 1);
+        const bind_diag *dg = c->diags.list.items[c->diags.list.len - 1];
+        if (!strstr(dg->message, cases[i].says) || count_code(c, BIND_E0004, cases[i].line, cases[i].col) != 1) {
+            uint32_t l, col;
+            bind_source_linecol(bind_sources_get(&c->sources, dg->span.file), dg->span.start, &l, &col);
+            print_message("case %zu: %u:%u %s\n", i, l, col, dg->message);
+        }
+        assert_non_null(strstr(dg->message, cases[i].says));
+        assert_int_equal(count_code(c, BIND_E0004, cases[i].line, cases[i].col), 1);
+        assert_string_equal(bind_sources_get(&c->sources, dg->span.file)->path, "bad.config");
+        bind_buf_free(&out);
+        bind_compilation_free(c);
+    }
+}
+
+static void test_emit_iis_unwritable_text(void **state)
+{
+    (void)state;
+    bind_compilation *c = compile_text("site \"a\\u{FFFE}\" {\n    http *:80:a.example\n}\n");
+    assert_true(no_errors(c));
+    bind_buf out;
+    bind_buf_init(&out);
+    assert_false(emit(c, NULL, NULL, 0, &out));
+    assert_int_equal(count_code(c, BIND_E0007, 1, 6), 1);
+    assert_int_equal(out.len, 0);
+    bind_buf_free(&out);
+    bind_compilation_free(c);
+}
+
+static int cleanup(void **state)
+{
+    (void)state;
+    xmlCleanupParser();          /* once, at exit: the library never calls it */
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_emit_iis_standalone_shape),
+        cmocka_unit_test(test_emit_iis_merge_fixtures),
+        cmocka_unit_test(test_emit_iis_merge_keeps_bytes),
+        cmocka_unit_test(test_emit_iis_schema_examples),
+        cmocka_unit_test(test_emit_iis_schema_platforms),
+        cmocka_unit_test(test_emit_iis_round_trip),
+        cmocka_unit_test(test_emit_iis_ascii_document),
+        cmocka_unit_test(test_emit_iis_any_tier),
+        cmocka_unit_test(test_emit_iis_servers_and_pools),
+        cmocka_unit_test(test_emit_iis_layouts),
+        cmocka_unit_test(test_emit_iis_refusals),
+        cmocka_unit_test(test_emit_iis_unwritable_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, cleanup);
+}
