@@ -1,0 +1,772 @@
+/* The netsh, netsh-revert, httpcfg and httpcfg-revert targets.
+ *
+ * The IIS Express scenarios of Microsoft's "Handling URL Binding Failures in
+ * IIS Express" must give the commands that article documents; full IIS,
+ * SNI, CCS and iplisten give the records HTTP.sys needs; the reverts are the
+ * exact inverse; and every line of every script is read through a model of
+ * cmd.exe and CommandLineToArgvW (cmd_model.h) to show that hostile names
+ * arrive as exactly the intended arguments. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "backend.h"
+#include "cmd_model.h"
+#include "cmd_quote.h"
+
+#define DEV_THUMB "00112233445566778899AABBCCDDEEFF00112233"
+#define IIS_APPID "{4dc3e181-e14b-4a21-b022-59fc669b0914}"
+/* The appid the IIS Express installer binds the development certificate with. */
+#define DEV_APPID "{214124cd-d05b-4309-9af9-9caa44b2b74a}"
+#define SID "S-1-5-21-1004336348-1177238915-682003330-1001"
+
+/* What the look-ups put in the environment when the script runs, plus
+ * variables a careless `%` would expand. */
+static const cmd_model_env run_env = {
+    { "BINDC_THUMBPRINT_1", "BINDC_THUMBPRINT_2", "BINDC_SID_1", "BINDC_SID_2", "PATH", "X" },
+    { DEV_THUMB, DEV_THUMB, SID, SID, "EXPANDED-PATH", "EXPANDED-X" }, 6,
+};
+
+typedef struct emitted {
+    bind_compilation *c;
+    char *text;            /* NUL-terminated script */
+    bool ok;
+    char **lines;          /* without CRLF */
+    int nlines;
+} emitted;
+
+/* Every script: CRLF after every line, nothing else ends a line, ASCII
+ * printable only, no line longer than cmd.exe reads; and every line reads
+ * in the model without an open quote or a dangling caret, every netsh and
+ * httpcfg line as one command whose only redirections discard output. */
+static void check_script(emitted *e)
+{
+    const char *p = e->text;
+    size_t len = strlen(p);
+    assert_true(len >= 2);
+    assert_memory_equal(p + len - 2, "\r\n", 2);
+    e->lines = NULL;
+    e->nlines = 0;
+    while (*p) {
+        const char *eol = strstr(p, "\r\n");
+        assert_non_null(eol);
+        assert_true((size_t)(eol - p) <= BIND_CMD_QUOTE_MAX_LINE);
+        for (const char *q = p; q < eol; q++) assert_true(*q >= 0x20 && *q < 0x7f);
+        e->lines = realloc(e->lines, (size_t)(e->nlines + 1) * sizeof *e->lines);
+        e->lines[e->nlines++] = strndup(p, (size_t)(eol - p));
+        p = eol + 2;
+    }
+    /* Steps are numbered 1..N with the same N. */
+    unsigned step = 0, total = 0;
+    for (int i = 0; i < e->nlines; i++) {
+        unsigned k, n;
+        if (sscanf(e->lines[i], "echo [%u/%u]", &k, &n) != 2) continue;
+        assert_int_equal(k, ++step);
+        if (!total) total = n;
+        assert_int_equal(n, total);
+    }
+    assert_int_equal(step, total);
+    for (int i = 0; i < e->nlines; i++) {
+        cmd_model_line L;
+        cmd_model_parse(e->lines[i], &run_env, &L);
+        assert_false(L.open_quote);
+        assert_false(L.continuation);
+        if (strncmp(e->lines[i], "netsh ", 6) == 0 || strncmp(e->lines[i], "httpcfg ", 8) == 0) {
+            assert_int_equal(L.ncmd, 1);
+            assert_string_equal(L.op[0], "");
+            for (int r = 0; r < L.cmd[0].nredirect; r++)
+                assert_true(strcmp(L.cmd[0].redirect[r], ">nul") == 0 || strcmp(L.cmd[0].redirect[r], "2>&1") == 0);
+        }
+        cmd_model_free(&L);
+    }
+}
+
+static emitted emit_on(bind_compilation *c, const char *target)
+{
+    emitted e;
+    memset(&e, 0, sizeof e);
+    e.c = c;
+    const bind_backend *be = bind_backend_find(target);
+    assert_non_null(be);
+    bind_emit_opts opts;
+    memset(&opts, 0, sizeof opts);
+    bind_buf b;
+    bind_buf_init(&b);
+    e.ok = be->emit(c, &opts, &b);
+    bind_buf_putc(&b, '\0');
+    e.text = b.data;
+    if (e.ok) check_script(&e);
+    return e;
+}
+
+/* Compiles `src` (which must check without errors) and emits `target`. */
+static emitted emit_text(const char *src, const char *target)
+{
+    bind_compilation *c = compile_text(src);
+    if (bind_diag_has_errors(&c->diags, false)) fail_msg("input has errors: %s", codes_of(c));
+    return emit_on(c, target);
+}
+
+static void release(emitted *e, bool free_compilation)
+{
+    for (int i = 0; i < e->nlines; i++) free(e->lines[i]);
+    free(e->lines);
+    free(e->text);
+    if (free_compilation) bind_compilation_free(e->c);
+}
+
+static int find(const emitted *e, const char *line)
+{
+    for (int i = 0; i < e->nlines; i++) if (strcmp(e->lines[i], line) == 0) return i;
+    return -1;
+}
+
+static int count_prefix(const emitted *e, const char *prefix)
+{
+    int n = 0;
+    for (int i = 0; i < e->nlines; i++) n += strncmp(e->lines[i], prefix, strlen(prefix)) == 0;
+    return n;
+}
+
+static int find_prefix(const emitted *e, const char *prefix)
+{
+    for (int i = 0; i < e->nlines; i++) if (strncmp(e->lines[i], prefix, strlen(prefix)) == 0) return i;
+    return -1;
+}
+
+/* `line` is there, and so is `delete` right before it (delete-then-add). */
+static void assert_delete_then_add(const emitted *e, const char *del, const char *add)
+{
+    int a = find(e, add);
+    if (a < 0) fail_msg("missing line: %s\n--- script ---\n%s", add, e->text);
+    assert_true(a > 0);
+    assert_string_equal(e->lines[a - 1], del);
+    assert_string_equal(e->lines[a + 1], "if errorlevel 1 goto bindc_failed");
+}
+
+/* The arguments a program receives from line i. */
+static void assert_argv(const emitted *e, int i, const char *const *want, int n)
+{
+    assert_true(i >= 0);
+    cmd_model_line L;
+    cmd_model_parse(e->lines[i], &run_env, &L);
+    assert_int_equal(L.ncmd, 1);
+    assert_int_equal(L.cmd[0].argc, n);
+    for (int k = 0; k < n; k++) assert_string_equal(L.cmd[0].argv[k], want[k]);
+    cmd_model_free(&L);
+}
+
+/* ---- Microsoft's IIS Express scenarios ------------------------------------ */
+
+static void test_emit_netsh_reserved_port_80(void **state)
+{
+    (void)state;
+    const char *src = "platform iis-express\nsite A {\n    http *:80:localhost\n}\n";
+    emitted e = emit_text(src, "netsh");
+    assert_true(e.ok);
+    assert_string_equal(e.lines[0], "@echo off");
+    assert_int_equal(find(&e, "setlocal EnableExtensions DisableDelayedExpansion"), 3);
+    assert_string_equal(e.lines[4], "fltmc >nul 2>&1 || (echo bindc: run this script as an administrator, "
+                                    "from an elevated command prompt.& exit /b 1)");
+    assert_delete_then_add(&e, "netsh http delete urlacl url=http://localhost:80/ >nul 2>&1",
+                           "netsh http add urlacl url=http://localhost:80/ sddl=D:(A;;GX;;;WD)");
+    assert_int_equal(count_prefix(&e, "netsh http add "), 1);
+    assert_int_equal(count_prefix(&e, "netsh advfirewall"), 0);     /* localhost: no external traffic */
+    const char *argv[] = { "netsh", "http", "add", "urlacl", "url=http://localhost:80/", "sddl=D:(A;;GX;;;WD)" };
+    assert_argv(&e, find_prefix(&e, "netsh http add urlacl"), argv, 6);
+    release(&e, true);
+
+    e = emit_text(src, "netsh-revert");
+    assert_true(e.ok);
+    assert_int_equal(count_prefix(&e, "netsh "), 1);
+    assert_true(find(&e, "netsh http delete urlacl url=http://localhost:80/ >nul 2>&1") > 0);
+    release(&e, true);
+
+    e = emit_text(src, "httpcfg");
+    assert_delete_then_add(&e, "httpcfg delete urlacl /u http://localhost:80/ >nul 2>&1",
+                           "httpcfg set urlacl /u http://localhost:80/ /a D:(A;;GX;;;WD)");
+    assert_string_equal(e.lines[4], "net session >nul 2>&1 || (echo bindc: run this script as an administrator, "
+                                    "from an elevated command prompt.& exit /b 1)");
+    release(&e, true);
+    e = emit_text(src, "httpcfg-revert");
+    assert_true(find(&e, "httpcfg delete urlacl /u http://localhost:80/ >nul 2>&1") > 0);
+    assert_int_equal(count_prefix(&e, "httpcfg set"), 0);
+    release(&e, true);
+}
+
+static void test_emit_netsh_external_host_8080(void **state)
+{
+    (void)state;
+    const char *src = "platform iis-express\nsite A {\n    http *:8080:myhostname\n}\n";
+    emitted e = emit_text(src, "netsh");
+    assert_delete_then_add(&e, "netsh http delete urlacl url=http://myhostname:8080/ >nul 2>&1",
+                           "netsh http add urlacl url=http://myhostname:8080/ sddl=D:(A;;GX;;;WD)");
+    assert_delete_then_add(&e, "netsh advfirewall firewall delete rule name=\"bindc TCP 8080\" >nul 2>&1",
+                           "netsh advfirewall firewall add rule name=\"bindc TCP 8080\" dir=in action=allow protocol=TCP localport=8080");
+    const char *argv[] = { "netsh", "advfirewall", "firewall", "add", "rule", "name=bindc TCP 8080",
+                           "dir=in", "action=allow", "protocol=TCP", "localport=8080" };
+    assert_argv(&e, find_prefix(&e, "netsh advfirewall firewall add"), argv, 10);
+    /* The URL ACL comes before the firewall rule. */
+    assert_true(find_prefix(&e, "netsh http add urlacl") < find_prefix(&e, "netsh advfirewall firewall add"));
+    release(&e, true);
+
+    e = emit_text(src, "netsh-revert");
+    int rule = find(&e, "netsh advfirewall firewall delete rule name=\"bindc TCP 8080\" >nul 2>&1");
+    int acl = find(&e, "netsh http delete urlacl url=http://myhostname:8080/ >nul 2>&1");
+    assert_true(rule > 0 && acl > rule);
+    release(&e, true);
+
+    e = emit_text(src, "httpcfg");
+    assert_true(find(&e, "httpcfg set urlacl /u http://myhostname:8080/ /a D:(A;;GX;;;WD)") > 0);
+    assert_delete_then_add(&e, "netsh firewall delete portopening protocol=TCP port=8080 >nul 2>&1",
+                           "netsh firewall add portopening protocol=TCP port=8080 name=\"bindc TCP 8080\"");
+    release(&e, true);
+
+    /* firewall=off: the administrator opens the port some other way. */
+    e = emit_text("platform iis-express\nsite A {\n    http *:8080:myhostname firewall=off\n}\n", "netsh");
+    assert_int_equal(count_prefix(&e, "netsh advfirewall"), 0);
+    assert_int_equal(count_prefix(&e, "netsh http add urlacl"), 1);
+    release(&e, true);
+}
+
+static void test_emit_netsh_ssl_443_dev_cert(void **state)
+{
+    (void)state;
+    const char *src = "platform iis-express\nsite A {\n    https *:443:localhost\n}\n";
+    emitted e = emit_text(src, "netsh");
+    assert_delete_then_add(&e, "netsh http delete urlacl url=https://localhost:443/ >nul 2>&1",
+                           "netsh http add urlacl url=https://localhost:443/ sddl=D:(A;;GX;;;WD)");
+    assert_delete_then_add(&e, "netsh http delete sslcert ipport=0.0.0.0:443 >nul 2>&1",
+                           "netsh http add sslcert ipport=0.0.0.0:443 certhash=%BINDC_THUMBPRINT_1% "
+                           "appid=" DEV_APPID " certstorename=My");
+    const char *argv[] = { "netsh", "http", "add", "sslcert", "ipport=0.0.0.0:443", "certhash=" DEV_THUMB,
+                           "appid=" DEV_APPID, "certstorename=My" };
+    assert_argv(&e, find_prefix(&e, "netsh http add sslcert"), argv, 8);
+    /* The development certificate's thumbprint is found when the script runs,
+     * before any change; the command `for /f` runs is fixed text. */
+    int set = find(&e, "set \"BINDC_CERT_NAME_1=IIS Express Development Certificate\"");
+    int look = find(&e, "for /f \"usebackq delims=\" %%T in (`powershell -NoProfile -NonInteractive -Command "
+                        "\"Get-ChildItem -Path Cert:\\LocalMachine\\My | Where-Object { $_.HasPrivateKey -and "
+                        "$_.FriendlyName -eq $env:BINDC_CERT_NAME_1 } | Sort-Object -Property NotAfter -Descending | "
+                        "Select-Object -First 1 -ExpandProperty Thumbprint\"`) do set \"BINDC_THUMBPRINT_1=%%T\"");
+    int stop = find_prefix(&e, "if not defined BINDC_THUMBPRINT_1 (echo bindc: no certificate");
+    assert_true(set > 4 && look == set + 2 && stop == look + 1);
+    assert_true(stop < find_prefix(&e, "netsh "));
+    release(&e, true);
+
+    e = emit_text(src, "netsh-revert");
+    int ssl = find(&e, "netsh http delete sslcert ipport=0.0.0.0:443 >nul 2>&1");
+    int acl = find(&e, "netsh http delete urlacl url=https://localhost:443/ >nul 2>&1");
+    assert_true(ssl > 0 && acl > ssl);
+    assert_int_equal(count_prefix(&e, "netsh http add"), 0);
+    assert_int_equal(find_prefix(&e, "set \"BINDC_CERT_NAME_1"), -1);     /* deleting needs no thumbprint */
+    release(&e, true);
+
+    e = emit_text(src, "httpcfg");
+    assert_delete_then_add(&e, "httpcfg delete ssl /i 0.0.0.0:443 >nul 2>&1",
+                           "httpcfg set ssl /i 0.0.0.0:443 /h %BINDC_THUMBPRINT_1% /g \"" DEV_APPID "\"");
+    const char *hargv[] = { "httpcfg", "set", "ssl", "/i", "0.0.0.0:443", "/h", DEV_THUMB, "/g", DEV_APPID };
+    assert_argv(&e, find_prefix(&e, "httpcfg set ssl"), hargv, 9);
+    assert_true(find(&e, "httpcfg set urlacl /u https://localhost:443/ /a D:(A;;GX;;;WD)") > 0);
+    release(&e, true);
+}
+
+static void test_emit_netsh_ssl_44500_needs_no_url_acl(void **state)
+{
+    (void)state;
+    emitted e = emit_text("platform iis-express\nsite A {\n    https *:44500:localhost\n}\n", "netsh");
+    assert_int_equal(count_prefix(&e, "netsh http add urlacl"), 0);
+    assert_int_equal(count_prefix(&e, "netsh http delete urlacl"), 0);
+    assert_delete_then_add(&e, "netsh http delete sslcert ipport=0.0.0.0:44500 >nul 2>&1",
+                           "netsh http add sslcert ipport=0.0.0.0:44500 certhash=%BINDC_THUMBPRINT_1% "
+                           "appid=" DEV_APPID " certstorename=My");
+    release(&e, true);
+
+    /* Inside 44300-44399 with the development certificate: set up already. */
+    e = emit_text("platform iis-express\nsite A {\n    https *:44300:localhost\n    http *:51234:localhost\n}\n", "netsh");
+    assert_int_equal(count_prefix(&e, "netsh "), 0);
+    assert_int_equal(find_prefix(&e, "set \"BINDC"), -1);
+    assert_true(find(&e, "echo bindc: these bindings need no HTTP.sys settings on this platform.") > 0);
+    release(&e, true);
+}
+
+static void test_emit_netsh_custom_cert_44300(void **state)
+{
+    (void)state;
+    const char *src = "platform iis-express\n"
+                      "cert mine {\n    thumbprint = \"3a:1b:9f:00:77:c2:4e:6d:0a:11:5b:2c:8d:3e:4f:50:61:72:83:94\"\n}\n"
+                      "site A {\n    https *:44300:localhost cert=mine\n}\n";
+    emitted e = emit_text(src, "netsh");
+    /* Microsoft: delete the existing association first, then add yours. */
+    assert_delete_then_add(&e, "netsh http delete sslcert ipport=0.0.0.0:44300 >nul 2>&1",
+                           "netsh http add sslcert ipport=0.0.0.0:44300 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 "
+                           "appid=" IIS_APPID " certstorename=My");
+    assert_int_equal(count_prefix(&e, "netsh "), 2);
+    assert_int_equal(find_prefix(&e, "set \"BINDC_CERT_NAME"), -1);      /* the forward script needs no look-up */
+    release(&e, true);
+
+    /* The revert deletes the custom binding and binds the development
+     * certificate again, found by its friendly name. */
+    e = emit_text(src, "netsh-revert");
+    assert_delete_then_add(&e, "netsh http delete sslcert ipport=0.0.0.0:44300 >nul 2>&1",
+                           "netsh http add sslcert ipport=0.0.0.0:44300 certhash=%BINDC_THUMBPRINT_1% "
+                           "appid=" DEV_APPID " certstorename=My");
+    assert_true(find(&e, "set \"BINDC_CERT_NAME_1=IIS Express Development Certificate\"") > 0);
+    assert_true(find_prefix(&e, "if not defined BINDC_THUMBPRINT_1") < find_prefix(&e, "netsh "));
+    release(&e, true);
+
+    e = emit_text(src, "httpcfg-revert");
+    assert_delete_then_add(&e, "httpcfg delete ssl /i 0.0.0.0:44300 >nul 2>&1",
+                           "httpcfg set ssl /i 0.0.0.0:44300 /h %BINDC_THUMBPRINT_1% /g \"" DEV_APPID "\"");
+    release(&e, true);
+
+    /* On an exact address the custom binding is added beside the platform's,
+     * which stays: nothing to restore. */
+    e = emit_text("platform iis-express\ncert mine { thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\" }\n"
+                  "site A {\n    https 127.0.0.1:44301:localhost cert=mine\n}\n", "netsh-revert");
+    assert_int_equal(count_prefix(&e, "netsh http add"), 0);
+    assert_true(find(&e, "netsh http delete sslcert ipport=127.0.0.1:44301 >nul 2>&1") > 0);
+    release(&e, true);
+}
+
+/* ---- full IIS ------------------------------------------------------------- */
+
+static const char *const full_iis =
+    "platform iis10\n"
+    "iplisten 10.0.0.1, ::\n"
+    "defaults {\n    store = WebHosting\n}\n"
+    "cert shop {\n    thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\"\n"
+    "    appid = \"{00112233-4455-6677-8899-aabbccddeeff}\"\n}\n"
+    "cert legacy {\n    thumbprint = \"0102030405060708090a0b0c0d0e0f1011121314\"\n    store = My\n}\n"
+    "site Shop {\n"
+    "    http  *:80:shop.example\n"
+    "    https *:443:shop.example cert=shop sni\n"
+    "    https *:443:www.shop.example cert=shop sni http2=off tls13=off\n"
+    "    https *:443: cert=legacy\n"
+    "    https [::]:8443: cert=legacy\n"
+    "    https 10.0.0.1:443:www.other.example cert=legacy\n"
+    "    https 10.0.0.1:443:other.example cert=legacy\n"
+    "    https *:9443:ccs.example ccs\n"
+    "    http  10.0.0.1:8080: firewall\n"
+    "}\n";
+
+static void test_emit_netsh_full_iis(void **state)
+{
+    (void)state;
+    emitted e = emit_text(full_iis, "netsh");
+    /* IIS registers its own URLs: no URL ACL. */
+    assert_int_equal(count_prefix(&e, "netsh http add urlacl"), 0);
+    assert_delete_then_add(&e, "netsh http delete iplisten ipaddress=10.0.0.1 >nul 2>&1", "netsh http add iplisten ipaddress=10.0.0.1");
+    assert_delete_then_add(&e, "netsh http delete iplisten ipaddress=:: >nul 2>&1", "netsh http add iplisten ipaddress=::");
+    assert_delete_then_add(&e, "netsh http delete sslcert hostnameport=shop.example:443 >nul 2>&1",
+                           "netsh http add sslcert hostnameport=shop.example:443 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 "
+                           "appid={00112233-4455-6677-8899-aabbccddeeff} certstorename=WebHosting");
+    assert_true(find(&e, "netsh http add sslcert hostnameport=www.shop.example:443 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 "
+                         "appid={00112233-4455-6677-8899-aabbccddeeff} certstorename=WebHosting disablehttp2=enable disabletls13=enable") > 0);
+    /* `*` is one record, 0.0.0.0: it serves IPv4 and IPv6 (HTTP_SERVICE_CONFIG_SSL_KEY). */
+    assert_true(find(&e, "netsh http add sslcert ipport=0.0.0.0:443 certhash=0102030405060708090A0B0C0D0E0F1011121314 "
+                         "appid=" IIS_APPID " certstorename=My") > 0);
+    assert_int_equal(count_prefix(&e, "netsh http add sslcert ipport=[::]:443"), 0);
+    assert_true(find(&e, "netsh http add sslcert ipport=[::]:8443 certhash=0102030405060708090A0B0C0D0E0F1011121314 "
+                         "appid=" IIS_APPID " certstorename=My") > 0);
+    /* Two host names on one IP:port share one record. */
+    assert_int_equal(count_prefix(&e, "netsh http add sslcert ipport=10.0.0.1:443 "), 1);
+    assert_delete_then_add(&e, "netsh http delete sslcert ccs=9443 >nul 2>&1",
+                           "netsh http add sslcert ccs=9443 appid=" IIS_APPID);
+    assert_delete_then_add(&e, "netsh advfirewall firewall delete rule name=\"bindc TCP 10.0.0.1:8080\" >nul 2>&1",
+                           "netsh advfirewall firewall add rule name=\"bindc TCP 10.0.0.1:8080\" dir=in action=allow "
+                           "protocol=TCP localport=8080 localip=10.0.0.1");
+    assert_int_equal(count_prefix(&e, "netsh advfirewall firewall add"), 1);
+    assert_int_equal(count_prefix(&e, "netsh http add sslcert"), 6);
+    assert_true(find(&e, "echo [1/9] IP listen address 10.0.0.1") > 0);
+    release(&e, true);
+}
+
+/* An explicit acl= asks for a reservation even where IIS needs none: `+`
+ * (strong wildcard) for a binding without a host on full IIS, `*` (weak)
+ * where the server registers what its binding says. */
+static void test_emit_netsh_url_acl_wildcards(void **state)
+{
+    (void)state;
+    emitted e = emit_text("platform iis10\nsite A {\n    http *:80: acl='CONTOSO\\web deploy'\n"
+                          "    http [2001:db8::5]:81: acl=S-1-5-20\n    http *:82:a.example\n}\n", "netsh");
+    assert_true(find(&e, "netsh http add urlacl url=http://+:80/ user=\"CONTOSO\\web deploy\"") > 0);
+    assert_true(find(&e, "netsh http add urlacl url=http://[2001:db8::5]:81/ sddl=D:(A;;GX;;;S-1-5-20)") > 0);
+    assert_int_equal(count_prefix(&e, "netsh http add urlacl"), 2);
+    release(&e, true);
+
+    e = emit_text("platform iis-express\ndefaults { acl = 'DEVBOX\\alice' }\nsite A {\n    http *:8080:\n}\n", "netsh");
+    assert_true(find(&e, "netsh http add urlacl url=http://*:8080/ user=DEVBOX\\alice") > 0);
+    release(&e, true);
+}
+
+/* ---- the revert is the exact inverse -------------------------------------- */
+
+/* The record a line adds or deletes, as "object key" (`urlacl url=...`). */
+static char *record_of(const char *line, bool *is_add)
+{
+    cmd_model_line L;
+    cmd_model_parse(line, &run_env, &L);
+    char *rec = NULL;
+    char **v = L.cmd[0].argv;
+    int n = L.cmd[0].argc;
+    *is_add = false;
+    if (n >= 5 && strcmp(v[0], "netsh") == 0 && strcmp(v[1], "http") == 0) {
+        *is_add = strcmp(v[2], "add") == 0;
+        if (*is_add || strcmp(v[2], "delete") == 0) rec = malloc(strlen(v[3]) + strlen(v[4]) + 2), sprintf(rec, "%s %s", v[3], v[4]);
+    } else if (n >= 6 && strcmp(v[0], "netsh") == 0 && strcmp(v[1], "advfirewall") == 0) {
+        *is_add = strcmp(v[3], "add") == 0;
+        rec = malloc(strlen(v[5]) + 6), sprintf(rec, "rule %s", v[5]);
+    } else if (n >= 5 && strcmp(v[0], "httpcfg") == 0) {
+        *is_add = strcmp(v[1], "set") == 0;
+        rec = malloc(strlen(v[2]) + strlen(v[4]) + 2), sprintf(rec, "%s %s", v[2], v[4]);
+    } else if (n >= 5 && strcmp(v[0], "netsh") == 0 && strcmp(v[1], "firewall") == 0) {
+        *is_add = strcmp(v[2], "add") == 0;
+        rec = malloc(strlen(v[4]) + 13), sprintf(rec, "portopening %s", v[4]);
+    }
+    cmd_model_free(&L);
+    return rec;
+}
+
+static void assert_exact_inverse(const char *src, const char *fwd_target, const char *rev_target, int want_records)
+{
+    emitted f = emit_text(src, fwd_target);
+    emitted r = emit_on(f.c, rev_target);
+    assert_true(f.ok && r.ok);
+    char *adds[64], *dels[64];
+    int na = 0, nd = 0;
+    for (int i = 0; i < f.nlines; i++) {
+        bool add;
+        char *rec = record_of(f.lines[i], &add);
+        if (!rec) continue;
+        if (add) {
+            adds[na++] = rec;
+            /* deleted right before it is added, so a second run succeeds */
+            bool prev_add;
+            char *prev = record_of(f.lines[i - 1], &prev_add);
+            assert_non_null(prev);
+            assert_false(prev_add);
+            assert_string_equal(prev, rec);
+            free(prev);
+        } else {
+            free(rec);
+        }
+    }
+    for (int i = 0; i < r.nlines; i++) {
+        bool add;
+        char *rec = record_of(r.lines[i], &add);
+        if (rec && !add) dels[nd++] = rec;
+        else free(rec);
+    }
+    assert_int_equal(na, want_records);
+    assert_int_equal(nd, na);
+    for (int i = 0; i < na; i++) {
+        assert_string_equal(dels[i], adds[na - 1 - i]);
+        free(adds[na - 1 - i]);
+        free(dels[i]);
+    }
+    release(&r, false);
+    release(&f, true);
+}
+
+static const char *const express_all =
+    "platform iis-express\n"
+    "iplisten 127.0.0.1, ::1\n"
+    "cert mine { thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\" }\n"
+    "site A {\n"
+    "    http  *:80:localhost\n"
+    "    http  *:8080:myhostname\n"
+    "    https *:443:localhost\n"
+    "    https *:44500:localhost\n"
+    "    https *:44300:localhost cert=mine\n"
+    "}\n"
+    "site B {\n"
+    "    http  *:8081:\n"
+    "    http  10.1.2.3:8082:devbox.lan\n"
+    "}\n";
+
+static void test_emit_netsh_revert_is_exact_inverse(void **state)
+{
+    (void)state;
+    /* 2 iplisten + 5 URL ACLs + 3 SSL + 3 firewall rules */
+    assert_exact_inverse(express_all, "netsh", "netsh-revert", 13);
+    /* the XP firewall has one rule per port: 8080, 8081, 8082 */
+    assert_exact_inverse(express_all, "httpcfg", "httpcfg-revert", 13);
+    assert_exact_inverse(full_iis, "netsh", "netsh-revert", 9);
+}
+
+/* ---- determinism ------------------------------------------------------------ */
+
+static void test_emit_netsh_byte_identical(void **state)
+{
+    (void)state;
+    const char *targets[] = { "netsh", "netsh-revert", "httpcfg", "httpcfg-revert" };
+    for (int t = 0; t < 4; t++) {
+        emitted a = emit_text(express_all, targets[t]);
+        emitted b = emit_text(express_all, targets[t]);
+        assert_string_equal(a.text, b.text);
+        /* CRLF everywhere: no LF without its CR */
+        for (const char *p = a.text; *p; p++) if (*p == '\n') assert_true(p > a.text && p[-1] == '\r');
+        release(&a, true);
+        release(&b, true);
+    }
+}
+
+/* ---- hostile names ----------------------------------------------------------- */
+
+/* A .bind double-quoted string for `s` (which has no `"`). */
+static char *bind_string(const char *s)
+{
+    char *out = malloc(strlen(s) * 2 + 3), *o = out;
+    *o++ = '"';
+    for (; *s; s++) {
+        if (*s == '\\') *o++ = '\\';
+        *o++ = *s;
+    }
+    *o++ = '"';
+    *o = '\0';
+    return out;
+}
+
+static const char *const hostile[] = {
+    "a&b", "a && b", "a|b", "a||b", "a<b>c", "x^y", "x^", "^", "100%", "%PATH%", "%%", "%1", "%~dp0", "!X!",
+    "a;b", "{a}", "$env:X", "`whoami`", "'q'", "(a)", ")", "a)&echo pwned&(", "C:\\dir\\", "\\\\", "\\",
+    "a b", " lead", "trail ", "a=b", "a,b", "*", "?", "@x", "CONTOSO\\web deploy & co (100%) ^ | < > ! ; { } $ ` '",
+};
+
+static void test_emit_netsh_hostile_acl_users(void **state)
+{
+    (void)state;
+    size_t n = sizeof hostile / sizeof hostile[0];
+    for (size_t i = 0; i <= n; i++) {
+        char *value;
+        if (i < n) value = strdup(hostile[i]);
+        else {                                  /* the longest accepted value, all metacharacters */
+            value = malloc(BIND_CMD_QUOTE_MAX_TEXT + 1);
+            for (size_t k = 0; k < BIND_CMD_QUOTE_MAX_TEXT; k++) value[k] = "%^&|<>()\\ "[k % 10];
+            value[BIND_CMD_QUOTE_MAX_TEXT] = '\0';
+        }
+        char *lit = bind_string(value);
+        char *src = malloc(strlen(lit) + 128);
+        sprintf(src, "platform iis-express\nsite A {\n    http *:80:localhost acl=%s\n}\n", lit);
+
+        emitted e = emit_text(src, "netsh");
+        assert_true(e.ok);
+        char *user = malloc(strlen(value) + 6);
+        sprintf(user, "user=%s", value);
+        const char *argv[] = { "netsh", "http", "add", "urlacl", "url=http://localhost:80/", user };
+        assert_argv(&e, find_prefix(&e, "netsh http add urlacl"), argv, 6);
+        free(user);
+
+        /* httpcfg: the name travels in the environment to PowerShell, which
+         * turns it into a SID; the stop message cannot be broken out of. */
+        emitted h = emit_on(e.c, "httpcfg");
+        assert_true(h.ok);
+        int set = find_prefix(&h, "set \"BINDC_ACL_1=");
+        assert_true(set > 0);
+        cmd_model_line L;
+        cmd_model_parse(h.lines[set], &run_env, &L);
+        char *got = cmd_model_set_value(&L.cmd[0], "BINDC_ACL_1");
+        assert_non_null(got);
+        assert_string_equal(got, value);
+        free(got);
+        cmd_model_free(&L);
+        cmd_model_env env = run_env;
+        env.name[env.n] = "BINDC_ACL_1";
+        env.value[env.n++] = value;
+        cmd_model_parse(h.lines[find_prefix(&h, "if not defined BINDC_SID_1")], &env, &L);
+        assert_int_equal(L.ncmd, 3);
+        assert_string_equal(L.cmd[2].text, "exit /b 1");
+        assert_false(L.open_quote);
+        cmd_model_free(&L);
+        assert_true(find(&h, "httpcfg set urlacl /u http://localhost:80/ /a D:(A;;GX;;;%BINDC_SID_1%)") > 0);
+        const char *hargv[] = { "httpcfg", "set", "urlacl", "/u", "http://localhost:80/", "/a", "D:(A;;GX;;;" SID ")" };
+        assert_argv(&h, find_prefix(&h, "httpcfg set urlacl"), hargv, 7);
+        release(&h, false);
+        release(&e, true);
+        free(src);
+        free(lit);
+        free(value);
+    }
+}
+
+static void test_emit_netsh_hostile_friendly_name(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        char *lit = bind_string(hostile[i]);
+        char *src = malloc(strlen(lit) + 160);
+        sprintf(src, "platform iis10\ncert dev { friendly_name = %s }\nsite A {\n    https *:443: cert=dev\n}\n", lit);
+        emitted e = emit_text(src, "netsh");
+        int set = find_prefix(&e, "set \"BINDC_CERT_NAME_1=");
+        assert_true(set > 0);
+        cmd_model_line L;
+        cmd_model_parse(e.lines[set], &run_env, &L);
+        char *got = cmd_model_set_value(&L.cmd[0], "BINDC_CERT_NAME_1");
+        assert_string_equal(got, hostile[i]);
+        free(got);
+        cmd_model_free(&L);
+        /* The PowerShell command is the same fixed text for every name. */
+        assert_int_equal(count_prefix(&e, "for /f \"usebackq delims=\" %%T in (`powershell -NoProfile -NonInteractive -Command "
+                                          "\"Get-ChildItem -Path Cert:\\LocalMachine\\My | Where-Object { $_.HasPrivateKey -and "
+                                          "$_.FriendlyName -eq $env:BINDC_CERT_NAME_1 }"), 1);
+        cmd_model_env env = run_env;
+        env.name[env.n] = "BINDC_CERT_NAME_1";
+        env.value[env.n++] = hostile[i];
+        cmd_model_parse(e.lines[find_prefix(&e, "if not defined BINDC_THUMBPRINT_1")], &env, &L);
+        assert_int_equal(L.ncmd, 3);
+        assert_string_equal(L.cmd[2].text, "exit /b 1");
+        cmd_model_free(&L);
+        release(&e, true);
+        free(src);
+        free(lit);
+    }
+}
+
+/* Text cmd.exe cannot carry is refused at its span, and nothing is written. */
+static void test_emit_netsh_refusals(void **state)
+{
+    (void)state;
+    const char *targets[] = { "netsh", "netsh-revert", "httpcfg", "httpcfg-revert" };
+    for (int t = 0; t < 4; t++) {
+        bind_compilation *c = compile_text("platform iis-express\nsite A {\n    http *:80:localhost acl='we\"ird'\n}\n");
+        emitted e = emit_on(c, targets[t]);
+        assert_false(e.ok);
+        assert_int_equal(count_code(c, BIND_E0007, 3, 29), 1);
+        release(&e, true);
+    }
+    /* All four targets on one compilation: the error is reported once. */
+    bind_compilation *c = compile_text("platform iis-express\ndefaults {\n    acl = \"J\\u{fc}rgen\"\n}\nsite A {\n    http *:80:localhost\n}\n");
+    for (int t = 0; t < 4; t++) {
+        emitted e = emit_on(c, targets[t]);
+        assert_false(e.ok);
+        release(&e, false);
+    }
+    assert_int_equal(count_code(c, BIND_E0007, 3, 11), 1);          /* at the defaults value */
+    bind_compilation_free(c);
+
+    char *longer = malloc(BIND_CMD_QUOTE_MAX_TEXT + 128);
+    strcpy(longer, "platform iis-express\nsite A {\n    http *:80:localhost acl=");
+    size_t at = strlen(longer);
+    memset(longer + at, 'a', BIND_CMD_QUOTE_MAX_TEXT + 1);
+    strcpy(longer + at + BIND_CMD_QUOTE_MAX_TEXT + 1, "\n}\n");
+    c = compile_text(longer);
+    emitted e = emit_on(c, "netsh");
+    assert_false(e.ok);
+    assert_int_equal(count_code(c, BIND_E0007, 3, 29), 1);
+    release(&e, true);
+    free(longer);
+
+    /* A control character never reaches a script: the checker refuses it. */
+    c = compile_text("platform iis-express\nsite A {\n    http *:80:localhost acl=\"a\\nnetsh http delete urlacl\"\n}\n");
+    assert_true(count_code(c, BIND_E0007, 0, 0) >= 1);
+    bind_compilation_free(c);
+}
+
+/* A certificate the script can name neither by thumbprint nor by friendly
+ * name: E0301 at the binding's cert=, nothing written. */
+static void test_emit_netsh_cert_without_thumbprint(void **state)
+{
+    (void)state;
+    bind_compilation *c = compile_text("platform iis10\ncert bare {\n    names = a.example\n}\n"
+                                       "site A {\n    https *:443:a.example cert=bare\n}\n");
+    assert_false(bind_diag_has_errors(&c->diags, false));
+    emitted e = emit_on(c, "netsh");
+    assert_false(e.ok);
+    assert_int_equal(count_code(c, BIND_E0301, 6, 32), 1);
+    release(&e, true);
+
+    /* A user platform whose default certificate cannot be found: the revert
+     * that must restore it fails the same way. */
+    c = compile_text("platform dev {\n    free_ports = 1024..65535\n    ssl_ports = 44300..44399\n"
+                     "    local_hosts = localhost\n    default_cert = devcert\n}\n"
+                     "cert devcert {\n    names = localhost\n}\n"
+                     "cert mine { thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\" }\n"
+                     "platform dev\nsite A {\n    https *:44300:localhost cert=mine\n}\n");
+    if (bind_diag_has_errors(&c->diags, false)) fail_msg("input has errors: %s", codes_of(c));
+    e = emit_on(c, "netsh-revert");
+    assert_false(e.ok);
+    assert_int_equal(count_code(c, BIND_E0301, 0, 0), 1);
+    release(&e, true);
+}
+
+/* Records HTTP.sys keys more coarsely than IIS keys bindings: an SNI
+ * record has no address, a URL reservation one grantee. */
+static void test_emit_netsh_record_collisions(void **state)
+{
+    (void)state;
+    /* One IP:port, one certificate, but HTTP/2 off for only one host: the
+     * sslFlags bits live in the one record. */
+    bind_compilation *c = compile_text("platform iis10\n"
+                                       "cert x { thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\" }\n"
+                                       "site A {\n    https *:443:a.example cert=x\n"
+                                       "    https *:443:b.example cert=x http2=off\n}\n");
+    if (bind_diag_has_errors(&c->diags, false)) fail_msg("input has errors: %s", codes_of(c));
+    emitted e = emit_on(c, "netsh");
+    assert_false(e.ok);
+    assert_int_equal(count_code(c, BIND_E0205, 5, 11), 1);
+    release(&e, true);
+
+    /* The same certificate: one record serves both. */
+    e = emit_text("platform iis10\ncert x { thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\" }\n"
+                  "site A {\n    https 10.0.0.1:443:a.example cert=x sni\n    https 10.0.0.2:443:a.example cert=x sni\n}\n",
+                  "netsh");
+    assert_true(e.ok);
+    assert_int_equal(count_prefix(&e, "netsh http add sslcert hostnameport=a.example:443 "), 1);
+    release(&e, true);
+
+    c = compile_text("platform iis-express\nsite A {\n    http *:8080:h.example acl=alice\n}\n"
+                     "site B {\n    http 10.0.0.1:8080:h.example acl=bob\n}\n");
+    if (bind_diag_has_errors(&c->diags, false)) fail_msg("input has errors: %s", codes_of(c));
+    e = emit_on(c, "netsh");
+    assert_false(e.ok);
+    assert_int_equal(count_code(c, BIND_E0007, 6, 38), 1);
+    release(&e, true);
+}
+
+/* httpcfg has no SNI and no central certificate store: one W0407 for each,
+ * however many bindings and targets, and no record for those bindings. */
+static void test_emit_httpcfg_cannot_express_sni(void **state)
+{
+    (void)state;
+    emitted e = emit_text(full_iis, "httpcfg");
+    emitted r = emit_on(e.c, "httpcfg-revert");
+    assert_true(e.ok && r.ok);
+    assert_int_equal(count_code(e.c, BIND_W0407, 16, 11), 1);     /* shop.example sni */
+    assert_int_equal(count_code(e.c, BIND_W0407, 22, 11), 1);     /* ccs */
+    assert_int_equal(count_code(e.c, BIND_W0407, 0, 0), 2);       /* www.shop.example: counted in a note */
+    assert_int_equal(find_prefix(&e, "httpcfg set ssl /i shop.example"), -1);
+    assert_true(find(&e, "httpcfg set ssl /i 0.0.0.0:443 /h 0102030405060708090A0B0C0D0E0F1011121314 /g \"" IIS_APPID "\"") > 0);
+    assert_true(find(&e, "httpcfg set ssl /i [::]:8443 /h 0102030405060708090A0B0C0D0E0F1011121314 /g \"" IIS_APPID "\"") > 0);
+    assert_true(find(&e, "httpcfg set iplisten /i [::]") > 0);
+    release(&r, false);
+    release(&e, true);
+
+    e = emit_text("platform iis10\ncert s {\n    thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\"\n    store = WebHosting\n}\n"
+                  "site A {\n    https *:443: cert=s\n}\n", "httpcfg");
+    assert_true(find(&e, "httpcfg set ssl /i 0.0.0.0:443 /h 3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 /g \"" IIS_APPID "\" /c WebHosting") > 0);
+    release(&e, true);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_emit_netsh_reserved_port_80),
+        cmocka_unit_test(test_emit_netsh_external_host_8080),
+        cmocka_unit_test(test_emit_netsh_ssl_443_dev_cert),
+        cmocka_unit_test(test_emit_netsh_ssl_44500_needs_no_url_acl),
+        cmocka_unit_test(test_emit_netsh_custom_cert_44300),
+        cmocka_unit_test(test_emit_netsh_full_iis),
+        cmocka_unit_test(test_emit_netsh_url_acl_wildcards),
+        cmocka_unit_test(test_emit_netsh_revert_is_exact_inverse),
+        cmocka_unit_test(test_emit_netsh_byte_identical),
+        cmocka_unit_test(test_emit_netsh_hostile_acl_users),
+        cmocka_unit_test(test_emit_netsh_hostile_friendly_name),
+        cmocka_unit_test(test_emit_netsh_refusals),
+        cmocka_unit_test(test_emit_netsh_cert_without_thumbprint),
+        cmocka_unit_test(test_emit_netsh_record_collisions),
+        cmocka_unit_test(test_emit_httpcfg_cannot_express_sni),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
