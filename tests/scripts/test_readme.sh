@@ -16,6 +16,11 @@ if diff -u "$tmp/readme" "$tmp/actual"; then pass=$((pass + 1)); else echo "FAIL
 awk '/^`examples\/shop.bind`:/ { on = 1; next } on && /^```/ { if (in_block) exit; in_block = 1; next } in_block { print }' README.md > "$tmp/shop"
 grep -v '^# shop.bind$' examples/shop.bind > "$tmp/shop-file"
 if diff -u "$tmp/shop" "$tmp/shop-file"; then pass=$((pass + 1)); else echo "FAIL README shop example differs from examples/shop.bind"; fail=$((fail + 1)); fi
+# The fmt before/after pair: formatting the "before" gives exactly the "after".
+awk '/`bindc fmt` turns$/{f=1;next} f&&/^```$/{c++; if(c==2) exit; next} f&&c==1' README.md > "$tmp/before.bind"
+awk '/^into$/{f=1;next} f&&/^```$/{c++; if(c==2) exit; next} f&&c==1' README.md > "$tmp/after.bind"
+if [ -s "$tmp/before.bind" ] && "$bindc" fmt "$tmp/before.bind" | diff -u "$tmp/after.bind" -; then pass=$((pass + 1))
+else echo "FAIL README fmt before/after is stale"; fail=$((fail + 1)); fi
 for f in shop iis-express-dev coexist-nginx; do
     if "$bindc" check "examples/$f.bind" 2> /dev/null; then pass=$((pass + 1)); else echo "FAIL examples/$f.bind has errors"; fail=$((fail + 1)); fi
 done
