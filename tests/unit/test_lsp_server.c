@@ -1,0 +1,289 @@
+/* The language server's lifecycle and JSON-RPC errors: what comes before
+ * initialize, after shutdown, unknown methods, broken messages, position
+ * encodings, exit codes. */
+#include "test_lsp_harness.h"
+
+static json_t *request(session *x, json_int_t id, const char *method)
+{
+    session_send(x, json_pack("{s:s, s:I, s:s, s:{}}", "jsonrpc", "2.0", "id", id, "method", method, "params"));
+    json_t *all = session_take(x);
+    return all;
+}
+
+static void test_lsp_server_before_initialize(void **state)
+{
+    (void)state;
+    session *x = session_open_raw(0);
+    json_t *m = request(x, 1, "textDocument/hover");
+    assert_int_equal(error_code(find_response(m, 1)), BIND_RPC_SERVER_NOT_INITIALIZED);
+    json_decref(m);
+    /* A notification before initialize is dropped: no answer, no diagnostics. */
+    open_doc(x, "file:///nowhere/a.bind", "site a { http *:99999:a }\n");
+    m = session_take(x);
+    assert_int_equal(json_array_size(m), 0);
+    json_decref(m);
+    m = request(x, 2, "shutdown");
+    assert_int_equal(error_code(find_response(m, 2)), BIND_RPC_SERVER_NOT_INITIALIZED);
+    json_decref(m);
+    /* exit without shutdown: exit code 1. */
+    session_send(x, json_pack("{s:s, s:s}", "jsonrpc", "2.0", "method", "exit"));
+    assert_false(x->alive);
+    assert_int_equal(bind_lsp_server_exit_code(x->server), 1);
+    session_close(x);
+}
+
+static void test_lsp_server_lifecycle(void **state)
+{
+    (void)state;
+    session *x = session_open_raw(0);
+    session_send(x, json_pack("{s:s, s:i, s:s, s:{s:{}}}", "jsonrpc", "2.0", "id", 1, "method", "initialize",
+                              "params", "capabilities"));
+    json_t *m = session_take(x);
+    json_t *caps = json_object_get(json_object_get(find_response(m, 1), "result"), "capabilities");
+    assert_string_equal(json_string_value(json_object_get(caps, "positionEncoding")), "utf-16");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(caps, "textDocumentSync"), "change")), 2);
+    assert_true(json_is_true(json_object_get(caps, "hoverProvider")));
+    assert_true(json_is_true(json_object_get(caps, "documentFormattingProvider")));
+    /* Without code action literals the client cannot take code actions. */
+    assert_true(json_is_false(json_object_get(caps, "codeActionProvider")));
+    json_decref(m);
+    m = request(x, 2, "initialize");
+    assert_int_equal(error_code(find_response(m, 2)), BIND_RPC_INVALID_REQUEST);
+    json_decref(m);
+    m = request(x, 3, "shutdown");
+    assert_true(json_is_null(json_object_get(find_response(m, 3), "result")));
+    json_decref(m);
+    m = request(x, 4, "textDocument/hover");
+    assert_int_equal(error_code(find_response(m, 4)), BIND_RPC_INVALID_REQUEST);
+    json_decref(m);
+    assert_true(x->alive);
+    session_send(x, json_pack("{s:s, s:s}", "jsonrpc", "2.0", "method", "exit"));
+    assert_false(x->alive);
+    assert_int_equal(bind_lsp_server_exit_code(x->server), 0);
+    /* After exit nothing is read. */
+    session_send(x, json_pack("{s:s, s:i, s:s}", "jsonrpc", "2.0", "id", 5, "method", "shutdown"));
+    m = session_take(x);
+    assert_int_equal(json_array_size(m), 0);
+    json_decref(m);
+    session_close(x);
+}
+
+static void test_lsp_server_unknown_methods(void **state)
+{
+    (void)state;
+    session *x = session_start(NULL);
+    json_t *m = request(x, 7, "textDocument/frobnicate");
+    assert_int_equal(error_code(find_response(m, 7)), BIND_RPC_METHOD_NOT_FOUND);
+    json_decref(m);
+    m = request(x, 8, "$/somethingNew");
+    assert_int_equal(error_code(find_response(m, 8)), BIND_RPC_METHOD_NOT_FOUND);
+    json_decref(m);
+    m = request(x, 9, "textDocument/didOpen");          /* a notification sent as a request */
+    assert_int_equal(error_code(find_response(m, 9)), BIND_RPC_INVALID_REQUEST);
+    json_decref(m);
+    /* Unknown and $/ notifications: silence. */
+    session_send(x, json_pack("{s:s, s:s, s:{}}", "jsonrpc", "2.0", "method", "workspace/somethingNew", "params"));
+    session_send(x, json_pack("{s:s, s:s, s:{s:i}}", "jsonrpc", "2.0", "method", "$/cancelRequest", "params", "id", 3));
+    session_send(x, json_pack("{s:s, s:s, s:{s:s}}", "jsonrpc", "2.0", "method", "$/setTrace", "params", "value", "off"));
+    m = session_take(x);
+    assert_int_equal(json_array_size(m), 0);
+    json_decref(m);
+    /* A response to a request the server never sent is ignored. */
+    session_send(x, json_pack("{s:s, s:i, s:n}", "jsonrpc", "2.0", "id", 99, "result"));
+    m = session_take(x);
+    assert_int_equal(json_array_size(m), 0);
+    json_decref(m);
+    session_close(x);
+}
+
+static void expect_error(session *x, const char *text, int code, bool id_null)
+{
+    session_send_text(x, text);
+    json_t *m = session_take(x);
+    assert_int_equal(json_array_size(m), 1);
+    json_t *r = json_array_get(m, 0);
+    assert_int_equal(error_code(r), code);
+    assert_true(id_null ? json_is_null(json_object_get(r, "id")) : json_is_integer(json_object_get(r, "id")));
+    json_decref(m);
+    assert_true(x->alive);
+}
+
+static void test_lsp_server_invalid_messages(void **state)
+{
+    (void)state;
+    session *x = session_start(NULL);
+    expect_error(x, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":", BIND_RPC_PARSE_ERROR, true);
+    expect_error(x, "", BIND_RPC_PARSE_ERROR, true);
+    expect_error(x, "\x01\x02 binary \xff", BIND_RPC_PARSE_ERROR, true);
+    expect_error(x, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":\"\xff\"}", BIND_RPC_PARSE_ERROR, true);
+    expect_error(x, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"shutdown\"}]", BIND_RPC_INVALID_REQUEST, true);
+    expect_error(x, "[]", BIND_RPC_INVALID_REQUEST, true);
+    expect_error(x, "42", BIND_RPC_INVALID_REQUEST, true);
+    expect_error(x, "{\"id\":3,\"method\":\"shutdown\"}", BIND_RPC_INVALID_REQUEST, false);      /* no jsonrpc */
+    expect_error(x, "{\"jsonrpc\":\"1.0\",\"id\":3,\"method\":\"shutdown\"}", BIND_RPC_INVALID_REQUEST, false);
+    expect_error(x, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":7}", BIND_RPC_INVALID_REQUEST, false);
+    expect_error(x, "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"shutdown\"}", BIND_RPC_INVALID_REQUEST, true);
+    expect_error(x, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"shutdown\",\"params\":5}", BIND_RPC_INVALID_REQUEST, false);
+    expect_error(x, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"textDocument/hover\",\"params\":{}}", BIND_RPC_INVALID_PARAMS, false);
+    expect_error(x, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"textDocument/hover\",\"params\":[1]}", BIND_RPC_INVALID_PARAMS, false);
+    expect_error(x, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"textDocument/hover\",\"params\":{\"textDocument\":{\"uri\":\"file:///x\"},"
+                    "\"position\":{\"line\":-1,\"character\":0}}}", BIND_RPC_INVALID_PARAMS, false);
+    /* Broken notifications get no answer and do no harm. */
+    session_send_text(x, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\",\"params\":{\"textDocument\":{\"uri\":\"file:///never\"},\"contentChanges\":[]}}");
+    session_send_text(x, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":5}}}");
+    session_send_text(x, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didClose\",\"params\":{}}");
+    json_t *m = session_take(x);
+    assert_int_equal(json_array_size(m), 0);
+    json_decref(m);
+    /* The server still answers. */
+    m = request(x, 6, "shutdown");
+    assert_non_null(find_response(m, 6));
+    json_decref(m);
+    session_close(x);
+}
+
+static void test_lsp_server_wrong_content_length(void **state)
+{
+    (void)state;
+    session *x = session_start(NULL);
+    const char a[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$/x\"}";
+    const char b[] = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"$/y\"}";
+    char buf[512];
+    /* Too long: the next message's header is inside; both are answered. */
+    snprintf(buf, sizeof buf, "Content-Length: %zu\r\n\r\n%sContent-Length: %zu\r\n\r\n%s", sizeof a + 20, a, sizeof b - 1, b);
+    session_bytes(x, buf, strlen(buf));
+    json_t *m = session_take(x);
+    assert_int_equal(error_code(find_response(m, 1)), BIND_RPC_METHOD_NOT_FOUND);
+    assert_int_equal(error_code(find_response(m, 2)), BIND_RPC_METHOD_NOT_FOUND);
+    json_decref(m);
+    /* Too short: a parse error, then the next message. */
+    snprintf(buf, sizeof buf, "Content-Length: 10\r\n\r\n%sContent-Length: %zu\r\n\r\n%s", a, sizeof b - 1, b);
+    session_bytes(x, buf, strlen(buf));
+    m = session_take(x);
+    assert_int_equal(json_array_size(m), 2);
+    assert_int_equal(error_code(json_array_get(m, 0)), BIND_RPC_PARSE_ERROR);
+    assert_int_equal(error_code(find_response(m, 2)), BIND_RPC_METHOD_NOT_FOUND);
+    json_decref(m);
+    /* Missing: that message is lost, the next is served. */
+    snprintf(buf, sizeof buf, "Content-Type: x\r\n\r\n%sContent-Length: %zu\r\n\r\n%s", a, sizeof b - 1, b);
+    session_bytes(x, buf, strlen(buf));
+    m = session_take(x);
+    assert_int_equal(json_array_size(m), 1);
+    assert_non_null(find_response(m, 2));
+    json_decref(m);
+    /* Too long at the end of the input: answered once the input stalls. */
+    snprintf(buf, sizeof buf, "Content-Length: %zu\r\n\r\n%s", sizeof a + 100, a);
+    session_bytes(x, buf, strlen(buf));
+    assert_true(bind_lsp_server_in_body(x->server));
+    bind_lsp_server_stalled(x->server);
+    m = session_take(x);
+    assert_non_null(find_response(m, 1));
+    json_decref(m);
+    session_send_text(x, b);
+    m = session_take(x);
+    assert_non_null(find_response(m, 2));
+    json_decref(m);
+    session_close(x);
+}
+
+static void test_lsp_server_too_large(void **state)
+{
+    (void)state;
+    session *x = session_open_raw(4096);
+    size_t n = 100000;
+    char *big = malloc(n + 200);
+    int k = sprintf(big, "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"initialize\",\"params\":{\"pad\":\"");
+    memset(big + k, 'x', n);
+    strcpy(big + k + n, "\"}}");
+    session_send_text(x, big);
+    json_t *m = session_take(x);
+    assert_int_equal(error_code(find_response(m, 77)), BIND_RPC_INVALID_REQUEST);
+    const char *method = json_string_value(json_object_get(json_array_get(m, 1), "method"));
+    assert_string_equal(method, "window/showMessage");
+    json_decref(m);
+    free(big);
+    /* Still serving: initialize now works. */
+    session_send(x, json_pack("{s:s, s:i, s:s, s:{s:{}}}", "jsonrpc", "2.0", "id", 1, "method", "initialize",
+                              "params", "capabilities"));
+    m = session_take(x);
+    assert_non_null(json_object_get(find_response(m, 1), "result"));
+    json_decref(m);
+    session_close(x);
+}
+
+static void test_lsp_server_position_encoding(void **state)
+{
+    (void)state;
+    const char *uri = "file:///nowhere/enc.bind";
+    const char *text = "site \"\xC3\xA9t\xC3\xA9\" { http *:99999:a }\n";   /* the port after two é */
+    /* UTF-16 unless the client offers UTF-8. */
+    session *x = session_start(json_pack("{s:{s:[s,s]}}", "general", "positionEncodings", "utf-16", "utf-32"));
+    open_doc(x, uri, text);
+    json_t *m = session_take(x);
+    assert_true(has_diag(find_diagnostics(m, uri), "E0102", 0, 20, 0, 25));
+    json_decref(m);
+    session_close(x);
+
+    x = session_open_raw(0);
+    session_send(x, json_pack("{s:s, s:i, s:s, s:{s:{s:{s:[s,s]}}}}", "jsonrpc", "2.0", "id", 1, "method", "initialize",
+                              "params", "capabilities", "general", "positionEncodings", "utf-8", "utf-16"));
+    m = session_take(x);
+    json_t *caps = json_object_get(json_object_get(find_response(m, 1), "result"), "capabilities");
+    assert_string_equal(json_string_value(json_object_get(caps, "positionEncoding")), "utf-8");
+    json_decref(m);
+    open_doc(x, uri, text);
+    m = session_take(x);
+    assert_true(has_diag(find_diagnostics(m, uri), "E0102", 0, 22, 0, 27));
+    json_decref(m);
+    session_close(x);
+
+    /* The clangd extension some clients (Neovim 0.7) use instead. */
+    x = session_open_raw(0);
+    session_send(x, json_pack("{s:s, s:i, s:s, s:{s:{s:[s,s]}}}", "jsonrpc", "2.0", "id", 1, "method", "initialize",
+                              "params", "capabilities", "offsetEncoding", "utf-8", "utf-16"));
+    m = session_take(x);
+    json_t *r = json_object_get(find_response(m, 1), "result");
+    assert_string_equal(json_string_value(json_object_get(r, "offsetEncoding")), "utf-8");
+    json_decref(m);
+    session_close(x);
+}
+
+static void test_lsp_server_binary_document(void **state)
+{
+    (void)state;
+    session *x = session_start(NULL);
+    const char *uri = "file:///nowhere/garbage.bind";
+    /* NUL, controls, invalid-looking but valid code points, a BOM inside. */
+    session_send_text(x, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"file:///nowhere/garbage.bind\","
+                         "\"languageId\":\"bind\",\"version\":1,\"text\":\"\\u0000\\u0001site\\u0000 {\\ufeff\\ud83d\\ude00\\u007f}\\r\\r\\n\\u001b[31m\"}}}");
+    json_t *m = session_take(x);
+    json_t *d = find_diagnostics(m, uri);
+    assert_non_null(d);
+    assert_true(json_array_size(d) > 0);
+    json_decref(m);
+    change_doc(x, uri, 2, 0, 0, 9, 0, "\x01\x02");
+    m = session_take(x);
+    assert_non_null(find_diagnostics(m, uri));
+    json_decref(m);
+    json_t *all;
+    request_at(x, 3, "textDocument/hover", uri, 0, 1, &all);
+    json_decref(all);
+    request_at(x, 4, "textDocument/completion", uri, 0, 2, &all);
+    json_decref(all);
+    session_close(x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lsp_server_before_initialize),
+        cmocka_unit_test(test_lsp_server_lifecycle),
+        cmocka_unit_test(test_lsp_server_unknown_methods),
+        cmocka_unit_test(test_lsp_server_invalid_messages),
+        cmocka_unit_test(test_lsp_server_wrong_content_length),
+        cmocka_unit_test(test_lsp_server_too_large),
+        cmocka_unit_test(test_lsp_server_position_encoding),
+        cmocka_unit_test(test_lsp_server_binary_document),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
