@@ -3,9 +3,21 @@
 
 #include <string.h>
 
+extern const bind_backend bind_backend_iis;
+extern const bind_backend bind_backend_netsh;
+extern const bind_backend bind_backend_netsh_revert;
+extern const bind_backend bind_backend_httpcfg;
+extern const bind_backend bind_backend_httpcfg_revert;
+extern const bind_backend bind_backend_nginx;
 extern const bind_backend bind_backend_json;
 
 static const bind_backend *const backends[] = {
+    &bind_backend_iis,
+    &bind_backend_netsh,
+    &bind_backend_netsh_revert,
+    &bind_backend_httpcfg,
+    &bind_backend_httpcfg_revert,
+    &bind_backend_nginx,
     &bind_backend_json,
 };
 

@@ -44,5 +44,6 @@ void bind_compilation_check(bind_compilation *c)
     bind_table_fini(&k.cert_by_name);
     bind_table_fini(&k.platform_by_name);
     c->model = m;
+    bind_check_routes(&k);
     bind_diag_sort(&c->diags);
 }

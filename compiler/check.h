@@ -40,5 +40,6 @@ bool bind_check_cert_covers(const bind_cert *c, const char *host);
 void bind_check_declarations(bind_checker *k);   /* check_decl.c */
 void bind_check_bindings(bind_checker *k);       /* check_binding.c */
 void bind_check_conflicts(bind_checker *k);      /* check_conflict.c */
+void bind_check_routes(bind_checker *k);         /* check_route.c: W0405, W0407 */
 
 #endif

@@ -52,6 +52,12 @@ static void render_new(bind_compilation *c, size_t from, const bind_cli *o)
 
 int bind_cmd_compile(int argc, char **argv)
 {
+    if (argc == 1 && strcmp(argv[0], "--list-targets") == 0) {
+        size_t n;
+        const bind_backend *const *all = bind_backends(&n);
+        for (size_t i = 0; i < n; i++) printf("%s %s\n", all[i]->name, all[i]->file_name);
+        return EXIT_OK;
+    }
     static const char *const extra[] = { "--target", "-o", "--merge", NULL };
     bind_cli o;
     int rc = bind_cli_parse(argc, argv, extra, &o);

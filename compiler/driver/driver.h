@@ -29,5 +29,8 @@ int bind_cli_load_and_check(const bind_cli *o, bind_compilation **out);
 int bind_cmd_check(int argc, char **argv);
 int bind_cmd_compile(int argc, char **argv);
 int bind_cmd_explain(int argc, char **argv);
+int bind_cmd_route(int argc, char **argv);
+int bind_cmd_lsp(int argc, char **argv);
+int bind_cmd_fmt(int argc, char **argv);
 
 #endif

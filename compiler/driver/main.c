@@ -6,7 +6,7 @@
 
 #include "driver.h"
 
-#define BINDC_VERSION "0.1.0"
+
 
 static const char usage[] =
     "usage: bindc <command> [options]\n"
@@ -16,6 +16,10 @@ static const char usage[] =
     "          check .bind files as one server; print diagnostics\n"
     "  compile FILE... --target T [-o OUT] [--merge EXISTING.config]\n"
     "          T: json (more targets as they land); `--target all -o DIR`\n"
+    "  fmt     FILE... [--check | --write]   print (check, rewrite) files in canonical form\n"
+    "  lsp              the language server (LSP over stdin/stdout, logs on stderr)\n"
+    "  route   FILE... URL [--local-ip IP] [--server iis|nginx]\n"
+    "          which site and binding answer the request, and why (exit 3: none)\n"
     "  explain CODE     print the long explanation of a diagnostic code (e.g. E0201)\n"
     "  --version        print the version\n"
     "  --help           print this help\n"
@@ -27,6 +31,9 @@ static const struct { const char *name; int (*run)(int, char **); } commands[] =
     { "check", bind_cmd_check },
     { "compile", bind_cmd_compile },
     { "explain", bind_cmd_explain },
+    { "route", bind_cmd_route },
+    { "lsp", bind_cmd_lsp },
+    { "fmt", bind_cmd_fmt },
 };
 
 int bind_cli_usage_error(const char *fmt, const char *arg)

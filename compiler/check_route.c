@@ -1,0 +1,287 @@
+/* The routing checks: they ask the runtime routers questions.
+ *
+ *   W0405  a binding HTTP.sys can never choose: for each binding, one
+ *          request aimed at it on each address of the `iplisten` list; if
+ *          another binding answers every one of them, it is shadowed.
+ *   W0407  a request the nginx target would answer with another site than
+ *          IIS: per port and per local-address class (each exact address a
+ *          binding names, and one unnamed address per family), the hosts
+ *          bound there, a sample under each wildcard, an unknown host and no
+ *          host, over http and https — asked of the IIS rules and of nginx's
+ *          algorithm over the emitted plan.  That is proportional to the
+ *          nginx output, never pairwise over bindings.
+ * Both run only on a model without errors: routing a broken model would
+ * report the consequences of errors already reported. */
+#include "check.h"
+#include "nginx_plan.h"
+#include "route.h"
+#include "route_key.h"
+
+#include <string.h>
+
+static bool ptr_eq(const void *a, const void *b) { return a == b; }
+
+static bool is_web(const bind_binding *b)
+{
+    return b->valid && (b->protocol == BIND_PROTO_HTTP || b->protocol == BIND_PROTO_HTTPS) && b->port &&
+           b->addr.kind != BIND_ADDR_NONE;
+}
+
+/* Exact host names bound anywhere, by content, so probe hosts avoid them. */
+static void collect_hosts(bind_arena *a, const bind_model *m, bind_table *hosts)
+{
+    for (uint32_t i = 0; i < m->nsites; i++)
+        for (uint32_t j = 0; j < m->sites[i]->nbindings; j++) {
+            const bind_binding *b = m->sites[i]->bindings[j];
+            if (!is_web(b) || !*b->host || b->host_wildcard) continue;
+            bind_route_key *key = bind_arena_alloc(a, sizeof *key);
+            key->name = b->host;
+            key->len = strlen(b->host);
+            bind_table_put(hosts, bind_route_key_hash(key), key, (void *)b);
+        }
+}
+
+/* A host that only `*.s` and shorter wildcards match: `w.s`, or `w1.s`...
+ * when someone binds that name exactly.  Lives in the scratch arena. */
+static const char *wildcard_sample(bind_arena *scratch, const bind_table *hosts, const char *suffix)
+{
+    for (unsigned n = 0;; n++) {
+        const char *h = n ? bind_arena_printf(scratch, "w%u.%s", n, suffix) : bind_arena_printf(scratch, "w.%s", suffix);
+        bind_route_key key = { 0, 0, h, strlen(h) };
+        if (!bind_table_get(hosts, bind_route_key_hash(&key), &key)) return h;
+    }
+}
+
+static const char *probe_host(bind_arena *scratch, const bind_table *hosts, const bind_binding *b)
+{
+    const char *suffix = bind_route_wildcard_suffix(b);
+    if (suffix) return wildcard_sample(scratch, hosts, suffix);
+    return *b->host && !b->host_wildcard ? b->host : NULL;
+}
+
+static const char *request_text(bind_arena *a, const bind_route_request *rq, bool unnamed)
+{
+    char addr[48];
+    bind_addr_format(&rq->local, addr, true);
+    const char *scheme = bind_protocol_name((enum bind_protocol)rq->protocol);
+    const char *where = unnamed ? bind_arena_printf(a, "%s (an address no binding names)", addr) : addr;
+    if (!rq->host) return bind_arena_printf(a, "%s://%s:%u/ without a Host header, on local address %s", scheme, addr, rq->port, where);
+    return bind_arena_printf(a, "%s://%s:%u/ on local address %s", scheme, rq->host, rq->port, where);
+}
+
+/* ---- W0405 --------------------------------------------------------------- */
+
+static void check_unreachable(bind_checker *k, bind_arena *scratch, const bind_model *m, const bind_table *hosts)
+{
+    /* Without iplisten every binding is the best match for some request:
+     * on its own address when exact, on an address nobody names when of the
+     * any tier (duplicates are E0201).  Only iplisten can hide one. */
+    if (!m->niplisten) return;
+    bind_route_iis *iis = bind_route_iis_new(m, BIND_SERVER_IIS);
+    bind_addr rep[2] = { bind_route_unnamed_addr(m, 4), bind_route_unnamed_addr(m, 6) };
+
+    for (uint32_t i = 0; i < m->nsites; i++) {
+        const bind_site *s = m->sites[i];
+        if (s->server != BIND_SERVER_IIS && s->server != BIND_SERVER_ANY) continue;
+        for (uint32_t j = 0; j < s->nbindings; j++) {
+            const bind_binding *b = s->bindings[j];
+            if (!is_web(b)) continue;
+            bind_route_request rq = { b->protocol, { 0, { 0 } }, b->port, probe_host(scratch, hosts, b) };
+            bool reachable = false, listened = false;
+            bind_route_result winner;
+            bind_route_request winner_rq = rq;
+            memset(&winner, 0, sizeof winner);
+            for (uint32_t l = 0; l < m->niplisten && !reachable; l++) {
+                const bind_addr *la = &m->iplisten[l].addr;
+                if (!bind_addr_overlaps(la, &b->addr)) continue;
+                listened = true;
+                if (!bind_addr_is_any_tier(la)) rq.local = *la;
+                else if (!bind_addr_is_any_tier(&b->addr)) rq.local = b->addr;
+                else rq.local = rep[la->kind == BIND_ADDR_ANY6];
+                bind_route_result r;
+                bind_route_iis_resolve(iis, &rq, &r);
+                if (r.binding == b) reachable = true;
+                else if (!winner.binding) { winner = r; winner_rq = rq; }
+            }
+            if (reachable) continue;
+            const char *text = bind_binding_text(k->arena, b);
+            if (!listened) {
+                char addr[48];
+                bind_addr_format(&b->addr, addr, true);
+                bind_diag *d = bind_diag_push(k->diags, BIND_W0405, b->info_span,
+                                              "binding %s can never be chosen: HTTP.sys does not listen on %s", text, addr);
+                bind_diag_note(k->diags, d, &m->iplisten[0].span, "`iplisten` limits HTTP.sys to the addresses listed here");
+                continue;
+            }
+            bind_diag *d = bind_diag_push(k->diags, BIND_W0405, b->info_span,
+                                          "binding %s can never be chosen: on every address HTTP.sys listens on, another binding wins", text);
+            if (winner.binding)
+                bind_diag_note(k->diags, d, &winner.binding->info_span, "%s of site `%s` answers first: %s",
+                               bind_binding_info_text(k->arena, winner.binding), winner.binding->site->name,
+                               bind_route_reason(k->arena, &winner_rq, &winner, NULL));
+            bind_diag_note(k->diags, d, &m->iplisten[0].span, "`iplisten` limits HTTP.sys to the addresses listed here");
+        }
+    }
+    bind_route_iis_free(iis);
+}
+
+/* ---- W0407 --------------------------------------------------------------- */
+
+typedef struct fidelity {
+    bind_checker *k;
+    bind_arena *scratch;
+    const bind_route_iis *iis;
+    const bind_route_nginx *nginx;
+    const bind_nginx_plan *plan;
+    const bind_table *hosts;
+    bind_table reported;             /* bindings already warned about */
+} fidelity;
+
+typedef struct item { const bind_binding *b; uint32_t order; } item;
+
+static int cmp_port_addr(const void *x, const void *y)
+{
+    const item *a = x, *b = y;
+    if (a->b->port != b->b->port) return a->b->port < b->b->port ? -1 : 1;
+    bool ea = !bind_addr_is_any_tier(&a->b->addr), eb = !bind_addr_is_any_tier(&b->b->addr);
+    if (ea != eb) return ea ? -1 : 1;
+    if (ea && a->b->addr.kind != b->b->addr.kind) return a->b->addr.kind < b->b->addr.kind ? -1 : 1;
+    if (ea) {
+        int c = memcmp(a->b->addr.bytes, b->b->addr.bytes, a->b->addr.kind == BIND_ADDR_V4 ? 4 : 16);
+        if (c) return c;
+    }
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static const bind_site *site_of(const bind_route_result *r) { return r->binding ? r->binding->site : NULL; }
+
+static void probe(fidelity *f, uint8_t protocol, const bind_addr *local, bool unnamed, uint16_t port, const char *host)
+{
+    bind_route_request rq = { protocol, *local, port, host };
+    bind_route_result ri, rn;
+    bind_route_iis_resolve(f->iis, &rq, &ri);
+    bind_route_nginx_resolve(f->nginx, &rq, &rn);
+    if (site_of(&ri) == site_of(&rn)) return;
+    const bind_binding *culprit = ri.binding ? ri.binding : rn.binding;
+    uint64_t h = bind_hash_bytes(&culprit, sizeof culprit, BIND_HASH_SEED);
+    if (bind_table_get(&f->reported, h, culprit)) return;
+    bind_table_put(&f->reported, h, culprit, (void *)culprit);
+
+    bind_checker *k = f->k;
+    bind_diag *d;
+    if (ri.binding) {
+        const char *nginx_answer = rn.binding ? bind_arena_printf(k->arena, "site `%s`", rn.binding->site->name) : "no site";
+        d = bind_diag_push(k->diags, BIND_W0407, culprit->info_span,
+                           "the nginx target cannot route like IIS here: nginx answers with %s where IIS chooses this binding of site `%s`",
+                           nginx_answer, ri.binding->site->name);
+    } else {
+        d = bind_diag_push(k->diags, BIND_W0407, culprit->info_span,
+                           "the nginx target cannot route like IIS here: nginx answers with this binding of site `%s` where IIS refuses the request",
+                           rn.binding->site->name);
+    }
+    bind_diag_note(k->diags, d, NULL, "request: %s", request_text(k->arena, &rq, unnamed));
+    bind_diag_note(k->diags, d, NULL, "IIS: %s", bind_route_reason(k->arena, &rq, &ri, NULL));
+    bind_diag_note(k->diags, d, NULL, "nginx: %s", bind_route_reason(k->arena, &rq, &rn, f->plan));
+    const bind_nginx_socket *s = rn.socket >= 0 ? &f->plan->sockets[rn.socket] : NULL;
+    if (s && s->lost)
+        bind_diag_note(k->diags, d, &s->maker->info_span, "nginx serves one protocol per address:port, and this binding makes %s %s",
+                       bind_nginx_socket_text(k->arena, s), bind_protocol_name((enum bind_protocol)s->protocol));
+}
+
+/* Every request class of one local address on one port: the hosts of the
+ * bindings that reach it (on this address, and any-tier of its family). */
+static void probe_class(fidelity *f, const bind_addr *local, bool unnamed, uint16_t port, const item *exact, size_t nexact,
+                        const item *any, size_t nany)
+{
+    bool seen[2] = { false, false };
+    for (size_t i = 0; i < nexact + nany; i++) {
+        const bind_binding *b = i < nexact ? exact[i].b : any[i - nexact].b;
+        seen[b->protocol == BIND_PROTO_HTTPS] = true;
+        const char *h = probe_host(f->scratch, f->hosts, b);
+        if (h) probe(f, b->protocol, local, unnamed, port, h);
+    }
+    /* What no name matches — the catch-all, or the refusing server — for each
+     * protocol bound here (the other one finds no binding either way): a
+     * client that names the address itself, and one that sends no Host. */
+    char literal[48];
+    bind_addr_format(local, literal, true);
+    for (int p = 0; p < 2; p++) {
+        if (!seen[p]) continue;
+        uint8_t protocol = p ? BIND_PROTO_HTTPS : BIND_PROTO_HTTP;
+        probe(f, protocol, local, unnamed, port, literal);
+        probe(f, protocol, local, unnamed, port, NULL);
+    }
+}
+
+static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bind_model *m, const bind_table *hosts)
+{
+    BIND_VEC(item) items = { 0 };
+    for (uint32_t i = 0; i < m->nsites; i++) {
+        const bind_site *s = m->sites[i];
+        if (s->server != BIND_SERVER_NGINX && s->server != BIND_SERVER_ANY) continue;
+        for (uint32_t j = 0; j < s->nbindings; j++) {
+            if (!is_web(s->bindings[j])) continue;
+            item it = { s->bindings[j], (uint32_t)items.len };
+            bind_vec_push(&items, it);
+        }
+    }
+    if (!items.len) return;
+    qsort(items.items, items.len, sizeof *items.items, cmp_port_addr);
+
+    fidelity f;
+    memset(&f, 0, sizeof f);
+    f.k = k;
+    f.scratch = scratch;
+    f.hosts = hosts;
+    f.plan = bind_nginx_plan_build(scratch, m);
+    f.iis = bind_route_iis_new(m, BIND_SERVER_NGINX);
+    f.nginx = bind_route_nginx_new(f.plan);
+    bind_table_init(&f.reported, ptr_eq);
+    bind_addr rep[2] = { bind_route_unnamed_addr(m, 4), bind_route_unnamed_addr(m, 6) };
+
+    item *any = bind_xmalloc(items.len * sizeof *any);
+    for (size_t i = 0; i < items.len;) {
+        size_t j = i;
+        while (j < items.len && items.items[j].b->port == items.items[i].b->port) j++;
+        /* Exact addresses sort first within a port, grouped by address. */
+        for (int fam = 4; fam <= 6; fam += 2) {
+            size_t nany = 0;
+            for (size_t x = i; x < j; x++) {
+                const bind_addr *a = &items.items[x].b->addr;
+                bool covers = a->kind == BIND_ADDR_ANY || a->kind == (fam == 4 ? BIND_ADDR_ANY4 : BIND_ADDR_ANY6);
+                if (covers) any[nany++] = items.items[x];
+            }
+            for (size_t x = i; x < j && !bind_addr_is_any_tier(&items.items[x].b->addr);) {
+                size_t y = x;
+                while (y < j && bind_addr_equal(&items.items[y].b->addr, &items.items[x].b->addr)) y++;
+                const bind_addr *a = &items.items[x].b->addr;
+                if ((a->kind == BIND_ADDR_V4) == (fam == 4))
+                    probe_class(&f, a, false, items.items[i].b->port, items.items + x, y - x, any, nany);
+                x = y;
+            }
+            probe_class(&f, &rep[fam == 6], true, items.items[i].b->port, NULL, 0, any, nany);
+        }
+        i = j;
+    }
+    free(any);
+    bind_table_fini(&f.reported);
+    bind_route_nginx_free((bind_route_nginx *)f.nginx);
+    bind_route_iis_free((bind_route_iis *)f.iis);
+    bind_vec_free(&items);
+}
+
+void bind_check_routes(bind_checker *k)
+{
+    if (bind_diag_has_errors(k->diags, false)) return;
+    /* The plan and the probes are scratch: a language server keeps the
+     * compilation's arena alive, and these can be as big as the fleet. */
+    bind_arena *scratch = bind_arena_new();
+    const bind_model *m = k->m;
+    bind_table hosts;
+    bind_table_init(&hosts, bind_route_key_eq);
+    collect_hosts(scratch, m, &hosts);
+    check_unreachable(k, scratch, m, &hosts);
+    check_nginx_fidelity(k, scratch, m, &hosts);
+    bind_table_fini(&hosts);
+    bind_arena_free(scratch);
+}

@@ -1,0 +1,173 @@
+/* bindc route FILE... URL [--local-ip IP] [--server iis|nginx]
+ *
+ * Checks the files, then asks the runtime which site and binding answer
+ * the URL: under the IIS/HTTP.sys rules (the default), or under nginx's
+ * algorithm over what the nginx target writes.  Prints the site, the
+ * binding and a one-line reason; exit 3 when nothing answers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "driver.h"
+#include "nginx_plan.h"
+#include "route.h"
+
+typedef struct url { uint8_t protocol; const char *host; uint16_t port; bool literal; bind_addr addr; } url;
+
+static bool iequal(const char *a, size_t n, const char *b)
+{
+    if (strlen(b) != n) return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = a[i] >= 'A' && a[i] <= 'Z' ? (char)(a[i] + 32) : a[i];
+        if (c != b[i]) return false;
+    }
+    return true;
+}
+
+/* scheme://[user@]host[:port][/...] with host a name, an IPv4 address or
+ * a bracketed IPv6 address.  Non-ASCII names become punycode, as a client
+ * sends them. */
+static bool parse_url(bind_arena *a, const char *text, url *u)
+{
+    memset(u, 0, sizeof *u);
+    const char *sep = strstr(text, "://");
+    if (!sep) return false;
+    if (iequal(text, (size_t)(sep - text), "http")) u->protocol = BIND_PROTO_HTTP;
+    else if (iequal(text, (size_t)(sep - text), "https")) u->protocol = BIND_PROTO_HTTPS;
+    else return false;
+    const char *auth = sep + 3;
+    size_t alen = strcspn(auth, "/?#");
+    const char *at = memchr(auth, '@', alen);
+    while (at) {                                   /* the last @ ends the user info */
+        alen -= (size_t)(at + 1 - auth);
+        auth = at + 1;
+        at = memchr(auth, '@', alen);
+    }
+    const char *host = auth, *port = NULL;
+    size_t hlen;
+    if (alen && auth[0] == '[') {
+        const char *close = memchr(auth, ']', alen);
+        if (!close) return false;
+        hlen = (size_t)(close - auth) + 1;
+        if (hlen < alen) {
+            if (auth[hlen] != ':') return false;
+            port = auth + hlen + 1;
+        }
+    } else {
+        const char *colon = memchr(auth, ':', alen);
+        hlen = colon ? (size_t)(colon - auth) : alen;
+        if (colon) port = colon + 1;
+    }
+    if (hlen == 0) return false;
+    u->port = u->protocol == BIND_PROTO_HTTPS ? 443 : 80;
+    if (port && !bind_port_parse(port, (size_t)(auth + alen - port), &u->port)) return false;
+    u->literal = bind_addr_parse(a, host, hlen, &u->addr, NULL) && !bind_addr_is_any_tier(&u->addr);
+    if (u->literal) {
+        u->host = bind_arena_strndup(a, host, hlen);
+        return true;
+    }
+    u->host = bind_host_to_ascii(a, host, hlen);
+    return u->host != NULL;
+}
+
+/* Site names are user text: control characters are shown as \xNN. */
+static void print_text(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) printf("\\x%02X", *p);
+        else putchar(*p);
+    }
+}
+
+static void print_answer(bind_compilation *c, const bind_binding *b, const char *reason)
+{
+    bind_source *src = bind_sources_get(&c->sources, b->span.file);
+    uint32_t line, col;
+    bind_source_linecol(src, b->span.start, &line, &col);
+    fputs("site:    ", stdout);
+    print_text(b->site->name);
+    printf("\nbinding: %s  (", bind_binding_text(c->arena, b));
+    print_text(src->path);
+    printf(":%u:%u)\nreason:  %s\n", line, col, reason);
+}
+
+int bind_cmd_route(int argc, char **argv)
+{
+    static const char *const extra[] = { "--local-ip", "--server", NULL };
+    bind_cli o;
+    int rc = bind_cli_parse(argc, argv, extra, &o);
+    if (rc != EXIT_OK) { bind_cli_free(&o); return rc; }
+    const char *local_ip = NULL, *server = "iis";
+    for (int i = 0; i + 1 < o.nrest; i += 2) {
+        if (strcmp(o.rest[i], "--local-ip") == 0) local_ip = o.rest[i + 1];
+        else server = o.rest[i + 1];
+    }
+    /* The URL is the last argument with a scheme; the others are files. */
+    const char *target = NULL;
+    for (int i = o.nfiles - 1; i >= 0 && !target; i--) {
+        if (!strstr(o.files[i], "://")) continue;
+        target = o.files[i];
+        memmove(&o.files[i], &o.files[i + 1], (size_t)(o.nfiles - i - 1) * sizeof *o.files);
+        o.nfiles--;
+    }
+    bool nginx = strcmp(server, "nginx") == 0;
+    if (!nginx && strcmp(server, "iis") != 0) rc = bind_cli_usage_error("unknown --server `%s` (iis or nginx)", server);
+    else if (!target) rc = bind_cli_usage_error("%s", "route needs a URL, e.g. http://shop.example/");
+    else if (o.nfiles == 0) rc = bind_cli_usage_error("%s", "no input files");
+    if (rc != EXIT_OK) { bind_cli_free(&o); return rc; }
+
+    /* The URL and --local-ip are read before any file: usage errors first. */
+    bind_compilation *c = NULL;
+    bind_arena *ua = bind_arena_new();
+    url u;
+    bind_addr local;
+    memset(&local, 0, sizeof local);
+    if (!parse_url(ua, target, &u)) {
+        rc = bind_cli_usage_error("`%s` is not an http:// or https:// URL with a host and an optional port", target);
+        goto done;
+    }
+    if (local_ip && (!bind_addr_parse(ua, local_ip, strlen(local_ip), &local, NULL) || bind_addr_is_any_tier(&local))) {
+        rc = bind_cli_usage_error("--local-ip `%s` is not one IPv4 or IPv6 address", local_ip);
+        goto done;
+    }
+    rc = bind_cli_load_and_check(&o, &c);
+    if (rc != EXIT_OK) goto done;
+
+    bind_route_request rq = { u.protocol, local, u.port, u.host };
+    if (!local_ip) rq.local = u.literal ? u.addr : bind_route_unnamed_addr(c->model, 4);
+
+    bind_route_result r;
+    const char *reason;
+    if (nginx) {
+        const bind_nginx_plan *plan = bind_nginx_plan_build(c->arena, c->model);
+        bind_route_nginx *router = bind_route_nginx_new(plan);
+        bind_route_nginx_resolve(router, &rq, &r);
+        reason = bind_route_reason(c->arena, &rq, &r, plan);
+        bind_route_nginx_free(router);
+    } else {
+        bind_route_iis *ix = bind_route_iis_new(c->model, BIND_SERVER_IIS);
+        bind_route_iis_resolve(ix, &rq, &r);
+        reason = bind_route_reason(c->arena, &rq, &r, NULL);
+        bind_route_iis_free(ix);
+    }
+    if (r.binding) {
+        print_answer(c, r.binding, reason);
+    } else {
+        printf("no site: %s\n", reason);
+        /* The other server's sites are out of this answer: say so. */
+        uint32_t others = 0;
+        for (uint32_t i = 0; i < c->model->nsites; i++) {
+            uint8_t s = c->model->sites[i]->server;
+            others += nginx ? (s == BIND_SERVER_IIS) : (s == BIND_SERVER_NGINX);
+        }
+        if (others)
+            printf("note:    %u site%s with server = %s %s not considered; see --server %s\n", others, others == 1 ? "" : "s",
+                   nginx ? "iis" : "nginx", others == 1 ? "is" : "are", nginx ? "iis" : "nginx");
+        rc = EXIT_NO_ROUTE;
+    }
+    if (fflush(stdout) != 0) rc = EXIT_USAGE;
+done:
+    bind_compilation_free(c);
+    bind_arena_free(ua);
+    bind_cli_free(&o);
+    return rc;
+}

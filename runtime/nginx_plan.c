@@ -1,0 +1,507 @@
+/* Builds the nginx plan (nginx_plan.h): the IIS rules, socket by socket.
+ *
+ * For each port, every exact address a binding names is a socket, and so
+ * are `*:port` / `[::]:port` when an any-tier address covers the family.
+ * On the socket of an exact address E, HTTP.sys would consider the
+ * bindings on E and the any-tier bindings of E's family; on `*:port` only
+ * the any-tier ones.  Per socket each host name (or wildcard pattern) goes
+ * to the best binding that has it — E before any-tier — and so does the
+ * host-less catch-all, which becomes default_server.  That is all nginx
+ * needs to answer as IIS does, except one case: IIS prefers *every*
+ * wildcard on E to any wildcard on the any tier, whereas nginx takes the
+ * longest, so an any-tier `*.a.x` is left off E's socket when E has
+ * `*.x`.  Cost is one pass per socket over the bindings that reach it —
+ * the size of the nginx output itself. */
+#include "nginx_plan.h"
+#include "route_key.h"
+#include "table.h"
+
+#include <string.h>
+
+#define TLS_OFF_BITS (BIND_SSL_NO_TLS13 | BIND_SSL_NO_LEGACY_TLS)
+
+/* What makes two bindings the same server block: the site, and for TLS
+ * the certificate and the protocol versions nginx would set. */
+typedef struct ident {
+    const bind_site *site;          /* NULL: a refusing server */
+    uint8_t kind, protocol;
+    bool ccs;
+    const bind_cert *cert;
+    const char *thumbprint;
+    uint32_t tls_off;
+    const bind_binding *tls;        /* first binding with this identity */
+    uint32_t site_order;            /* for the output order */
+    uint32_t index;
+} ident;
+
+static uint64_t ident_hash(const ident *d)
+{
+    uint64_t h = bind_hash_bytes(&d->site, sizeof d->site, BIND_HASH_SEED);
+    h = bind_hash_bytes(&d->kind, 1, h);
+    h = bind_hash_bytes(&d->protocol, 1, h);
+    h = bind_hash_bytes(&d->ccs, 1, h);
+    h = bind_hash_bytes(&d->cert, sizeof d->cert, h);
+    if (d->thumbprint) h = bind_hash_bytes(d->thumbprint, strlen(d->thumbprint), h);
+    return bind_hash_bytes(&d->tls_off, sizeof d->tls_off, h);
+}
+
+static bool ident_eq(const void *a, const void *b)
+{
+    const ident *x = a, *y = b;
+    if (x->site != y->site || x->kind != y->kind || x->protocol != y->protocol || x->ccs != y->ccs) return false;
+    if (x->cert != y->cert || x->tls_off != y->tls_off) return false;
+    if (!x->thumbprint || !y->thumbprint) return x->thumbprint == y->thumbprint;
+    return strcmp(x->thumbprint, y->thumbprint) == 0;
+}
+
+/* One name on one socket, before grouping. */
+typedef struct placed {
+    uint32_t ident;
+    uint32_t rank;                  /* order of the name within its site */
+    const char *name;
+    const bind_binding *binding;
+} placed;
+
+/* A server block being built: its identity and its names (the grouping key). */
+typedef struct draft {
+    uint32_t ident;
+    placed *names;
+    uint32_t nnames;
+    BIND_VEC(uint32_t) sockets;
+    uint32_t created;
+} draft;
+
+typedef struct builder {
+    bind_arena *a;
+    bind_table idents;              /* ident -> ident (arena) */
+    BIND_VEC(ident *) ident_list;
+    bind_table ranks;               /* (site, host) -> rank */
+    bind_table drafts;              /* draft key -> draft */
+    BIND_VEC(draft *) draft_list;
+    BIND_VEC(bind_nginx_socket) sockets;
+    size_t longest;
+    uint32_t most;
+} builder;
+
+typedef struct item { const bind_binding *b; uint32_t order; } item;
+
+static int cmp_port(const void *x, const void *y)
+{
+    const item *a = x, *b = y;
+    if (a->b->port != b->b->port) return a->b->port < b->b->port ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static int addr_rank(const bind_addr *a)
+{
+    /* IPv4 exact, `*:port`, IPv6 exact, `[::]:port`. */
+    switch (a->kind) {
+    case BIND_ADDR_V4: return 0;
+    case BIND_ADDR_ANY4: return 1;
+    case BIND_ADDR_V6: return 2;
+    default: return 3;
+    }
+}
+
+static int cmp_addr(const bind_addr *a, const bind_addr *b)
+{
+    int ra = addr_rank(a), rb = addr_rank(b);
+    if (ra != rb) return ra < rb ? -1 : 1;
+    return memcmp(a->bytes, b->bytes, a->kind == BIND_ADDR_V4 ? 4 : 16);
+}
+
+/* Exact-address bindings sorted by address, then declaration order. */
+static int cmp_exact(const void *x, const void *y)
+{
+    const item *a = x, *b = y;
+    int c = cmp_addr(&a->b->addr, &b->b->addr);
+    if (c) return c;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* ---- identities and name ranks ---------------------------------------- */
+
+static uint32_t intern_ident(builder *bd, const ident *probe)
+{
+    uint64_t h = ident_hash(probe);
+    ident *d = bind_table_get(&bd->idents, h, probe);
+    if (d) return d->index;
+    d = bind_arena_alloc(bd->a, sizeof *d);
+    *d = *probe;
+    d->index = (uint32_t)bd->ident_list.len;
+    bind_table_put(&bd->idents, h, d, d);
+    bind_vec_push(&bd->ident_list, d);
+    return d->index;
+}
+
+static uint32_t site_ident(builder *bd, const bind_binding *b, uint32_t site_order)
+{
+    ident d;
+    memset(&d, 0, sizeof d);
+    d.site = b->site;
+    d.kind = BIND_NGINX_SITE;
+    d.protocol = b->protocol;
+    if (b->protocol == BIND_PROTO_HTTPS) {
+        d.ccs = b->ccs;
+        d.cert = b->cert;
+        d.thumbprint = b->cert ? NULL : b->thumbprint;
+        d.tls_off = b->ssl_flags & TLS_OFF_BITS;
+    }
+    d.tls = b;
+    d.site_order = site_order;
+    return intern_ident(bd, &d);
+}
+
+/* The server that refuses what IIS would refuse on a socket.  For TLS it
+ * presents the certificate HTTP.sys keeps for the IP:port (a binding
+ * without SNI), so clients without SNI still reach the named servers. */
+static uint32_t refusing_ident(builder *bd, uint8_t protocol, const bind_binding *ipcert)
+{
+    ident d;
+    memset(&d, 0, sizeof d);
+    d.protocol = protocol;
+    if (protocol != BIND_PROTO_HTTPS) d.kind = BIND_NGINX_REFUSE;
+    else if (!ipcert) d.kind = BIND_NGINX_REFUSE_TLS;
+    else {
+        d.kind = BIND_NGINX_REFUSE_TLS_CERT;
+        d.cert = ipcert->cert;
+        d.thumbprint = ipcert->cert ? NULL : ipcert->thumbprint;
+        d.tls = ipcert;
+    }
+    return intern_ident(bd, &d);
+}
+
+typedef struct rank_key { const bind_site *site; const char *host; } rank_key;
+static uint64_t rank_hash(const rank_key *k)
+{
+    uint64_t h = bind_hash_bytes(&k->site, sizeof k->site, BIND_HASH_SEED);
+    return bind_hash_bytes(&k->host, sizeof k->host, h);
+}
+static bool rank_eq(const void *a, const void *b)
+{
+    const rank_key *x = a, *y = b;
+    return x->site == y->site && x->host == y->host;
+}
+
+/* ---- one socket --------------------------------------------------------- */
+
+/* The winner of one name on one socket. */
+typedef struct winner { bind_route_key key; const bind_binding *b; uint32_t order; bool excluded; } winner;
+
+typedef struct socket_work {
+    const item *exact; size_t nexact;   /* bindings on this very address */
+    const item *any; size_t nany;       /* any-tier bindings of its family */
+    bind_addr addr;
+    uint16_t port;
+} socket_work;
+
+static int cmp_placed(const void *x, const void *y)
+{
+    const placed *a = x, *b = y;
+    if (a->ident != b->ident) return a->ident < b->ident ? -1 : 1;
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+typedef struct draft_key { uint32_t ident; const placed *names; uint32_t n; } draft_key;
+static uint64_t draft_hash(const draft_key *k)
+{
+    uint64_t h = bind_hash_bytes(&k->ident, sizeof k->ident, BIND_HASH_SEED);
+    for (uint32_t i = 0; i < k->n; i++) h = bind_hash_bytes(&k->names[i].rank, sizeof k->names[i].rank, h);
+    return h;
+}
+static bool draft_eq(const void *a, const void *b)
+{
+    const draft_key *x = a, *y = b;
+    if (x->ident != y->ident || x->n != y->n) return false;
+    for (uint32_t i = 0; i < x->n; i++) if (x->names[i].rank != y->names[i].rank) return false;
+    return true;
+}
+
+/* Finds or creates the server block of `ident` with exactly these names and
+ * adds the socket to its listen lines. */
+static uint32_t place(builder *bd, uint32_t ident_index, const placed *names, uint32_t n, uint32_t sock)
+{
+    draft_key probe = { ident_index, names, n };
+    uint64_t h = draft_hash(&probe);
+    draft *d = bind_table_get(&bd->drafts, h, &probe);
+    if (!d) {
+        d = bind_arena_alloc(bd->a, sizeof *d);
+        d->ident = ident_index;
+        d->nnames = n;
+        d->names = bind_arena_alloc(bd->a, (n ? n : 1) * sizeof *d->names);
+        if (n) memcpy(d->names, names, n * sizeof *names);
+        d->created = (uint32_t)bd->draft_list.len;
+        draft_key *k = bind_arena_alloc(bd->a, sizeof *k);
+        k->ident = ident_index;
+        k->names = d->names;
+        k->n = n;
+        bind_table_put(&bd->drafts, h, k, d);
+        bind_vec_push(&bd->draft_list, d);
+    }
+    bind_vec_push(&d->sockets, sock);
+    return d->created;
+}
+
+static void build_socket(builder *bd, const socket_work *w, const uint32_t *ident_of)
+{
+    /* The socket's protocol comes from the bindings that made it. */
+    const bind_binding *first = w->nexact ? w->exact[0].b : w->any[0].b;
+    uint8_t protocol = first->protocol;
+
+    bind_nginx_socket s;
+    memset(&s, 0, sizeof s);
+    s.addr = w->addr;
+    s.port = w->port;
+    s.protocol = protocol;
+    s.ssl = protocol == BIND_PROTO_HTTPS;
+    s.maker = first;
+
+    bind_table names;
+    bind_table_init(&names, bind_route_key_eq);
+    size_t total = w->nexact + w->nany;
+    winner *wins = bind_xmalloc((total ? total : 1) * sizeof *wins);
+    size_t nwins = 0;
+    const bind_binding *ipcert = NULL;
+    for (size_t i = 0; i < total; i++) {
+        const item *it = i < w->nexact ? &w->exact[i] : &w->any[i - w->nexact];
+        const bind_binding *b = it->b;
+        if (b->protocol != protocol) { if (!s.lost) s.lost = b; continue; }
+        if (protocol == BIND_PROTO_HTTPS && !b->sni && !b->ccs && !ipcert && (b->cert || b->thumbprint)) ipcert = b;
+        const char *suffix = bind_route_wildcard_suffix(b);
+        if (b->host_wildcard && !suffix) continue;
+        winner *cand = &wins[nwins];
+        cand->key.scope = 0;
+        cand->key.kind = suffix ? 1 : 0;
+        cand->key.name = suffix ? suffix : b->host;
+        cand->key.len = strlen(cand->key.name);
+        cand->b = b;
+        cand->order = it->order;
+        cand->excluded = false;
+        /* Exact-address bindings come first, so they win their names. */
+        if (bind_table_put(&names, bind_route_key_hash(&cand->key), &cand->key, cand) == cand) nwins++;
+    }
+    /* IIS: any wildcard on this address beats every any-tier wildcard, so an
+     * any-tier `*.a.x` must not outbid this address's `*.x` in nginx. */
+    if (w->nexact) {
+        for (size_t i = 0; i < nwins; i++) {
+            winner *x = &wins[i];
+            if (x->key.kind != 1 || !bind_addr_is_any_tier(&x->b->addr)) continue;
+            for (size_t j = 0; j < x->key.len && !x->excluded; j++) {
+                if (x->key.name[j] != '.') continue;
+                bind_route_key up = { 0, 1, x->key.name + j + 1, x->key.len - j - 1 };
+                const winner *y = bind_table_get(&names, bind_route_key_hash(&up), &up);
+                if (y && !bind_addr_is_any_tier(&y->b->addr)) x->excluded = true;
+            }
+        }
+    }
+
+    placed *pl = bind_xmalloc((nwins ? nwins : 1) * sizeof *pl);
+    size_t npl = 0;
+    const winner *catch_all = NULL;
+    for (size_t i = 0; i < nwins; i++) {
+        const winner *x = &wins[i];
+        if (x->excluded) continue;
+        if (x->key.len == 0) { catch_all = x; continue; }
+        rank_key rk = { x->b->site, x->b->host };
+        uint32_t *rank = bind_table_get(&bd->ranks, rank_hash(&rk), &rk);
+        pl[npl].ident = ident_of[x->order];
+        pl[npl].rank = *rank;
+        pl[npl].name = x->b->host;
+        pl[npl].binding = x->b;
+        if (strlen(x->b->host) > bd->longest) bd->longest = strlen(x->b->host);
+        npl++;
+    }
+    if (npl > bd->most) bd->most = (uint32_t)npl;
+    qsort(pl, npl, sizeof *pl, cmp_placed);
+
+    s.nnames = (uint32_t)npl;
+    s.names = bind_arena_alloc(bd->a, (npl ? npl : 1) * sizeof *s.names);
+    for (size_t i = 0; i < npl; i++) {
+        s.names[i].name = pl[i].name;
+        s.names[i].binding = pl[i].binding;
+    }
+    uint32_t sock = (uint32_t)bd->sockets.len;
+    uint32_t def_ident = catch_all ? ident_of[catch_all->order] : refusing_ident(bd, protocol, ipcert);
+    s.default_binding = catch_all ? catch_all->b : NULL;
+    bool def_placed = false;
+    int64_t def_draft = -1;
+    for (size_t i = 0; i < npl;) {
+        size_t j = i;
+        while (j < npl && pl[j].ident == pl[i].ident) j++;
+        uint32_t d = place(bd, pl[i].ident, pl + i, (uint32_t)(j - i), sock);
+        if (pl[i].ident == def_ident) { def_placed = true; def_draft = d; }
+        i = j;
+    }
+    if (!def_placed) def_draft = place(bd, def_ident, NULL, 0, sock);
+    s.default_server = (uint32_t)def_draft;       /* a draft index until the servers are ordered */
+    bind_vec_push(&bd->sockets, s);
+
+    free(pl);
+    free(wins);
+    bind_table_fini(&names);
+}
+
+/* ---- one port ------------------------------------------------------------ */
+
+static void build_port(builder *bd, const item *group, size_t n, const uint32_t *ident_of)
+{
+    item *exact = bind_xmalloc((n ? n : 1) * sizeof *exact);
+    item *any4 = bind_xmalloc((n ? n : 1) * sizeof *any4);
+    item *any6 = bind_xmalloc((n ? n : 1) * sizeof *any6);
+    size_t ne = 0, n4 = 0, n6 = 0;
+    for (size_t i = 0; i < n; i++) {
+        const bind_addr *a = &group[i].b->addr;
+        if (bind_route_is_exact(a)) exact[ne++] = group[i];
+        if (a->kind == BIND_ADDR_ANY || a->kind == BIND_ADDR_ANY4) any4[n4++] = group[i];
+        if (a->kind == BIND_ADDR_ANY || a->kind == BIND_ADDR_ANY6) any6[n6++] = group[i];
+    }
+    qsort(exact, ne, sizeof *exact, cmp_exact);
+    uint16_t port = group[0].b->port;
+    /* IPv4 exact addresses, then `*:port`, then IPv6 exact, then `[::]:port`. */
+    for (int fam = 4; fam <= 6; fam += 2) {
+        for (size_t i = 0; i < ne;) {
+            size_t j = i;
+            while (j < ne && bind_addr_equal(&exact[j].b->addr, &exact[i].b->addr)) j++;
+            if (bind_route_family(&exact[i].b->addr) == fam) {
+                socket_work w = { exact + i, j - i, fam == 4 ? any4 : any6, fam == 4 ? n4 : n6, exact[i].b->addr, port };
+                build_socket(bd, &w, ident_of);
+            }
+            i = j;
+        }
+        size_t nany = fam == 4 ? n4 : n6;
+        if (nany) {
+            socket_work w = { NULL, 0, fam == 4 ? any4 : any6, nany, { 0, { 0 } }, port };
+            w.addr.kind = fam == 4 ? BIND_ADDR_ANY4 : BIND_ADDR_ANY6;
+            build_socket(bd, &w, ident_of);
+        }
+    }
+    free(exact);
+    free(any4);
+    free(any6);
+}
+
+/* ---- the plan ------------------------------------------------------------ */
+
+static int cmp_drafts(const void *x, const void *y, const ident *const *ids)
+{
+    const draft *a = *(const draft *const *)x, *b = *(const draft *const *)y;
+    const ident *ia = ids[a->ident], *ib = ids[b->ident];
+    bool ra = ia->site == NULL, rb = ib->site == NULL;
+    if (ra != rb) return ra ? -1 : 1;
+    if (ia->site_order != ib->site_order) return ia->site_order < ib->site_order ? -1 : 1;
+    return a->created < b->created ? -1 : a->created > b->created;
+}
+
+/* C11's qsort takes no context (the identities), so a merge sort: stable,
+ * O(n log n) for fleets. */
+static void order_drafts(draft **list, size_t n, const ident *const *ids)
+{
+    if (n < 2) return;
+    draft **tmp = bind_xmalloc(n * sizeof *tmp);
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) tmp[k++] = cmp_drafts(&list[j], &list[i], ids) < 0 ? list[j++] : list[i++];
+            while (i < mid) tmp[k++] = list[i++];
+            while (j < hi) tmp[k++] = list[j++];
+        }
+        memcpy(list, tmp, n * sizeof *list);
+    }
+    free(tmp);
+}
+
+bind_nginx_plan *bind_nginx_plan_build(bind_arena *a, const bind_model *m)
+{
+    builder bd;
+    memset(&bd, 0, sizeof bd);
+    bd.a = a;
+    bind_table_init(&bd.idents, ident_eq);
+    bind_table_init(&bd.ranks, rank_eq);
+    bind_table_init(&bd.drafts, draft_eq);
+
+    BIND_VEC(item) items = { 0 };
+    BIND_VEC(uint32_t) idents = { 0 };
+    for (uint32_t i = 0; i < m->nsites; i++) {
+        const bind_site *s = m->sites[i];
+        if (s->server != BIND_SERVER_ANY && s->server != BIND_SERVER_NGINX) continue;
+        for (uint32_t j = 0; j < s->nbindings; j++) {
+            const bind_binding *b = s->bindings[j];
+            if (!b->valid || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS)) continue;
+            if (!b->port || b->addr.kind == BIND_ADDR_NONE) continue;
+            item it = { b, (uint32_t)items.len };
+            bind_vec_push(&items, it);
+            bind_vec_push(&idents, site_ident(&bd, b, i));
+            rank_key probe = { s, b->host };
+            if (bind_table_get(&bd.ranks, rank_hash(&probe), &probe)) continue;
+            rank_key *rk = bind_arena_alloc(a, sizeof *rk);
+            *rk = probe;
+            uint32_t *rank = bind_arena_alloc(a, sizeof *rank);
+            *rank = (uint32_t)items.len - 1;
+            bind_table_put(&bd.ranks, rank_hash(rk), rk, rank);
+        }
+    }
+    if (items.len) qsort(items.items, items.len, sizeof *items.items, cmp_port);
+    for (size_t i = 0; i < items.len;) {
+        size_t j = i;
+        while (j < items.len && items.items[j].b->port == items.items[i].b->port) j++;
+        build_port(&bd, items.items + i, j - i, idents.items);
+        i = j;
+    }
+
+    /* Servers in output order; sockets point at their default server. */
+    size_t nd = bd.draft_list.len;
+    order_drafts(bd.draft_list.items, nd, (const ident *const *)bd.ident_list.items);
+    uint32_t *where = bind_xmalloc((nd ? nd : 1) * sizeof *where);
+    bind_nginx_plan *p = bind_arena_alloc(a, sizeof *p);
+    p->nservers = (uint32_t)nd;
+    p->servers = bind_arena_alloc(a, (nd ? nd : 1) * sizeof *p->servers);
+    for (size_t i = 0; i < nd; i++) {
+        draft *d = bd.draft_list.items[i];
+        const ident *id = bd.ident_list.items[d->ident];
+        where[d->created] = (uint32_t)i;
+        bind_nginx_server *sv = &p->servers[i];
+        sv->site = id->site;
+        sv->kind = id->kind;
+        sv->ssl = id->protocol == BIND_PROTO_HTTPS;
+        sv->tls = sv->ssl ? id->tls : NULL;
+        sv->tls_off = id->tls_off;
+        sv->nsockets = (uint32_t)d->sockets.len;
+        sv->sockets = bind_arena_alloc(a, (d->sockets.len ? d->sockets.len : 1) * sizeof *sv->sockets);
+        if (d->sockets.len) memcpy(sv->sockets, d->sockets.items, d->sockets.len * sizeof *sv->sockets);
+        bind_vec_free(&d->sockets);
+        sv->nnames = d->nnames;
+        sv->names = bind_arena_alloc(a, (d->nnames ? d->nnames : 1) * sizeof *sv->names);
+        for (uint32_t k = 0; k < d->nnames; k++) {
+            sv->names[k].name = d->names[k].name;
+            sv->names[k].binding = d->names[k].binding;
+        }
+    }
+    p->nsockets = (uint32_t)bd.sockets.len;
+    p->sockets = bind_arena_alloc(a, (bd.sockets.len ? bd.sockets.len : 1) * sizeof *p->sockets);
+    for (size_t i = 0; i < bd.sockets.len; i++) {
+        p->sockets[i] = bd.sockets.items[i];
+        p->sockets[i].default_server = where[p->sockets[i].default_server];
+    }
+    p->longest_name = bd.longest;
+    p->most_names = bd.most;
+
+    free(where);
+    bind_vec_free(&items);
+    bind_vec_free(&idents);
+    bind_vec_free(&bd.ident_list);
+    bind_vec_free(&bd.draft_list);
+    bind_vec_free(&bd.sockets);
+    bind_table_fini(&bd.idents);
+    bind_table_fini(&bd.ranks);
+    bind_table_fini(&bd.drafts);
+    return p;
+}
+
+const char *bind_nginx_socket_text(bind_arena *a, const bind_nginx_socket *s)
+{
+    char addr[48];
+    if (s->addr.kind == BIND_ADDR_ANY4) return bind_arena_printf(a, "*:%u", s->port);
+    bind_addr_format(&s->addr, addr, true);
+    return bind_arena_printf(a, "%s:%u", addr, s->port);
+}

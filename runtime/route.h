@@ -1,0 +1,108 @@
+/* Routing: which site and binding answer a request.
+ *
+ * A request is (protocol, local IP, port, Host header).  Two routers answer
+ * it over the checked model:
+ *   - the IIS/HTTP.sys rules of LANGUAGE.md §4 (route_iis.c), which define
+ *     what a .bind file means;
+ *   - nginx's own selection algorithm applied to the plan the nginx target
+ *     writes (route_nginx.c over nginx_plan.h), so the checker and the tests
+ *     can see where the emitted nginx config would answer differently.
+ * Both are indexes built once and queried many times: the checker asks
+ * hundreds of thousands of questions for a fleet.  The runtime reads the
+ * model only, never the parser. */
+#ifndef BIND_ROUTE_H
+#define BIND_ROUTE_H
+
+#include "model.h"
+
+typedef struct bind_route_request {
+    uint8_t protocol;        /* BIND_PROTO_HTTP or BIND_PROTO_HTTPS */
+    bind_addr local;         /* the server's address the connection arrived on: V4 or V6 */
+    uint16_t port;
+    const char *host;        /* the Host header as sent ("Shop.Example:8080"), NULL when absent */
+} bind_route_request;
+
+/* The rule that decided, best first within each router. */
+enum bind_route_rule {
+    BIND_ROUTE_NONE,
+    /* IIS/HTTP.sys */
+    BIND_ROUTE_HOST_ADDR,        /* exact host + exact address */
+    BIND_ROUTE_HOST_ANY,         /* exact host + any-tier address */
+    BIND_ROUTE_WILDCARD_ADDR,    /* wildcard host (longest suffix first) + exact address */
+    BIND_ROUTE_WILDCARD_ANY,     /* wildcard host + any-tier address */
+    BIND_ROUTE_NOHOST_ADDR,      /* no host + exact address (IP-only binding) */
+    BIND_ROUTE_NOHOST_ANY,       /* no host + any-tier address (catch-all) */
+    /* nginx */
+    BIND_ROUTE_NGINX_EXACT,      /* exact server_name */
+    BIND_ROUTE_NGINX_HEAD,       /* longest wildcard starting with `*` */
+    BIND_ROUTE_NGINX_TAIL,       /* longest wildcard ending with `*` */
+    BIND_ROUTE_NGINX_DEFAULT,    /* the socket's default_server */
+};
+
+/* Why nothing answers. */
+enum bind_route_refusal {
+    BIND_REFUSE_NONE,
+    BIND_REFUSE_NOT_LISTENING,   /* nobody listens on local:port (iplisten; no nginx listen) */
+    BIND_REFUSE_NO_BINDING,      /* no binding of this protocol and port contains the address */
+    BIND_REFUSE_UNKNOWN_HOST,    /* bindings exist there, none matches the host, no catch-all */
+    BIND_REFUSE_TLS_MISMATCH,    /* nginx: the socket is TLS and the request is not, or the reverse */
+    BIND_REFUSE_DEFAULT,         /* nginx: the generated default server refuses */
+};
+
+typedef struct bind_route_result {
+    const bind_binding *binding;     /* what answers; NULL when nothing does */
+    enum bind_route_rule rule;
+    /* IIS: the best binding that also matched and lost, to say why. */
+    const bind_binding *beaten;
+    enum bind_route_rule beaten_rule;
+    enum bind_route_refusal refusal;
+    /* nginx: the socket and server block that answered (-1 for IIS), and
+     * the server_name that matched (NULL for the default server). */
+    int32_t socket, server;
+    const char *name;
+} bind_route_result;
+
+/* The Host header as both routers compare it: the port dropped, ASCII
+ * lower-cased, one trailing dot removed (nginx removes it; so does bindc).
+ * Writes at most cap-1 bytes and a NUL; returns the length, 0 for no host,
+ * or (size_t)-1 when it does not fit (no binding can name such a host). */
+size_t bind_route_host_normalize(const char *host, char *out, size_t cap);
+
+/* ---- IIS/HTTP.sys ------------------------------------------------------ */
+
+typedef struct bind_route_iis bind_route_iis;
+
+/* Indexes the sites a server would run: BIND_SERVER_IIS takes sites with
+ * server = iis or any and honours `iplisten` (HTTP.sys listens only there);
+ * BIND_SERVER_NGINX and BIND_SERVER_APACHE take that server's sites and
+ * `any` ones with the same rules and no iplisten (what those targets must
+ * reproduce); BIND_SERVER_ANY takes every site.  Only valid http and https
+ * bindings take part. */
+bind_route_iis *bind_route_iis_new(const bind_model *m, enum bind_server server);
+void bind_route_iis_free(bind_route_iis *ix);
+void bind_route_iis_resolve(const bind_route_iis *ix, const bind_route_request *rq, bind_route_result *out);
+
+/* ---- nginx ------------------------------------------------------------- */
+
+struct bind_nginx_plan;
+typedef struct bind_route_nginx bind_route_nginx;
+
+bind_route_nginx *bind_route_nginx_new(const struct bind_nginx_plan *plan);
+void bind_route_nginx_free(bind_route_nginx *r);
+void bind_route_nginx_resolve(const bind_route_nginx *r, const bind_route_request *rq, bind_route_result *out);
+
+/* ---- explaining -------------------------------------------------------- */
+
+/* One line that says why: "host name match beats IP-only binding
+ * 10.0.0.1:80:", "no binding names host `x` on 10.0.0.1:80 and none is a
+ * catch-all".  plan is the plan an nginx result was routed over, NULL for
+ * an IIS result. */
+const char *bind_route_reason(bind_arena *a, const bind_route_request *rq, const bind_route_result *r,
+                              const struct bind_nginx_plan *plan);
+
+/* An address of the family of `like` (V4/ANY4 or V6/ANY6) that no binding of
+ * the model names, for requests that stand for "any other address": the
+ * first free one of 192.0.2.1... or 2001:db8::1... (documentation ranges). */
+bind_addr bind_route_unnamed_addr(const bind_model *m, int family);
+
+#endif

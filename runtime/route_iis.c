@@ -1,0 +1,275 @@
+/* The IIS/HTTP.sys routing rules of LANGUAGE.md §4 over the model.
+ *
+ * Among the bindings with the request's protocol and port whose address
+ * contains the local IP, HTTP.sys prefers, in order: exact host + exact
+ * address; exact host + any-tier address; wildcard host (longest suffix
+ * first) + exact address; wildcard host + any-tier; no host + exact
+ * address; no host + any-tier.  The index keys bindings by (protocol, port,
+ * host) so a request costs one lookup per label of its host, whatever the
+ * size of the fleet. */
+#include "route.h"
+#include "route_key.h"
+
+#include <string.h>
+
+typedef struct entry { const bind_binding *b; struct entry *next; } entry;
+typedef struct slot { bind_route_key key; entry *head, *tail; } slot;
+
+/* Per (protocol, port): whether an any-tier address covers each family. */
+typedef struct port_info { bool any4, any6; } port_info;
+
+enum { KIND_EXACT = 0, KIND_WILDCARD = 1, KIND_PORT = 3, KIND_ADDR = 4 };
+
+struct bind_route_iis {
+    bind_arena *arena;
+    bind_table names;        /* (scope, exact|wildcard, host) -> slot */
+    bind_table meta;         /* (scope, KIND_PORT) -> port_info; (scope, KIND_ADDR, addr) -> marker */
+    const bind_iplisten *iplisten;
+    uint32_t niplisten;      /* 0: HTTP.sys listens everywhere (or not HTTP.sys) */
+};
+
+static uint32_t scope_of(unsigned protocol, unsigned port) { return (uint32_t)protocol << 16 | port; }
+
+/* An address as key bytes: the kind, then only the bytes it uses. */
+static size_t addr_bytes(const bind_addr *a, uint8_t out[17])
+{
+    memset(out, 0, 17);
+    out[0] = a->kind;
+    size_t w = a->kind == BIND_ADDR_V4 ? 4 : a->kind == BIND_ADDR_V6 ? 16 : 0;
+    memcpy(out + 1, a->bytes, w);
+    return 1 + w;
+}
+
+static bool server_takes(enum bind_server want, uint8_t site_server)
+{
+    return want == BIND_SERVER_ANY || site_server == BIND_SERVER_ANY || site_server == want;
+}
+
+static void add_name(bind_route_iis *ix, uint32_t scope, uint32_t kind, const char *name, const bind_binding *b)
+{
+    bind_route_key probe = { scope, kind, name, strlen(name) };
+    uint64_t h = bind_route_key_hash(&probe);
+    slot *s = bind_table_get(&ix->names, h, &probe);
+    if (!s) {
+        s = bind_arena_alloc(ix->arena, sizeof *s);
+        s->key = probe;
+        bind_table_put(&ix->names, h, &s->key, s);
+    }
+    entry *e = bind_arena_alloc(ix->arena, sizeof *e);
+    e->b = b;
+    if (s->tail) s->tail->next = e; else s->head = e;
+    s->tail = e;
+}
+
+static void add_meta(bind_route_iis *ix, const bind_binding *b)
+{
+    uint32_t scope = scope_of(b->protocol, b->port);
+    bind_route_key probe = { scope, KIND_PORT, "", 0 };
+    uint64_t h = bind_route_key_hash(&probe);
+    port_info *pi = bind_table_get(&ix->meta, h, &probe);
+    if (!pi) {
+        bind_route_key *k = bind_arena_alloc(ix->arena, sizeof *k);
+        *k = probe;
+        pi = bind_arena_alloc(ix->arena, sizeof *pi);
+        bind_table_put(&ix->meta, h, k, pi);
+    }
+    switch (b->addr.kind) {
+    case BIND_ADDR_ANY: pi->any4 = pi->any6 = true; return;
+    case BIND_ADDR_ANY4: pi->any4 = true; return;
+    case BIND_ADDR_ANY6: pi->any6 = true; return;
+    default: break;
+    }
+    uint8_t *bytes = bind_arena_alloc(ix->arena, 17);
+    size_t n = addr_bytes(&b->addr, bytes);
+    bind_route_key *k = bind_arena_alloc(ix->arena, sizeof *k);
+    k->scope = scope;
+    k->kind = KIND_ADDR;
+    k->name = (const char *)bytes;
+    k->len = n;
+    bind_table_put(&ix->meta, bind_route_key_hash(k), k, (void *)b);
+}
+
+bind_route_iis *bind_route_iis_new(const bind_model *m, enum bind_server server)
+{
+    bind_route_iis *ix = bind_xmalloc(sizeof *ix);
+    memset(ix, 0, sizeof *ix);
+    ix->arena = bind_arena_new();
+    bind_table_init(&ix->names, bind_route_key_eq);
+    bind_table_init(&ix->meta, bind_route_key_eq);
+    if (server == BIND_SERVER_IIS) {
+        ix->iplisten = m->iplisten;
+        ix->niplisten = m->niplisten;
+    }
+    for (uint32_t i = 0; i < m->nsites; i++) {
+        const bind_site *s = m->sites[i];
+        if (!server_takes(server, s->server)) continue;
+        for (uint32_t j = 0; j < s->nbindings; j++) {
+            const bind_binding *b = s->bindings[j];
+            if (!b->valid || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS)) continue;
+            if (!b->port || b->addr.kind == BIND_ADDR_NONE) continue;
+            uint32_t scope = scope_of(b->protocol, b->port);
+            const char *suffix = bind_route_wildcard_suffix(b);
+            if (suffix) add_name(ix, scope, KIND_WILDCARD, suffix, b);
+            else if (!b->host_wildcard) add_name(ix, scope, KIND_EXACT, b->host, b);
+            add_meta(ix, b);
+        }
+    }
+    return ix;
+}
+
+void bind_route_iis_free(bind_route_iis *ix)
+{
+    if (!ix) return;
+    bind_table_fini(&ix->names);
+    bind_table_fini(&ix->meta);
+    bind_arena_free(ix->arena);
+    free(ix);
+}
+
+size_t bind_route_host_normalize(const char *host, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (!host) return 0;
+    size_t n = strlen(host);
+    if (host[0] == '[') {                       /* an IPv6 literal keeps its colons */
+        const char *close = strchr(host, ']');
+        if (close) n = (size_t)(close - host) + 1;
+    } else {
+        const char *colon = strchr(host, ':');
+        if (colon && !strchr(colon + 1, ':')) n = (size_t)(colon - host);
+    }
+    if (n && host[n - 1] == '.') n--;
+    if (n >= cap) return (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        char c = host[i];
+        out[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* The candidates seen so far: the best and the runner-up. */
+typedef struct ranking {
+    const bind_binding *b[2];
+    enum bind_route_rule rule[2];
+    size_t len[2];
+} ranking;
+
+static bool better(enum bind_route_rule r1, size_t l1, enum bind_route_rule r2, size_t l2)
+{
+    return r1 < r2 || (r1 == r2 && l1 > l2);
+}
+
+static void offer(ranking *rk, const bind_binding *b, enum bind_route_rule rule, size_t len)
+{
+    if (!rk->b[0] || better(rule, len, rk->rule[0], rk->len[0])) {
+        rk->b[1] = rk->b[0]; rk->rule[1] = rk->rule[0]; rk->len[1] = rk->len[0];
+        rk->b[0] = b; rk->rule[0] = rule; rk->len[0] = len;
+    } else if (!rk->b[1] || better(rule, len, rk->rule[1], rk->len[1])) {
+        rk->b[1] = b; rk->rule[1] = rule; rk->len[1] = len;
+    }
+}
+
+/* Offers every binding of one key whose address contains the local IP:
+ * `exact_rule` when it names that very address, the next rule when its
+ * address is of the any tier. */
+static void offer_slot(const bind_route_iis *ix, ranking *rk, uint32_t scope, uint32_t kind, const char *name,
+                       size_t len, const bind_addr *local, enum bind_route_rule exact_rule)
+{
+    bind_route_key probe = { scope, kind, name, len };
+    const slot *s = bind_table_get(&ix->names, bind_route_key_hash(&probe), &probe);
+    if (!s) return;
+    for (const entry *e = s->head; e; e = e->next) {
+        if (bind_addr_equal(&e->b->addr, local)) offer(rk, e->b, exact_rule, len);
+        else if (bind_addr_is_any_tier(&e->b->addr) && bind_addr_contains(&e->b->addr, local))
+            offer(rk, e->b, (enum bind_route_rule)(exact_rule + 1), len);
+    }
+}
+
+static bool listening(const bind_route_iis *ix, const bind_addr *local)
+{
+    if (!ix->niplisten) return true;
+    for (uint32_t i = 0; i < ix->niplisten; i++)
+        if (bind_addr_contains(&ix->iplisten[i].addr, local)) return true;
+    return false;
+}
+
+static bool port_covers(const bind_route_iis *ix, uint32_t scope, const bind_addr *local)
+{
+    bind_route_key probe = { scope, KIND_PORT, "", 0 };
+    const port_info *pi = bind_table_get(&ix->meta, bind_route_key_hash(&probe), &probe);
+    if (!pi) return false;
+    if (local->kind == BIND_ADDR_V4 && pi->any4) return true;
+    if (local->kind == BIND_ADDR_V6 && pi->any6) return true;
+    uint8_t bytes[17];
+    probe.kind = KIND_ADDR;
+    probe.len = addr_bytes(local, bytes);
+    probe.name = (const char *)bytes;
+    return bind_table_get(&ix->meta, bind_route_key_hash(&probe), &probe) != NULL;
+}
+
+void bind_route_iis_resolve(const bind_route_iis *ix, const bind_route_request *rq, bind_route_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->socket = out->server = -1;
+    if (!listening(ix, &rq->local)) { out->refusal = BIND_REFUSE_NOT_LISTENING; return; }
+    uint32_t scope = scope_of(rq->protocol, rq->port);
+    if (!port_covers(ix, scope, &rq->local)) { out->refusal = BIND_REFUSE_NO_BINDING; return; }
+
+    char host[1024];
+    size_t hl = bind_route_host_normalize(rq->host, host, sizeof host);
+    ranking rk;
+    memset(&rk, 0, sizeof rk);
+    if (hl != (size_t)-1 && hl > 0) {
+        offer_slot(ix, &rk, scope, KIND_EXACT, host, hl, &rq->local, BIND_ROUTE_HOST_ADDR);
+        /* `*.s` matches every host that ends in `.s`, however deep. */
+        for (size_t i = 0; i + 1 < hl; i++)
+            if (host[i] == '.')
+                offer_slot(ix, &rk, scope, KIND_WILDCARD, host + i + 1, hl - i - 1, &rq->local, BIND_ROUTE_WILDCARD_ADDR);
+    }
+    offer_slot(ix, &rk, scope, KIND_EXACT, "", 0, &rq->local, BIND_ROUTE_NOHOST_ADDR);
+    if (!rk.b[0]) { out->refusal = BIND_REFUSE_UNKNOWN_HOST; return; }
+    out->binding = rk.b[0];
+    out->rule = rk.rule[0];
+    out->beaten = rk.b[1];
+    out->beaten_rule = rk.b[1] ? rk.rule[1] : BIND_ROUTE_NONE;
+}
+
+/* ---- an address nobody names ------------------------------------------ */
+
+static bool addr_key_eq(const void *a, const void *b) { return bind_addr_equal(a, b); }
+
+bind_addr bind_route_unnamed_addr(const bind_model *m, int family)
+{
+    bind_table named;
+    bind_table_init(&named, addr_key_eq);
+    for (uint32_t i = 0; i < m->nsites; i++)
+        for (uint32_t j = 0; j < m->sites[i]->nbindings; j++) {
+            const bind_addr *a = &m->sites[i]->bindings[j]->addr;
+            if (bind_route_is_exact(a)) bind_table_put(&named, bind_addr_hash(a, BIND_HASH_SEED), a, (void *)a);
+        }
+    for (uint32_t i = 0; i < m->niplisten; i++) {
+        const bind_addr *a = &m->iplisten[i].addr;
+        if (bind_route_is_exact(a)) bind_table_put(&named, bind_addr_hash(a, BIND_HASH_SEED), a, (void *)a);
+    }
+    bind_addr c;
+    memset(&c, 0, sizeof c);
+    /* 192.0.2.0/24 first, then 198.18.0.0/15; for IPv6 2001:db8::/32. */
+    for (uint32_t n = 1;; n++) {
+        if (family == 6) {
+            c.kind = BIND_ADDR_V6;
+            static const uint8_t prefix[4] = { 0x20, 0x01, 0x0d, 0xb8 };
+            memcpy(c.bytes, prefix, 4);
+            c.bytes[12] = (uint8_t)(n >> 24); c.bytes[13] = (uint8_t)(n >> 16);
+            c.bytes[14] = (uint8_t)(n >> 8); c.bytes[15] = (uint8_t)n;
+        } else {
+            c.kind = BIND_ADDR_V4;
+            uint32_t v = n < 255 ? (192u << 24 | 2u << 8 | n) : (198u << 24 | 18u << 16) + (n - 254);
+            c.bytes[0] = (uint8_t)(v >> 24); c.bytes[1] = (uint8_t)(v >> 16);
+            c.bytes[2] = (uint8_t)(v >> 8); c.bytes[3] = (uint8_t)v;
+        }
+        if (!bind_table_get(&named, bind_addr_hash(&c, BIND_HASH_SEED), &c)) break;
+    }
+    bind_table_fini(&named);
+    return c;
+}

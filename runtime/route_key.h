@@ -1,0 +1,58 @@
+/* Hash keys shared by the routers (private to runtime/).
+ *
+ * Requests carry host names as bytes, not interned pointers, so keys hash
+ * and compare contents: a (protocol, port, wildcard?, name) key for IIS,
+ * and a (socket, kind, name) key for nginx.  Names are (pointer, length)
+ * so that a suffix of the request's host can be looked up without a copy. */
+#ifndef BIND_ROUTE_KEY_H
+#define BIND_ROUTE_KEY_H
+
+#include <string.h>
+
+#include "model.h"
+#include "table.h"
+
+typedef struct bind_route_key {
+    uint32_t scope;          /* IIS: protocol << 16 | port; nginx: socket index */
+    uint32_t kind;           /* 0 exact name (or "" for none), 1 leading wildcard, 2 trailing wildcard */
+    const char *name;        /* not NUL-terminated in general */
+    size_t len;
+} bind_route_key;
+
+static inline uint64_t bind_route_key_hash(const bind_route_key *k)
+{
+    uint64_t h = bind_hash_bytes(&k->scope, sizeof k->scope, BIND_HASH_SEED);
+    h = bind_hash_bytes(&k->kind, sizeof k->kind, h);
+    return bind_hash_bytes(k->name, k->len, h);
+}
+
+static inline bool bind_route_key_eq(const void *a, const void *b)
+{
+    const bind_route_key *x = a, *y = b;
+    return x->scope == y->scope && x->kind == y->kind && x->len == y->len && memcmp(x->name, y->name, x->len) == 0;
+}
+
+/* 4 or 6; 0 for `*` (both) and none. */
+static inline int bind_route_family(const bind_addr *a)
+{
+    switch (a->kind) {
+    case BIND_ADDR_V4: case BIND_ADDR_ANY4: return 4;
+    case BIND_ADDR_V6: case BIND_ADDR_ANY6: return 6;
+    default: return 0;
+    }
+}
+
+static inline bool bind_route_is_exact(const bind_addr *a)
+{
+    return a->kind == BIND_ADDR_V4 || a->kind == BIND_ADDR_V6;
+}
+
+/* The suffix `s` of a wildcard host `*.s`, or NULL when the binding has no
+ * (well-formed) wildcard host. */
+static inline const char *bind_route_wildcard_suffix(const bind_binding *b)
+{
+    const char *h = b->host;
+    return b->host_wildcard && h[0] == '*' && h[1] == '.' && h[2] ? h + 2 : NULL;
+}
+
+#endif

@@ -1,0 +1,157 @@
+/* nginx's own server selection, applied to the plan the nginx target writes.
+ *
+ * It reads only what the emitted config says — each server block's listen
+ * lines and server_name — and follows nginx (request_processing.xml,
+ * server_names.xml): the socket whose address matches the connection best
+ * (an exact `listen ADDR:PORT` before `*:PORT` / `[::]:PORT`); on it the
+ * exact name, then the longest wildcard starting with `*`, then the
+ * longest ending with `*`; else the socket's default_server.  A name
+ * listed twice on a socket keeps its first server, as nginx does ("conflicting
+ * server name ... ignored"). */
+#include "nginx_plan.h"
+#include "route.h"
+#include "route_key.h"
+
+#include <string.h>
+
+enum { KIND_EXACT = 0, KIND_HEAD = 1, KIND_TAIL = 2, KIND_SOCKET = 5 };
+
+typedef struct hit { bind_route_key key; uint32_t server; const char *name; const bind_binding *binding; } hit;
+
+struct bind_route_nginx {
+    const bind_nginx_plan *plan;
+    bind_arena *arena;
+    bind_table sockets;      /* (port, KIND_SOCKET, address bytes) -> socket index + 1 */
+    bind_table names;        /* (socket, kind, name) -> hit */
+};
+
+static size_t addr_bytes(const bind_addr *a, uint8_t out[17])
+{
+    memset(out, 0, 17);
+    out[0] = a->kind;
+    size_t w = a->kind == BIND_ADDR_V4 ? 4 : a->kind == BIND_ADDR_V6 ? 16 : 0;
+    memcpy(out + 1, a->bytes, w);
+    return 1 + w;
+}
+
+static bind_route_key name_key(uint32_t sock, const char *name)
+{
+    size_t n = strlen(name);
+    bind_route_key k = { sock, KIND_EXACT, name, n };
+    if (n > 2 && name[0] == '*' && name[1] == '.') { k.kind = KIND_HEAD; k.name = name + 2; k.len = n - 2; }
+    else if (n > 2 && name[n - 1] == '*' && name[n - 2] == '.') { k.kind = KIND_TAIL; k.len = n - 2; }
+    return k;
+}
+
+static void add_name(bind_route_nginx *r, uint32_t sock, uint32_t server, const bind_nginx_name *nm)
+{
+    hit *h = bind_arena_alloc(r->arena, sizeof *h);
+    h->key = name_key(sock, nm->name);
+    h->server = server;
+    h->name = nm->name;
+    h->binding = nm->binding;
+    bind_table_put(&r->names, bind_route_key_hash(&h->key), &h->key, h);
+}
+
+bind_route_nginx *bind_route_nginx_new(const bind_nginx_plan *p)
+{
+    bind_route_nginx *r = bind_xmalloc(sizeof *r);
+    memset(r, 0, sizeof *r);
+    r->plan = p;
+    r->arena = bind_arena_new();
+    bind_table_init(&r->sockets, bind_route_key_eq);
+    bind_table_init(&r->names, bind_route_key_eq);
+    for (uint32_t i = 0; i < p->nsockets; i++) {
+        const bind_nginx_socket *s = &p->sockets[i];
+        bind_route_key *k = bind_arena_alloc(r->arena, sizeof *k);
+        uint8_t *bytes = bind_arena_alloc(r->arena, 17);
+        k->scope = s->port;
+        k->kind = KIND_SOCKET;
+        k->len = addr_bytes(&s->addr, bytes);
+        k->name = (const char *)bytes;
+        bind_table_put(&r->sockets, bind_route_key_hash(k), k, (void *)(uintptr_t)(i + 1));
+    }
+    /* Server blocks in config order: the first one to claim a name keeps it. */
+    for (uint32_t i = 0; i < p->nservers; i++) {
+        const bind_nginx_server *sv = &p->servers[i];
+        for (uint32_t j = 0; j < sv->nsockets; j++)
+            for (uint32_t k = 0; k < sv->nnames; k++) add_name(r, sv->sockets[j], i, &sv->names[k]);
+    }
+    /* A server's names record the bindings of its first socket; on the
+     * others, report the binding IIS picked there. */
+    for (uint32_t i = 0; i < p->nsockets; i++) {
+        const bind_nginx_socket *s = &p->sockets[i];
+        for (uint32_t j = 0; j < s->nnames; j++) {
+            bind_route_key k = name_key(i, s->names[j].name);
+            hit *h = bind_table_get(&r->names, bind_route_key_hash(&k), &k);
+            if (h && h->name == s->names[j].name) h->binding = s->names[j].binding;
+        }
+    }
+    return r;
+}
+
+void bind_route_nginx_free(bind_route_nginx *r)
+{
+    if (!r) return;
+    bind_table_fini(&r->sockets);
+    bind_table_fini(&r->names);
+    bind_arena_free(r->arena);
+    free(r);
+}
+
+static int64_t find_socket(const bind_route_nginx *r, uint16_t port, const bind_addr *addr)
+{
+    uint8_t bytes[17];
+    bind_route_key k = { port, KIND_SOCKET, (const char *)bytes, addr_bytes(addr, bytes) };
+    uintptr_t v = (uintptr_t)bind_table_get(&r->sockets, bind_route_key_hash(&k), &k);
+    return v ? (int64_t)v - 1 : -1;
+}
+
+static const hit *lookup(const bind_route_nginx *r, uint32_t sock, uint32_t kind, const char *name, size_t len)
+{
+    bind_route_key k = { sock, kind, name, len };
+    return bind_table_get(&r->names, bind_route_key_hash(&k), &k);
+}
+
+void bind_route_nginx_resolve(const bind_route_nginx *r, const bind_route_request *rq, bind_route_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->socket = out->server = -1;
+    int64_t sock = find_socket(r, rq->port, &rq->local);
+    if (sock < 0) {
+        bind_addr any;
+        memset(&any, 0, sizeof any);
+        any.kind = rq->local.kind == BIND_ADDR_V6 ? BIND_ADDR_ANY6 : BIND_ADDR_ANY4;
+        sock = find_socket(r, rq->port, &any);
+    }
+    if (sock < 0) { out->refusal = BIND_REFUSE_NOT_LISTENING; return; }
+    const bind_nginx_socket *s = &r->plan->sockets[sock];
+    out->socket = (int32_t)sock;
+    if (s->ssl != (rq->protocol == BIND_PROTO_HTTPS)) { out->refusal = BIND_REFUSE_TLS_MISMATCH; return; }
+
+    char host[1024];
+    size_t hl = bind_route_host_normalize(rq->host, host, sizeof host);
+    const hit *h = NULL;
+    enum bind_route_rule rule = BIND_ROUTE_NONE;
+    if (hl != (size_t)-1 && hl > 0) {
+        h = lookup(r, (uint32_t)sock, KIND_EXACT, host, hl);
+        rule = BIND_ROUTE_NGINX_EXACT;
+        /* Leading wildcards: the longest suffix first. */
+        for (size_t i = 0; !h && i + 1 < hl; i++)
+            if (host[i] == '.') { h = lookup(r, (uint32_t)sock, KIND_HEAD, host + i + 1, hl - i - 1); rule = BIND_ROUTE_NGINX_HEAD; }
+        /* Trailing wildcards: the longest prefix first. */
+        for (size_t i = hl - 1; !h && i > 0; i--)
+            if (host[i] == '.' && i + 1 < hl) { h = lookup(r, (uint32_t)sock, KIND_TAIL, host, i); rule = BIND_ROUTE_NGINX_TAIL; }
+    }
+    if (h) {
+        out->server = (int32_t)h->server;
+        out->rule = rule;
+        out->name = h->name;
+        out->binding = h->binding;
+        return;
+    }
+    out->server = (int32_t)s->default_server;
+    if (r->plan->servers[s->default_server].kind != BIND_NGINX_SITE) { out->refusal = BIND_REFUSE_DEFAULT; return; }
+    out->rule = BIND_ROUTE_NGINX_DEFAULT;
+    out->binding = s->default_binding;
+}

@@ -1,0 +1,20 @@
+@echo off
+rem Undoes netsh.cmd: deletes its HTTP.sys records and firewall rules (netsh, Windows Vista and later).
+rem Written by bindc.  Run it from an elevated command prompt; running it again is harmless.
+setlocal EnableExtensions DisableDelayedExpansion
+fltmc >nul 2>&1 || (echo bindc: run this script as an administrator, from an elevated command prompt.& exit /b 1)
+echo [1/5] remove firewall rule bindc TCP 80
+netsh advfirewall firewall delete rule name="bindc TCP 80" >nul 2>&1
+echo [2/5] remove SSL certificate binding ccs=443
+netsh http delete sslcert ccs=443 >nul 2>&1
+echo [3/5] remove SSL certificate binding hostnameport=www.shop.example:443
+netsh http delete sslcert hostnameport=www.shop.example:443 >nul 2>&1
+echo [4/5] remove SSL certificate binding hostnameport=shop.example:443
+netsh http delete sslcert hostnameport=shop.example:443 >nul 2>&1
+echo [5/5] remove URL ACL http://shop.example:80/
+netsh http delete urlacl url=http://shop.example:80/ >nul 2>&1
+echo bindc: done.
+exit /b 0
+:bindc_failed
+echo bindc: that step failed, so the script stopped there; the steps before it stay applied. Fix the cause and run it again.
+exit /b 1

@@ -1,0 +1,30 @@
+@echo off
+rem HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall rules (netsh, Windows Vista and later).
+rem Written by bindc.  Run it from an elevated command prompt; running it again is harmless.
+setlocal EnableExtensions DisableDelayedExpansion
+fltmc >nul 2>&1 || (echo bindc: run this script as an administrator, from an elevated command prompt.& exit /b 1)
+echo [1/5] IP listen address ::1
+netsh http delete iplisten ipaddress=::1 >nul 2>&1
+netsh http add iplisten ipaddress=::1
+if errorlevel 1 goto bindc_failed
+echo [2/5] IP listen address 2001:db8::1
+netsh http delete iplisten ipaddress=2001:db8::1 >nul 2>&1
+netsh http add iplisten ipaddress=2001:db8::1
+if errorlevel 1 goto bindc_failed
+echo [3/5] IP listen address ::
+netsh http delete iplisten ipaddress=:: >nul 2>&1
+netsh http add iplisten ipaddress=::
+if errorlevel 1 goto bindc_failed
+echo [4/5] IP listen address 10.0.0.5
+netsh http delete iplisten ipaddress=10.0.0.5 >nul 2>&1
+netsh http add iplisten ipaddress=10.0.0.5
+if errorlevel 1 goto bindc_failed
+echo [5/5] IP listen address 0.0.0.0
+netsh http delete iplisten ipaddress=0.0.0.0 >nul 2>&1
+netsh http add iplisten ipaddress=0.0.0.0
+if errorlevel 1 goto bindc_failed
+echo bindc: done.
+exit /b 0
+:bindc_failed
+echo bindc: that step failed, so the script stopped there; the steps before it stay applied. Fix the cause and run it again, or run netsh-revert.cmd to undo them.
+exit /b 1

@@ -1,0 +1,18 @@
+@echo off
+rem Undoes netsh.cmd: deletes its HTTP.sys records and firewall rules (netsh, Windows Vista and later).
+rem Written by bindc.  Run it from an elevated command prompt; running it again is harmless.
+setlocal EnableExtensions DisableDelayedExpansion
+fltmc >nul 2>&1 || (echo bindc: run this script as an administrator, from an elevated command prompt.& exit /b 1)
+echo [1/4] remove SSL certificate binding ipport=[::]:9002
+netsh http delete sslcert ipport=[::]:9002 >nul 2>&1
+echo [2/4] remove SSL certificate binding ipport=[::]:9001
+netsh http delete sslcert ipport=[::]:9001 >nul 2>&1
+echo [3/4] remove SSL certificate binding ipport=10.0.0.6:9000
+netsh http delete sslcert ipport=10.0.0.6:9000 >nul 2>&1
+echo [4/4] remove SSL certificate binding ipport=0.0.0.0:8443
+netsh http delete sslcert ipport=0.0.0.0:8443 >nul 2>&1
+echo bindc: done.
+exit /b 0
+:bindc_failed
+echo bindc: that step failed, so the script stopped there; the steps before it stay applied. Fix the cause and run it again.
+exit /b 1

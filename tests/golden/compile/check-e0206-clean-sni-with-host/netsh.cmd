@@ -1,0 +1,18 @@
+@echo off
+rem HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall rules (netsh, Windows Vista and later).
+rem Written by bindc.  Run it from an elevated command prompt; running it again is harmless.
+setlocal EnableExtensions DisableDelayedExpansion
+fltmc >nul 2>&1 || (echo bindc: run this script as an administrator, from an elevated command prompt.& exit /b 1)
+echo [1/2] SSL certificate binding hostnameport=a:443
+netsh http delete sslcert hostnameport=a:443 >nul 2>&1
+netsh http add sslcert hostnameport=a:443 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 appid={4dc3e181-e14b-4a21-b022-59fc669b0914} certstorename=My
+if errorlevel 1 goto bindc_failed
+echo [2/2] SSL certificate binding ipport=0.0.0.0:443
+netsh http delete sslcert ipport=0.0.0.0:443 >nul 2>&1
+netsh http add sslcert ipport=0.0.0.0:443 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 appid={4dc3e181-e14b-4a21-b022-59fc669b0914} certstorename=My
+if errorlevel 1 goto bindc_failed
+echo bindc: done.
+exit /b 0
+:bindc_failed
+echo bindc: that step failed, so the script stopped there; the steps before it stay applied. Fix the cause and run it again, or run netsh-revert.cmd to undo them.
+exit /b 1

@@ -1,0 +1,27 @@
+@echo off
+rem HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall rules (netsh, Windows Vista and later).
+rem Written by bindc.  Run it from an elevated command prompt; running it again is harmless.
+setlocal EnableExtensions DisableDelayedExpansion
+fltmc >nul 2>&1 || (echo bindc: run this script as an administrator, from an elevated command prompt.& exit /b 1)
+rem The thumbprint of this certificate differs on every machine: find it by its friendly name.
+set "BINDC_CERT_NAME_1=IIS Express Development Certificate"
+set "BINDC_THUMBPRINT_1="
+for /f "usebackq delims=" %%T in (`powershell -NoProfile -NonInteractive -Command "Get-ChildItem -Path Cert:\LocalMachine\My | Where-Object { $_.HasPrivateKey -and $_.FriendlyName -eq $env:BINDC_CERT_NAME_1 } | Sort-Object -Property NotAfter -Descending | Select-Object -First 1 -ExpandProperty Thumbprint"`) do set "BINDC_THUMBPRINT_1=%%T"
+if not defined BINDC_THUMBPRINT_1 (echo bindc: no certificate with a private key and the friendly name "%BINDC_CERT_NAME_1%" is in LocalMachine\My; nothing was changed.& exit /b 1)
+echo [1/3] SSL certificate binding hostnameport=a:443
+netsh http delete sslcert hostnameport=a:443 >nul 2>&1
+netsh http add sslcert hostnameport=a:443 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 appid={4dc3e181-e14b-4a21-b022-59fc669b0914} certstorename=My
+if errorlevel 1 goto bindc_failed
+echo [2/3] SSL certificate binding hostnameport=b:443
+netsh http delete sslcert hostnameport=b:443 >nul 2>&1
+netsh http add sslcert hostnameport=b:443 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 appid={4dc3e181-e14b-4a21-b022-59fc669b0914} certstorename=My
+if errorlevel 1 goto bindc_failed
+echo [3/3] SSL certificate binding hostnameport=localhost:443
+netsh http delete sslcert hostnameport=localhost:443 >nul 2>&1
+netsh http add sslcert hostnameport=localhost:443 certhash=%BINDC_THUMBPRINT_1% appid={214124cd-d05b-4309-9af9-9caa44b2b74a} certstorename=My
+if errorlevel 1 goto bindc_failed
+echo bindc: done.
+exit /b 0
+:bindc_failed
+echo bindc: that step failed, so the script stopped there; the steps before it stay applied. Fix the cause and run it again, or run netsh-revert.cmd to undo them.
+exit /b 1

@@ -1,0 +1,18 @@
+@echo off
+rem HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall ports (httpcfg, Windows XP SP2 / Server 2003).
+rem Written by bindc.  Run it from an elevated command prompt; running it again is harmless.
+setlocal EnableExtensions DisableDelayedExpansion
+net session >nul 2>&1 || (echo bindc: run this script as an administrator, from an elevated command prompt.& exit /b 1)
+echo [1/2] URL ACL https://devbox:44300/
+httpcfg delete urlacl /u https://devbox:44300/ >nul 2>&1
+httpcfg set urlacl /u https://devbox:44300/ /a D:(A;;GX;;;WD)
+if errorlevel 1 goto bindc_failed
+echo [2/2] firewall port TCP 44300
+netsh firewall delete portopening protocol=TCP port=44300 >nul 2>&1
+netsh firewall add portopening protocol=TCP port=44300 name="bindc TCP 44300"
+if errorlevel 1 goto bindc_failed
+echo bindc: done.
+exit /b 0
+:bindc_failed
+echo bindc: that step failed, so the script stopped there; the steps before it stay applied. Fix the cause and run it again, or run httpcfg-revert.cmd to undo them.
+exit /b 1

@@ -1,0 +1,26 @@
+@echo off
+rem HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall rules (netsh, Windows Vista and later).
+rem Written by bindc.  Run it from an elevated command prompt; running it again is harmless.
+setlocal EnableExtensions DisableDelayedExpansion
+fltmc >nul 2>&1 || (echo bindc: run this script as an administrator, from an elevated command prompt.& exit /b 1)
+echo [1/4] URL ACL http://devbox:8080/
+netsh http delete urlacl url=http://devbox:8080/ >nul 2>&1
+netsh http add urlacl url=http://devbox:8080/ user=DEVBOX\alice
+if errorlevel 1 goto bindc_failed
+echo [2/4] URL ACL http://*:8081/
+netsh http delete urlacl url=http://*:8081/ >nul 2>&1
+netsh http add urlacl url=http://*:8081/ user=DEVBOX\alice
+if errorlevel 1 goto bindc_failed
+echo [3/4] firewall rule bindc TCP 8080
+netsh advfirewall firewall delete rule name="bindc TCP 8080" >nul 2>&1
+netsh advfirewall firewall add rule name="bindc TCP 8080" dir=in action=allow protocol=TCP localport=8080
+if errorlevel 1 goto bindc_failed
+echo [4/4] firewall rule bindc TCP 8081
+netsh advfirewall firewall delete rule name="bindc TCP 8081" >nul 2>&1
+netsh advfirewall firewall add rule name="bindc TCP 8081" dir=in action=allow protocol=TCP localport=8081
+if errorlevel 1 goto bindc_failed
+echo bindc: done.
+exit /b 0
+:bindc_failed
+echo bindc: that step failed, so the script stopped there; the steps before it stay applied. Fix the cause and run it again, or run netsh-revert.cmd to undo them.
+exit /b 1

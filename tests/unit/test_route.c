@@ -1,0 +1,253 @@
+/* Unit tests for the IIS/HTTP.sys routing rules (runtime/route_iis.c) and
+ * the reasons they give: a table of binding sets and requests, each with
+ * the binding that must answer and the rule that decides. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "route.h"
+
+#define LEN(a) (sizeof(a) / sizeof *(a))
+
+typedef struct route_case {
+    const char *name;
+    const char *bind;                /* sites; `platform iis10` is implied */
+    const char *protocol;            /* "http" or "https" */
+    const char *local;               /* local address */
+    uint16_t port;
+    const char *host;                /* Host header; NULL for none */
+    const char *site;                /* NULL: nothing answers */
+    const char *info;                /* binding information that answers */
+    enum bind_route_rule rule;
+    enum bind_route_refusal refusal; /* when site is NULL */
+    const char *reason;              /* a substring of the reason, or NULL */
+} route_case;
+
+#define CERT "cert c {\n thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\"\n}\n"
+
+static const route_case cases[] = {
+    /* The six tiers, one step at a time. */
+    { "host+address beats host+any", "site A {\n http *:80:h.x\n}\nsite B {\n http 10.0.0.1:80:h.x\n}\n",
+      "http", "10.0.0.1", 80, "h.x", "B", "10.0.0.1:80:h.x", BIND_ROUTE_HOST_ADDR, 0,
+      "host name and IP address match beats host name binding *:80:h.x of site `A`" },
+    { "host+any elsewhere", "site A {\n http *:80:h.x\n}\nsite B {\n http 10.0.0.1:80:h.x\n}\n",
+      "http", "10.0.0.2", 80, "h.x", "A", "*:80:h.x", BIND_ROUTE_HOST_ANY, 0, "no other binding matches" },
+    { "host beats IP", "site A {\n http *:80:h.x\n}\nsite B {\n http 10.0.0.1:80:\n}\n",
+      "http", "10.0.0.1", 80, "h.x", "A", "*:80:h.x", BIND_ROUTE_HOST_ANY, 0,
+      "host name match beats IP-only binding 10.0.0.1:80:" },
+    { "host beats wildcard on the address", "site A {\n http *:80:h.x\n}\nsite B {\n http 10.0.0.1:80:*.x\n}\n",
+      "http", "10.0.0.1", 80, "h.x", "A", "*:80:h.x", BIND_ROUTE_HOST_ANY, 0, "beats wildcard binding 10.0.0.1:80:*.x" },
+    { "wildcard+address beats wildcard+any", "site A {\n http *:80:*.x\n}\nsite B {\n http 10.0.0.1:80:*.x\n}\n",
+      "http", "10.0.0.1", 80, "q.x", "B", "10.0.0.1:80:*.x", BIND_ROUTE_WILDCARD_ADDR, 0, NULL },
+    { "wildcard beats IP", "site A {\n http *:80:*.x\n}\nsite B {\n http 10.0.0.1:80:\n}\n",
+      "http", "10.0.0.1", 80, "q.x", "A", "*:80:*.x", BIND_ROUTE_WILDCARD_ANY, 0, "beats IP-only binding" },
+    { "IP beats catch-all", "site A {\n http *:80:\n}\nsite B {\n http 10.0.0.1:80:\n}\n",
+      "http", "10.0.0.1", 80, "q.x", "B", "10.0.0.1:80:", BIND_ROUTE_NOHOST_ADDR, 0,
+      "IP address match beats catch-all binding *:80: of site `A` (no binding names host `q.x`)" },
+    { "catch-all last", "site A {\n http *:80:\n}\nsite B {\n http 10.0.0.1:80:\n}\nsite C {\n http *:80:c.x\n}\n",
+      "http", "10.0.0.2", 80, "q.x", "A", "*:80:", BIND_ROUTE_NOHOST_ANY, 0, "catch-all: no binding names host `q.x`" },
+
+    /* Wildcards. */
+    { "longest suffix first", "site A {\n http *:80:*.x\n}\nsite B {\n http *:80:*.a.x\n}\n",
+      "http", "10.0.0.1", 80, "b.a.x", "B", "*:80:*.a.x", BIND_ROUTE_WILDCARD_ANY, 0, "longer wildcard host match beats" },
+    { "a wildcard matches deeper names", "site A {\n http *:80:*.x\n}\n",
+      "http", "10.0.0.1", 80, "c.b.a.x", "A", "*:80:*.x", BIND_ROUTE_WILDCARD_ANY, 0, NULL },
+    { "a wildcard does not match its own suffix", "site A {\n http *:80:*.x\n}\n",
+      "http", "10.0.0.1", 80, "x", NULL, NULL, 0, BIND_REFUSE_UNKNOWN_HOST, "no binding names host `x`" },
+    { "every wildcard on the address before any on the any tier",
+      "site A {\n http *:80:*.a.x\n}\nsite B {\n http 10.0.0.1:80:*.x\n}\n",
+      "http", "10.0.0.1", 80, "b.a.x", "B", "10.0.0.1:80:*.x", BIND_ROUTE_WILDCARD_ADDR, 0, NULL },
+    { "the any-tier wildcard elsewhere", "site A {\n http *:80:*.a.x\n}\nsite B {\n http 10.0.0.1:80:*.x\n}\n",
+      "http", "10.0.0.2", 80, "b.a.x", "A", "*:80:*.a.x", BIND_ROUTE_WILDCARD_ANY, 0, NULL },
+
+    /* The Host header. */
+    { "host names ignore case", "site A {\n http *:80:shop.example\n}\n",
+      "http", "10.0.0.1", 80, "Shop.EXAMPLE", "A", "*:80:shop.example", BIND_ROUTE_HOST_ANY, 0, NULL },
+    { "a port in the Host header changes nothing", "site A {\n http *:80:shop.example\n}\n",
+      "http", "10.0.0.1", 80, "shop.example:8080", "A", "*:80:shop.example", BIND_ROUTE_HOST_ANY, 0, NULL },
+    { "a trailing dot is dropped", "site A {\n http *:80:shop.example\n}\n",
+      "http", "10.0.0.1", 80, "shop.example.", "A", "*:80:shop.example", BIND_ROUTE_HOST_ANY, 0, NULL },
+    { "no Host header: only host-less bindings", "site A {\n http *:80:shop.example\n}\nsite B {\n http *:80:\n}\n",
+      "http", "10.0.0.1", 80, NULL, "B", "*:80:", BIND_ROUTE_NOHOST_ANY, 0, "the request has no Host header" },
+    { "an IPv6 literal Host", "site A {\n http *:80:\n}\n",
+      "http", "::1", 80, "[::1]:80", "A", "*:80:", BIND_ROUTE_NOHOST_ANY, 0, NULL },
+
+    /* Nothing answers. */
+    { "unknown host, no catch-all", "site A {\n http *:80:a.x\n}\n",
+      "http", "10.0.0.1", 80, "b.x", NULL, NULL, 0, BIND_REFUSE_UNKNOWN_HOST,
+      "no binding names host `b.x` on 10.0.0.1:80 and none is a catch-all" },
+    { "no binding on the port", "site A {\n http *:80:a.x\n}\n",
+      "http", "10.0.0.1", 81, "a.x", NULL, NULL, 0, BIND_REFUSE_NO_BINDING, "no http binding on port 81" },
+    { "the protocol must match", "site A {\n http *:443:a.x\n}\n",
+      "https", "10.0.0.1", 443, "a.x", NULL, NULL, 0, BIND_REFUSE_NO_BINDING, NULL },
+    { "an exact address elsewhere", "site A {\n http 10.0.0.1:80:\n}\n",
+      "http", "10.0.0.2", 80, "a.x", NULL, NULL, 0, BIND_REFUSE_NO_BINDING, NULL },
+
+    /* Address families. */
+    { "0.0.0.0 is IPv4 only", "site A {\n http 0.0.0.0:80:\n}\n",
+      "http", "2001:db8::1", 80, NULL, NULL, NULL, 0, BIND_REFUSE_NO_BINDING, NULL },
+    { "[::] takes IPv6", "site A {\n http 0.0.0.0:80:\n}\nsite B {\n http [::]:80:\n}\n",
+      "http", "2001:db8::1", 80, NULL, "B", "[::]:80:", BIND_ROUTE_NOHOST_ANY, 0, NULL },
+    { "* takes both families", "site A {\n http *:80:\n}\n",
+      "http", "::1", 80, "q.x", "A", "*:80:", BIND_ROUTE_NOHOST_ANY, 0, NULL },
+    { "an IPv6 address binding", "site A {\n http *:80:\n}\nsite B {\n http [2001:db8::5]:80:\n}\n",
+      "http", "2001:db8::5", 80, NULL, "B", "[2001:db8::5]:80:", BIND_ROUTE_NOHOST_ADDR, 0, NULL },
+
+    /* TLS is routed the same way. */
+    { "https by host name", CERT "site A {\n https *:443:a.x cert=c sni\n https *:443: cert=c\n}\nsite B {\n https *:443:b.x cert=c sni\n}\n",
+      "https", "10.0.0.1", 443, "b.x", "B", "*:443:b.x", BIND_ROUTE_HOST_ANY, 0, NULL },
+
+    /* HTTP.sys listens only on the iplisten addresses. */
+    { "iplisten leaves an address out", "iplisten 10.0.0.5\nsite A {\n http *:80:\n}\n",
+      "http", "10.0.0.1", 80, NULL, NULL, NULL, 0, BIND_REFUSE_NOT_LISTENING, "`iplisten` leaves it out" },
+    { "iplisten takes its address", "iplisten 10.0.0.5\nsite A {\n http *:80:\n}\n",
+      "http", "10.0.0.5", 80, NULL, "A", "*:80:", BIND_ROUTE_NOHOST_ANY, 0, NULL },
+    { "iplisten 0.0.0.0 is every IPv4 address", "iplisten 0.0.0.0\nsite A {\n http *:80:\n}\n",
+      "http", "10.9.8.7", 80, NULL, "A", "*:80:", BIND_ROUTE_NOHOST_ANY, 0, NULL },
+
+    /* Sites of another server are not HTTP.sys's. */
+    { "an nginx site is not IIS's", "site A {\n server = nginx\n http *:80:\n}\n",
+      "http", "10.0.0.1", 80, NULL, NULL, NULL, 0, BIND_REFUSE_NO_BINDING, NULL },
+};
+
+static void parse_local(const char *text, bind_addr *out)
+{
+    bind_arena *a = bind_arena_new();
+    assert_true(bind_addr_parse(a, text, strlen(text), out, NULL));
+    bind_arena_free(a);
+}
+
+static void run_case(const route_case *t, enum bind_server server)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "platform iis10\n%s", t->bind);
+    bind_compilation *c = compile_text(text);
+    if (bind_diag_has_errors(&c->diags, false)) {
+        fprintf(stderr, "case `%s` does not compile: %s\n", t->name, codes_of(c));
+        fail();
+    }
+    bind_route_request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.protocol = strcmp(t->protocol, "https") == 0 ? BIND_PROTO_HTTPS : BIND_PROTO_HTTP;
+    parse_local(t->local, &rq.local);
+    rq.port = t->port;
+    rq.host = t->host;
+    bind_route_iis *ix = bind_route_iis_new(c->model, server);
+    bind_route_result r;
+    bind_route_iis_resolve(ix, &rq, &r);
+    const char *reason = bind_route_reason(c->arena, &rq, &r, NULL);
+    bool ok = true;
+    if (!t->site) {
+        ok = r.binding == NULL && r.refusal == t->refusal;
+    } else {
+        ok = r.binding && strcmp(r.binding->site->name, t->site) == 0 &&
+             strcmp(bind_binding_info_text(c->arena, r.binding), t->info) == 0 && r.rule == t->rule;
+    }
+    if (t->reason && !strstr(reason, t->reason)) ok = false;
+    if (!ok) {
+        fprintf(stderr, "case `%s`: got %s %s (rule %d, refusal %d): %s\n", t->name,
+                r.binding ? r.binding->site->name : "nothing",
+                r.binding ? bind_binding_info_text(c->arena, r.binding) : "", r.rule, r.refusal, reason);
+    }
+    bind_route_iis_free(ix);
+    bind_compilation_free(c);
+    assert_true(ok);
+}
+
+static void test_route_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < LEN(cases); i++) run_case(&cases[i], BIND_SERVER_IIS);
+}
+
+/* The nginx sites under the IIS rules (what the nginx target reproduces):
+ * no iplisten, and server = nginx sites count. */
+static void test_route_server_sets(void **state)
+{
+    (void)state;
+    static const route_case nginx_cases[] = {
+        { "iplisten is HTTP.sys's only", "iplisten 10.0.0.5\nsite A {\n http *:80:\n}\n",
+          "http", "10.0.0.1", 80, NULL, "A", "*:80:", BIND_ROUTE_NOHOST_ANY, 0, NULL },
+        { "nginx sites count", "site A {\n server = nginx\n http *:80:\n}\nsite B {\n server = iis\n http *:81:b.x\n}\n",
+          "http", "10.0.0.1", 80, "b.x", "A", "*:80:", BIND_ROUTE_NOHOST_ANY, 0, NULL },
+        { "IIS sites do not", "site A {\n server = nginx\n http *:80:\n}\nsite B {\n server = iis\n http *:81:b.x\n}\n",
+          "http", "10.0.0.1", 81, "b.x", NULL, NULL, 0, BIND_REFUSE_NO_BINDING, NULL },
+    };
+    for (size_t i = 0; i < LEN(nginx_cases); i++) run_case(&nginx_cases[i], BIND_SERVER_NGINX);
+}
+
+static void test_route_host_normalize(void **state)
+{
+    (void)state;
+    static const struct { const char *in, *out; } t[] = {
+        { "Shop.Example", "shop.example" }, { "shop.example:8080", "shop.example" },
+        { "shop.example.", "shop.example" }, { "shop.example.:80", "shop.example" },
+        { "[2001:DB8::1]:443", "[2001:db8::1]" }, { "", "" }, { ":80", "" },
+    };
+    char buf[64];
+    for (size_t i = 0; i < LEN(t); i++) {
+        size_t n = bind_route_host_normalize(t[i].in, buf, sizeof buf);
+        assert_int_equal(n, strlen(t[i].out));
+        assert_string_equal(buf, t[i].out);
+    }
+    assert_int_equal(bind_route_host_normalize(NULL, buf, sizeof buf), 0);
+    char small[4];
+    assert_true(bind_route_host_normalize("abcdef", small, sizeof small) == (size_t)-1);
+}
+
+static void test_route_unnamed_addr(void **state)
+{
+    (void)state;
+    bind_compilation *c = compile_text("site A {\n http 192.0.2.1:80:\n http 192.0.2.2:80:\n http [2001:db8::1]:80:\n}\n");
+    bind_addr v4 = bind_route_unnamed_addr(c->model, 4), v6 = bind_route_unnamed_addr(c->model, 6);
+    char buf[48];
+    bind_addr_format(&v4, buf, false);
+    assert_string_equal(buf, "192.0.2.3");
+    bind_addr_format(&v6, buf, false);
+    assert_string_equal(buf, "2001:db8::2");
+    bind_compilation_free(c);
+}
+
+/* A fleet: one lookup per label, whatever the number of sites. */
+static void test_route_fleet(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    size_t cap = (size_t)N * 48 + 64, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int i = 0; i < N; i++) len += (size_t)snprintf(text + len, cap - len, "site s%d {\n http *:80:h%d.x\n}\n", i, i);
+    bind_compilation *c = compile_text(text);
+    free(text);
+    bind_route_iis *ix = bind_route_iis_new(c->model, BIND_SERVER_IIS);
+    bind_route_request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.protocol = BIND_PROTO_HTTP;
+    parse_local("10.0.0.1", &rq.local);
+    rq.port = 80;
+    char host[32];
+    for (int i = 0; i < N; i += 97) {
+        snprintf(host, sizeof host, "H%d.X", i);
+        rq.host = host;
+        bind_route_result r;
+        bind_route_iis_resolve(ix, &rq, &r);
+        assert_non_null(r.binding);
+        char want[32];
+        snprintf(want, sizeof want, "s%d", i);
+        assert_string_equal(r.binding->site->name, want);
+    }
+    bind_route_iis_free(ix);
+    bind_compilation_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_route_table),
+        cmocka_unit_test(test_route_server_sets),
+        cmocka_unit_test(test_route_host_normalize),
+        cmocka_unit_test(test_route_unnamed_addr),
+        cmocka_unit_test(test_route_fleet),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
