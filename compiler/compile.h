@@ -51,6 +51,10 @@ void bind_compilation_add_text(bind_compilation *c, const char *path, const char
  * sorted afterwards. */
 void bind_compilation_check(bind_compilation *c);
 
+/* Reads a whole file (at most `limit` bytes) into a malloc'ed buffer.
+ * Returns 0, or an errno value (EFBIG past the limit, EISDIR for a folder). */
+int bind_read_file(const char *path, size_t limit, char **text, size_t *len);
+
 /* Stdlib sources embedded at build time. */
 typedef struct bind_stdlib_file { const char *name; const char *text; size_t len; } bind_stdlib_file;
 const bind_stdlib_file *bind_stdlib_find(const char *name);

@@ -14,6 +14,7 @@
  * C1 controls, zero-width and bidi characters, NBSP) echoed as an escape
  * (`\x01`, `\xFF`, `<U+200E>`) that the caret line pads to its width. */
 #include "diag.h"
+#include "utf8.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -48,25 +49,7 @@ static const char ELLIPSIS[] = "\xE2\x80\xA6";   /* U+2026, one cell */
 /* Length of the valid UTF-8 sequence at s (n > 0 bytes available) and its
  * code point, or 0 when the bytes are not valid UTF-8.  Strict like
  * jansson: no overlong forms, surrogates or code points above U+10FFFF. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char b = s[0];
-    size_t len;
-    uint32_t c, min;
-    if (b < 0x80) { *cp = b; return 1; }
-    if (b >= 0xC2 && b <= 0xDF) { len = 2; c = b & 0x1Fu; min = 0x80; }
-    else if ((b & 0xF0) == 0xE0) { len = 3; c = b & 0x0Fu; min = 0x800; }
-    else if (b >= 0xF0 && b <= 0xF4) { len = 4; c = b & 0x07u; min = 0x10000; }
-    else return 0;
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        c = (c << 6) | (s[i] & 0x3Fu);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-    *cp = c;
-    return len;
-}
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) { return bind_utf8_decode(s, n, cp); }
 
 /* Code points a terminal shows as nothing, as a space, or that reorder the
  * text around them.  They are the ones pasted from certificate dialogs and

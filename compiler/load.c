@@ -27,9 +27,8 @@ const bind_stdlib_file *bind_stdlib_find(const char *name)
     return NULL;
 }
 
-static int read_disk(void *ctx, const char *path, char **text, size_t *len)
+int bind_read_file(const char *path, size_t limit, char **text, size_t *len)
 {
-    size_t limit = *(const size_t *)ctx;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return errno;
     struct stat st;
@@ -54,6 +53,11 @@ static int read_disk(void *ctx, const char *path, char **text, size_t *len)
     *text = buf;
     *len = n;
     return 0;
+}
+
+static int read_disk(void *ctx, const char *path, char **text, size_t *len)
+{
+    return bind_read_file(path, *(const size_t *)ctx, text, len);
 }
 
 /* Per-compilation loader state lives on the stack of the public calls. */

@@ -21,33 +21,7 @@
 
 /* ---- reading: open buffers first --------------------------------------- */
 
-static int read_disk(const char *path, char **text, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return errno;
-    struct stat st;
-    if (fstat(fd, &st) != 0) { int e = errno; close(fd); return e; }
-    if (S_ISDIR(st.st_mode)) { close(fd); return EISDIR; }
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
-    if (cap > BIND_MAX_FILE_SIZE + 1) { close(fd); return EFBIG; }
-    char *buf = bind_xmalloc(cap);
-    for (;;) {
-        if (n == cap) {
-            if (cap > BIND_MAX_FILE_SIZE) { free(buf); close(fd); return EFBIG; }
-            cap *= 2;
-            buf = bind_xrealloc(buf, cap);
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0) { if (errno == EINTR) continue; int e = errno; free(buf); close(fd); return e; }
-        if (r == 0) break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (n > BIND_MAX_FILE_SIZE) { free(buf); return EFBIG; }
-    *text = buf;
-    *len = n;
-    return 0;
-}
+static int read_disk(const char *path, char **text, size_t *len) { return bind_read_file(path, BIND_MAX_FILE_SIZE, text, len); }
 
 static int read_for_unit(void *ctx, const char *path, char **text, size_t *len)
 {

@@ -1,5 +1,6 @@
 /* LSP framing and JSON-RPC messages (see lsp_proto.h). */
 #include "lsp_proto.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -294,24 +295,7 @@ json_t *bind_lsp_peek_id(const char *s, size_t n)
 
 /* ---- JSON helpers ------------------------------------------------------- */
 
-size_t bind_lsp_utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char b = s[0];
-    size_t len;
-    uint32_t c, min;
-    if (b < 0x80) return 1;
-    if (b >= 0xC2 && b <= 0xDF) { len = 2; c = b & 0x1Fu; min = 0x80; }
-    else if ((b & 0xF0) == 0xE0) { len = 3; c = b & 0x0Fu; min = 0x800; }
-    else if (b >= 0xF0 && b <= 0xF4) { len = 4; c = b & 0x07u; min = 0x10000; }
-    else return 0;
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        c = (c << 6) | (s[i] & 0x3Fu);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-    return len;
-}
+size_t bind_lsp_utf8_len(const unsigned char *s, size_t n) { return bind_utf8_decode(s, n, NULL); }
 
 json_t *bind_lsp_json_string(const char *s, size_t n)
 {

@@ -10,6 +10,7 @@
 
 #include "lexer.h"
 #include "parser.h"
+#include "utf8.h"
 
 /*!re2c
     re2c:api:style = free-form;
@@ -143,19 +144,10 @@ static void string_error(bind_lexer *lx, const unsigned char *a, const unsigned 
 static void check_utf8(bind_lexer *lx, const unsigned char *p, const unsigned char *q)
 {
     while (p < q) {
-        unsigned char b = *p;
-        size_t n = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
-        bool ok = n > 0 && (size_t)(q - p) >= n && !(b == 0xC0 || b == 0xC1 || b > 0xF4);
-        uint32_t cp = n == 1 ? b : n == 2 ? (b & 0x1Fu) : n == 3 ? (b & 0x0Fu) : (b & 0x07u);
-        for (size_t i = 1; ok && i < n; i++) {
-            ok = (p[i] & 0xC0) == 0x80;
-            cp = cp << 6 | (p[i] & 0x3Fu);
-        }
-        ok = ok && !(n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) && !(n == 4 && (cp < 0x10000 || cp > 0x10FFFF));
-        if (!ok) {
+        size_t n = bind_utf8_decode(p, (size_t)(q - p), NULL);
+        if (n == 0) {
             string_error(lx, p, p + 1, "invalid UTF-8 byte inside a string");
-            p++;
-            continue;
+            n = 1;
         }
         p += n;
     }

@@ -10,26 +10,6 @@
 #include "backend.h"
 #include "driver.h"
 
-static int read_whole(const char *path, char **text, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return errno;
-    bind_buf b;
-    bind_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        bind_buf_put(&b, chunk, n);
-        if (b.len > BIND_MAX_FILE_SIZE) { fclose(f); bind_buf_free(&b); return EFBIG; }
-    }
-    int e = ferror(f) ? EIO : 0;
-    fclose(f);
-    if (e) { bind_buf_free(&b); return e; }
-    if (!b.data) bind_buf_put(&b, "", 0);
-    *text = b.data;
-    *len = b.len;
-    return 0;
-}
 
 /* Runs one backend; it succeeds when it says so and pushed no error (its
  * warnings, such as W0407, are shown but do not stop the write). */
@@ -80,7 +60,7 @@ int bind_cmd_compile(int argc, char **argv)
     char *merge_text = NULL;
     if (merge) {
         size_t len = 0;
-        int e = read_whole(merge, &merge_text, &len);
+        int e = bind_read_file(merge, BIND_MAX_FILE_SIZE, &merge_text, &len);
         if (e) {
             fprintf(stderr, "bindc: cannot read %s: %s\n", merge, strerror(e));
             bind_cli_free(&o);
