@@ -226,7 +226,7 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
         }
     }
     if (!items.len) return;
-    qsort(items.items, items.len, sizeof *items.items, cmp_port_addr);
+    if (items.len > 1) qsort(items.items, items.len, sizeof *items.items, cmp_port_addr);
 
     fidelity f;
     memset(&f, 0, sizeof f);

@@ -509,7 +509,7 @@ void bind_iis_doc_splice(const bind_iis_doc *d, const char *sites, size_t sites_
         }
     }
 
-    qsort(edits.items, edits.len, sizeof *edits.items, edit_cmp);
+    if (edits.len > 1) qsort(edits.items, edits.len, sizeof *edits.items, edit_cmp);
     size_t at = 0;
     for (size_t i = 0; i < edits.len; i++) {
         bind_buf_put(out, t + at, edits.items[i].start - at);

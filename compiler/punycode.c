@@ -80,7 +80,7 @@ static void punycode(buf *out, const uint32_t *cp, size_t n)
         }
     }
     if (basic > 0) bind_vec_push(out, '-');
-    qsort(order, others, sizeof *order, cmp_u64);
+    if (others > 1) qsort(order, others, sizeof *order, cmp_u64);
 
     uint64_t next = INITIAL_N, delta = 0, bias = INITIAL_BIAS, h = basic;
     for (size_t i = 0; i < others;) {

@@ -312,7 +312,7 @@ static void build_socket(builder *bd, const socket_work *w, const uint32_t *iden
         npl++;
     }
     if (npl > bd->most) bd->most = (uint32_t)npl;
-    qsort(pl, npl, sizeof *pl, cmp_placed);
+    if (npl > 1) qsort(pl, npl, sizeof *pl, cmp_placed);
 
     s.nnames = (uint32_t)npl;
     s.names = bind_arena_alloc(bd->a, (npl ? npl : 1) * sizeof *s.names);
@@ -355,7 +355,7 @@ static void build_port(builder *bd, const item *group, size_t n, const uint32_t 
         if (a->kind == BIND_ADDR_ANY || a->kind == BIND_ADDR_ANY4) any4[n4++] = group[i];
         if (a->kind == BIND_ADDR_ANY || a->kind == BIND_ADDR_ANY6) any6[n6++] = group[i];
     }
-    qsort(exact, ne, sizeof *exact, cmp_exact);
+    if (ne > 1) qsort(exact, ne, sizeof *exact, cmp_exact);
     uint16_t port = group[0].b->port;
     /* IPv4 exact addresses, then `*:port`, then IPv6 exact, then `[::]:port`. */
     for (int fam = 4; fam <= 6; fam += 2) {
