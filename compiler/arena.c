@@ -132,7 +132,7 @@ static void interner_grow(bind_interner *in)
     if (!ns || !nl) bind_oom();
     for (size_t i = 0; i < in->cap; i++) {
         if (!in->slots[i]) continue;
-        size_t j = bind_hash_bytes(in->slots[i], in->lens[i], BIND_HASH_SEED) & (ncap - 1);
+        size_t j = bind_hash_slot(bind_hash_bytes(in->slots[i], in->lens[i], BIND_HASH_SEED), ncap - 1);
         while (ns[j]) j = (j + 1) & (ncap - 1);
         ns[j] = in->slots[i];
         nl[j] = in->lens[i];
@@ -147,7 +147,7 @@ static void interner_grow(bind_interner *in)
 const char *bind_intern(bind_interner *in, const char *s, size_t n)
 {
     if (in->count * 2 >= in->cap) interner_grow(in);
-    size_t j = bind_hash_bytes(s, n, BIND_HASH_SEED) & (in->cap - 1);
+    size_t j = bind_hash_slot(bind_hash_bytes(s, n, BIND_HASH_SEED), in->cap - 1);
     while (in->slots[j]) {
         if (in->lens[j] == n && memcmp(in->slots[j], s, n) == 0) return in->slots[j];
         j = (j + 1) & (in->cap - 1);

@@ -60,4 +60,17 @@ static inline uint64_t bind_hash_bytes(const void *p, size_t n, uint64_t h)
 }
 #define BIND_HASH_SEED 14695981039346656037ull
 
+/* FNV-1a mixes only upwards: the low bits of its result depend only on the
+ * low bits of the input, so 16-aligned pointers would all land in 1/16 of a
+ * power-of-two table.  Tables index by this finaliser (MurmurHash3's fmix64). */
+static inline size_t bind_hash_slot(uint64_t h, size_t mask)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return (size_t)h & mask;
+}
+
 #endif

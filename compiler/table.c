@@ -17,7 +17,7 @@ void bind_table_fini(bind_table *t)
 
 static size_t find(const bind_table *t, uint64_t hash, const void *key)
 {
-    size_t mask = t->cap - 1, i = (size_t)hash & mask;
+    size_t mask = t->cap - 1, i = bind_hash_slot(hash, mask);
     while (t->slots[i].key) {
         if (t->slots[i].hash == hash && t->eq(t->slots[i].key, key)) return i;
         i = (i + 1) & mask;
@@ -41,7 +41,7 @@ static void grow(bind_table *t)
     if (!t->slots) bind_oom();
     for (size_t i = 0; i < ocap; i++) {
         if (!old[i].key) continue;
-        size_t mask = t->cap - 1, j = (size_t)old[i].hash & mask;
+        size_t mask = t->cap - 1, j = bind_hash_slot(old[i].hash, mask);
         while (t->slots[j].key) j = (j + 1) & mask;
         t->slots[j] = old[i];
     }
