@@ -2,7 +2,7 @@
 #ifndef BIND_PARSE_H
 #define BIND_PARSE_H
 
-#include "lexer.h"
+#include "lex.h"
 
 /* Lexes and parses src.  Syntax errors are pushed to diags with recovery at
  * statement boundaries; the tree holds every statement that parsed. */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lexer.h"
+#include "lex.h"
 #include "parser.h"
 #include "utf8.h"
 

@@ -16,7 +16,7 @@
 %param {struct bind_parser *p}
 
 %code requires {
-#include "lexer.h"
+#include "lex.h"
 struct bind_parser;
 
 typedef struct bind_pnode {
@@ -50,7 +50,7 @@ struct bind_parser {
 
 %code {
 #include <string.h>
-#include "lexer.h"
+#include "lex.h"
 #include "parse.h"
 
 static int next_token(struct bind_parser *p, bind_token *t)

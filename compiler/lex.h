@@ -1,4 +1,4 @@
-/* The .bind lexer (grammar/lexer.re): bytes to tokens.
+/* The .bind lexer's interface (grammar/lexer.re): bytes to tokens.
  *
  * It never prints and never stops: a bad byte becomes a diagnostic (E0002,
  * E0003) and lexing goes on, so one stray character does not hide the rest
