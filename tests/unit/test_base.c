@@ -1,0 +1,114 @@
+/* The base modules: arena, interner, hash table, suggestions, line tables. */
+#include "harness.h"
+#include "suggest.h"
+#include "table.h"
+
+static void test_base_arena_zeroed_aligned_and_large(void **state)
+{
+    (void)state;
+    bind_arena *a = bind_arena_new();
+    for (int i = 1; i < 2000; i++) {
+        unsigned char *p = bind_arena_alloc(a, (size_t)i);
+        assert_int_equal((uintptr_t)p % 16, 0);
+        for (int j = 0; j < i; j++) assert_int_equal(p[j], 0);
+        p[i - 1] = 0xAB;
+    }
+    char *big = bind_arena_alloc(a, 10u << 20);     /* bigger than any chunk so far */
+    big[(10u << 20) - 1] = 1;
+    assert_string_equal(bind_arena_printf(a, "%s-%d", "x", 42), "x-42");
+    assert_string_equal(bind_arena_strndup(a, "abcdef", 3), "abc");
+    bind_arena_free(a);
+}
+
+static void test_base_intern_same_pointer(void **state)
+{
+    (void)state;
+    bind_arena *a = bind_arena_new();
+    bind_interner *in = bind_interner_new(a);
+    char buf[32];
+    const char *first[5000];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(buf, sizeof buf, "host%d.example", i);
+        first[i] = bind_intern_cstr(in, buf);
+    }
+    for (int i = 0; i < 5000; i++) {                 /* survives every rehash */
+        snprintf(buf, sizeof buf, "host%d.example", i);
+        assert_ptr_equal(bind_intern_cstr(in, buf), first[i]);
+    }
+    assert_ptr_not_equal(bind_intern(in, "ab", 2), bind_intern(in, "abc", 3));
+    assert_ptr_equal(bind_intern(in, "a\0b", 3), bind_intern(in, "a\0b", 3));
+    bind_interner_free(in);
+    bind_arena_free(a);
+}
+
+static bool int_eq(const void *x, const void *y) { return *(const int *)x == *(const int *)y; }
+
+static void test_base_table(void **state)
+{
+    (void)state;
+    bind_table t;
+    bind_table_init(&t, int_eq);
+    static int keys[20000];
+    for (int i = 0; i < 20000; i++) {
+        keys[i] = i * 7;
+        uint64_t h = bind_hash_bytes(&keys[i], sizeof keys[i], BIND_HASH_SEED);
+        assert_ptr_equal(bind_table_put(&t, h, &keys[i], &keys[i]), &keys[i]);
+    }
+    for (int i = 0; i < 20000; i++) {
+        int k = i * 7, miss = i * 7 + 1;
+        assert_ptr_equal(bind_table_get(&t, bind_hash_bytes(&k, sizeof k, BIND_HASH_SEED), &k), &keys[i]);
+        assert_null(bind_table_get(&t, bind_hash_bytes(&miss, sizeof miss, BIND_HASH_SEED), &miss));
+    }
+    int dup = 7;   /* put keeps the first value */
+    assert_ptr_equal(bind_table_put(&t, bind_hash_bytes(&dup, sizeof dup, BIND_HASH_SEED), &dup, &dup), &keys[1]);
+    assert_int_equal(t.len, 20000);
+    bind_table_fini(&t);
+}
+
+static void test_base_suggest(void **state)
+{
+    (void)state;
+    const char *const protos[] = { "http", "https", "ftp", "net.tcp" };
+    assert_string_equal(bind_suggest("htps", protos, 4), "https");
+    assert_string_equal(bind_suggest("HTTP", protos, 4), "http");
+    assert_string_equal(bind_suggest("htpt", protos, 4), "http");      /* transposition */
+    assert_null(bind_suggest("gopher", protos, 4));
+    assert_null(bind_suggest("x", protos, 4));
+    const char *const fields[] = { "thumbprint", "store", "names" };
+    assert_string_equal(bind_suggest("thumbprnt", fields, 3), "thumbprint");
+}
+
+static void test_base_source_positions(void **state)
+{
+    (void)state;
+    bind_arena *a = bind_arena_new();
+    bind_sources s;
+    bind_sources_init(&s, a);
+    const char text[] = "ab\r\n\xc3\xa9\xf0\x9f\x98\x80x\nlast";
+    bind_source *src = bind_sources_add(&s, "t.bind", NULL, text, sizeof text - 1, false);
+    uint32_t line, col;
+    bind_source_linecol(src, 0, &line, &col);
+    assert_int_equal(line, 1); assert_int_equal(col, 1);
+    bind_source_linecol(src, 10, &line, &col);      /* the x after é and 😀 */
+    assert_int_equal(line, 2); assert_int_equal(col, 7);
+    assert_int_equal(bind_source_utf16_col(src, 10), 3);  /* é is 1 unit, 😀 is 2 */
+    assert_int_equal(bind_source_offset_from_utf16(src, 1, 3), 10);
+    assert_int_equal(bind_source_line_length(src, 1), 2);  /* CR not counted */
+    assert_int_equal(bind_source_line_count(src), 3);
+    bind_source_linecol(src, 1000, &line, &col);     /* past the end clamps */
+    assert_int_equal(line, 3);
+    bind_sources_fini(&s);
+    bind_arena_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_base_arena_zeroed_aligned_and_large),
+        cmocka_unit_test(test_base_intern_same_pointer),
+        cmocka_unit_test(test_base_table),
+        cmocka_unit_test(test_base_suggest),
+        cmocka_unit_test(test_base_source_positions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
