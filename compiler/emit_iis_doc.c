@@ -399,8 +399,10 @@ bool bind_iis_doc_read(bind_compilation *c, const char *path, const char *text, 
         } else {
             size_t at = offset_of(&r, r.err_line, r.err_col), from = at;
             /* libxml2 reports a mismatched end tag just past it: show the tag. */
-            if (r.err_code == XML_ERR_TAG_NAME_MISMATCH && at > 0 && text[at - 1] == '>')
+            if (r.err_code == XML_ERR_TAG_NAME_MISMATCH && at > 0 && at <= len && text[at - 1] == '>') {
+                from = at - 1;      /* `at` may be the end of the text: never read text[at] */
                 while (from > 0 && text[from] != '<') from--;
+            }
             ok = refuse(&r, from, from == at ? at + 1 : at, "not well-formed XML: %s", r.err_message);
         }
     } else {
