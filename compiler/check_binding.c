@@ -101,9 +101,7 @@ static const bind_option *read_options(bind_checker *k, const bind_ast_binding *
             continue;
         }
         if (options[j].needs_value && !o->has_value) {
-            bind_diag *d = bind_diag_push(k->diags, BIND_E0007, o->span, "option `%s` needs a value: `%s=…`",
-                                          o->name.text, o->name.text);
-            (void)d;
+            bind_diag_push(k->diags, BIND_E0007, o->span, "option `%s` needs a value: `%s=…`", o->name.text, o->name.text);
             continue;
         }
         if (o->has_value && o->value.len > 1) {

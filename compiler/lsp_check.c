@@ -249,6 +249,12 @@ const bind_ast_file *bind_lsp_unit_ast(const bind_lsp_unit *u, uint32_t file)
     return NULL;
 }
 
+const bind_ast_file *bind_lsp_doc_ast(bind_lsp_server *s, const bind_lsp_doc *doc, bind_lsp_unit **u, uint32_t *file)
+{
+    *u = doc ? bind_lsp_unit_of(s, doc, file) : NULL;
+    return *u ? bind_lsp_unit_ast(*u, *file) : NULL;
+}
+
 bind_lsp_unit *bind_lsp_unit_of(bind_lsp_server *s, const bind_lsp_doc *doc, uint32_t *file)
 {
     bind_lsp_unit *best = NULL;

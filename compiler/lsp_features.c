@@ -39,8 +39,8 @@ json_t *bind_lsp_definition(bind_lsp_server *s, json_t *params, int *code, const
     size_t offset;
     if (!bind_lsp_position_params(s, params, &doc, &offset, code, message)) return NULL;
     uint32_t file;
-    bind_lsp_unit *u = doc ? bind_lsp_unit_of(s, doc, &file) : NULL;
-    const bind_ast_file *ast = u ? bind_lsp_unit_ast(u, file) : NULL;
+    bind_lsp_unit *u;
+    const bind_ast_file *ast = bind_lsp_doc_ast(s, doc, &u, &file);
     if (!ast) return json_null();
     json_t *loc = NULL;
     for (uint32_t i = 0; i < ast->nstmts && !loc; i++) {
@@ -153,14 +153,13 @@ static json_t *stmt_symbol(symbols *y, const bind_stmt *st, bind_source *src)
 
 json_t *bind_lsp_document_symbol(bind_lsp_server *s, json_t *params, int *code, const char **message)
 {
-    const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
-    if (!uri) { *code = BIND_RPC_INVALID_PARAMS; *message = "expected textDocument.uri"; return NULL; }
-    bind_lsp_doc *doc = bind_lsp_find_doc(s, uri);
+    bind_lsp_doc *doc;
+    if (!bind_lsp_document_params(s, params, &doc, code, message)) return NULL;
     uint32_t file;
-    bind_lsp_unit *u = doc ? bind_lsp_unit_of(s, doc, &file) : NULL;
-    const bind_ast_file *ast = u ? bind_lsp_unit_ast(u, file) : NULL;
+    bind_lsp_unit *u;
+    const bind_ast_file *ast = bind_lsp_doc_ast(s, doc, &u, &file);
     if (!ast) return json_null();
-    symbols y = { s, u, uri, s->hierarchical_symbols ? NULL : json_array() };
+    symbols y = { s, u, doc->uri, s->hierarchical_symbols ? NULL : json_array() };
     json_t *out = json_array();
     for (uint32_t i = 0; i < ast->nstmts; i++) {
         json_t *sym = stmt_symbol(&y, &ast->stmts[i], ast->src);
@@ -297,12 +296,11 @@ json_t *bind_lsp_code_action(bind_lsp_server *s, json_t *params, int *code, cons
 
 json_t *bind_lsp_formatting(bind_lsp_server *s, json_t *params, int *code, const char **message)
 {
-    const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
-    if (!uri) { *code = BIND_RPC_INVALID_PARAMS; *message = "expected textDocument.uri"; return NULL; }
-    bind_lsp_doc *doc = bind_lsp_find_doc(s, uri);
+    bind_lsp_doc *doc;
+    if (!bind_lsp_document_params(s, params, &doc, code, message)) return NULL;
     uint32_t file;
-    bind_lsp_unit *u = doc ? bind_lsp_unit_of(s, doc, &file) : NULL;
-    const bind_ast_file *ast = u ? bind_lsp_unit_ast(u, file) : NULL;
+    bind_lsp_unit *u;
+    const bind_ast_file *ast = bind_lsp_doc_ast(s, doc, &u, &file);
     if (!ast) return json_null();
     bind_arena *scratch = bind_arena_new();
     bind_buf out;

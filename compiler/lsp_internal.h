@@ -63,6 +63,9 @@ bind_lsp_unit *bind_lsp_unit_of(bind_lsp_server *s, const bind_lsp_doc *doc, uin
 bool bind_lsp_unit_has(const bind_lsp_unit *u, const char *key, uint32_t *file);
 /* The syntax tree of source `file` of unit u. */
 const bind_ast_file *bind_lsp_unit_ast(const bind_lsp_unit *u, uint32_t file);
+/* The syntax tree of doc in the unit that checks it (*u, *file), or NULL
+ * when doc is NULL or no unit has it. */
+const bind_ast_file *bind_lsp_doc_ast(bind_lsp_server *s, const bind_lsp_doc *doc, bind_lsp_unit **u, uint32_t *file);
 /* LSP position and range of offsets / spans of unit u. */
 bind_lsp_pos bind_lsp_unit_pos(bind_lsp_server *s, bind_lsp_unit *u, uint32_t file, uint32_t offset);
 json_t *bind_lsp_range_json(bind_lsp_server *s, bind_lsp_unit *u, bind_span span);
@@ -86,6 +89,8 @@ json_t *bind_lsp_formatting(bind_lsp_server *s, json_t *params, int *code, const
 /* Shared by the handlers: the open document and the byte offset named by
  * TextDocumentPositionParams.  False (with *code set) when params are
  * malformed; *doc is NULL when the document is not open. */
+/* textDocument.uri of a request; *doc is NULL when that file is not open. */
+bool bind_lsp_document_params(bind_lsp_server *s, json_t *params, bind_lsp_doc **doc, int *code, const char **message);
 bool bind_lsp_position_params(bind_lsp_server *s, json_t *params, bind_lsp_doc **doc, size_t *offset,
                               int *code, const char **message);
 bool bind_lsp_parse_pos(json_t *j, bind_lsp_pos *p);

@@ -98,6 +98,14 @@ static const char *doc_uri(json_t *params)
     return json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
 }
 
+bool bind_lsp_document_params(bind_lsp_server *s, json_t *params, bind_lsp_doc **doc, int *code, const char **message)
+{
+    const char *uri = doc_uri(params);
+    if (!uri) { *code = BIND_RPC_INVALID_PARAMS; *message = "expected textDocument.uri"; return false; }
+    *doc = bind_lsp_find_doc(s, uri);
+    return true;
+}
+
 bool bind_lsp_position_params(bind_lsp_server *s, json_t *params, bind_lsp_doc **doc, size_t *offset,
                               int *code, const char **message)
 {

@@ -1,7 +1,6 @@
 /* bindc compile: check, then run one backend (or all of them) and write
  * the output atomically — nothing is written when anything has an error. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,8 +21,7 @@ static bool run_backend(bind_compilation *c, const bind_backend *be, const bind_
 
 static void render_new(bind_compilation *c, size_t from, const bind_cli *o)
 {
-    bind_render_opts ro = { .color = o->color == 1 || (o->color == -1 && isatty(fileno(stderr)) && !getenv("NO_COLOR")),
-                            .werror = o->werror };
+    bind_render_opts ro = bind_cli_render_opts(o->color, o->werror);
     for (size_t i = from; i < c->diags.list.len; i++) {
         if (o->json) bind_diag_render_json(stderr, &c->sources, c->diags.list.items[i], ro);
         else bind_diag_render_text(stderr, &c->sources, c->diags.list.items[i], ro);

@@ -103,8 +103,7 @@ static int fmt_one(const char *path, const fmt_opts *o)
 
     if (!bind_fmt_source(src, a, &out, &diags)) {
         bind_diag_sort(&diags);
-        bind_render_opts ro = { .color = o->color == 1 || (o->color == -1 && isatty(fileno(stderr)) && !getenv("NO_COLOR")),
-                                .werror = false };
+        bind_render_opts ro = bind_cli_render_opts(o->color, false);
         bind_diag_render_all(stderr, &srcs, &diags, o->json, ro);
         fprintf(stderr, "bindc: %s not formatted: it has syntax errors\n", shown);
         rc = EXIT_INPUT;

@@ -22,6 +22,9 @@ typedef struct bind_cli {
 int bind_cli_parse(int argc, char **argv, const char *const *extra_flags, bind_cli *o);
 void bind_cli_free(bind_cli *o);
 int bind_cli_usage_error(const char *fmt, const char *arg);
+/* How diagnostics are rendered: colour per --color (auto: stderr is a
+ * terminal and NO_COLOR is unset), --werror. */
+bind_render_opts bind_cli_render_opts(int color, bool werror);
 /* Loads and checks o->files, prints diagnostics, returns the exit code and
  * the compilation in *out (NULL on usage errors). */
 int bind_cli_load_and_check(const bind_cli *o, bind_compilation **out);

@@ -92,6 +92,13 @@ int bind_cli_parse(int argc, char **argv, const char *const *extra, bind_cli *o)
     return EXIT_OK;
 }
 
+bind_render_opts bind_cli_render_opts(int color, bool werror)
+{
+    bind_render_opts ro = { .color = color == 1 || (color == -1 && isatty(fileno(stderr)) && !getenv("NO_COLOR")),
+                            .werror = werror };
+    return ro;
+}
+
 int bind_cli_load_and_check(const bind_cli *o, bind_compilation **out)
 {
     *out = NULL;
@@ -112,8 +119,7 @@ int bind_cli_load_and_check(const bind_cli *o, bind_compilation **out)
         bind_compilation_free(c);
         return EXIT_USAGE;
     }
-    bind_render_opts ro = { .color = o->color == 1 || (o->color == -1 && isatty(fileno(stderr)) && !getenv("NO_COLOR")),
-                            .werror = o->werror };
+    bind_render_opts ro = bind_cli_render_opts(o->color, o->werror);
     bind_diag_render_all(stderr, &c->sources, &c->diags, o->json, ro);
     *out = c;
     return bind_diag_has_errors(&c->diags, o->werror) ? EXIT_INPUT : EXIT_OK;
