@@ -160,3 +160,14 @@ const char *bind_intern(bind_interner *in, const char *s, size_t n)
 }
 
 const char *bind_intern_cstr(bind_interner *in, const char *s) { return bind_intern(in, s, strlen(s)); }
+
+const char *bind_intern_lookup(const bind_interner *in, const char *s, size_t n)
+{
+    if (!in->cap) return NULL;
+    size_t j = bind_hash_slot(bind_hash_bytes(s, n, BIND_HASH_SEED), in->cap - 1);
+    while (in->slots[j]) {
+        if (in->lens[j] == n && memcmp(in->slots[j], s, n) == 0) return in->slots[j];
+        j = (j + 1) & (in->cap - 1);
+    }
+    return NULL;
+}

@@ -50,6 +50,9 @@ bind_interner *bind_interner_new(bind_arena *a);
 void bind_interner_free(bind_interner *in);
 const char *bind_intern(bind_interner *in, const char *s, size_t n);
 const char *bind_intern_cstr(bind_interner *in, const char *s);
+/* The interned copy of s, or NULL when nothing interned it: then no name in
+ * the sources is s, which answers "is this bound?" without a table. */
+const char *bind_intern_lookup(const bind_interner *in, const char *s, size_t n);
 
 /* FNV-1a, the hash every table in bindc uses. */
 static inline uint64_t bind_hash_bytes(const void *p, size_t n, uint64_t h)

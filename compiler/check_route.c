@@ -5,11 +5,17 @@
  *          another binding answers every one of them, it is shadowed.
  *   W0407  a request the nginx target would answer with another site than
  *          IIS: per port and per local-address class (each exact address a
- *          binding names, and one unnamed address per family), the hosts
- *          bound there, a sample under each wildcard, an unknown host and no
- *          host, over http and https — asked of the IIS rules and of nginx's
- *          algorithm over the emitted plan.  That is proportional to the
- *          nginx output, never pairwise over bindings.
+ *          binding names, and one unnamed address per family), a sample
+ *          under each wildcard bound there, an unknown host and no host,
+ *          over http and https — asked of the IIS rules and of nginx's
+ *          algorithm over the emitted plan.  Exact host names are asked
+ *          only when some socket lost a protocol: otherwise they route
+ *          alike by construction (the plan lists each name on each socket
+ *          with the binding IIS picks for it there, and nginx tries exact
+ *          names first, as IIS does), and asking 200,000 of them was most of
+ *          a fleet's check time.  The unit and differential tests hold the
+ *          plan to that.  Cost: the wildcards and the classes, never
+ *          pairwise over bindings.
  * Both run only on a model without errors: routing a broken model would
  * report the consequences of errors already reported. */
 #include "check.h"
@@ -27,32 +33,49 @@ static bool is_web(const bind_binding *b)
            b->addr.kind != BIND_ADDR_NONE;
 }
 
-/* Exact host names bound anywhere, by content, so probe hosts avoid them. */
-static void collect_hosts(bind_arena *a, const bind_model *m, bind_table *hosts)
+/* Exact host names bound anywhere, so probe hosts avoid them.  Built on
+ * first need: a name the interner never saw is in no source, so most
+ * questions end there, and a fleet's 200,000 names are not tabled for the
+ * few probes that ask. */
+typedef struct host_set {
+    const bind_model *m;
+    const bind_interner *in;
+    bind_arena *a;
+    bind_table names;
+    bool built;
+} host_set;
+
+static bool host_bound(host_set *hs, const char *name)
 {
-    for (uint32_t i = 0; i < m->nsites; i++)
-        for (uint32_t j = 0; j < m->sites[i]->nbindings; j++) {
-            const bind_binding *b = m->sites[i]->bindings[j];
-            if (!is_web(b) || !*b->host || b->host_wildcard) continue;
-            bind_route_key *key = bind_arena_alloc(a, sizeof *key);
-            key->name = b->host;
-            key->len = strlen(b->host);
-            bind_table_put(hosts, bind_route_key_hash(key), key, (void *)b);
-        }
+    size_t n = strlen(name);
+    if (!bind_intern_lookup(hs->in, name, n)) return false;
+    if (!hs->built) {
+        hs->built = true;
+        for (uint32_t i = 0; i < hs->m->nsites; i++)
+            for (uint32_t j = 0; j < hs->m->sites[i]->nbindings; j++) {
+                const bind_binding *b = hs->m->sites[i]->bindings[j];
+                if (!is_web(b) || !*b->host || b->host_wildcard) continue;
+                bind_route_key *key = bind_arena_alloc(hs->a, sizeof *key);
+                key->name = b->host;
+                key->len = strlen(b->host);
+                bind_table_put(&hs->names, bind_route_key_hash(key), key, (void *)b);
+            }
+    }
+    bind_route_key key = { 0, 0, name, n };
+    return bind_table_get(&hs->names, bind_route_key_hash(&key), &key) != NULL;
 }
 
 /* A host that only `*.s` and shorter wildcards match: `w.s`, or `w1.s`...
  * when someone binds that name exactly.  Lives in the scratch arena. */
-static const char *wildcard_sample(bind_arena *scratch, const bind_table *hosts, const char *suffix)
+static const char *wildcard_sample(bind_arena *scratch, host_set *hosts, const char *suffix)
 {
     for (unsigned n = 0;; n++) {
         const char *h = n ? bind_arena_printf(scratch, "w%u.%s", n, suffix) : bind_arena_printf(scratch, "w.%s", suffix);
-        bind_route_key key = { 0, 0, h, strlen(h) };
-        if (!bind_table_get(hosts, bind_route_key_hash(&key), &key)) return h;
+        if (!host_bound(hosts, h)) return h;
     }
 }
 
-static const char *probe_host(bind_arena *scratch, const bind_table *hosts, const bind_binding *b)
+static const char *probe_host(bind_arena *scratch, host_set *hosts, const bind_binding *b)
 {
     const char *suffix = bind_route_wildcard_suffix(b);
     if (suffix) return wildcard_sample(scratch, hosts, suffix);
@@ -71,7 +94,7 @@ static const char *request_text(bind_arena *a, const bind_route_request *rq, boo
 
 /* ---- W0405 --------------------------------------------------------------- */
 
-static void check_unreachable(bind_checker *k, bind_arena *scratch, const bind_model *m, const bind_table *hosts)
+static void check_unreachable(bind_checker *k, bind_arena *scratch, const bind_model *m, host_set *hosts)
 {
     /* Without iplisten every binding is the best match for some request:
      * on its own address when exact, on an address nobody names when of the
@@ -133,7 +156,8 @@ typedef struct fidelity {
     const bind_route_iis *iis;
     const bind_route_nginx *nginx;
     const bind_nginx_plan *plan;
-    const bind_table *hosts;
+    host_set *hosts;
+    bool exact_names;                /* probe exact host names too (a socket lost a protocol) */
     bind_table reported;             /* bindings already warned about */
 } fidelity;
 
@@ -197,6 +221,7 @@ static void probe_class(fidelity *f, const bind_addr *local, bool unnamed, uint1
     for (size_t i = 0; i < nexact + nany; i++) {
         const bind_binding *b = i < nexact ? exact[i].b : any[i - nexact].b;
         seen[b->protocol == BIND_PROTO_HTTPS] = true;
+        if (!f->exact_names && !b->host_wildcard) continue;
         const char *h = probe_host(f->scratch, f->hosts, b);
         if (h) probe(f, b->protocol, local, unnamed, port, h);
     }
@@ -205,15 +230,18 @@ static void probe_class(fidelity *f, const bind_addr *local, bool unnamed, uint1
      * client that names the address itself, and one that sends no Host. */
     char literal[48];
     bind_addr_format(local, literal, true);
+    /* A host name may be all digits and dots: then the literal is an exact
+     * name, asked above or routing alike. */
+    bool literal_bound = host_bound(f->hosts, literal);
     for (int p = 0; p < 2; p++) {
         if (!seen[p]) continue;
         uint8_t protocol = p ? BIND_PROTO_HTTPS : BIND_PROTO_HTTP;
-        probe(f, protocol, local, unnamed, port, literal);
+        if (f->exact_names || !literal_bound) probe(f, protocol, local, unnamed, port, literal);
         probe(f, protocol, local, unnamed, port, NULL);
     }
 }
 
-static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bind_model *m, const bind_table *hosts)
+static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bind_model *m, host_set *hosts)
 {
     BIND_VEC(item) items = { 0 };
     for (uint32_t i = 0; i < m->nsites; i++) {
@@ -234,8 +262,9 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
     f.scratch = scratch;
     f.hosts = hosts;
     f.plan = bind_nginx_plan_build(scratch, m);
-    f.iis = bind_route_iis_new(m, BIND_SERVER_NGINX);
-    f.nginx = bind_route_nginx_new(f.plan);
+    for (uint32_t i = 0; i < f.plan->nsockets && !f.exact_names; i++) f.exact_names = f.plan->sockets[i].lost != NULL;
+    f.iis = bind_route_iis_new_for(m, BIND_SERVER_NGINX, f.exact_names);
+    f.nginx = bind_route_nginx_new_for(f.plan, f.exact_names);
     bind_table_init(&f.reported, ptr_eq);
     bind_addr rep[2] = { bind_route_unnamed_addr(m, 4), bind_route_unnamed_addr(m, 6) };
 
@@ -277,11 +306,10 @@ void bind_check_routes(bind_checker *k)
      * compilation's arena alive, and these can be as big as the fleet. */
     bind_arena *scratch = bind_arena_new();
     const bind_model *m = k->m;
-    bind_table hosts;
-    bind_table_init(&hosts, bind_route_key_eq);
-    collect_hosts(scratch, m, &hosts);
+    host_set hosts = { m, k->in, scratch, { 0 }, false };
+    bind_table_init(&hosts.names, bind_route_key_eq);
     check_unreachable(k, scratch, m, &hosts);
     check_nginx_fidelity(k, scratch, m, &hosts);
-    bind_table_fini(&hosts);
+    bind_table_fini(&hosts.names);
     bind_arena_free(scratch);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd_quote.h"
+#include "table.h"
 
 typedef struct planner {
     bind_compilation *c;
@@ -19,8 +20,39 @@ typedef struct planner {
     BIND_VEC(bind_firewall_rule) firewall;
     BIND_VEC(bind_cert_lookup) certs;
     BIND_VEC(bind_sid_lookup) sids;
+    /* Where each record is in its list, by its key: a fleet has hundreds of
+     * thousands, and a scan per binding made the scripts quadratic. */
+    bind_table acl_at, ssl_at, firewall_at, sid_at;
     bool ok;
 } planner;
+
+/* A record's key: its text, and a kind where one text could name two
+ * records (an ipport and a hostnameport). */
+typedef struct record_key { uint8_t kind; const char *text; } record_key;
+
+static uint64_t record_hash(const record_key *k) { return bind_hash_bytes(k->text, strlen(k->text), BIND_HASH_SEED + k->kind); }
+
+static bool record_eq(const void *a, const void *b)
+{
+    const record_key *x = a, *y = b;
+    return x->kind == y->kind && strcmp(x->text, y->text) == 0;
+}
+
+/* The index of the record with this key in its list, or -1. */
+static int64_t record_find(const bind_table *t, uint8_t kind, const char *text)
+{
+    record_key k = { kind, text };
+    uintptr_t v = (uintptr_t)bind_table_get(t, record_hash(&k), &k);
+    return v ? (int64_t)v - 1 : -1;
+}
+
+static void record_add(planner *P, bind_table *t, uint8_t kind, const char *text, size_t index)
+{
+    record_key *k = bind_arena_alloc(P->c->arena, sizeof *k);
+    k->kind = kind;
+    k->text = text;
+    bind_table_put(t, record_hash(k), k, (void *)(uintptr_t)(index + 1));
+}
 
 bind_diag *bind_http_sys_diag_once(bind_compilation *c, enum bind_code code, bind_span span, const char *fmt, ...)
 {
@@ -148,8 +180,10 @@ static const char *url_of(const planner *P, const bind_binding *b)
 
 static int32_t sid_lookup(planner *P, const char *user)
 {
-    for (size_t i = 0; i < P->sids.len; i++) if (strcmp(P->sids.items[i].user, user) == 0) return (int32_t)i;
+    int64_t at = record_find(&P->sid_at, 0, user);
+    if (at >= 0) return (int32_t)at;
     bind_sid_lookup l = { user };
+    record_add(P, &P->sid_at, 0, user, P->sids.len);
     bind_vec_push(&P->sids, l);
     return (int32_t)(P->sids.len - 1);
 }
@@ -186,9 +220,9 @@ static void plan_url_acl(planner *P, const bind_binding *b)
         a.grantee = BIND_GRANTEE_USER;
         a.user = acl;
     }
-    for (size_t i = 0; i < P->acls.len; i++) {
-        const bind_url_acl *o = &P->acls.items[i];
-        if (strcmp(o->url, a.url) != 0) continue;
+    int64_t at = record_find(&P->acl_at, 0, a.url);
+    if (at >= 0) {
+        const bind_url_acl *o = &P->acls.items[at];
         if (o->grantee != a.grantee || (a.user && strcmp(o->user, a.user) != 0)) {
             bind_diag *d = bind_http_sys_diag_once(P->c, BIND_E0007, a.user_span,
                                                    "URL %s is reserved for %s by another binding: one URL has one reservation",
@@ -199,6 +233,7 @@ static void plan_url_acl(planner *P, const bind_binding *b)
         return;
     }
     if (a.grantee == BIND_GRANTEE_USER) a.user_lookup = sid_lookup(P, a.user);
+    record_add(P, &P->acl_at, 0, a.url, P->acls.len);
     bind_vec_push(&P->acls, a);
 }
 
@@ -300,9 +335,9 @@ static void plan_ssl(planner *P, const bind_binding *b)
                                &s.thumbprint, &s.lookup))
             return;
     }
-    for (size_t i = 0; i < P->ssl.len; i++) {
-        const bind_ssl_binding *o = &P->ssl.items[i];
-        if (o->key_kind != s.key_kind || strcmp(o->key, s.key) != 0) continue;
+    int64_t at = record_find(&P->ssl_at, s.key_kind, s.key);
+    if (at >= 0) {
+        const bind_ssl_binding *o = &P->ssl.items[at];
         if (!same_ssl(o, &s)) {
             bind_diag *d = bind_http_sys_diag_once(P->c, BIND_E0205, b->info_span,
                                                    "HTTP.sys holds one SSL binding for %s%s, but these bindings need different certificates or settings",
@@ -313,6 +348,7 @@ static void plan_ssl(planner *P, const bind_binding *b)
         }
         return;
     }
+    record_add(P, &P->ssl_at, s.key_kind, s.key, P->ssl.len);
     bind_vec_push(&P->ssl, s);
 }
 
@@ -337,7 +373,8 @@ static void plan_firewall(planner *P, const bind_binding *b, bool http_sys)
     } else {
         r.name = bind_arena_printf(P->c->arena, "bindc TCP %u", b->port);
     }
-    for (size_t i = 0; i < P->firewall.len; i++) if (strcmp(P->firewall.items[i].name, r.name) == 0) return;
+    if (record_find(&P->firewall_at, 0, r.name) >= 0) return;
+    record_add(P, &P->firewall_at, 0, r.name, P->firewall.len);
     bind_vec_push(&P->firewall, r);
 }
 
@@ -361,6 +398,10 @@ bool bind_http_sys_plan_build(bind_compilation *c, bind_http_sys_plan *out)
     P.m = c->model;
     P.pf = c->model->platform;
     P.ok = true;
+    bind_table_init(&P.acl_at, record_eq);
+    bind_table_init(&P.ssl_at, record_eq);
+    bind_table_init(&P.firewall_at, record_eq);
+    bind_table_init(&P.sid_at, record_eq);
     P.user_mode = P.pf->has_free_ports || P.pf->has_local_hosts || P.pf->has_ssl_ports;
     if (P.pf->default_cert) P.default_cert = bind_model_find_cert(P.m, P.pf->default_cert);
 
@@ -398,5 +439,9 @@ bool bind_http_sys_plan_build(bind_compilation *c, bind_http_sys_plan *out)
     FREEZE(&P, P.firewall, out->firewall, out->nfirewall);
     FREEZE(&P, P.certs, out->cert_lookups, out->ncert_lookups);
     FREEZE(&P, P.sids, out->sid_lookups, out->nsid_lookups);
+    bind_table_fini(&P.acl_at);
+    bind_table_fini(&P.ssl_at);
+    bind_table_fini(&P.firewall_at);
+    bind_table_fini(&P.sid_at);
     return P.ok;
 }

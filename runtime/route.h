@@ -79,6 +79,9 @@ typedef struct bind_route_iis bind_route_iis;
  * reproduce); BIND_SERVER_ANY takes every site.  Only valid http and https
  * bindings take part. */
 bind_route_iis *bind_route_iis_new(const bind_model *m, enum bind_server server);
+/* Without exact host names (catch-alls and wildcards only), like
+ * bind_route_nginx_new_for: for the checker's W0407 probes. */
+bind_route_iis *bind_route_iis_new_for(const bind_model *m, enum bind_server server, bool exact_names);
 void bind_route_iis_free(bind_route_iis *ix);
 void bind_route_iis_resolve(const bind_route_iis *ix, const bind_route_request *rq, bind_route_result *out);
 
@@ -88,6 +91,10 @@ struct bind_nginx_plan;
 typedef struct bind_route_nginx bind_route_nginx;
 
 bind_route_nginx *bind_route_nginx_new(const struct bind_nginx_plan *plan);
+/* Without exact server_names (exact_names false) the index is a fraction of
+ * the size, for a caller that never asks for a host bound by exact name:
+ * the checker's W0407 probes, when exact names route alike by construction. */
+bind_route_nginx *bind_route_nginx_new_for(const struct bind_nginx_plan *plan, bool exact_names);
 void bind_route_nginx_free(bind_route_nginx *r);
 void bind_route_nginx_resolve(const bind_route_nginx *r, const bind_route_request *rq, bind_route_result *out);
 

@@ -91,6 +91,11 @@ static void add_meta(bind_route_iis *ix, const bind_binding *b)
 
 bind_route_iis *bind_route_iis_new(const bind_model *m, enum bind_server server)
 {
+    return bind_route_iis_new_for(m, server, true);
+}
+
+bind_route_iis *bind_route_iis_new_for(const bind_model *m, enum bind_server server, bool exact_names)
+{
     bind_route_iis *ix = bind_xmalloc(sizeof *ix);
     memset(ix, 0, sizeof *ix);
     ix->arena = bind_arena_new();
@@ -110,7 +115,7 @@ bind_route_iis *bind_route_iis_new(const bind_model *m, enum bind_server server)
             uint32_t scope = scope_of(b->protocol, b->port);
             const char *suffix = bind_route_wildcard_suffix(b);
             if (suffix) add_name(ix, scope, KIND_WILDCARD, suffix, b);
-            else if (!b->host_wildcard) add_name(ix, scope, KIND_EXACT, b->host, b);
+            else if (!b->host_wildcard && (exact_names || !*b->host)) add_name(ix, scope, KIND_EXACT, b->host, b);
             add_meta(ix, b);
         }
     }

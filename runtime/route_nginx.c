@@ -20,6 +20,7 @@ typedef struct hit { bind_route_key key; uint32_t server; const char *name; cons
 
 struct bind_route_nginx {
     const bind_nginx_plan *plan;
+    bool exact_names;        /* false: exact server_names left out of the index */
     bind_arena *arena;
     bind_table sockets;      /* (port, KIND_SOCKET, address bytes) -> socket index + 1 */
     bind_table names;        /* (socket, kind, name) -> hit */
@@ -45,19 +46,24 @@ static bind_route_key name_key(uint32_t sock, const char *name)
 
 static void add_name(bind_route_nginx *r, uint32_t sock, uint32_t server, const bind_nginx_name *nm)
 {
+    bind_route_key key = name_key(sock, nm->name);
+    if (key.kind == KIND_EXACT && !r->exact_names) return;
     hit *h = bind_arena_alloc(r->arena, sizeof *h);
-    h->key = name_key(sock, nm->name);
+    h->key = key;
     h->server = server;
     h->name = nm->name;
     h->binding = nm->binding;
     bind_table_put(&r->names, bind_route_key_hash(&h->key), &h->key, h);
 }
 
-bind_route_nginx *bind_route_nginx_new(const bind_nginx_plan *p)
+bind_route_nginx *bind_route_nginx_new(const bind_nginx_plan *p) { return bind_route_nginx_new_for(p, true); }
+
+bind_route_nginx *bind_route_nginx_new_for(const bind_nginx_plan *p, bool exact_names)
 {
     bind_route_nginx *r = bind_xmalloc(sizeof *r);
     memset(r, 0, sizeof *r);
     r->plan = p;
+    r->exact_names = exact_names;
     r->arena = bind_arena_new();
     bind_table_init(&r->sockets, bind_route_key_eq);
     bind_table_init(&r->names, bind_route_key_eq);
@@ -83,6 +89,7 @@ bind_route_nginx *bind_route_nginx_new(const bind_nginx_plan *p)
         const bind_nginx_socket *s = &p->sockets[i];
         for (uint32_t j = 0; j < s->nnames; j++) {
             bind_route_key k = name_key(i, s->names[j].name);
+            if (k.kind == KIND_EXACT && !exact_names) continue;
             hit *h = bind_table_get(&r->names, bind_route_key_hash(&k), &k);
             if (h && h->name == s->names[j].name) h->binding = s->names[j].binding;
         }
