@@ -261,7 +261,8 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
     f.k = k;
     f.scratch = scratch;
     f.hosts = hosts;
-    f.plan = bind_nginx_plan_build(scratch, m);
+    f.plan = bind_nginx_plan_build(k->c->keep_nginx_plan ? k->c->arena : scratch, m);
+    if (k->c->keep_nginx_plan) k->c->nginx_plan = f.plan;
     for (uint32_t i = 0; i < f.plan->nsockets && !f.exact_names; i++) f.exact_names = f.plan->sockets[i].lost != NULL;
     f.iis = bind_route_iis_new_for(m, BIND_SERVER_NGINX, f.exact_names);
     f.nginx = bind_route_nginx_new_for(f.plan, f.exact_names);

@@ -34,6 +34,13 @@ typedef struct bind_compilation {
     void *read_ctx;
     size_t max_file_size;
     uint32_t max_use_depth;
+    /* The nginx plan the checker builds for W0407, kept here for the nginx
+     * target and `route --server nginx` when keep_nginx_plan is set (the
+     * CLI sets it: building the plan twice was a sixth of a fleet's
+     * compile).  A language server leaves it unset: its compilations live
+     * on, and the plan is as big as the fleet. */
+    bool keep_nginx_plan;
+    const struct bind_nginx_plan *nginx_plan;
 } bind_compilation;
 
 #define BIND_MAX_FILE_SIZE (64u << 20)

@@ -6,7 +6,8 @@
  * file only writes them down, quotes every user string for nginx, and
  * refuses what nginx cannot be given: a TLS binding whose certificate has
  * no pem/key files (E0304), and paths or URLs with `$` (a variable in
- * nginx, with no escape) or control characters (E0007). */
+ * nginx, with no escape), control characters, or too long for nginx's
+ * read buffer (E0007). */
 #include <string.h>
 
 #include "backend.h"
@@ -19,14 +20,25 @@
  * hash within the default server_names_hash_max_size (512) and warns. */
 #define NGINX_MANY_NAMES 100
 
+/* nginx reads its configuration through a 4096-byte buffer
+ * (NGX_CONF_BUFFER): a quoted string, escapes and closing quote included,
+ * must fit in 4095 bytes and a comment, from its `#`, in 4095 too, or
+ * `nginx -t` fails with "too long parameter". */
+#define NGINX_MAX_QUOTED 4094
+#define NGINX_MAX_COMMENT_NAME 256
+
 static bool quotable(const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p < 0x20 || *p == 0x7f || *p == '$') return false;
-    return true;
+        n += *p == '"' || *p == '\\' ? 2 : 1;
+    }
+    return n <= NGINX_MAX_QUOTED;
 }
 
-/* nginx's quoted strings take \" and \\ as escapes; nothing else is special
+/* nginx's quoted strings take \" and \\ as escapes (and \n \t \r, which
+ * cannot start once every backslash is doubled); nothing else is special
  * inside them (`;`, `{`, `#` included). */
 static void put_quoted(bind_buf *out, const char *s)
 {
@@ -39,12 +51,23 @@ static void put_quoted(bind_buf *out, const char *s)
 }
 
 /* A comment runs to the end of the line: control characters are written
- * as \xNN so a name cannot end it early. */
+ * as \xNN so a name cannot end it early.  The name is only a reminder
+ * there, so a long one is cut (between UTF-8 characters) to fit the buffer. */
 static void put_comment_text(bind_buf *out, const char *s)
 {
+    size_t n = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f) bind_buf_printf(out, "\\x%02X", *p);
-        else bind_buf_putc(out, (char)*p);
+        if ((*p & 0xC0) != 0x80 && n >= NGINX_MAX_COMMENT_NAME) {
+            bind_buf_puts(out, "...");
+            return;
+        }
+        if (*p < 0x20 || *p == 0x7f) {
+            bind_buf_printf(out, "\\x%02X", *p);
+            n += 4;
+        } else {
+            bind_buf_putc(out, (char)*p);
+            n++;
+        }
     }
 }
 
@@ -88,8 +111,8 @@ static const bind_cert *tls_files(emitter *e, const bind_binding *b)
         if (quotable(ct->pem) && quotable(ct->key)) return ct;
         if (first_report(e, ct)) {
             bind_diag *d = bind_diag_push(bag, BIND_E0007, ct->span,
-                                          "certificate `%s`: nginx cannot be given a pem or key path with `$` or a control character", ct->name);
-            bind_diag_note(bag, d, NULL, "nginx reads `$` as a variable and has no escape for it");
+                                          "certificate `%s`: nginx cannot be given a pem or key path with `$`, a control character or more than 4094 bytes", ct->name);
+            bind_diag_note(bag, d, NULL, "nginx reads `$` as a variable and has no escape for it, and reads its configuration through a 4096-byte buffer");
         }
         e->ok = false;
         return NULL;
@@ -140,8 +163,8 @@ static bool site_text_ok(emitter *e, const bind_site *s, const char *field, cons
     if (!value || quotable(value)) return true;
     if (first_report(e, field[0] == 'r' ? (const void *)&s->root : (const void *)&s->proxy)) {
         bind_diag *d = bind_diag_push(&e->c->diags, BIND_E0007, s->name_span,
-                                      "site `%s`: nginx cannot be given a `%s` with `$` or a control character", s->name, field);
-        bind_diag_note(&e->c->diags, d, NULL, "nginx reads `$` as a variable and has no escape for it");
+                                      "site `%s`: nginx cannot be given a `%s` with `$`, a control character or more than 4094 bytes", s->name, field);
+        bind_diag_note(&e->c->diags, d, NULL, "nginx reads `$` as a variable and has no escape for it, and reads its configuration through a 4096-byte buffer");
     }
     e->ok = false;
     return false;
@@ -219,7 +242,7 @@ static bool emit_nginx(bind_compilation *c, const bind_emit_opts *opts, bind_buf
     (void)opts;
     emitter e = { c, { 0 }, true };
     bind_table_init(&e.reported, ptr_eq);
-    const bind_nginx_plan *p = bind_nginx_plan_build(c->arena, c->model);
+    const bind_nginx_plan *p = c->nginx_plan ? c->nginx_plan : bind_nginx_plan_build(c->arena, c->model);
 
     bind_buf_puts(out,
         "# nginx server blocks written by bindc: include this file inside http { }.\n"

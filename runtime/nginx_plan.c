@@ -76,6 +76,7 @@ typedef struct builder {
     bind_table idents;              /* ident -> ident (arena) */
     BIND_VEC(ident *) ident_list;
     bind_table ranks;               /* (site, host) -> rank */
+    const uint32_t *rank_of;        /* by item order: its name's rank, looked up once */
     bind_table drafts;              /* draft key -> draft */
     BIND_VEC(draft *) draft_list;
     BIND_VEC(bind_nginx_socket) sockets;
@@ -302,10 +303,8 @@ static void build_socket(builder *bd, const socket_work *w, const uint32_t *iden
         const winner *x = &wins[i];
         if (x->excluded) continue;
         if (x->key.len == 0) { catch_all = x; continue; }
-        rank_key rk = { x->b->site, x->b->host };
-        uint32_t *rank = bind_table_get(&bd->ranks, rank_hash(&rk), &rk);
         pl[npl].ident = ident_of[x->order];
-        pl[npl].rank = *rank;
+        pl[npl].rank = bd->rank_of[x->order];
         pl[npl].name = x->b->host;
         pl[npl].binding = x->b;
         if (strlen(x->b->host) > bd->longest) bd->longest = strlen(x->b->host);
@@ -422,6 +421,7 @@ bind_nginx_plan *bind_nginx_plan_build(bind_arena *a, const bind_model *m)
 
     BIND_VEC(item) items = { 0 };
     BIND_VEC(uint32_t) idents = { 0 };
+    BIND_VEC(uint32_t) ranks = { 0 };
     for (uint32_t i = 0; i < m->nsites; i++) {
         const bind_site *s = m->sites[i];
         if (s->server != BIND_SERVER_ANY && s->server != BIND_SERVER_NGINX) continue;
@@ -433,14 +433,18 @@ bind_nginx_plan *bind_nginx_plan_build(bind_arena *a, const bind_model *m)
             bind_vec_push(&items, it);
             bind_vec_push(&idents, site_ident(&bd, b, i));
             rank_key probe = { s, b->host };
-            if (bind_table_get(&bd.ranks, rank_hash(&probe), &probe)) continue;
-            rank_key *rk = bind_arena_alloc(a, sizeof *rk);
-            *rk = probe;
-            uint32_t *rank = bind_arena_alloc(a, sizeof *rank);
-            *rank = (uint32_t)items.len - 1;
-            bind_table_put(&bd.ranks, rank_hash(rk), rk, rank);
+            uint32_t *rank = bind_table_get(&bd.ranks, rank_hash(&probe), &probe);
+            if (!rank) {
+                rank_key *rk = bind_arena_alloc(a, sizeof *rk);
+                *rk = probe;
+                rank = bind_arena_alloc(a, sizeof *rank);
+                *rank = (uint32_t)items.len - 1;
+                bind_table_put(&bd.ranks, rank_hash(rk), rk, rank);
+            }
+            bind_vec_push(&ranks, *rank);
         }
     }
+    bd.rank_of = ranks.items;
     if (items.len) qsort(items.items, items.len, sizeof *items.items, cmp_port);
     for (size_t i = 0; i < items.len;) {
         size_t j = i;
@@ -489,6 +493,7 @@ bind_nginx_plan *bind_nginx_plan_build(bind_arena *a, const bind_model *m)
     free(where);
     bind_vec_free(&items);
     bind_vec_free(&idents);
+    bind_vec_free(&ranks);
     bind_vec_free(&bd.ident_list);
     bind_vec_free(&bd.draft_list);
     bind_vec_free(&bd.sockets);

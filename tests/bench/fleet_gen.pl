@@ -4,6 +4,7 @@
 # bindings to stdout:
 #
 #   fleet_gen.pl N_BINDINGS [PLATFORM]        PLATFORM: iis10 (default) or iis8
+#   FLEET_SSL_DIR=DIR  where the certificate files are named (default /etc/ssl/fleet)
 #
 # The mix is what a hosting provider's fleet looks like (sites bound to the
 # server's shared address, as hosting panels do), and every choice is a
@@ -30,6 +31,7 @@ use warnings;
 
 my $want = shift // 10000;
 my $platform = shift // 'iis10';
+my $ssl = $ENV{FLEET_SSL_DIR} // '/etc/ssl/fleet';   # where pem/key live (the runner makes them)
 die "usage: fleet_gen.pl N_BINDINGS [iis10|iis8]\n"
     unless $want =~ /^\d+$/ && $platform =~ /^(iis10|iis8)$/;
 my $wildcards = $platform eq 'iis10';
@@ -51,8 +53,8 @@ for (my $i = 1; $made < $want; $i++) {
     if ($i % 100 == 1) {        # the group's shared wildcard certificate
         print "\ncert g$g {\n    thumbprint = \"", thumb($g + 1), "\"\n";
         print "    names      = *.g$g.example\n";
-        print "    pem        = \"/etc/ssl/fleet/g$g.pem\"\n";
-        print "    key        = \"/etc/ssl/fleet/g$g.key\"\n}\n";
+        print "    pem        = \"$ssl/g$g.pem\"\n";
+        print "    key        = \"$ssl/g$g.key\"\n}\n";
     }
     my $apex = "s$i.g$g.example";
     my $nginx = $i % 40 == 0;
@@ -64,8 +66,8 @@ for (my $i = 1; $made < $want; $i++) {
         my $ip = ipv4($i);
         print "\ncert c$i {\n    thumbprint = \"", thumb(1000000 + $i), "\"\n";
         print "    names      = $apex, www.$apex\n";
-        print "    pem        = \"/etc/ssl/fleet/c$i.pem\"\n";
-        print "    key        = \"/etc/ssl/fleet/c$i.key\"\n}\n";
+        print "    pem        = \"$ssl/c$i.pem\"\n";
+        print "    key        = \"$ssl/c$i.key\"\n}\n";
         push @lines, "http  10.0.0.1:80:$apex", "http  10.0.0.1:80:www.$apex",
                      "https $ip:443:$apex cert=c$i", "https $ip:443:www.$apex cert=c$i";
     } else {
