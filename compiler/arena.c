@@ -81,13 +81,17 @@ char *bind_arena_strdup(bind_arena *a, const char *s) { return bind_arena_strndu
 
 char *bind_arena_vprintf(bind_arena *a, const char *fmt, va_list ap)
 {
+    /* Most texts are short: format once on the stack, and a second time
+     * only when one is longer. */
+    char small[256];
     va_list cp;
     va_copy(cp, ap);
-    int n = vsnprintf(NULL, 0, fmt, cp);
+    int n = vsnprintf(small, sizeof small, fmt, cp);
     va_end(cp);
     if (n < 0) n = 0;
     char *p = bind_arena_alloc(a, (size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    if ((size_t)n < sizeof small) memcpy(p, small, (size_t)n + 1);
+    else vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }
 
@@ -100,18 +104,20 @@ char *bind_arena_printf(bind_arena *a, const char *fmt, ...)
     return p;
 }
 
-/* Open addressing with linear probing; the slots array is malloc'ed so that
- * rehashing does not strand arena memory. */
-struct bind_interner { bind_arena *arena; const char **slots; uint32_t *lens; size_t cap, count; };
+/* Open addressing with linear probing over one array of (string, length,
+ * hash) slots: a probe reads one slot, compares bytes only when the hashes
+ * agree, and growing never hashes a string again.  The slots are malloc'ed
+ * so that rehashing does not strand arena memory. */
+typedef struct islot { const char *s; uint32_t len, hash; } islot;
+struct bind_interner { bind_arena *arena; islot *slots; size_t cap, count; };
 
 bind_interner *bind_interner_new(bind_arena *a)
 {
     bind_interner *in = bind_arena_alloc(a, sizeof *in);
     in->arena = a;
-    in->cap = 256;
+    in->cap = 1024;
     in->slots = calloc(in->cap, sizeof *in->slots);
-    in->lens = calloc(in->cap, sizeof *in->lens);
-    if (!in->slots || !in->lens) bind_oom();
+    if (!in->slots) bind_oom();
     return in;
 }
 
@@ -119,55 +125,49 @@ void bind_interner_free(bind_interner *in)
 {
     if (!in) return;
     free(in->slots);
-    free(in->lens);
     in->slots = NULL;
-    in->lens = NULL;
 }
 
 static void interner_grow(bind_interner *in)
 {
     size_t ncap = in->cap * 2;
-    const char **ns = calloc(ncap, sizeof *ns);
-    uint32_t *nl = calloc(ncap, sizeof *nl);
-    if (!ns || !nl) bind_oom();
+    islot *ns = calloc(ncap, sizeof *ns);
+    if (!ns) bind_oom();
     for (size_t i = 0; i < in->cap; i++) {
-        if (!in->slots[i]) continue;
-        size_t j = bind_hash_slot(bind_hash_bytes(in->slots[i], in->lens[i], BIND_HASH_SEED), ncap - 1);
-        while (ns[j]) j = (j + 1) & (ncap - 1);
+        if (!in->slots[i].s) continue;
+        size_t j = bind_hash_slot(in->slots[i].hash, ncap - 1);
+        while (ns[j].s) j = (j + 1) & (ncap - 1);
         ns[j] = in->slots[i];
-        nl[j] = in->lens[i];
     }
     free(in->slots);
-    free(in->lens);
     in->slots = ns;
-    in->lens = nl;
     in->cap = ncap;
+}
+
+/* The slot of s: its own, or the empty one where it would go. */
+static size_t interner_find(const bind_interner *in, const char *s, size_t n, uint32_t hash)
+{
+    size_t j = bind_hash_slot(hash, in->cap - 1);
+    for (const islot *e; (e = &in->slots[j])->s; j = (j + 1) & (in->cap - 1))
+        if (e->hash == hash && e->len == n && memcmp(e->s, s, n) == 0) break;
+    return j;
 }
 
 const char *bind_intern(bind_interner *in, const char *s, size_t n)
 {
     if (in->count * 2 >= in->cap) interner_grow(in);
-    size_t j = bind_hash_slot(bind_hash_bytes(s, n, BIND_HASH_SEED), in->cap - 1);
-    while (in->slots[j]) {
-        if (in->lens[j] == n && memcmp(in->slots[j], s, n) == 0) return in->slots[j];
-        j = (j + 1) & (in->cap - 1);
-    }
-    const char *p = bind_arena_strndup(in->arena, s, n);
-    in->slots[j] = p;
-    in->lens[j] = (uint32_t)n;
+    uint32_t hash = (uint32_t)bind_hash_bytes(s, n, BIND_HASH_SEED);
+    size_t j = interner_find(in, s, n, hash);
+    if (in->slots[j].s) return in->slots[j].s;
+    islot e = { bind_arena_strndup(in->arena, s, n), (uint32_t)n, hash };
+    in->slots[j] = e;
     in->count++;
-    return p;
+    return e.s;
 }
 
 const char *bind_intern_cstr(bind_interner *in, const char *s) { return bind_intern(in, s, strlen(s)); }
 
 const char *bind_intern_lookup(const bind_interner *in, const char *s, size_t n)
 {
-    if (!in->cap) return NULL;
-    size_t j = bind_hash_slot(bind_hash_bytes(s, n, BIND_HASH_SEED), in->cap - 1);
-    while (in->slots[j]) {
-        if (in->lens[j] == n && memcmp(in->slots[j], s, n) == 0) return in->slots[j];
-        j = (j + 1) & (in->cap - 1);
-    }
-    return NULL;
+    return in->slots[interner_find(in, s, n, (uint32_t)bind_hash_bytes(s, n, BIND_HASH_SEED))].s;
 }

@@ -94,7 +94,7 @@ typedef struct bind_ast_file {
     uint32_t nstmts;
     bind_comment *comments;
     uint32_t ncomments;
-    bool syntax_errors;        /* E0001-E0003 were reported for this file */
+    bool syntax_errors;        /* E0001-E0003, or E0007 for a list over its limit */
 } bind_ast_file;
 
 #endif

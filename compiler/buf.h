@@ -21,4 +21,12 @@ void bind_buf_printf(bind_buf *b, const char *fmt, ...) __attribute__((format(pr
  * Returns 0 or an errno value; on failure the old file is untouched. */
 int bind_write_atomic(const char *path, const void *data, size_t len);
 
+/* bind_write_atomic in two steps, to replace several files only when all
+ * of them could be written: stage writes and syncs the temporary file and
+ * sets *tmp to its name (NULL on failure); commit renames it over path,
+ * discard removes it.  Both free *tmp. */
+int bind_write_stage(const char *path, const void *data, size_t len, char **tmp);
+int bind_write_commit(const char *path, char *tmp);
+void bind_write_discard(char *tmp);
+
 #endif

@@ -218,10 +218,17 @@ static void probe_class(fidelity *f, const bind_addr *local, bool unnamed, uint1
                         const item *any, size_t nany)
 {
     bool seen[2] = { false, false };
+    /* An any-tier wildcard routes on an exact address as on an unnamed one
+     * (whose class asks it) unless the address has wildcards of its own:
+     * IIS prefers those, and the plan leaves the any-tier ones off.  Asking
+     * every any-tier wildcard on every exact address was quadratic. */
+    bool own_wildcards = false;
+    for (size_t i = 0; i < nexact && !own_wildcards; i++) own_wildcards = exact[i].b->host_wildcard;
     for (size_t i = 0; i < nexact + nany; i++) {
         const bind_binding *b = i < nexact ? exact[i].b : any[i - nexact].b;
         seen[b->protocol == BIND_PROTO_HTTPS] = true;
         if (!f->exact_names && !b->host_wildcard) continue;
+        if (i >= nexact && !unnamed && !own_wildcards && !f->exact_names) continue;
         const char *h = probe_host(f->scratch, f->hosts, b);
         if (h) probe(f, b->protocol, local, unnamed, port, h);
     }

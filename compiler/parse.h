@@ -4,6 +4,15 @@
 
 #include "lex.h"
 
+/* Limits (README, "Limits") that no hand-written file comes near; past them
+ * the parser reports an error instead of spending time without bound.  A
+ * longer line leaves the whole file unparsed (E0001): the line's positions
+ * cost time in every diagnostic and editor request.  A longer
+ * comma-separated value keeps its first BIND_MAX_LIST_LENGTH items (E0007):
+ * the checker compares a list's items with each other. */
+#define BIND_MAX_LINE_LENGTH 65536u     /* bytes, the line end not counted */
+#define BIND_MAX_LIST_LENGTH 10000u     /* items in one value or `iplisten` */
+
 /* Lexes and parses src.  Syntax errors are pushed to diags with recovery at
  * statement boundaries; the tree holds every statement that parsed. */
 bind_ast_file *bind_parse_file(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags);

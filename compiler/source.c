@@ -50,6 +50,21 @@ static void build_lines(bind_source *src)
     src->nlines = n;
 }
 
+bool bind_source_long_line(const bind_source *src, size_t max, uint32_t *start, uint32_t *len)
+{
+    const char *p = src->text, *end = src->text + src->len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eol = nl ? nl : end;
+        size_t n = (size_t)(eol - p);
+        if (n > 0 && p[n - 1] == '\r' && nl) n--;
+        if (n > max) { *start = (uint32_t)(p - src->text); *len = (uint32_t)n; return true; }
+        if (!nl) break;
+        p = nl + 1;
+    }
+    return false;
+}
+
 uint32_t bind_source_line_count(bind_source *src)
 {
     build_lines(src);

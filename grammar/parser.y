@@ -39,6 +39,7 @@ typedef struct bind_plist { bind_pnode *head, *tail; uint32_t len; } bind_plist;
 struct bind_parser {
     bind_lexer lx;
     bind_arena *arena;
+    bind_arena *nodes;       /* list nodes: garbage once their rule copied them into arrays */
     bind_diag_bag *diags;
     BIND_VEC(bind_stmt) out;
     bool had_error;
@@ -49,6 +50,7 @@ struct bind_parser {
 }
 
 %code {
+#include <stddef.h>
 #include <string.h>
 #include "lex.h"
 #include "parse.h"
@@ -90,7 +92,10 @@ static bind_scalar scalar_of(const bind_token *t)
     return s;
 }
 
-static bind_pnode *node(struct bind_parser *p) { return bind_arena_alloc(p->arena, sizeof(bind_pnode)); }
+/* A node as big as the member it carries: the union is sized by bind_item,
+ * and a scalar in a 112-byte node was a third of a fleet's parse memory. */
+#define node(p, member) \
+    ((bind_pnode *)bind_arena_alloc((p)->nodes, offsetof(bind_pnode, u) + sizeof(((bind_pnode *)0)->u.member)))
 
 static bind_plist list_add(bind_plist l, bind_pnode *n)
 {
@@ -102,14 +107,28 @@ static bind_plist list_add(bind_plist l, bind_pnode *n)
 
 static bind_plist empty_list(void) { bind_plist l = { NULL, NULL, 0 }; return l; }
 
+/* A value's items past BIND_MAX_LIST_LENGTH are only counted; the first
+ * extra one is kept for value_of to point at. */
+static bind_plist value_add(bind_plist l, bind_pnode *n)
+{
+    if (l.len > BIND_MAX_LIST_LENGTH) { l.len++; return l; }
+    return list_add(l, n);
+}
+
 static bind_value value_of(struct bind_parser *p, bind_plist l, bind_span span)
 {
     bind_value v;
     v.len = l.len;
+    if (l.len > BIND_MAX_LIST_LENGTH) {
+        bind_diag_push(p->diags, BIND_E0007, l.tail->u.scalar.span, "this list has %u items; the limit is %u",
+                       l.len, BIND_MAX_LIST_LENGTH);
+        p->had_error = true;      /* the tree lacks items: `bindc fmt` must not write it back */
+        v.len = BIND_MAX_LIST_LENGTH;
+    }
     v.span = span;
-    v.items = bind_arena_alloc(p->arena, (l.len ? l.len : 1) * sizeof *v.items);
+    v.items = bind_arena_alloc(p->arena, (v.len ? v.len : 1) * sizeof *v.items);
     uint32_t i = 0;
-    for (bind_pnode *n = l.head; n; n = n->next) v.items[i++] = n->u.scalar;
+    for (bind_pnode *n = l.head; i < v.len; n = n->next) v.items[i++] = n->u.scalar;
     return v;
 }
 
@@ -225,8 +244,8 @@ stmt
 sitename : WORD | STRING ;
 
 addrs
-    : WORD                   { bind_pnode *n = node(p); n->u.scalar = scalar_of(&$1); $$ = list_add(empty_list(), n); }
-    | addrs COMMA WORD       { bind_pnode *n = node(p); n->u.scalar = scalar_of(&$3); $$ = list_add($1, n); }
+    : WORD                   { bind_pnode *n = node(p, scalar); n->u.scalar = scalar_of(&$1); $$ = list_add(empty_list(), n); }
+    | addrs COMMA WORD       { bind_pnode *n = node(p, scalar); n->u.scalar = scalar_of(&$3); $$ = value_add($1, n); }
     ;
 
 block
@@ -244,14 +263,14 @@ items
 
 item
     : WORD EQ value {
-        $$ = node(p);
+        $$ = node(p, item);
         $$->u.item.kind = BIND_ITEM_FIELD;
         $$->u.item.u.field.key = scalar_of(&$1);
         $$->u.item.u.field.value = value_of(p, $3, @3);
         $$->u.item.u.field.span = @$;
       }
     | WORD WORD options {
-        $$ = node(p);
+        $$ = node(p, item);
         $$->u.item.kind = BIND_ITEM_BINDING;
         bind_ast_binding *b = &$$->u.item.u.binding;
         b->protocol = scalar_of(&$1);
@@ -263,7 +282,7 @@ item
         b->span = @$;
       }
     | APP STRING block {
-        $$ = node(p);
+        $$ = node(p, item);
         $$->u.item.kind = BIND_ITEM_APP;
         bind_ast_app *a = &$$->u.item.u.app;
         a->path = scalar_of(&$2);
@@ -280,12 +299,12 @@ options
 
 option
     : anyword {
-        $$ = node(p);
+        $$ = node(p, option);
         $$->u.option.name = scalar_of(&$1);
         $$->u.option.span = @$;
       }
     | anyword EQ value {
-        $$ = node(p);
+        $$ = node(p, option);
         $$->u.option.name = scalar_of(&$1);
         $$->u.option.has_value = true;
         $$->u.option.value = value_of(p, $3, @3);
@@ -295,15 +314,15 @@ option
 
 value
     : scalar                 { $$ = list_add(empty_list(), $1); }
-    | value COMMA scalar     { $$ = list_add($1, $3); }
+    | value COMMA scalar     { $$ = value_add($1, $3); }
     ;
 
 scalar
     : anyword_node
-    | STRING                 { $$ = node(p); $$->u.scalar = scalar_of(&$1); }
+    | STRING                 { $$ = node(p, scalar); $$->u.scalar = scalar_of(&$1); }
     ;
 
-anyword_node : anyword       { $$ = node(p); $$->u.scalar = scalar_of(&$1); } ;
+anyword_node : anyword       { $$ = node(p, scalar); $$->u.scalar = scalar_of(&$1); } ;
 
 /* Keywords are reserved only where a statement starts: `cert=shop` is an
  * option and `pool = site` a value. */
@@ -388,14 +407,29 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct bind_parser *p)
     return 0;
 }
 
+/* Points at the first byte past the limit (at the start of its UTF-8
+ * sequence) and runs to the end of the line. */
+static void line_too_long(bind_source *src, bind_diag_bag *diags, uint32_t start, uint32_t len)
+{
+    uint32_t at = start + BIND_MAX_LINE_LENGTH;
+    while (at > start && ((unsigned char)src->text[at] & 0xC0) == 0x80) at--;
+    bind_diag *d = bind_diag_push(diags, BIND_E0001, bind_span_make(src->id, at, start + len),
+                                  "this line is %u bytes long; the limit is %u", len, BIND_MAX_LINE_LENGTH);
+    bind_diag_note(diags, d, NULL, "nothing else in this file is read; a long list may go on on the next line after a `,`");
+}
+
 bind_ast_file *bind_parse_file(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags)
 {
     struct bind_parser p;
     memset(&p, 0, sizeof p);
     p.arena = a;
+    p.nodes = bind_arena_new();
     p.diags = diags;
     bind_lexer_init(&p.lx, src, in, diags);
-    int rc = bind_yyparse(&p);
+    uint32_t long_at, long_len;
+    bool too_long = bind_source_long_line(src, BIND_MAX_LINE_LENGTH, &long_at, &long_len);
+    if (too_long) line_too_long(src, diags, long_at, long_len);
+    int rc = too_long ? 1 : bind_yyparse(&p);
 
     bind_ast_file *f = bind_arena_alloc(a, sizeof *f);
     f->src = src;
@@ -408,5 +442,6 @@ bind_ast_file *bind_parse_file(bind_source *src, bind_arena *a, bind_interner *i
     f->syntax_errors = p.had_error || p.lx.had_error || rc != 0;
     bind_vec_free(&p.out);
     bind_lexer_fini(&p.lx);
+    bind_arena_free(p.nodes);
     return f;
 }

@@ -91,12 +91,24 @@ int bind_cmd_compile(int argc, char **argv)
             fprintf(stderr, "bindc: cannot create %s: %s\n", output, strerror(errno));
             rc = EXIT_USAGE;
         }
+        /* Every file is written before the first is renamed into place, so
+         * a full disk or a refused permission leaves the whole set as it
+         * was: netsh.cmd and netsh-revert.cmd stay a pair. */
+        char **staged = calloc(n, sizeof *staged);
+        if (!staged) bind_oom();
+        char path[4096];
         for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
-            char path[4096];
             snprintf(path, sizeof path, "%s/%s", output, list[i]->file_name);
-            int e = bind_write_atomic(path, outs[i].data ? outs[i].data : "", outs[i].len);
+            int e = bind_write_stage(path, outs[i].data ? outs[i].data : "", outs[i].len, &staged[i]);
             if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", path, strerror(e)); rc = EXIT_USAGE; }
         }
+        for (size_t i = 0; i < n; i++) {
+            if (rc != EXIT_OK) { bind_write_discard(staged[i]); continue; }
+            snprintf(path, sizeof path, "%s/%s", output, list[i]->file_name);
+            int e = bind_write_commit(path, staged[i]);
+            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", path, strerror(e)); rc = EXIT_USAGE; }
+        }
+        free(staged);
     } else {
         const char *dest = output ? output : merge;   /* --merge without -o updates in place */
         if (dest && merge && !output) {

@@ -3,12 +3,15 @@
 # the old one, so a failure at any point leaves the previous file
 # byte-identical.  Failures simulated here: the process killed mid-write
 # (SIGXFSZ from a file-size limit), a missing folder, an output path that is
-# a folder, and --merge into a file that cannot be merged.
+# a folder, --merge into a file that cannot be merged; then a full disk and
+# a refused permission at each call of the write (an LD_PRELOAD shim,
+# always), a real full disk (a tiny tmpfs, where mounts are allowed) and
+# real permissions (an unwritable folder, an immutable file).
 set -u
 bindc=$1
 src=${BINDC_SOURCE_DIR:?}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'chattr -i "$tmp"/imm/* 2> /dev/null; chmod -R u+w "$tmp" 2> /dev/null; rm -rf "$tmp"' EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL $*"; fail=$((fail + 1)); }
@@ -82,6 +85,230 @@ cp "$tmp/keep.json" "$tmp/keep.prev"
 "$bindc" compile "$tmp/bad.bind" --target json -o "$tmp/keep.json" > /dev/null 2>&1
 [ $? = 1 ] && ok || bad "input errors: exit code"
 same "input errors" "$tmp/keep.json" "$tmp/keep.prev"
+
+# ---- A full disk and a refused permission, at each call of the write ----
+# The shim (tests/tools/io_fail_shim.c) fails one call of the atomic write
+# (mkstemp, write, fsync, close, rename) on the files of one folder.  It
+# needs no privilege, so this part always runs.
+shim=${BINDC_IOFAIL_SHIM:-${BINDC_BUILD_DIR:-}/tests/libio_fail_shim.so}
+[ -f "$shim" ] || { echo "FAIL the I/O failure shim is not built: $shim"; exit 1; }
+preload=$shim
+# A GCC ASan build loads libasan dynamically and ASan must come first in the
+# preload list; clang links it statically and needs nothing.
+asan=$(ldd "$bindc" 2> /dev/null | awk '/libasan/ { print $3; exit }')
+[ -n "$asan" ] && preload=$asan:$shim
+failing() {  # CALL AFTER ERRNO DIR CMD...: CMD, with CALL failing in DIR after AFTER bytes or calls
+    local call=$1 after=$2 err=$3 dir=$4; shift 4
+    IOFAIL_CALL=$call IOFAIL_AFTER=$after IOFAIL_ERRNO=$err IOFAIL_DIR=$dir LD_PRELOAD=$preload "$@"
+}
+only() {  # DIR NAME...: DIR holds exactly these files (no temporary left behind)
+    local dir=$1; shift
+    [ "$(ls -A "$dir" | sort)" = "$(printf '%s\n' "$@" | sort)" ]
+}
+strerror() {
+    case $1 in
+        ENOSPC) echo "No space left on device" ;; EDQUOT) echo "Disk quota exceeded" ;;
+        EACCES) echo "Permission denied" ;; EPERM) echo "Operation not permitted" ;;
+    esac
+}
+# refused NAME RC ERRNO FILE: bindc exited 2 naming FILE and the error
+refused() {
+    local name=$1 rc=$2 err=$3 file=$4
+    [ "$rc" = 2 ] && ok || bad "$name: exit $rc, expected 2"
+    grep -q -x -F "bindc: cannot write $file: $(strerror "$err")" "$tmp/err" && ok \
+        || bad "$name: no message naming $file: $(head -c 200 "$tmp/err")"
+}
+
+# One target: each call fails in turn; the write fails with nothing
+# written, half of it, and all but the last byte.
+"$bindc" compile "$shop" --target iis > "$tmp/iis.new" 2> /dev/null
+size=$(wc -c < "$tmp/iis.new")
+mkdir "$tmp/s"
+printf 'previous applicationhost.config\n' > "$tmp/s/applicationhost.config"
+cp "$tmp/s/applicationhost.config" "$tmp/s.prev"
+for c in "write 0 ENOSPC" "write $((size / 2)) ENOSPC" "write $((size - 1)) ENOSPC" "write 0 EDQUOT" \
+         "fsync 0 ENOSPC" "close 0 ENOSPC" "mkstemp 0 EACCES" "rename 0 EACCES" "rename 0 EPERM"; do
+    set -- $c
+    failing "$1" "$2" "$3" "$tmp/s" "$bindc" compile "$shop" --target iis -o "$tmp/s/applicationhost.config" > /dev/null 2> "$tmp/err"
+    refused "one target, $c" $? "$3" "$tmp/s/applicationhost.config"
+    same "one target, $c" "$tmp/s/applicationhost.config" "$tmp/s.prev"
+    only "$tmp/s" applicationhost.config && ok || bad "one target, $c: left $(ls -A "$tmp/s" | tr '\n' ' ')"
+done
+# The control: when exactly the whole file fits, it is written.
+failing write "$size" ENOSPC "$tmp/s" "$bindc" compile "$shop" --target iis -o "$tmp/s/applicationhost.config" > /dev/null 2>&1
+[ $? = 0 ] && cmp -s "$tmp/s/applicationhost.config" "$tmp/iis.new" && only "$tmp/s" applicationhost.config && ok \
+    || bad "one target: not written when it just fits"
+
+# --target all: every file is written before the first is renamed, so a
+# failure while writing leaves the whole set as it was.  Budgets: none, half
+# of the set, all but its last byte; the 4th fsync, the last close, the 5th
+# mkstemp, the first rename.
+names=$("$bindc" compile --list-targets | awk '{ print $2 }')
+total=$(cat "$tmp/new"/* | wc -c)
+last=$(echo "$names" | tail -n 1)
+mkdir "$tmp/a"
+for n in $names; do printf 'old %s\n' "$n" > "$tmp/a/$n"; done
+cp -r "$tmp/a" "$tmp/a.prev"
+# The file a write budget runs out in: the first whose end is past it.
+runs_out() { local b=$1 sum=0 n; for n in $names; do sum=$((sum + $(wc -c < "$tmp/new/$n"))); [ $sum -gt "$b" ] && { echo "$n"; return; }; done; }
+for c in "write 0 ENOSPC $(runs_out 0)" "write $((total / 2)) ENOSPC $(runs_out $((total / 2)))" \
+         "write $((total - 1)) ENOSPC $last" "fsync 3 ENOSPC $(echo "$names" | sed -n 4p)" "close 6 ENOSPC $last" \
+         "mkstemp 4 EACCES $(echo "$names" | sed -n 5p)" "rename 0 EPERM $(echo "$names" | head -n 1)"; do
+    set -- $c
+    failing "$1" "$2" "$3" "$tmp/a" "$bindc" compile "$shop" --target all -o "$tmp/a" > /dev/null 2> "$tmp/err"
+    refused "--target all, $1 $2 $3" $? "$3" "$tmp/a/$4"
+    diff -r "$tmp/a" "$tmp/a.prev" > /dev/null && ok || bad "--target all, $1 $2 $3: a previous file changed"
+    only "$tmp/a" $names && ok || bad "--target all, $1 $2 $3: left $(ls -A "$tmp/a" | tr '\n' ' ')"
+done
+# A rename refused part-way: the files renamed before it are new, the rest
+# old — each whole — and no temporary is left.
+failing rename 3 EPERM "$tmp/a" "$bindc" compile "$shop" --target all -o "$tmp/a" > /dev/null 2> "$tmp/err"
+refused "--target all, 4th rename" $? EPERM "$tmp/a/$(echo "$names" | sed -n 4p)"
+i=0
+for n in $names; do
+    i=$((i + 1))
+    if [ $i -le 3 ]; then want=$tmp/new/$n; else want=$tmp/a.prev/$n; fi
+    cmp -s "$tmp/a/$n" "$want" && ok || bad "--target all, 4th rename: $n is not the $([ $i -le 3 ] && echo new || echo old) file"
+done
+only "$tmp/a" $names && ok || bad "--target all, 4th rename: left $(ls -A "$tmp/a" | tr '\n' ' ')"
+
+# --merge in place writes EXISTING.bak, then EXISTING.  A failure on the
+# .bak keeps the previous .bak; one on EXISTING leaves the .bak an exact
+# copy of it.  Either way EXISTING is untouched.
+hwc=$src/../shared/fixtures/iis/shirhatti-HwcConsole.config
+mkdir "$tmp/m"
+cp "$hwc" "$tmp/m.prev"
+hsize=$(wc -c < "$hwc")
+for c in "write 0 ENOSPC bak" "write $((hsize / 2)) ENOSPC bak" "fsync 0 ENOSPC bak" "mkstemp 0 EACCES bak" \
+         "write $hsize ENOSPC config" "close 1 ENOSPC config" "rename 1 EPERM config"; do
+    set -- $c
+    rm -f "$tmp/m/hwc.config"    # the fixture is read-only: cp cannot overwrite it as a user
+    cp "$hwc" "$tmp/m/hwc.config"
+    printf 'previous .bak\n' > "$tmp/m/hwc.config.bak"
+    cp "$tmp/m/hwc.config.bak" "$tmp/bak.prev"
+    failing "$1" "$2" "$3" "$tmp/m" "$bindc" compile "$shop" --target iis --merge "$tmp/m/hwc.config" > /dev/null 2> "$tmp/err"
+    rc=$?
+    if [ "$4" = bak ]; then
+        refused "merge, $1 $2 $3" $rc "$3" "$tmp/m/hwc.config.bak"
+        same "merge, $1 $2 $3: the .bak" "$tmp/m/hwc.config.bak" "$tmp/bak.prev"
+    else
+        refused "merge, $1 $2 $3" $rc "$3" "$tmp/m/hwc.config"
+        same "merge, $1 $2 $3: the .bak" "$tmp/m/hwc.config.bak" "$tmp/m.prev"
+    fi
+    same "merge, $1 $2 $3" "$tmp/m/hwc.config" "$tmp/m.prev"
+    only "$tmp/m" hwc.config hwc.config.bak && ok || bad "merge, $1 $2 $3: left $(ls -A "$tmp/m" | tr '\n' ' ')"
+done
+# --merge with -o: the output fails, the merged file is only read.
+rm "$tmp/m/hwc.config.bak"
+failing write 0 ENOSPC "$tmp/m" "$bindc" compile "$shop" --target iis --merge "$tmp/m/hwc.config" -o "$tmp/m/out.config" > /dev/null 2> "$tmp/err"
+refused "merge -o" $? ENOSPC "$tmp/m/out.config"
+same "merge -o" "$tmp/m/hwc.config" "$tmp/m.prev"
+only "$tmp/m" hwc.config && ok || bad "merge -o: left $(ls -A "$tmp/m" | tr '\n' ' ')"
+
+# ---- A real full disk ----
+# A 64 KiB tmpfs in a private mount namespace (as root, or in a user
+# namespace), holding the previous files and filled up with zeros.
+cat > "$tmp/fulldisk.sh" << 'EOF'
+# fulldisk.sh DIR BINDC SHOP HWC NEW: prints "ok" or "FAIL why" per check,
+# then "done".
+d=$1 bindc=$2 shop=$3 hwc=$4 new=$5
+err=$d.err
+mount -t tmpfs -o size=64k tmpfs "$d" || { echo "FAIL real full disk: cannot mount"; exit; }
+check() { if [ "$2" = 0 ]; then echo ok; else echo "FAIL real full disk: $1"; fi; }
+files() { (cd "$d" && find . -type f | sort | tr '\n' ' '); }
+printf 'previous\n' > "$d/applicationhost.config"
+mkdir "$d/all"
+for n in $(ls "$new"); do printf 'old %s\n' "$n" > "$d/all/$n"; done
+cp "$hwc" "$d/hwc.config"
+before=$(cd "$d" && cat applicationhost.config all/* hwc.config | cksum)
+dd if=/dev/zero of="$d/fill" bs=1k 2> /dev/null
+listing=$(files)
+"$bindc" compile "$shop" --target iis -o "$d/applicationhost.config" > /dev/null 2> "$err"
+rc=$?; check "one target exits $rc" $((rc != 2))
+"$bindc" compile "$shop" --target all -o "$d/all" > /dev/null 2>> "$err"
+rc=$?; check "--target all exits $rc" $((rc != 2))
+"$bindc" compile "$shop" --target iis --merge "$d/hwc.config" > /dev/null 2>> "$err"
+rc=$?; check "merge exits $rc" $((rc != 2))
+n=$(grep -c ': No space left on device$' "$err")
+check "messages: $(cat "$err")" $((n != 3))
+# Room for a few files but not the whole set.
+truncate -s -8k "$d/fill"
+"$bindc" compile "$shop" --target all -o "$d/all" > /dev/null 2> /dev/null
+rc=$?; check "--target all with 8 KiB free exits $rc" $((rc != 2))
+after=$(cd "$d" && cat applicationhost.config all/* hwc.config | cksum)
+check "a previous file changed" $([ "$after" = "$before" ]; echo $?)
+check "left: $(files)" $([ "$(files)" = "$listing" ]; echo $?)
+# The control: one file that fits is written.
+"$bindc" compile "$shop" --target iis -o "$d/applicationhost.config" > /dev/null 2>&1
+rc=$?; check "with room, exits $rc" $((rc != 0))
+check "with room, not the new file" $(cmp -s "$d/applicationhost.config" "$new/applicationhost.config"; echo $?)
+echo done
+EOF
+mkdir "$tmp/disk"
+ns=""
+for u in "unshare -m" "unshare -rm"; do
+    $u --propagation private sh -c 'mount -t tmpfs -o size=64k tmpfs "$0"' "$tmp/disk" 2> /dev/null && { ns=$u; break; }
+done
+if [ -n "$ns" ]; then
+    finished=0
+    while read -r line; do
+        case $line in ok) ok ;; done) finished=1 ;; *) bad "${line#FAIL }" ;; esac
+    done < <($ns --propagation private bash "$tmp/fulldisk.sh" "$tmp/disk" "$bindc" "$shop" "$hwc" "$tmp/new" 2>&1)
+    [ $finished = 1 ] && ok || bad "real full disk: the simulation stopped part-way"
+else
+    echo "SKIP real full disk: no private mount namespace here (unshare -m / -rm); the shim covered ENOSPC"
+fi
+
+# ---- Real permissions ----
+# A folder bindc may not write to.  Root ignores folder permissions, so as
+# root bindc runs as uid 65534 (setpriv, or runuser as nobody), from a copy
+# of it and of its input that this uid can read.
+as_user=()
+mkdir "$tmp/bin"
+cp "$bindc" "$shop" "$tmp/bin/"
+chmod 755 "$tmp/bin" "$tmp/bin/bindc"
+chmod 644 "$tmp/bin/shop.bind"
+if [ "$(id -u)" != 0 ]; then as_user=(env)
+else
+    chmod 711 "$tmp"
+    for u in "setpriv --reuid=65534 --regid=65534 --clear-groups" "runuser -u nobody --"; do
+        $u "$tmp/bin/bindc" check "$tmp/bin/shop.bind" > /dev/null 2>&1 && { read -r -a as_user <<< "$u"; break; }
+    done
+fi
+if [ ${#as_user[@]} -gt 0 ]; then
+    mkdir "$tmp/ro" "$tmp/ro/all"
+    printf 'previous\n' > "$tmp/ro/applicationhost.config"
+    for n in $names; do printf 'old %s\n' "$n" > "$tmp/ro/all/$n"; done
+    cp "$hwc" "$tmp/ro/hwc.config"
+    cp -r "$tmp/ro" "$tmp/ro.prev"
+    chmod -R a+rX "$tmp/ro"
+    chmod 555 "$tmp/ro" "$tmp/ro/all"
+    run_as() { "${as_user[@]}" "$tmp/bin/bindc" compile "$tmp/bin/shop.bind" "$@" > /dev/null 2> "$tmp/err"; }
+    run_as --target iis -o "$tmp/ro/applicationhost.config"
+    refused "unwritable folder, one target" $? EACCES "$tmp/ro/applicationhost.config"
+    run_as --target all -o "$tmp/ro/all"
+    refused "unwritable folder, --target all" $? EACCES "$tmp/ro/all/$(echo "$names" | head -n 1)"
+    run_as --target iis --merge "$tmp/ro/hwc.config"
+    refused "unwritable folder, merge" $? EACCES "$tmp/ro/hwc.config.bak"
+    diff -r "$tmp/ro" "$tmp/ro.prev" > /dev/null && ok || bad "unwritable folder: something changed or was left: $(ls -A "$tmp/ro" "$tmp/ro/all" | tr '\n' ' ')"
+    chmod 755 "$tmp/ro" "$tmp/ro/all"
+else
+    echo "SKIP unwritable folder: root, and no unprivileged uid can run bindc here (setpriv, runuser); the shim covered EACCES"
+fi
+# An immutable file (chattr +i, root on ext4/xfs/btrfs/tmpfs): the rename
+# over it is refused after the temporary was written.
+mkdir "$tmp/imm"
+printf 'previous\n' > "$tmp/imm/model.json"
+cp "$tmp/imm/model.json" "$tmp/imm.prev"
+if chattr +i "$tmp/imm/model.json" 2> /dev/null; then
+    "$bindc" compile "$shop" --target json -o "$tmp/imm/model.json" > /dev/null 2> "$tmp/err"
+    refused "immutable file" $? EPERM "$tmp/imm/model.json"
+    same "immutable file" "$tmp/imm/model.json" "$tmp/imm.prev"
+    only "$tmp/imm" model.json && ok || bad "immutable file: left $(ls -A "$tmp/imm" | tr '\n' ' ')"
+    chattr -i "$tmp/imm/model.json"
+else
+    echo "SKIP immutable file: chattr +i is not allowed here; the shim covered EPERM on rename"
+fi
 
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

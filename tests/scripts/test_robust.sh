@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # No input crashes bindc, hangs it, or makes it print anything but
 # diagnostics: empty files, binary garbage, NUL bytes, invalid UTF-8, a
-# 1 MB line, 10,000 nested errors, a deep `use` chain.
+# 1 MB line, 10,000 nested errors, a deep `use` chain.  Then each limit in
+# the README's "Limits" table, just under it (accepted) and just over it
+# (its diagnostic, at its position).
 set -u
 bindc=$1
 tmp=$(mktemp -d)
@@ -47,6 +49,94 @@ perl -e 'print "site s$_ {\n    htp *:99999:x_\$\n}\n" for 1..10000' > "$tmp/err
 for i in $(seq 0 200); do printf 'use "u%d.bind"\n' $((i + 1)) > "$tmp/u$i.bind"; done
 : > "$tmp/u201.bind"
 run use-depth 1 "$tmp/u0.bind"
+
+# limit NAME FILE EXIT [CODE AT MESSAGE]: `bindc check FILE` exits with EXIT.
+# With CODE, the first error is CODE at AT (FILE:LINE:COL) with MESSAGE, in
+# text and in JSON; without, no error is reported at all.
+limit() {
+    local name=$1 file=$2 want=$3 code=${4:-} at=${5:-} msg=${6:-}
+    timeout 60 "$bindc" check "$file" > /dev/null 2> "$tmp/err"; local rc=$?
+    : > "$tmp/json"
+    [ -n "$code" ] && timeout 60 "$bindc" check "$file" --diagnostics-format json > /dev/null 2> "$tmp/json"
+    local ok=1
+    [ "$rc" = "$want" ] || { echo "FAIL limit $name: exit $rc, expected $want"; ok=0; }
+    grep -q -E 'AddressSanitizer|runtime error|Segmentation|Aborted' "$tmp/err" "$tmp/json" && { echo "FAIL limit $name: crash report"; ok=0; }
+    local first
+    first=$(grep -m 1 ': error\[' "$tmp/err")
+    if [ -n "$code" ]; then
+        [ "$first" = "$at: error[$code]: $msg" ] || { echo "FAIL limit $name: expected '$at: error[$code]: $msg', got '${first:0:200}'"; ok=0; }
+        local got
+        got=$(jq -r 'select(.severity == "error") | "\(.file):\(.line):\(.column) \(.code) \(.message)"' "$tmp/json" 2> /dev/null | head -n 1)
+        [ "$got" = "$at $code $msg" ] || { echo "FAIL limit $name: JSON says '${got:0:200}'"; ok=0; }
+    elif [ -n "$first" ]; then
+        echo "FAIL limit $name: reported an error: ${first:0:200}"; ok=0
+    fi
+    if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+}
+
+# Line length: 65,536 bytes, the line end not counted.
+perl -e 'print "#", "x" x 65535, "\r\n"' > "$tmp/line-max.bind";   limit line-max "$tmp/line-max.bind" 0
+perl -e 'print "\n#", "x" x 65536, "\n"' > "$tmp/line-over.bind"; limit line-over "$tmp/line-over.bind" 1 \
+    E0001 "$tmp/line-over.bind:2:65537" "this line is 65537 bytes long; the limit is 65536"
+# The position backs up to the start of the UTF-8 character the limit cuts.
+perl -e 'print "#", "\xc3\xa9" x 32768' > "$tmp/line-utf8.bind"; limit line-utf8 "$tmp/line-utf8.bind" 1 \
+    E0001 "$tmp/line-utf8.bind:1:65536" "this line is 65537 bytes long; the limit is 65536"
+
+# List length: 10,000 items in one value (over several lines after `,`) or
+# one `iplisten`; the error points at item 10,001.
+names() {  # N: a certificate whose names list has N items, eight a line
+    perl -e 'print "cert c {\n    thumbprint = ", "a" x 40, "\n    names = ",
+        join(",", map { ($_ % 8 == 0 && $_ ? "\n        " : "") . "h$_.example" } 0 .. $ARGV[0] - 1), "\n}\n"' "$1"
+}
+names 10000 > "$tmp/list-max.bind";  limit list-max "$tmp/list-max.bind" 0
+names 10001 > "$tmp/list-over.bind"; limit list-over "$tmp/list-over.bind" 1 \
+    E0007 "$tmp/list-over.bind:1253:9" "this list has 10001 items; the limit is 10000"
+perl -e 'print "iplisten ", join(",\n", ("127.0.0.1") x $ARGV[0]), "\n"' 10000 > "$tmp/iplisten-max.bind"
+limit iplisten-max "$tmp/iplisten-max.bind" 0
+perl -e 'print "iplisten ", join(",\n", ("127.0.0.1") x $ARGV[0]), "\n"' 10001 > "$tmp/iplisten-over.bind"
+limit iplisten-over "$tmp/iplisten-over.bind" 1 E0007 "$tmp/iplisten-over.bind:10001:1" "this list has 10001 items; the limit is 10000"
+
+# A file over a limit is never rewritten by `bindc fmt --write`: its tree
+# lacks what the limit cut off.
+for f in line-over list-over iplisten-over; do
+    cp "$tmp/$f.bind" "$tmp/$f.prev"
+    "$bindc" fmt --write "$tmp/$f.bind" > /dev/null 2>&1; rc=$?
+    if [ $rc = 1 ] && cmp -s "$tmp/$f.bind" "$tmp/$f.prev"; then pass=$((pass + 1))
+    else echo "FAIL limit fmt $f: exit $rc or the file changed"; fail=$((fail + 1)); fi
+done
+
+# File size: 64 MiB.  A file on the command line is an I/O error (exit 2,
+# naming it); a `use`d one is E0004 at the `use`.
+perl -e 'print(("#" . "x" x 1022 . "\n") x 65536)' > "$tmp/size-max.bind"
+limit size-max "$tmp/size-max.bind" 0
+printf '\n' >> "$tmp/size-max.bind"
+"$bindc" check "$tmp/size-max.bind" > /dev/null 2> "$tmp/err"; rc=$?
+if [ $rc = 2 ] && grep -q -F "cannot read $tmp/size-max.bind: file larger than the 64 MiB limit" "$tmp/err"; then pass=$((pass + 1))
+else echo "FAIL limit size-over: exit $rc, $(head -c 200 "$tmp/err")"; fail=$((fail + 1)); fi
+printf '\nuse "size-max.bind"\n' > "$tmp/size-use.bind"
+limit size-use "$tmp/size-use.bind" 1 E0004 "$tmp/size-use.bind:2:5" 'cannot read `size-max.bind`: file larger than the 64 MiB limit'
+rm -f "$tmp/size-max.bind"
+
+# `use` depth: a chain of 64 files is read, one more is E0004 at the last `use`.
+mkdir "$tmp/chain"
+for i in $(seq 0 63); do printf 'use "c%d.bind"\n' $((i + 1)) > "$tmp/chain/c$i.bind"; done
+: > "$tmp/chain/c64.bind"
+mv "$tmp/chain/c63.bind" "$tmp/chain/c63.keep"; : > "$tmp/chain/c63.bind"
+limit use-depth-max "$tmp/chain/c0.bind" 0
+mv "$tmp/chain/c63.keep" "$tmp/chain/c63.bind"
+limit use-depth-over "$tmp/chain/c0.bind" 1 E0004 "$tmp/chain/c63.bind:1:5" '`use` nested deeper than 64 files'
+
+# Diagnostics printed: 1,000; past that a closing line counts the rest.
+diags() { perl -e 'print "x$_\n" for 1 .. $ARGV[0]' "$1"; }
+diags 1000 > "$tmp/diags-max.bind"; diags 1001 > "$tmp/diags-over.bind"
+"$bindc" check "$tmp/diags-max.bind" > /dev/null 2> "$tmp/err"; rc=$?
+n=$(grep -c 'error\[E0001\]' "$tmp/err")
+if [ $rc = 1 ] && [ "$n" = 1000 ] && ! grep -q 'not shown' "$tmp/err"; then pass=$((pass + 1))
+else echo "FAIL limit diagnostics-max: exit $rc, $n printed, $(grep 'not shown' "$tmp/err")"; fail=$((fail + 1)); fi
+"$bindc" check "$tmp/diags-over.bind" > /dev/null 2> "$tmp/err"; rc=$?
+n=$(grep -c 'error\[E0001\]' "$tmp/err")
+if [ $rc = 1 ] && [ "$n" = 1000 ] && grep -q -x 'bindc: 1 more diagnostic not shown (limit 1000)' "$tmp/err"; then pass=$((pass + 1))
+else echo "FAIL limit diagnostics-over: exit $rc, $n printed, $(grep 'not shown' "$tmp/err")"; fail=$((fail + 1)); fi
 
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

@@ -1,0 +1,150 @@
+/* An LD_PRELOAD shim that makes the calls of an atomic file write fail, for
+ * tests/scripts/test_no_data_lost.sh: a full disk or a refused permission
+ * at each step (compiler/buf.c: mkstemp, write, fsync, close, rename),
+ * on any machine, without root or a real small disk.
+ *
+ * Only files directly in one folder are touched; everything else goes
+ * straight to the C library.  Set by the environment:
+ *   IOFAIL_DIR    the folder
+ *   IOFAIL_CALL   the call that fails: write, fsync, close, rename or mkstemp
+ *   IOFAIL_AFTER  what still succeeds first (default 0): for write, bytes —
+ *                 over every file in the folder, as on a disk that fills
+ *                 up; a write that does not fit writes what fits and the
+ *                 next one fails — and for the others, calls
+ *   IOFAIL_ERRNO  ENOSPC (default), EDQUOT, EACCES, EPERM or EIO
+ * close and a failing write behave as the kernel does: close releases the
+ * descriptor even when it reports an error. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int fail_errno(void)
+{
+    const char *e = getenv("IOFAIL_ERRNO");
+    if (!e || strcmp(e, "ENOSPC") == 0) return ENOSPC;
+    if (strcmp(e, "EDQUOT") == 0) return EDQUOT;
+    if (strcmp(e, "EACCES") == 0) return EACCES;
+    if (strcmp(e, "EPERM") == 0) return EPERM;
+    return EIO;
+}
+
+static bool failing(const char *call)
+{
+    const char *c = getenv("IOFAIL_CALL");
+    return c && getenv("IOFAIL_DIR") && strcmp(c, call) == 0;
+}
+
+static size_t after(void)
+{
+    const char *a = getenv("IOFAIL_AFTER");
+    return a ? (size_t)strtoull(a, NULL, 10) : 0;
+}
+
+/* Counts a call on the folder; true once IOFAIL_AFTER of them passed. */
+static bool fails_now(void)
+{
+    static size_t calls;
+    return calls++ >= after();
+}
+
+/* Whether path names a file directly in IOFAIL_DIR (both canonicalized, so
+ * relative paths and symlinked folders compare right). */
+static bool in_dir(const char *path)
+{
+    char dir[PATH_MAX], want[PATH_MAX], parent[PATH_MAX];
+    if (!realpath(getenv("IOFAIL_DIR"), want)) return false;
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == dir) dir[1] = '\0';
+    else *slash = '\0';
+    return realpath(dir, parent) && strcmp(parent, want) == 0;
+}
+
+/* Whether fd is open for writing on a file directly in IOFAIL_DIR: reading
+ * a file (the --merge input) never fails for lack of space. */
+static bool fd_in_dir(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY) return false;
+    char link[64], path[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n <= 0) return false;
+    path[n] = '\0';
+    return path[0] == '/' && in_dir(path);
+}
+
+/* The C library's function (memcpy: ISO C has no cast from void * to a
+ * function pointer). */
+#define REAL(fp, name) do { void *sym_ = dlsym(RTLD_NEXT, name); memcpy(&(fp), &sym_, sizeof (fp)); } while (0)
+
+ssize_t write(int fd, const void *buf, size_t count)
+{
+    static size_t written;
+    ssize_t (*real)(int, const void *, size_t);
+    REAL(real, "write");
+    if (!failing("write") || !fd_in_dir(fd)) return real(fd, buf, count);
+    size_t budget = after(), room = written < budget ? budget - written : 0;
+    if (room == 0) { errno = fail_errno(); return -1; }
+    ssize_t w = real(fd, buf, count < room ? count : room);
+    if (w > 0) written += (size_t)w;
+    return w;
+}
+
+int fsync(int fd)
+{
+    if (failing("fsync") && fd_in_dir(fd) && fails_now()) { errno = fail_errno(); return -1; }
+    int (*real)(int);
+    REAL(real, "fsync");
+    return real(fd);
+}
+
+int fdatasync(int fd)
+{
+    if (failing("fsync") && fd_in_dir(fd) && fails_now()) { errno = fail_errno(); return -1; }
+    int (*real)(int);
+    REAL(real, "fdatasync");
+    return real(fd);
+}
+
+int close(int fd)
+{
+    bool fail = failing("close") && fd_in_dir(fd) && fails_now();
+    int (*real)(int);
+    REAL(real, "close");
+    int r = real(fd);
+    if (fail) { errno = fail_errno(); return -1; }
+    return r;
+}
+
+int rename(const char *from, const char *to)
+{
+    if (failing("rename") && (in_dir(from) || in_dir(to)) && fails_now()) { errno = fail_errno(); return -1; }
+    int (*real)(const char *, const char *);
+    REAL(real, "rename");
+    return real(from, to);
+}
+
+int mkstemp(char *tmpl)
+{
+    if (failing("mkstemp") && in_dir(tmpl) && fails_now()) { errno = fail_errno(); return -1; }
+    int (*real)(char *);
+    REAL(real, "mkstemp");
+    return real(tmpl);
+}
+
+int mkstemp64(char *tmpl)
+{
+    if (failing("mkstemp") && in_dir(tmpl) && fails_now()) { errno = fail_errno(); return -1; }
+    int (*real)(char *);
+    REAL(real, "mkstemp64");
+    return real(tmpl);
+}
