@@ -43,6 +43,7 @@ void bind_compilation_check(bind_compilation *c)
     bind_vec_free(&k.binding_ast);
     bind_table_fini(&k.cert_by_name);
     bind_table_fini(&k.platform_by_name);
+    bind_table_fini(&k.iplisten_seen);
     c->model = m;
     bind_check_routes(&k);
     bind_diag_sort(&c->diags);

@@ -21,6 +21,7 @@ typedef struct bind_checker {
     BIND_VEC(bind_cert *) certs;
     BIND_VEC(bind_platform *) platforms;
     BIND_VEC(bind_iplisten) iplisten;
+    bind_table iplisten_seen;       /* addresses already in iplisten (a list may be 10,000 long) */
     BIND_VEC(bind_binding *) bindings;
     /* The AST binding each model binding came from (same index as bindings). */
     BIND_VEC(const bind_ast_binding *) binding_ast;

@@ -529,8 +529,11 @@ static void declare_site(bind_checker *k, const bind_stmt *st, bool is_stdlib)
     bind_vec_push(&k->sites, s);
 }
 
+static bool addr_eq(const void *a, const void *b) { return bind_addr_equal(a, b); }
+
 static void declare_iplisten(bind_checker *k, const bind_stmt *st)
 {
+    if (!k->iplisten_seen.eq) bind_table_init(&k->iplisten_seen, addr_eq);
     for (uint32_t i = 0; i < st->list.len; i++) {
         const bind_scalar *s = &st->list.items[i];
         bind_word_errors errs = { .len = 0 };
@@ -540,9 +543,12 @@ static void declare_iplisten(bind_checker *k, const bind_stmt *st)
             bind_check_word_errors(k, s, 0, &errs);
             continue;
         }
-        bool dup = false;
-        for (size_t q = 0; q < k->iplisten.len; q++) dup |= bind_addr_equal(&k->iplisten.items[q].addr, &l.addr);
-        if (!dup) bind_vec_push(&k->iplisten, l);
+        uint64_t h = bind_addr_hash(&l.addr, BIND_HASH_SEED);
+        if (bind_table_get(&k->iplisten_seen, h, &l.addr)) continue;
+        bind_addr *key = bind_arena_alloc(k->arena, sizeof *key);
+        *key = l.addr;
+        bind_table_put(&k->iplisten_seen, h, key, key);
+        bind_vec_push(&k->iplisten, l);
     }
 }
 
