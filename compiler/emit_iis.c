@@ -397,7 +397,9 @@ static bool emit_iis(bind_compilation *c, const bind_emit_opts *opts, bind_buf *
     for (uint32_t i = 0; i < w.m->nsites; i++) {
         if (!site_emitted(w.m->sites[i])) continue;
         xmlNodePtr site = site_element(&w, w.m->sites[i]);
-        write_element(&w, site, d.site_indent, &w.sites_out);
+        /* After a refusal nothing is written, and libxml2 would print its
+         * own complaint about the refused character. */
+        if (w.ok) write_element(&w, site, d.site_indent, &w.sites_out);
         xmlFreeNode(site);
     }
     if (w.ok) bind_iis_doc_splice(&d, w.sites_out.data, w.sites_out.len, w.pools_out.data, w.pools_out.len, out);
