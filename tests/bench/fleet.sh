@@ -101,7 +101,9 @@ for n in "${sizes[@]}"; do
         [ "$format" = md ] || echo "  nginx -t skipped: it must bind the fleet's addresses, which needs unshare -n (root)"
     elif command -v nginx > /dev/null && [ -f "$tmp/nginx.conf" ]; then
         mkdir -p "$tmp/ng/logs"
-        printf 'error_log %s/ng/error.log;\npid %s/ng/nginx.pid;\nevents {}\nhttp {\n    include %s/nginx.conf;\n}\n' \
+        # A fleet listens on thousands of sockets: nginx wants a worker
+        # connection for each (the default 512 fails the test).
+        printf 'error_log %s/ng/error.log;\npid %s/ng/nginx.pid;\nworker_rlimit_nofile 1048576;\nevents { worker_connections 1048576; }\nhttp {\n    include %s/nginx.conf;\n}\n' \
             "$tmp" "$tmp" "$tmp" > "$tmp/ng/nginx.conf"
         # nginx -t opens its listen sockets: in a network namespace of its
         # own, where binding the fleet's addresses needs no real interface.
