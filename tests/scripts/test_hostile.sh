@@ -126,23 +126,10 @@ else
 fi
 
 # nginx_conf CONF SITES: an nginx.conf that includes SITES (relative paths
-# in them are read relative to CONF's folder).
-nginx_conf() {
-    cat > "$1" <<EOF
-worker_processes 1;
-pid $tmp/nginx.pid;
-events { worker_connections 4096; }   # every case of a field listens on ports of its own
-http {
-    access_log off;
-    client_body_temp_path $tmp/temp/body;
-    proxy_temp_path $tmp/temp/proxy;
-    fastcgi_temp_path $tmp/temp/fastcgi;
-    uwsgi_temp_path $tmp/temp/uwsgi;
-    scgi_temp_path $tmp/temp/scgi;
-    include $2;
-}
-EOF
-}
+# in them are read relative to CONF's folder); every case of a field
+# listens on ports of its own, hence the connections.
+. "$src/tests/tools/nginx_conf.sh"
+nginx_conf() { nginx_main_conf "$tmp" "$2" 4096 > "$1"; }
 
 # nginx_t CONF: nginx -t; its output in $tmp/t.out.
 nginx_t() {

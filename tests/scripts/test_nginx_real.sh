@@ -28,20 +28,8 @@ bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 timeout 30 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
     -days 2 -subj /CN=bindc-test > /dev/null 2>&1 || { echo "openssl failed"; echo "0 passed, 1 failed"; exit 1; }
 mkdir -p "$tmp/temp"
-cat > "$tmp/nginx.conf" <<EOF
-worker_processes 1;
-pid $tmp/nginx.pid;
-events { worker_connections 64; }
-http {
-    access_log off;
-    client_body_temp_path $tmp/temp/body;
-    proxy_temp_path $tmp/temp/proxy;
-    fastcgi_temp_path $tmp/temp/fastcgi;
-    uwsgi_temp_path $tmp/temp/uwsgi;
-    scgi_temp_path $tmp/temp/scgi;
-    include $tmp/site.conf;
-}
-EOF
+. "$src/tests/tools/nginx_conf.sh"
+nginx_main_conf "$tmp" "$tmp/site.conf" > "$tmp/nginx.conf"
 
 # Every listen socket has exactly one default_server.
 one_default_per_socket() {
