@@ -268,8 +268,7 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
     f.k = k;
     f.scratch = scratch;
     f.hosts = hosts;
-    f.plan = bind_nginx_plan_build(k->c->keep_nginx_plan ? k->c->arena : scratch, m);
-    if (k->c->keep_nginx_plan) k->c->nginx_plan = f.plan;
+    f.plan = k->c->keep_nginx_plan ? bind_compilation_nginx_plan(k->c) : bind_nginx_plan_build(scratch, m);
     for (uint32_t i = 0; i < f.plan->nsockets && !f.exact_names; i++) f.exact_names = f.plan->sockets[i].lost != NULL;
     f.iis = bind_route_iis_new_for(m, BIND_SERVER_NGINX, f.exact_names);
     f.nginx = bind_route_nginx_new_for(f.plan, f.exact_names);
@@ -305,6 +304,12 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
     bind_route_nginx_free((bind_route_nginx *)f.nginx);
     bind_route_iis_free((bind_route_iis *)f.iis);
     bind_vec_free(&items);
+}
+
+const bind_nginx_plan *bind_compilation_nginx_plan(bind_compilation *c)
+{
+    if (!c->nginx_plan) c->nginx_plan = bind_nginx_plan_build(c->arena, c->model);
+    return c->nginx_plan;
 }
 
 void bind_check_routes(bind_checker *k)

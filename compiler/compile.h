@@ -43,6 +43,10 @@ typedef struct bind_compilation {
     const struct bind_nginx_plan *nginx_plan;
 } bind_compilation;
 
+/* The nginx plan of the checked model, built on first use and kept in the
+ * compilation (check_route.c). */
+const struct bind_nginx_plan *bind_compilation_nginx_plan(bind_compilation *c);
+
 #define BIND_MAX_FILE_SIZE (64u << 20)
 #define BIND_MAX_USE_DEPTH 64
 

@@ -242,7 +242,7 @@ static bool emit_nginx(bind_compilation *c, const bind_emit_opts *opts, bind_buf
     (void)opts;
     emitter e = { c, { 0 }, true };
     bind_table_init(&e.reported, ptr_eq);
-    const bind_nginx_plan *p = c->nginx_plan ? c->nginx_plan : bind_nginx_plan_build(c->arena, c->model);
+    const bind_nginx_plan *p = bind_compilation_nginx_plan(c);
 
     bind_buf_puts(out,
         "# nginx server blocks written by bindc: include this file inside http { }.\n"

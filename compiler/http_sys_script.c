@@ -42,18 +42,26 @@ void bind_script_begin(bind_script *s, bind_compilation *c, bind_buf *out, const
                      elevation);
 }
 
+/* A comment, then `set "PREFIX_N=value"` with the value quoted for cmd.exe:
+ * how the scripts hand a user's text to PowerShell without it being parsed. */
+static void set_var(bind_script *s, const char *comment, const char *prefix, unsigned n, const char *value)
+{
+    bind_buf line;
+    bind_buf_init(&line);
+    char var[32];
+    snprintf(var, sizeof var, "%s_%u", prefix, n);
+    bind_cmd_quote_put_set(&line, var, value);
+    bind_script_line(s, "%s", comment);
+    bind_script_put_line(s, &line);
+    bind_buf_free(&line);
+}
+
 void bind_script_cert_lookup(bind_script *s, const bind_http_sys_plan *p, uint32_t i)
 {
     const bind_cert_lookup *l = &p->cert_lookups[i];
     unsigned n = i + 1;
-    bind_buf line;
-    bind_buf_init(&line);
-    char var[32];
-    snprintf(var, sizeof var, "BINDC_CERT_NAME_%u", n);
-    bind_cmd_quote_put_set(&line, var, l->cert->friendly_name);
-    bind_script_line(s, "rem The thumbprint of this certificate differs on every machine: find it by its friendly name.");
-    bind_script_put_line(s, &line);
-    bind_buf_free(&line);
+    set_var(s, "rem The thumbprint of this certificate differs on every machine: find it by its friendly name.",
+            "BINDC_CERT_NAME", n, l->cert->friendly_name);
     bind_script_line(s, "set \"BINDC_THUMBPRINT_%u=\"", n);
     bind_script_line(s, "for /f \"usebackq delims=\" %%%%T in (`powershell -NoProfile -NonInteractive -Command "
                         "\"Get-ChildItem -Path Cert:\\LocalMachine\\%s | Where-Object { $_.HasPrivateKey -and "
@@ -68,14 +76,8 @@ void bind_script_cert_lookup(bind_script *s, const bind_http_sys_plan *p, uint32
 void bind_script_sid_lookup(bind_script *s, const bind_http_sys_plan *p, uint32_t i)
 {
     unsigned n = i + 1;
-    bind_buf line;
-    bind_buf_init(&line);
-    char var[32];
-    snprintf(var, sizeof var, "BINDC_ACL_%u", n);
-    bind_cmd_quote_put_set(&line, var, p->sid_lookups[i].user);
-    bind_script_line(s, "rem httpcfg takes a SID, not an account name: translate the name on this machine.");
-    bind_script_put_line(s, &line);
-    bind_buf_free(&line);
+    set_var(s, "rem httpcfg takes a SID, not an account name: translate the name on this machine.",
+            "BINDC_ACL", n, p->sid_lookups[i].user);
     bind_script_line(s, "set \"BINDC_SID_%u=\"", n);
     bind_script_line(s, "for /f \"usebackq delims=\" %%%%S in (`powershell -NoProfile -NonInteractive -Command "
                         "\"(New-Object System.Security.Principal.NTAccount $env:BINDC_ACL_%u).Translate("

@@ -30,16 +30,6 @@ struct bind_route_iis {
 
 static uint32_t scope_of(unsigned protocol, unsigned port) { return (uint32_t)protocol << 16 | port; }
 
-/* An address as key bytes: the kind, then only the bytes it uses. */
-static size_t addr_bytes(const bind_addr *a, uint8_t out[17])
-{
-    memset(out, 0, 17);
-    out[0] = a->kind;
-    size_t w = a->kind == BIND_ADDR_V4 ? 4 : a->kind == BIND_ADDR_V6 ? 16 : 0;
-    memcpy(out + 1, a->bytes, w);
-    return 1 + w;
-}
-
 static bool server_takes(enum bind_server want, uint8_t site_server)
 {
     return want == BIND_SERVER_ANY || site_server == BIND_SERVER_ANY || site_server == want;
@@ -80,7 +70,7 @@ static void add_meta(bind_route_iis *ix, const bind_binding *b)
     default: break;
     }
     uint8_t *bytes = bind_arena_alloc(ix->arena, 17);
-    size_t n = addr_bytes(&b->addr, bytes);
+    size_t n = bind_route_addr_bytes(&b->addr, bytes);
     bind_route_key *k = bind_arena_alloc(ix->arena, sizeof *k);
     k->scope = scope;
     k->kind = KIND_ADDR;
@@ -208,7 +198,7 @@ static bool port_covers(const bind_route_iis *ix, uint32_t scope, const bind_add
     if (local->kind == BIND_ADDR_V6 && pi->any6) return true;
     uint8_t bytes[17];
     probe.kind = KIND_ADDR;
-    probe.len = addr_bytes(local, bytes);
+    probe.len = bind_route_addr_bytes(local, bytes);
     probe.name = (const char *)bytes;
     return bind_table_get(&ix->meta, bind_route_key_hash(&probe), &probe) != NULL;
 }

@@ -32,6 +32,16 @@ static inline bool bind_route_key_eq(const void *a, const void *b)
     return x->scope == y->scope && x->kind == y->kind && x->len == y->len && memcmp(x->name, y->name, x->len) == 0;
 }
 
+/* An address as key bytes: the kind, then only the bytes it uses. */
+static inline size_t bind_route_addr_bytes(const bind_addr *a, uint8_t out[17])
+{
+    memset(out, 0, 17);
+    out[0] = a->kind;
+    size_t w = a->kind == BIND_ADDR_V4 ? 4 : a->kind == BIND_ADDR_V6 ? 16 : 0;
+    memcpy(out + 1, a->bytes, w);
+    return 1 + w;
+}
+
 /* 4 or 6; 0 for `*` (both) and none. */
 static inline int bind_route_family(const bind_addr *a)
 {

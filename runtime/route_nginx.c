@@ -26,15 +26,6 @@ struct bind_route_nginx {
     bind_table names;        /* (socket, kind, name) -> hit */
 };
 
-static size_t addr_bytes(const bind_addr *a, uint8_t out[17])
-{
-    memset(out, 0, 17);
-    out[0] = a->kind;
-    size_t w = a->kind == BIND_ADDR_V4 ? 4 : a->kind == BIND_ADDR_V6 ? 16 : 0;
-    memcpy(out + 1, a->bytes, w);
-    return 1 + w;
-}
-
 static bind_route_key name_key(uint32_t sock, const char *name)
 {
     size_t n = strlen(name);
@@ -73,7 +64,7 @@ bind_route_nginx *bind_route_nginx_new_for(const bind_nginx_plan *p, bool exact_
         uint8_t *bytes = bind_arena_alloc(r->arena, 17);
         k->scope = s->port;
         k->kind = KIND_SOCKET;
-        k->len = addr_bytes(&s->addr, bytes);
+        k->len = bind_route_addr_bytes(&s->addr, bytes);
         k->name = (const char *)bytes;
         bind_table_put(&r->sockets, bind_route_key_hash(k), k, (void *)(uintptr_t)(i + 1));
     }
@@ -109,7 +100,7 @@ void bind_route_nginx_free(bind_route_nginx *r)
 static int64_t find_socket(const bind_route_nginx *r, uint16_t port, const bind_addr *addr)
 {
     uint8_t bytes[17];
-    bind_route_key k = { port, KIND_SOCKET, (const char *)bytes, addr_bytes(addr, bytes) };
+    bind_route_key k = { port, KIND_SOCKET, (const char *)bytes, bind_route_addr_bytes(addr, bytes) };
     uintptr_t v = (uintptr_t)bind_table_get(&r->sockets, bind_route_key_hash(&k), &k);
     return v ? (int64_t)v - 1 : -1;
 }

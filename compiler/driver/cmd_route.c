@@ -138,7 +138,7 @@ int bind_cmd_route(int argc, char **argv)
     bind_route_result r;
     const char *reason;
     if (nginx) {
-        const bind_nginx_plan *plan = c->nginx_plan ? c->nginx_plan : bind_nginx_plan_build(c->arena, c->model);
+        const bind_nginx_plan *plan = bind_compilation_nginx_plan(c);
         bind_route_nginx *router = bind_route_nginx_new(plan);
         bind_route_nginx_resolve(router, &rq, &r);
         reason = bind_route_reason(c->arena, &rq, &r, plan);
