@@ -1,9 +1,11 @@
 /* Arena allocator and string interner (see arena.h for why). */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS and madvise are POSIX extensions */
 #include "arena.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct chunk { struct chunk *next; size_t used, size; _Alignas(16) unsigned char data[]; };
 
@@ -29,6 +31,38 @@ void *bind_xrealloc(void *p, size_t n)
     return q;
 }
 
+/* Page faults, not instructions, were 40% of checking a 200,000-binding
+ * fleet: every fresh 4 KiB page costs a fault (on a virtual machine, an
+ * expensive one), and the arena and tables touch hundreds of megabytes of
+ * them.  Large blocks are therefore mapped directly and offered to the
+ * kernel for transparent huge pages, 512 times fewer faults; the mapping
+ * comes zeroed, so nothing clears it a second time. */
+#define BIG_BLOCK ((size_t)2 << 20)
+
+static size_t pages_round(size_t n) { return (n + BIG_BLOCK - 1) & ~(BIG_BLOCK - 1); }
+
+void *bind_pages_alloc(size_t n)
+{
+    if (n < BIG_BLOCK) {
+        void *p = calloc(1, n ? n : 1);
+        if (!p) bind_oom();
+        return p;
+    }
+    void *p = mmap(NULL, pages_round(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) bind_oom();
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, pages_round(n), MADV_HUGEPAGE); /* advice only: without it, 4 KiB pages */
+#endif
+    return p;
+}
+
+void bind_pages_free(void *p, size_t n)
+{
+    if (!p) return;
+    if (n < BIG_BLOCK) free(p);
+    else munmap(p, pages_round(n));
+}
+
 bind_arena *bind_arena_new(void)
 {
     bind_arena *a = bind_xmalloc(sizeof *a);
@@ -40,7 +74,7 @@ bind_arena *bind_arena_new(void)
 void bind_arena_free(bind_arena *a)
 {
     if (!a) return;
-    for (struct chunk *c = a->head, *n; c; c = n) { n = c->next; free(c); }
+    for (struct chunk *c = a->head, *n; c; c = n) { n = c->next; bind_pages_free(c, sizeof *c + c->size); }
     free(a);
 }
 
@@ -54,7 +88,7 @@ void *bind_arena_alloc(bind_arena *a, size_t size)
         size_t want = a->total < (1u << 16) ? (1u << 16) : a->total;
         if (want > (64u << 20)) want = 64u << 20;
         if (want < size) want = size;
-        c = bind_xmalloc(sizeof *c + want);
+        c = bind_pages_alloc(sizeof *c + want);
         c->used = 0;
         c->size = want;
         c->next = a->head;
@@ -63,8 +97,7 @@ void *bind_arena_alloc(bind_arena *a, size_t size)
     }
     void *p = c->data + c->used;
     c->used += size;
-    memset(p, 0, size);
-    return p;
+    return p; /* zeroed: chunks come zeroed and are never reused */
 }
 
 size_t bind_arena_bytes(const bind_arena *a) { return a->total; }
@@ -116,30 +149,28 @@ bind_interner *bind_interner_new(bind_arena *a)
     bind_interner *in = bind_arena_alloc(a, sizeof *in);
     in->arena = a;
     in->cap = 1024;
-    in->slots = calloc(in->cap, sizeof *in->slots);
-    if (!in->slots) bind_oom();
+    in->slots = bind_pages_alloc(in->cap * sizeof *in->slots);
     return in;
 }
 
 void bind_interner_free(bind_interner *in)
 {
     if (!in) return;
-    free(in->slots);
+    bind_pages_free(in->slots, in->cap * sizeof *in->slots);
     in->slots = NULL;
 }
 
 static void interner_grow(bind_interner *in)
 {
     size_t ncap = in->cap * 2;
-    islot *ns = calloc(ncap, sizeof *ns);
-    if (!ns) bind_oom();
+    islot *ns = bind_pages_alloc(ncap * sizeof *ns);
     for (size_t i = 0; i < in->cap; i++) {
         if (!in->slots[i].s) continue;
         size_t j = bind_hash_slot(in->slots[i].hash, ncap - 1);
         while (ns[j].s) j = (j + 1) & (ncap - 1);
         ns[j] = in->slots[i];
     }
-    free(in->slots);
+    bind_pages_free(in->slots, in->cap * sizeof *in->slots);
     in->slots = ns;
     in->cap = ncap;
 }

@@ -29,6 +29,11 @@ size_t bind_arena_bytes(const bind_arena *a);                  /* bytes reserved
 _Noreturn void bind_oom(void);
 void *bind_xmalloc(size_t n);
 void *bind_xrealloc(void *p, size_t n);
+/* Zeroed memory for large, long-lived blocks (arena chunks, hash slots):
+ * big ones are mapped on huge pages when the kernel allows.  Free with the
+ * size it was allocated with. */
+void *bind_pages_alloc(size_t n);
+void bind_pages_free(void *p, size_t n);
 
 /* A growable array of T whose storage is malloc'ed (not arena) so that it
  * can grow without wasting arena space; bind_vec_free releases it.  Use

@@ -11,7 +11,7 @@ void bind_table_init(bind_table *t, bind_table_eq eq)
 
 void bind_table_fini(bind_table *t)
 {
-    free(t->slots);
+    bind_pages_free(t->slots, t->cap * sizeof *t->slots);
     memset(t, 0, sizeof *t);
 }
 
@@ -37,15 +37,14 @@ static void grow(bind_table *t)
     bind_table_slot *old = t->slots;
     size_t ocap = t->cap;
     t->cap = ocap ? ocap * 2 : 64;
-    t->slots = calloc(t->cap, sizeof *t->slots);
-    if (!t->slots) bind_oom();
+    t->slots = bind_pages_alloc(t->cap * sizeof *t->slots);
     for (size_t i = 0; i < ocap; i++) {
         if (!old[i].key) continue;
         size_t mask = t->cap - 1, j = bind_hash_slot(old[i].hash, mask);
         while (t->slots[j].key) j = (j + 1) & mask;
         t->slots[j] = old[i];
     }
-    free(old);
+    bind_pages_free(old, ocap * sizeof *old);
 }
 
 void *bind_table_put(bind_table *t, uint64_t hash, const void *key, void *value)
