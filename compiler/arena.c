@@ -56,6 +56,17 @@ void *bind_pages_alloc(size_t n)
     return p;
 }
 
+void bind_pages_advise(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    if (n < BIG_BLOCK) return;
+    uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, hi = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p; (void)n;
+#endif
+}
+
 void bind_pages_free(void *p, size_t n)
 {
     if (!p) return;

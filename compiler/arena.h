@@ -34,6 +34,10 @@ void *bind_xrealloc(void *p, size_t n);
  * size it was allocated with. */
 void *bind_pages_alloc(size_t n);
 void bind_pages_free(void *p, size_t n);
+/* The same advice for a large malloc'ed block (glibc maps those on their
+ * own and grows them with mremap, which keeps the advice): it stays an
+ * ordinary block that free() releases. */
+void bind_pages_advise(void *p, size_t n);
 
 /* A growable array of T whose storage is malloc'ed (not arena) so that it
  * can grow without wasting arena space; bind_vec_free releases it.  Use

@@ -24,6 +24,7 @@ static void reserve(bind_buf *b, size_t extra)
     while (cap < b->len + extra + 1) cap *= 2;
     b->data = bind_xrealloc(b->data, cap);
     b->cap = cap;
+    bind_pages_advise(b->data, cap);   /* a fleet's outputs are hundreds of MB */
 }
 
 void bind_buf_put(bind_buf *b, const void *p, size_t n)

@@ -28,6 +28,53 @@ static void render_new(bind_compilation *c, size_t from, const bind_cli *o)
     }
 }
 
+/* --target all: every output is staged in a temporary file as soon as its
+ * backend has run, and its buffer freed (a fleet's seven outputs are
+ * hundreds of MB: holding them all doubled the peak memory); the files are
+ * renamed into place only when every backend succeeded and every file was
+ * written, so a full disk or a refused permission leaves the whole set as
+ * it was: netsh.cmd and netsh-revert.cmd stay a pair. */
+static int compile_all(bind_compilation *c, const bind_backend *const *list, size_t n,
+                       const bind_emit_opts *eo, const bind_cli *o, const char *dir)
+{
+    int rc = EXIT_OK;
+    bool dir_ready = false, made_dir = false;
+    char **staged = calloc(n, sizeof *staged);
+    if (!staged) bind_oom();
+    char path[4096];
+    /* After a refusal the other backends still run, so that one compile
+     * reports every target's refusals; only a failed write stops them. */
+    for (size_t i = 0; i < n && rc != EXIT_USAGE; i++) {
+        bind_buf out;
+        bind_buf_init(&out);
+        if (!run_backend(c, list[i], eo, &out) || bind_diag_has_errors(&c->diags, o->werror))
+            rc = EXIT_INPUT;              /* nothing is written */
+        if (rc == EXIT_OK && !dir_ready) {
+            if (mkdir(dir, 0777) == 0) made_dir = true;
+            else if (errno != EEXIST) {
+                fprintf(stderr, "bindc: cannot create %s: %s\n", dir, strerror(errno));
+                rc = EXIT_USAGE;
+            }
+            dir_ready = true;
+        }
+        if (rc == EXIT_OK) {
+            snprintf(path, sizeof path, "%s/%s", dir, list[i]->file_name);
+            int e = bind_write_stage(path, out.data ? out.data : "", out.len, &staged[i]);
+            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", path, strerror(e)); rc = EXIT_USAGE; }
+        }
+        bind_buf_free(&out);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (rc != EXIT_OK) { bind_write_discard(staged[i]); continue; }
+        snprintf(path, sizeof path, "%s/%s", dir, list[i]->file_name);
+        int e = bind_write_commit(path, staged[i]);
+        if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", path, strerror(e)); rc = EXIT_USAGE; }
+    }
+    free(staged);
+    if (rc != EXIT_OK && made_dir) rmdir(dir);   /* as it was: no folder */
+    return rc;
+}
+
 int bind_cmd_compile(int argc, char **argv)
 {
     if (argc == 1 && strcmp(argv[0], "--list-targets") == 0) {
@@ -75,40 +122,18 @@ int bind_cmd_compile(int argc, char **argv)
 
     size_t n = 1;
     const bind_backend *const *list = all ? bind_backends(&n) : &one;
-    bind_buf *outs = calloc(n, sizeof *outs);
-    if (!outs) bind_oom();
     size_t first_new = c->diags.list.len;
-    bool ok = true;
-    for (size_t i = 0; i < n; i++) {
-        bind_buf_init(&outs[i]);
-        ok &= run_backend(c, list[i], &eo, &outs[i]);
+    if (all) {
+        rc = compile_all(c, list, n, &eo, &o, output);
+        render_new(c, first_new, &o);
+        goto done;
     }
+    bind_buf out;
+    bind_buf_init(&out);
+    bool ok = run_backend(c, one, &eo, &out);
     render_new(c, first_new, &o);
     if (!ok || bind_diag_has_errors(&c->diags, o.werror)) {
         rc = EXIT_INPUT;                  /* nothing is written */
-    } else if (all) {
-        if (mkdir(output, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "bindc: cannot create %s: %s\n", output, strerror(errno));
-            rc = EXIT_USAGE;
-        }
-        /* Every file is written before the first is renamed into place, so
-         * a full disk or a refused permission leaves the whole set as it
-         * was: netsh.cmd and netsh-revert.cmd stay a pair. */
-        char **staged = calloc(n, sizeof *staged);
-        if (!staged) bind_oom();
-        char path[4096];
-        for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
-            snprintf(path, sizeof path, "%s/%s", output, list[i]->file_name);
-            int e = bind_write_stage(path, outs[i].data ? outs[i].data : "", outs[i].len, &staged[i]);
-            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", path, strerror(e)); rc = EXIT_USAGE; }
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (rc != EXIT_OK) { bind_write_discard(staged[i]); continue; }
-            snprintf(path, sizeof path, "%s/%s", output, list[i]->file_name);
-            int e = bind_write_commit(path, staged[i]);
-            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", path, strerror(e)); rc = EXIT_USAGE; }
-        }
-        free(staged);
     } else {
         const char *dest = output ? output : merge;   /* --merge without -o updates in place */
         if (dest && merge && !output) {
@@ -118,15 +143,14 @@ int bind_cmd_compile(int argc, char **argv)
             if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", bak, strerror(e)); rc = EXIT_USAGE; }
         }
         if (rc == EXIT_OK && dest) {
-            int e = bind_write_atomic(dest, outs[0].data ? outs[0].data : "", outs[0].len);
+            int e = bind_write_atomic(dest, out.data ? out.data : "", out.len);
             if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", dest, strerror(e)); rc = EXIT_USAGE; }
         } else if (rc == EXIT_OK) {
-            if (outs[0].len && fwrite(outs[0].data, 1, outs[0].len, stdout) != outs[0].len) rc = EXIT_USAGE;
+            if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) rc = EXIT_USAGE;
             if (fflush(stdout) != 0) rc = EXIT_USAGE;
         }
     }
-    for (size_t i = 0; i < n; i++) bind_buf_free(&outs[i]);
-    free(outs);
+    bind_buf_free(&out);
 done:
     bind_compilation_free(c);
     free(merge_text);
