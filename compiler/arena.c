@@ -111,6 +111,17 @@ void *bind_arena_alloc(bind_arena *a, size_t size)
     return p; /* zeroed: chunks come zeroed and are never reused */
 }
 
+void bind_arena_reset(bind_arena *a)
+{
+    struct chunk *c = a->head;
+    if (!c) return;
+    for (struct chunk *o = c->next, *n; o; o = n) { n = o->next; bind_pages_free(o, sizeof *o + o->size); }
+    c->next = NULL;
+    memset(c->data, 0, c->used);   /* allocations promise zeroed memory */
+    c->used = 0;
+    a->total = c->size;
+}
+
 size_t bind_arena_bytes(const bind_arena *a) { return a->total; }
 
 char *bind_arena_strndup(bind_arena *a, const char *s, size_t n)

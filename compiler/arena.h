@@ -24,6 +24,9 @@ char *bind_arena_printf(bind_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *bind_arena_vprintf(bind_arena *a, const char *fmt, va_list ap);
 size_t bind_arena_bytes(const bind_arena *a);                  /* bytes reserved */
+/* Frees everything allocated so far but keeps the newest chunk for reuse:
+ * for scratch arenas whose contents die at a known point. */
+void bind_arena_reset(bind_arena *a);
 
 /* Out of memory is a clean exit with a message, never a crash. */
 _Noreturn void bind_oom(void);

@@ -97,18 +97,21 @@ static json_t *site_json(bind_compilation *c, const bind_site *s)
     return o;
 }
 
-/* `text` as an element of the root's "sites" array: jansson indents a
- * nested value by its depth, so every line after the first moves right by
- * the array's 4 columns (strings never hold a raw newline). */
-static void put_nested(bind_buf *out, const char *text)
+/* A site's text as an element of the root's "sites" array: jansson
+ * indents a nested value by its depth, so every line after the first moves
+ * right by the array's 4 columns (strings never hold a raw newline).
+ * jansson hands the text over in pieces, straight into the output: no
+ * string per site to allocate, copy and scan again. */
+static int put_nested(const char *text, size_t n, void *data)
 {
-    bind_buf_puts(out, "    ");
-    for (const char *p = text, *nl; *p; p = nl + 1) {
-        nl = strchr(p, '\n');
-        if (!nl) { bind_buf_puts(out, p); break; }
+    bind_buf *out = data;
+    for (const char *p = text, *end = text + n, *nl; p < end; p = nl + 1) {
+        nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) { bind_buf_put(out, p, (size_t)(end - p)); break; }
         bind_buf_put(out, p, (size_t)(nl - p) + 1);
-        bind_buf_puts(out, "    ");
+        bind_buf_put(out, "    ", 4);
     }
+    return 0;
 }
 
 static bool emit_json(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out)
@@ -187,12 +190,9 @@ static bool emit_json(bind_compilation *c, const bind_emit_opts *opts, bind_buf 
         bind_buf_puts(out, "[\n");
         for (uint32_t i = 0; i < m->nsites; i++) {
             json_t *o = site_json(c, m->sites[i]);
-            char *st = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            bind_buf_puts(out, i ? ",\n    " : "    ");
+            if (json_dump_callback(o, put_nested, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) bind_oom();
             json_decref(o);
-            if (!st) bind_oom();
-            if (i) bind_buf_puts(out, ",\n");
-            put_nested(out, st);
-            free(st);
         }
         bind_buf_puts(out, "\n  ]\n}");
     }
