@@ -364,11 +364,15 @@ static void write_element(writer *w, xmlNodePtr n, const char *indent, bind_buf 
     const char *s = (const char *)xmlBufferContent(xb);
     size_t len = (size_t)xmlBufferLength(xb);
     bind_buf_puts(out, indent);
+    size_t run = 0;                  /* ordinary bytes go out a run at a time */
     for (size_t i = 0; i < len; i++) {
+        if (s[i] != '\n' && !(s[i] == '/' && i + 1 < len && s[i + 1] == '>')) continue;
+        bind_buf_put(out, s + run, i - run);
+        run = i + 1;
         if (s[i] == '\n') { bind_buf_puts(out, w->d->eol); bind_buf_puts(out, indent); }
-        else if (s[i] == '/' && i + 1 < len && s[i + 1] == '>') bind_buf_puts(out, " /");
-        else bind_buf_putc(out, s[i]);
+        else bind_buf_puts(out, " /");
     }
+    bind_buf_put(out, s + run, len - run);
     bind_buf_puts(out, w->d->eol);
     xmlBufferFree(xb);
 }
