@@ -108,7 +108,7 @@ void *bind_arena_alloc(bind_arena *a, size_t size)
     }
     void *p = c->data + c->used;
     c->used += size;
-    return p; /* zeroed: chunks come zeroed and are never reused */
+    return p; /* zeroed: chunks come zeroed, and a reset clears what it hands back */
 }
 
 void bind_arena_reset(bind_arena *a)
