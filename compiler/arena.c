@@ -50,15 +50,13 @@ void *bind_pages_alloc(size_t n)
     }
     void *p = mmap(NULL, pages_round(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) bind_oom();
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, pages_round(n), MADV_HUGEPAGE); /* advice only: without it, 4 KiB pages */
-#endif
+    bind_pages_advise(p, pages_round(n));
     return p;
 }
 
 void bind_pages_advise(void *p, size_t n)
 {
-#ifdef MADV_HUGEPAGE
+#ifdef MADV_HUGEPAGE /* advice only: without it, 4 KiB pages */
     if (n < BIG_BLOCK) return;
     uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, hi = ((uintptr_t)p + n) & ~(uintptr_t)4095;
     if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);

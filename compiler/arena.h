@@ -37,9 +37,10 @@ void *bind_xrealloc(void *p, size_t n);
  * size it was allocated with. */
 void *bind_pages_alloc(size_t n);
 void bind_pages_free(void *p, size_t n);
-/* The same advice for a large malloc'ed block (glibc maps those on their
- * own and grows them with mremap, which keeps the advice): it stays an
- * ordinary block that free() releases. */
+/* The same advice for a large malloc'ed block, which stays an ordinary
+ * block that free() releases.  It holds for the pages already there and,
+ * once glibc maps the block on its own (above its mmap threshold, where
+ * realloc grows it with mremap), for the pages growth adds. */
 void bind_pages_advise(void *p, size_t n);
 
 /* A growable array of T whose storage is malloc'ed (not arena) so that it
