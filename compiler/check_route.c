@@ -161,20 +161,21 @@ typedef struct fidelity {
     bind_table reported;             /* bindings already warned about */
 } fidelity;
 
-typedef struct item { const bind_binding *b; uint32_t order; } item;
+typedef bind_route_item item;
 
+static bool is_any_tier(uint8_t kind) { return kind == BIND_ADDR_ANY || kind == BIND_ADDR_ANY4 || kind == BIND_ADDR_ANY6; }
+
+/* By port; on a port, exact addresses first (IPv4, then IPv6, each by its
+ * bytes), then the any-tier ones; ties in declaration order. */
 static int cmp_port_addr(const void *x, const void *y)
 {
     const item *a = x, *b = y;
-    if (a->b->port != b->b->port) return a->b->port < b->b->port ? -1 : 1;
-    bool ea = !bind_addr_is_any_tier(&a->b->addr), eb = !bind_addr_is_any_tier(&b->b->addr);
+    if (a->port != b->port) return a->port < b->port ? -1 : 1;
+    bool ea = !is_any_tier(a->kind), eb = !is_any_tier(b->kind);
     if (ea != eb) return ea ? -1 : 1;
-    if (ea && a->b->addr.kind != b->b->addr.kind) return a->b->addr.kind < b->b->addr.kind ? -1 : 1;
-    if (ea) {
-        int c = memcmp(a->b->addr.bytes, b->b->addr.bytes, a->b->addr.kind == BIND_ADDR_V4 ? 4 : 16);
-        if (c) return c;
-    }
-    return a->order < b->order ? -1 : a->order > b->order;
+    if (ea && a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+    int c = ea ? bind_route_item_cmp_bytes(a, b) : 0;
+    return c ? c : bind_route_item_cmp_order(a, b);
 }
 
 static const bind_site *site_of(const bind_route_result *r) { return r->binding ? r->binding->site : NULL; }
@@ -256,7 +257,7 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
         if (s->server != BIND_SERVER_NGINX && s->server != BIND_SERVER_ANY) continue;
         for (uint32_t j = 0; j < s->nbindings; j++) {
             if (!is_web(s->bindings[j])) continue;
-            item it = { s->bindings[j], (uint32_t)items.len };
+            item it = bind_route_item_of(s->bindings[j], (uint32_t)items.len);
             bind_vec_push(&items, it);
         }
     }
@@ -278,24 +279,24 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
     item *any = bind_xmalloc(items.len * sizeof *any);
     for (size_t i = 0; i < items.len;) {
         size_t j = i;
-        while (j < items.len && items.items[j].b->port == items.items[i].b->port) j++;
+        while (j < items.len && items.items[j].port == items.items[i].port) j++;
         /* Exact addresses sort first within a port, grouped by address. */
         for (int fam = 4; fam <= 6; fam += 2) {
             size_t nany = 0;
             for (size_t x = i; x < j; x++) {
-                const bind_addr *a = &items.items[x].b->addr;
-                bool covers = a->kind == BIND_ADDR_ANY || a->kind == (fam == 4 ? BIND_ADDR_ANY4 : BIND_ADDR_ANY6);
+                uint8_t kind = items.items[x].kind;
+                bool covers = kind == BIND_ADDR_ANY || kind == (fam == 4 ? BIND_ADDR_ANY4 : BIND_ADDR_ANY6);
                 if (covers) any[nany++] = items.items[x];
             }
-            for (size_t x = i; x < j && !bind_addr_is_any_tier(&items.items[x].b->addr);) {
+            for (size_t x = i; x < j && !is_any_tier(items.items[x].kind);) {
                 size_t y = x;
                 while (y < j && bind_addr_equal(&items.items[y].b->addr, &items.items[x].b->addr)) y++;
                 const bind_addr *a = &items.items[x].b->addr;
                 if ((a->kind == BIND_ADDR_V4) == (fam == 4))
-                    probe_class(&f, a, false, items.items[i].b->port, items.items + x, y - x, any, nany);
+                    probe_class(&f, a, false, items.items[i].port, items.items + x, y - x, any, nany);
                 x = y;
             }
-            probe_class(&f, &rep[fam == 6], true, items.items[i].b->port, NULL, 0, any, nany);
+            probe_class(&f, &rep[fam == 6], true, items.items[i].port, NULL, 0, any, nany);
         }
         i = j;
     }

@@ -84,19 +84,19 @@ typedef struct builder {
     uint32_t most;
 } builder;
 
-typedef struct item { const bind_binding *b; uint32_t order; } item;
+typedef bind_route_item item;
 
 static int cmp_port(const void *x, const void *y)
 {
     const item *a = x, *b = y;
-    if (a->b->port != b->b->port) return a->b->port < b->b->port ? -1 : 1;
-    return a->order < b->order ? -1 : a->order > b->order;
+    if (a->port != b->port) return a->port < b->port ? -1 : 1;
+    return bind_route_item_cmp_order(a, b);
 }
 
-static int addr_rank(const bind_addr *a)
+static int addr_rank(uint8_t kind)
 {
     /* IPv4 exact, `*:port`, IPv6 exact, `[::]:port`. */
-    switch (a->kind) {
+    switch (kind) {
     case BIND_ADDR_V4: return 0;
     case BIND_ADDR_ANY4: return 1;
     case BIND_ADDR_V6: return 2;
@@ -104,20 +104,14 @@ static int addr_rank(const bind_addr *a)
     }
 }
 
-static int cmp_addr(const bind_addr *a, const bind_addr *b)
-{
-    int ra = addr_rank(a), rb = addr_rank(b);
-    if (ra != rb) return ra < rb ? -1 : 1;
-    return memcmp(a->bytes, b->bytes, a->kind == BIND_ADDR_V4 ? 4 : 16);
-}
-
 /* Exact-address bindings sorted by address, then declaration order. */
 static int cmp_exact(const void *x, const void *y)
 {
     const item *a = x, *b = y;
-    int c = cmp_addr(&a->b->addr, &b->b->addr);
-    if (c) return c;
-    return a->order < b->order ? -1 : a->order > b->order;
+    int ra = addr_rank(a->kind), rb = addr_rank(b->kind);
+    if (ra != rb) return ra < rb ? -1 : 1;
+    int c = bind_route_item_cmp_bytes(a, b);
+    return c ? c : bind_route_item_cmp_order(a, b);
 }
 
 /* ---- identities and name ranks ---------------------------------------- */
@@ -429,7 +423,7 @@ bind_nginx_plan *bind_nginx_plan_build(bind_arena *a, const bind_model *m)
             const bind_binding *b = s->bindings[j];
             if (!b->valid || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS)) continue;
             if (!b->port || b->addr.kind == BIND_ADDR_NONE) continue;
-            item it = { b, (uint32_t)items.len };
+            item it = bind_route_item_of(b, (uint32_t)items.len);
             bind_vec_push(&items, it);
             bind_vec_push(&idents, site_ident(&bd, b, i));
             rank_key probe = { s, b->host };
@@ -448,7 +442,7 @@ bind_nginx_plan *bind_nginx_plan_build(bind_arena *a, const bind_model *m)
     if (items.len) qsort(items.items, items.len, sizeof *items.items, cmp_port);
     for (size_t i = 0; i < items.len;) {
         size_t j = i;
-        while (j < items.len && items.items[j].b->port == items.items[i].b->port) j++;
+        while (j < items.len && items.items[j].port == items.items[i].port) j++;
         build_port(&bd, items.items + i, j - i, idents.items);
         i = j;
     }
