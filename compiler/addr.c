@@ -337,7 +337,7 @@ bool bind_addr_equal(const bind_addr *a, const bind_addr *b)
 
 bool bind_addr_is_any_tier(const bind_addr *a)
 {
-    return a->kind == BIND_ADDR_ANY || a->kind == BIND_ADDR_ANY4 || a->kind == BIND_ADDR_ANY6;
+    return bind_addr_kind_is_any_tier(a->kind);
 }
 
 /* 4 for the IPv4 family, 6 for IPv6, 0 for `*` and none. */

@@ -80,6 +80,12 @@ bool bind_addr_parse(bind_arena *a, const char *s, size_t n, bind_addr *out, bin
 size_t bind_addr_format(const bind_addr *addr, char *buf, bool brackets);
 
 bool bind_addr_equal(const bind_addr *a, const bind_addr *b);
+/* `*`, 0.0.0.0 or [::]: by kind alone, for callers that keep the kind
+ * beside a binding (the routers' sort items). */
+static inline bool bind_addr_kind_is_any_tier(uint8_t kind)
+{
+    return kind == BIND_ADDR_ANY || kind == BIND_ADDR_ANY4 || kind == BIND_ADDR_ANY6;
+}
 bool bind_addr_is_any_tier(const bind_addr *a);
 /* Socket overlap: `*` overlaps everything; 0.0.0.0 every IPv4 address (and
  * `*`); [::] every IPv6 address (and `*`); exact addresses only themselves. */

@@ -163,15 +163,13 @@ typedef struct fidelity {
 
 typedef bind_route_item item;
 
-static bool is_any_tier(uint8_t kind) { return kind == BIND_ADDR_ANY || kind == BIND_ADDR_ANY4 || kind == BIND_ADDR_ANY6; }
-
 /* By port; on a port, exact addresses first (IPv4, then IPv6, each by its
  * bytes), then the any-tier ones; ties in declaration order. */
 static int cmp_port_addr(const void *x, const void *y)
 {
     const item *a = x, *b = y;
     if (a->port != b->port) return a->port < b->port ? -1 : 1;
-    bool ea = !is_any_tier(a->kind), eb = !is_any_tier(b->kind);
+    bool ea = !bind_addr_kind_is_any_tier(a->kind), eb = !bind_addr_kind_is_any_tier(b->kind);
     if (ea != eb) return ea ? -1 : 1;
     if (ea && a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
     int c = ea ? bind_route_item_cmp_bytes(a, b) : 0;
@@ -288,7 +286,7 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
                 bool covers = kind == BIND_ADDR_ANY || kind == (fam == 4 ? BIND_ADDR_ANY4 : BIND_ADDR_ANY6);
                 if (covers) any[nany++] = items.items[x];
             }
-            for (size_t x = i; x < j && !is_any_tier(items.items[x].kind);) {
+            for (size_t x = i; x < j && !bind_addr_kind_is_any_tier(items.items[x].kind);) {
                 size_t y = x;
                 while (y < j && bind_addr_equal(&items.items[y].b->addr, &items.items[x].b->addr)) y++;
                 const bind_addr *a = &items.items[x].b->addr;
