@@ -88,6 +88,8 @@ typedef struct bind_comment {
     bool own_line;             /* nothing but white space before it */
 } bind_comment;
 
+/* A compilation that released its syntax (compile.h) keeps each file's
+ * source and syntax_errors; its statements and comments are gone. */
 typedef struct bind_ast_file {
     struct bind_source *src;
     bind_stmt *stmts;

@@ -31,6 +31,8 @@ void bind_compilation_check(bind_compilation *c)
     }
     /* The model's platform list is needed by the binding checks. */
     bind_check_bindings(&k);
+    bind_vec_free(&k.binding_ast);
+    if (c->release_syntax) bind_compilation_release_syntax(c);   /* nothing below reads a tree */
     bind_check_conflicts(&k);
 
     bind_model *m = k.m;
@@ -40,7 +42,6 @@ void bind_compilation_check(bind_compilation *c)
     FREEZE(m->platforms, m->nplatforms, k.platforms);
     FREEZE(m->iplisten, m->niplisten, k.iplisten);
     bind_vec_free(&k.bindings);
-    bind_vec_free(&k.binding_ast);
     bind_table_fini(&k.cert_by_name);
     bind_table_fini(&k.platform_by_name);
     bind_table_fini(&k.iplisten_seen);

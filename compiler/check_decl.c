@@ -411,6 +411,7 @@ static void declare_defaults(bind_checker *k, const bind_stmt *st)
         }
         *slots[i] = i == D_ACL ? text_of(k, f[i], "an acl user") : i == D_STORE ? store_of(k, f[i])
                   : i == D_APPID ? guid_of(k, f[i]) : pool_of(k, f[i]);
+        if (i == D_ACL) m->default_acl_span = f[i]->value.items[0].span;
     }
 }
 

@@ -11,8 +11,9 @@
 #include "model.h"
 
 /* Reads a file for `use` and the command line.  The language server passes
- * one that prefers open editor buffers.  Returns 0 and a malloc'ed buffer,
- * or an errno value. */
+ * one that prefers open editor buffers.  Returns 0 and a malloc'ed buffer
+ * of at least *len + 1 bytes (the compilation keeps it as the source text
+ * and writes the NUL), or an errno value. */
 typedef int (*bind_read_fn)(void *ctx, const char *path, char **text, size_t *len);
 
 typedef struct bind_loaded_file {
@@ -23,6 +24,7 @@ typedef struct bind_loaded_file {
 
 typedef struct bind_compilation {
     bind_arena *arena;
+    bind_arena *syntax;             /* the syntax trees (their names are interned in arena) */
     bind_interner *interner;
     bind_sources sources;
     bind_diag_bag diags;
@@ -41,6 +43,12 @@ typedef struct bind_compilation {
      * on, and the plan is as big as the fleet. */
     bool keep_nginx_plan;
     const struct bind_nginx_plan *nginx_plan;
+    /* Set by the CLI, which never reads a syntax tree once the model is
+     * built: bind_compilation_check then frees the trees before the checks
+     * across the fleet (a fleet's trees are six times its text, and every
+     * byte of them held is a byte those checks had to fault in fresh).
+     * Each file keeps an empty tree: its source and syntax_errors. */
+    bool release_syntax;
 } bind_compilation;
 
 /* The nginx plan of the checked model, built on first use and kept in the
@@ -61,8 +69,11 @@ void bind_compilation_add_text(bind_compilation *c, const char *path, const char
 /* Resolves and checks everything added; fills c->model.  Diagnostics are
  * sorted afterwards. */
 void bind_compilation_check(bind_compilation *c);
+/* Frees the syntax trees, leaving each file an empty one (see release_syntax). */
+void bind_compilation_release_syntax(bind_compilation *c);
 
-/* Reads a whole file (at most `limit` bytes) into a malloc'ed buffer.
+/* Reads a whole file (at most `limit` bytes) into a malloc'ed buffer with
+ * room for a NUL after it.
  * Returns 0, or an errno value (EFBIG past the limit, EISDIR for a folder). */
 int bind_read_file(const char *path, size_t limit, char **text, size_t *len);
 

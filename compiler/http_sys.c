@@ -130,29 +130,6 @@ static bool is_everyone(const char *acl)
     return !acl || ascii_ieq(acl, "everyone") || ascii_ieq(acl, "s-1-1-0") || ascii_ieq(acl, "wd");
 }
 
-/* Where `defaults { acl = ... }` wrote the grantee (the model keeps no span
- * for defaults).  Interned text compares by pointer. */
-static bool defaults_acl_span(const bind_compilation *c, const char *acl, bind_span *out)
-{
-    for (size_t f = 0; f < c->files.len; f++) {
-        const bind_ast_file *ast = c->files.items[f].ast;
-        if (!ast) continue;
-        for (uint32_t i = 0; i < ast->nstmts; i++) {
-            const bind_stmt *st = &ast->stmts[i];
-            if (st->kind != BIND_STMT_DEFAULTS) continue;
-            for (uint32_t j = 0; j < st->nitems; j++) {
-                const bind_item *it = &st->items[j];
-                if (it->kind != BIND_ITEM_FIELD || strcmp(it->u.field.key.text, "acl") != 0) continue;
-                if (it->u.field.value.len && it->u.field.value.items[0].text == acl) {
-                    *out = it->u.field.value.items[0].span;
-                    return true;
-                }
-            }
-        }
-    }
-    return false;
-}
-
 /* ---- URL ACLs ------------------------------------------------------------ */
 
 static bool needs_url_acl(const planner *P, const bind_binding *b)
@@ -198,7 +175,7 @@ static void plan_url_acl(planner *P, const bind_binding *b)
     const char *acl = b->acl ? b->acl : P->m->default_acl;
     a.user_span = b->info_span;
     if (b->acl) a.user_span = b->acl_span;
-    else if (acl) defaults_acl_span(P->c, acl, &a.user_span);
+    else if (acl) a.user_span = P->m->default_acl_span;
     if (is_everyone(acl)) {
         a.grantee = BIND_GRANTEE_EVERYONE;
     } else if (is_sid(acl)) {

@@ -113,6 +113,7 @@ typedef struct bind_model {
     bind_iplisten *iplisten;
     uint32_t niplisten;
     const char *default_acl, *default_store, *default_appid, *default_pool;
+    bind_span default_acl_span;     /* the value of `acl` in defaults, for diagnostics */
     uint32_t nbindings;             /* across all sites */
 } bind_model;
 

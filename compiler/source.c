@@ -12,7 +12,10 @@ void bind_sources_init(bind_sources *s, bind_arena *a)
 
 void bind_sources_fini(bind_sources *s)
 {
-    for (size_t i = 0; i < s->files.len; i++) free(s->files.items[i]->lines);
+    for (size_t i = 0; i < s->files.len; i++) {
+        free(s->files.items[i]->lines);
+        if (s->files.items[i]->owns_text) free((char *)s->files.items[i]->text);
+    }
     bind_vec_free(&s->files);
 }
 
@@ -27,6 +30,17 @@ bind_source *bind_sources_add(bind_sources *s, const char *path, const char *rea
     src->len = len;
     src->is_stdlib = is_stdlib;
     bind_vec_push(&s->files, src);
+    return src;
+}
+
+bind_source *bind_sources_adopt(bind_sources *s, const char *path, const char *real_path,
+                                char *text, size_t len, bool is_stdlib)
+{
+    text[len] = '\0';
+    bind_source *src = bind_sources_add(s, path, real_path, "", 0, is_stdlib);
+    src->text = text;
+    src->len = len;
+    src->owns_text = true;
     return src;
 }
 

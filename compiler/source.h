@@ -14,9 +14,10 @@ typedef struct bind_source {
     uint32_t id;            /* index in bind_sources */
     const char *path;       /* as shown in diagnostics: as given, or <stdlib>/NAME.bind */
     const char *real_path;  /* canonical path used to read each file once (NULL for stdlib) */
-    const char *text;       /* NUL-terminated copy; len excludes the NUL */
+    const char *text;       /* NUL-terminated; len excludes the NUL */
     size_t len;
     bool is_stdlib;
+    bool owns_text;         /* text is a malloc'ed buffer that bind_sources_fini frees */
     uint32_t *lines;        /* byte offset of each line start; built lazily */
     size_t nlines;
 } bind_source;
@@ -31,6 +32,11 @@ void bind_sources_fini(bind_sources *s);
 /* Copies text into the arena. */
 bind_source *bind_sources_add(bind_sources *s, const char *path, const char *real_path,
                               const char *text, size_t len, bool is_stdlib);
+/* Takes text, a malloc'ed buffer of at least len + 1 bytes, instead of
+ * copying it: a fleet's file is tens of MB, and a second copy of it was
+ * memory the rest of the compile had to fault in. */
+bind_source *bind_sources_adopt(bind_sources *s, const char *path, const char *real_path,
+                                char *text, size_t len, bool is_stdlib);
 bind_source *bind_sources_get(const bind_sources *s, uint32_t id);
 
 /* 1-based line; 1-based column counted in bytes from the line start. */
