@@ -1,5 +1,5 @@
 /* Arena allocator and string interner (see arena.h for why). */
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS and madvise are POSIX extensions */
+#define _GNU_SOURCE /* MAP_ANONYMOUS and madvise are POSIX extensions, mremap Linux's */
 #include "arena.h"
 
 #include <stdio.h>
@@ -63,6 +63,22 @@ void bind_pages_advise(void *p, size_t n)
 #else
     (void)p; (void)n;
 #endif
+}
+
+void *bind_pages_realloc(void *p, size_t old_n, size_t new_n)
+{
+    if (!p) return bind_pages_alloc(new_n);
+    if (old_n < BIG_BLOCK && new_n < BIG_BLOCK) return bind_xrealloc(p, new_n ? new_n : 1);
+    if (old_n >= BIG_BLOCK && new_n >= BIG_BLOCK) {
+        void *q = mremap(p, pages_round(old_n), pages_round(new_n), MREMAP_MAYMOVE);
+        if (q == MAP_FAILED) bind_oom();
+        bind_pages_advise(q, pages_round(new_n));
+        return q;
+    }
+    void *q = bind_pages_alloc(new_n);
+    memcpy(q, p, old_n < new_n ? old_n : new_n);
+    bind_pages_free(p, old_n);
+    return q;
 }
 
 void bind_pages_free(void *p, size_t n)

@@ -37,6 +37,10 @@ void *bind_xrealloc(void *p, size_t n);
  * size it was allocated with. */
 void *bind_pages_alloc(size_t n);
 void bind_pages_free(void *p, size_t n);
+/* Grows (or shrinks) such a block, keeping its contents; new bytes are not
+ * zeroed below the huge-page size.  A mapped block moves with mremap,
+ * which never copies. */
+void *bind_pages_realloc(void *p, size_t old_n, size_t new_n);
 /* The same advice for a large malloc'ed block, which stays an ordinary
  * block that free() releases.  It holds for the pages already there and,
  * once glibc maps the block on its own (above its mmap threshold, where

@@ -13,7 +13,7 @@ void bind_buf_init(bind_buf *b) { b->data = NULL; b->len = b->cap = 0; }
 
 void bind_buf_free(bind_buf *b)
 {
-    free(b->data);
+    bind_pages_free(b->data, b->cap);
     bind_buf_init(b);
 }
 
@@ -22,9 +22,10 @@ static void reserve(bind_buf *b, size_t extra)
     if (b->len + extra + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < b->len + extra + 1) cap *= 2;
-    b->data = bind_xrealloc(b->data, cap);
+    /* A fleet's outputs are hundreds of MB: mapped on huge pages, and grown
+     * by moving the mapping rather than copying the text. */
+    b->data = bind_pages_realloc(b->data, b->cap, cap);
     b->cap = cap;
-    bind_pages_advise(b->data, cap);   /* a fleet's outputs are hundreds of MB */
 }
 
 void bind_buf_put(bind_buf *b, const void *p, size_t n)

@@ -3,10 +3,12 @@
  * document (emit_iis_doc.c): the user's file under --merge, else a minimal
  * applicationhost.config of our own.
  *
- * Elements are built with libxml2 and serialised by it, so every name and
- * path is escaped the way XML needs; only the indentation (the document's
- * own) and the ` />` of empty elements (what IIS and appcmd write) are
- * ours.  What IIS itself would refuse is refused here with a diagnostic:
+ * Every attribute value is escaped by libxml2 (xmlAttrSerializeTxtContent,
+ * what its serialiser uses), so every name and path is escaped the way XML
+ * needs; the markup around the values is written here as the model is
+ * walked, with the document's own indentation and the ` />` of empty
+ * elements that IIS and appcmd write.  (A libxml2 tree per site, dumped
+ * and re-indented, was most of a fleet's iis output time.)  What IIS itself would refuse is refused here with a diagnostic:
  * characters XML 1.0 cannot carry.  What it can only approximate (IIS
  * has no `0.0.0.0` or `[::]`, only `*`) is written with W0407. */
 #include <libxml/tree.h>
@@ -29,12 +31,19 @@ typedef struct writer {
     bind_compilation *c;
     const bind_model *m;
     const bind_iis_doc *d;
-    xmlDocPtr doc;                 /* scratch document the elements are built in */
+    xmlDocPtr doc;                 /* no nodes: tells libxml2 the output's encoding */
+    xmlBufferPtr esc;              /* one attribute value, escaped */
     bool ssl_flags;                /* the platform's schema has binding/@sslFlags */
     bind_table bindings;           /* key -> written */
     bind_table pools;              /* lower-case name -> name */
     bind_buf sites_out, pools_out;
     bool ok;
+    /* The element being written: its start tag is still open (no child
+     * yet), at this depth below the line's indentation. */
+    bind_buf *out;
+    const char *indent;
+    int depth;
+    bool open;
 } writer;
 
 static bool key_eq(const void *a, const void *b) { return strcmp(a, b) == 0; }
@@ -196,23 +205,61 @@ static bool binding_written(writer *w, const bind_binding *b)
 }
 
 /* ------------------------------------------------------------------------
- * Elements */
+ * Elements, one line each */
 
-static xmlNodePtr elem(writer *w, xmlNodePtr parent, const char *name)
+static void line_start(writer *w)
 {
-    xmlNodePtr n = xmlNewDocNode(w->doc, NULL, (const xmlChar *)name, NULL);
-    if (!n) bind_oom();
-    if (parent) xmlAddChild(parent, n);
-    return n;
+    bind_buf_puts(w->out, w->indent);
+    for (int i = 0; i < w->depth; i++) bind_buf_puts(w->out, w->d->unit);
 }
 
-/* xmlNewProp stores the value as text: `&` stays `&` until serialised. */
-static void attr(xmlNodePtr n, const char *name, const char *value)
+/* Starts writing elements into out, each line at indent. */
+static void lines_into(writer *w, bind_buf *out, const char *indent)
 {
-    if (!xmlNewProp(n, (const xmlChar *)name, (const xmlChar *)value)) bind_oom();
+    w->out = out;
+    w->indent = indent;
+    w->depth = 0;
+    w->open = false;
 }
 
-static void write_element(writer *w, xmlNodePtr n, const char *indent, bind_buf *out);
+static void start(writer *w, const char *name)
+{
+    if (w->open) { bind_buf_putc(w->out, '>'); bind_buf_puts(w->out, w->d->eol); }
+    line_start(w);
+    bind_buf_putc(w->out, '<');
+    bind_buf_puts(w->out, name);
+    w->depth++;
+    w->open = true;
+}
+
+/* Values were checked with xml_text_ok: libxml2 gets only text it takes,
+ * and after a refusal none (nothing is written then). */
+static void attr(writer *w, const char *name, const char *value)
+{
+    if (!w->ok) return;
+    xmlBufferEmpty(w->esc);
+    xmlAttrSerializeTxtContent(w->esc, w->doc, NULL, (const xmlChar *)value);
+    bind_buf_putc(w->out, ' ');
+    bind_buf_puts(w->out, name);
+    bind_buf_put(w->out, "=\"", 2);
+    bind_buf_put(w->out, xmlBufferContent(w->esc), (size_t)xmlBufferLength(w->esc));
+    bind_buf_putc(w->out, '"');
+}
+
+static void end(writer *w, const char *name)
+{
+    w->depth--;
+    if (w->open) {
+        bind_buf_put(w->out, " />", 3);
+    } else {
+        line_start(w);
+        bind_buf_put(w->out, "</", 2);
+        bind_buf_puts(w->out, name);
+        bind_buf_putc(w->out, '>');
+    }
+    bind_buf_puts(w->out, w->d->eol);
+    w->open = false;
+}
 
 /* Registers a pool name; false when it is known already.  IIS compares
  * pool names without regard to case (ASCII case here). */
@@ -226,13 +273,15 @@ static bool pool_is_new(writer *w, const char *pool)
     return true;
 }
 
-static void use_pool(writer *w, const char *pool, bind_span span)
+/* A pool the document does not have yet gets its <add>. */
+static void use_pool(writer *w, const char *pool)
 {
-    if (!xml_text_ok(w, pool, span, "the pool name") || !pool_is_new(w, pool)) return;
-    xmlNodePtr add = elem(w, NULL, "add");
-    attr(add, "name", pool);
-    write_element(w, add, w->d->pool_indent, &w->pools_out);
-    xmlFreeNode(add);
+    if (!pool_is_new(w, pool)) return;
+    writer p = *w;
+    lines_into(&p, &w->pools_out, w->d->pool_indent);
+    start(&p, "add");
+    attr(&p, "name", pool);
+    end(&p, "add");
 }
 
 /* `http` plus the non-HTTP protocols of the site's bindings, which IIS
@@ -256,18 +305,19 @@ static const char *enabled_protocols(writer *w, const bind_site *s)
     return r;
 }
 
-static void application(writer *w, xmlNodePtr site, const char *path, const char *pool, const char *physical,
-                        const char *protocols, bind_span span)
+static void application(writer *w, const char *path, const char *pool, const char *physical, const char *protocols)
 {
     if (!pool) pool = IIS_DEFAULT_POOL;
-    xmlNodePtr app = elem(w, site, "application");
-    attr(app, "path", path);
-    attr(app, "applicationPool", pool);
-    if (protocols) attr(app, "enabledProtocols", protocols);
-    xmlNodePtr vd = elem(w, app, "virtualDirectory");
-    attr(vd, "path", "/");
-    attr(vd, "physicalPath", physical);
-    use_pool(w, pool, span);
+    start(w, "application");
+    attr(w, "path", path);
+    attr(w, "applicationPool", pool);
+    if (protocols) attr(w, "enabledProtocols", protocols);
+    start(w, "virtualDirectory");
+    attr(w, "path", "/");
+    attr(w, "physicalPath", physical);
+    end(w, "virtualDirectory");
+    end(w, "application");
+    use_pool(w, pool);
 }
 
 /* An app without a path lives in the folder of the same name under the
@@ -280,101 +330,84 @@ static const char *app_folder(writer *w, const char *root, const char *path)
     return s;
 }
 
-static xmlNodePtr site_element(writer *w, const bind_site *s)
+/* The root application: the site's own path and pool, or an `app "/"`. */
+static const bind_app *root_app(const bind_site *s)
 {
-    xmlNodePtr site = elem(w, NULL, "site");
-    attr(site, "name", s->name);
-    attr(site, "id", bind_arena_printf(w->c->arena, "%u", s->id));
-    attr(site, "serverAutoStart", s->autostart ? "true" : "false");
-    xml_text_ok(w, s->name, s->name_span, "the site name");
-
-    /* The root application: the site's own path and pool, or an `app "/"`. */
     const bind_app *top = NULL;
     for (uint32_t i = 0; i < s->napps; i++) if (strcmp(s->apps[i].path, "/") == 0) top = &s->apps[i];
-    const char *root = top && top->physical_path ? top->physical_path : s->physical_path ? s->physical_path : IIS_DEFAULT_ROOT;
+    return top;
+}
+
+static const char *root_path(const bind_site *s, const bind_app *top)
+{
+    return top && top->physical_path ? top->physical_path : s->physical_path ? s->physical_path : IIS_DEFAULT_ROOT;
+}
+
+/* Every text of the site that XML may not carry is refused (w->ok) before
+ * any of it is written. */
+static void site_texts_ok(writer *w, const bind_site *s)
+{
+    const bind_app *top = root_app(s);
+    const char *root = root_path(s, top);
+    xml_text_ok(w, s->name, s->name_span, "the site name");
+    xml_text_ok(w, root, top ? top->span : s->span, "the site's path");
+    const char *pool = top && top->pool ? top->pool : s->pool;
+    if (pool) xml_text_ok(w, pool, top ? top->span : s->span, "the pool name");
+    for (uint32_t i = 0; i < s->napps; i++) {
+        const bind_app *a = &s->apps[i];
+        if (a == top) continue;
+        xml_text_ok(w, a->path, a->span, "the app path");
+        if (a->physical_path) xml_text_ok(w, a->physical_path, a->span, "the app's path");
+        if (a->pool) xml_text_ok(w, a->pool, a->span, "the pool name");
+    }
+}
+
+static void site_element(writer *w, const bind_site *s)
+{
+    lines_into(w, &w->sites_out, w->d->site_indent);
+    start(w, "site");
+    attr(w, "name", s->name);
+    char id[16];
+    snprintf(id, sizeof id, "%u", s->id);
+    attr(w, "id", id);
+    attr(w, "serverAutoStart", s->autostart ? "true" : "false");
+
+    const bind_app *top = root_app(s);
+    const char *root = root_path(s, top);
     const char *pool = top && top->pool ? top->pool : s->pool;
     const char *protocols = enabled_protocols(w, s);
-    xml_text_ok(w, root, top ? top->span : s->span, "the site's path");
-    application(w, site, "/", pool, root, protocols, top ? top->span : s->span);
+    application(w, "/", pool, root, protocols);
     for (uint32_t i = 0; i < s->napps; i++) {
         const bind_app *a = &s->apps[i];
         if (a == top) continue;
         const char *dir = a->physical_path ? a->physical_path : app_folder(w, root, a->path);
-        xml_text_ok(w, a->path, a->span, "the app path");
-        xml_text_ok(w, dir, a->span, "the app's path");
-        application(w, site, a->path, a->pool ? a->pool : pool, dir, protocols, a->span);
+        application(w, a->path, a->pool ? a->pool : pool, dir, protocols);
     }
 
     /* Bindings in <siteDefaults> would be inherited: exactly ours instead. */
-    xmlNodePtr list = w->d->inherits_bindings ? elem(w, site, "bindings") : NULL;
-    if (list) elem(w, list, "clear");
+    bool list = w->d->inherits_bindings;
+    if (list) {
+        start(w, "bindings");
+        start(w, "clear");
+        end(w, "clear");
+    }
     for (uint32_t j = 0; j < s->nbindings; j++) {
         const bind_binding *b = s->bindings[j];
         if (!b->valid || !binding_written(w, b)) continue;
-        if (!list) list = elem(w, site, "bindings");
-        xmlNodePtr e = elem(w, list, "binding");
+        if (!list) { start(w, "bindings"); list = true; }
+        start(w, "binding");
         enum bind_protocol p = (enum bind_protocol)b->protocol;
-        attr(e, "protocol", bind_protocol_name(p));
-        attr(e, "bindingInformation", iis_info(w, b));
-        if (p == BIND_PROTO_HTTPS && w->ssl_flags) attr(e, "sslFlags", bind_arena_printf(w->c->arena, "%u", b->ssl_flags));
+        attr(w, "protocol", bind_protocol_name(p));
+        attr(w, "bindingInformation", iis_info(w, b));
+        if (p == BIND_PROTO_HTTPS && w->ssl_flags) {
+            char flags[16];
+            snprintf(flags, sizeof flags, "%u", b->ssl_flags);
+            attr(w, "sslFlags", flags);
+        }
+        end(w, "binding");
     }
-    return site;
-}
-
-/* ------------------------------------------------------------------------
- * Serialisation */
-
-/* A line break and `depth` levels of indentation; "\n" becomes the
- * document's line end when written. */
-static xmlNodePtr line_break(writer *w, int depth)
-{
-    bind_buf ws;
-    bind_buf_init(&ws);
-    bind_buf_putc(&ws, '\n');
-    for (int i = 0; i < depth; i++) bind_buf_puts(&ws, w->d->unit);
-    xmlNodePtr t = xmlNewDocTextLen(w->doc, (const xmlChar *)ws.data, (int)ws.len);
-    bind_buf_free(&ws);
-    if (!t) bind_oom();
-    return t;
-}
-
-/* White space before each child element, and before the end tag of an
- * element that has children. */
-static void indent_tree(writer *w, xmlNodePtr n, int depth)
-{
-    bool any = false;
-    for (xmlNodePtr ch = n->children; ch; ch = ch->next) {
-        if (ch->type != XML_ELEMENT_NODE) continue;
-        xmlAddPrevSibling(ch, line_break(w, depth + 1));
-        indent_tree(w, ch, depth + 1);
-        any = true;
-    }
-    if (any) xmlAddChild(n, line_break(w, depth));
-}
-
-/* One element as whole lines at `indent`.  libxml2 escapes `>` in values
- * (and the elements hold no text but our white space), so a raw `/>` ends
- * an empty element and a raw "\n" is ours. */
-static void write_element(writer *w, xmlNodePtr n, const char *indent, bind_buf *out)
-{
-    indent_tree(w, n, 0);
-    xmlBufferPtr xb = xmlBufferCreate();
-    if (!xb) bind_oom();
-    if (xmlNodeDump(xb, w->doc, n, 0, 0) < 0) bind_oom();
-    const char *s = (const char *)xmlBufferContent(xb);
-    size_t len = (size_t)xmlBufferLength(xb);
-    bind_buf_puts(out, indent);
-    size_t run = 0;                  /* ordinary bytes go out a run at a time */
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] != '\n' && !(s[i] == '/' && i + 1 < len && s[i + 1] == '>')) continue;
-        bind_buf_put(out, s + run, i - run);
-        run = i + 1;
-        if (s[i] == '\n') { bind_buf_puts(out, w->d->eol); bind_buf_puts(out, indent); }
-        else bind_buf_puts(out, " /");
-    }
-    bind_buf_put(out, s + run, len - run);
-    bind_buf_puts(out, w->d->eol);
-    xmlBufferFree(xb);
+    if (list) end(w, "bindings");
+    end(w, "site");
 }
 
 static bool emit_iis(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out)
@@ -392,7 +425,8 @@ static bool emit_iis(bind_compilation *c, const bind_emit_opts *opts, bind_buf *
     bind_buf_init(&w.sites_out);
     bind_buf_init(&w.pools_out);
     w.doc = xmlNewDoc((const xmlChar *)"1.0");
-    if (!w.doc) bind_oom();
+    w.esc = xmlBufferCreate();
+    if (!w.doc || !w.esc) bind_oom();
     /* With an encoding set, libxml2 writes UTF-8 as is; without, as &#x…;. */
     if (!d.ascii_only) w.doc->encoding = xmlStrdup((const xmlChar *)"UTF-8");
 
@@ -400,14 +434,14 @@ static bool emit_iis(bind_compilation *c, const bind_emit_opts *opts, bind_buf *
     plan_bindings(&w);
     for (uint32_t i = 0; i < w.m->nsites; i++) {
         if (!site_emitted(w.m->sites[i])) continue;
-        xmlNodePtr site = site_element(&w, w.m->sites[i]);
-        /* After a refusal nothing is written, and libxml2 would print its
-         * own complaint about the refused character. */
-        if (w.ok) write_element(&w, site, d.site_indent, &w.sites_out);
-        xmlFreeNode(site);
+        /* After a refusal the sites are still walked, for every refusal
+         * and W0407, but nothing is written. */
+        site_texts_ok(&w, w.m->sites[i]);
+        site_element(&w, w.m->sites[i]);
     }
     if (w.ok) bind_iis_doc_splice(&d, w.sites_out.data, w.sites_out.len, w.pools_out.data, w.pools_out.len, out);
 
+    xmlBufferFree(w.esc);
     xmlFreeDoc(w.doc);
     bind_table_fini(&w.bindings);
     bind_table_fini(&w.pools);

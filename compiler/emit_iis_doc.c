@@ -416,18 +416,27 @@ bool bind_iis_doc_read(bind_compilation *c, const char *path, const char *text, 
 /* ------------------------------------------------------------------------
  * Splicing */
 
-typedef struct edit { size_t start, end; const char *text; size_t len; } edit;
+/* Text from start to end is replaced by the edit's text, with the block
+ * (a fleet's sites: tens of MB) put at `split` in it, not copied into it. */
+typedef struct edit {
+    size_t start, end;
+    const bind_buf *text;
+    size_t split;
+    const char *block;
+    size_t block_len;
+} edit;
 typedef BIND_VEC(edit) edit_vec;
 
-static void edit_push(edit_vec *v, size_t start, size_t end, bind_buf *text)
+static void edit_push(edit_vec *v, size_t start, size_t end, const bind_buf *text, size_t split,
+                      const char *block, size_t block_len)
 {
-    edit e = { start, end, text ? text->data : "", text ? text->len : 0 };
+    edit e = { start, end, text, split, block, block_len };
     bind_vec_push(v, e);
 }
 
-/* `<sites />` becomes `<sites>` EOL block INDENT `</sites>`. */
-static void open_empty(const bind_iis_doc *d, const struct bind_iis_section *s, const char *name,
-                       const char *block, size_t n, bind_buf *b)
+/* `<sites />` becomes `<sites>` EOL block INDENT `</sites>`; the block goes
+ * at the returned offset of b. */
+static size_t open_empty(const bind_iis_doc *d, const struct bind_iis_section *s, const char *name, bind_buf *b)
 {
     size_t stop = s->at.end - 2;
     while (stop > s->at.begin && (d->text[stop - 1] == ' ' || d->text[stop - 1] == '\t' || d->text[stop - 1] == '\r'
@@ -435,18 +444,21 @@ static void open_empty(const bind_iis_doc *d, const struct bind_iis_section *s, 
         stop--;
     bind_buf_put(b, d->text + s->at.begin, stop - s->at.begin);
     bind_buf_printf(b, ">%s", d->eol);
-    bind_buf_put(b, block, n);
+    size_t split = b->len;
     bind_buf_printf(b, "%s</%s>", s->indent, name);
+    return split;
 }
 
 /* Inserts whole lines at pos: as they are at a line start, else after a
- * line break (and the text that followed goes on an indented line). */
-static void lines_at(const bind_iis_doc *d, size_t pos, const char *block, size_t n, const char *indent, bind_buf *b)
+ * line break (and the text that followed goes on an indented line).  The
+ * block goes at the returned offset of b. */
+static size_t lines_at(const bind_iis_doc *d, size_t pos, const char *indent, bind_buf *b)
 {
     bool at_line_start = pos == 0 || d->text[pos - 1] == '\n';
     if (!at_line_start) bind_buf_puts(b, d->eol);
-    bind_buf_put(b, block, n);
+    size_t split = b->len;
     if (!at_line_start) bind_buf_puts(b, indent);
+    return split;
 }
 
 static int edit_cmp(const void *a, const void *b)
@@ -469,8 +481,8 @@ void bind_iis_doc_splice(const bind_iis_doc *d, const char *sites, size_t sites_
      * the new sites go where the first one was (or open the section). */
     if (s->at.empty) {
         if (sites_len) {
-            open_empty(d, s, "sites", sites, sites_len, &texts[0]);
-            edit_push(&edits, s->at.begin, s->at.end, &texts[0]);
+            size_t split = open_empty(d, s, "sites", &texts[0]);
+            edit_push(&edits, s->at.begin, s->at.end, &texts[0], split, sites, sites_len);
         }
     } else {
         for (size_t i = 0; i < s->nsites; i++) {
@@ -478,15 +490,19 @@ void bind_iis_doc_splice(const bind_iis_doc *d, const char *sites, size_t sites_
             while (le < d->len && (t[le] == ' ' || t[le] == '\t')) le++;
             if (le < d->len && t[le] == '\r' && le + 1 < d->len && t[le + 1] == '\n') le++;
             if (blank(t, ls, b) && (le == d->len || t[le] == '\n')) { b = ls; e = le < d->len ? le + 1 : le; }
-            if (i == 0 && sites_len) lines_at(d, b, sites, sites_len, s->indent, &texts[0]);
-            edit_push(&edits, b, e, i == 0 ? &texts[0] : NULL);
+            if (i == 0 && sites_len) {
+                size_t split = lines_at(d, b, s->indent, &texts[0]);
+                edit_push(&edits, b, e, &texts[0], split, sites, sites_len);
+            } else {
+                edit_push(&edits, b, e, NULL, 0, NULL, 0);
+            }
         }
         if (s->nsites == 0 && sites_len) {
             size_t pos = s->at.tag_end, q = pos;
             while (q < d->len && (t[q] == ' ' || t[q] == '\t' || t[q] == '\r')) q++;
             if (q < d->len && t[q] == '\n') pos = q + 1;
-            lines_at(d, pos, sites, sites_len, s->indent, &texts[0]);
-            edit_push(&edits, pos, pos, &texts[0]);
+            size_t split = lines_at(d, pos, s->indent, &texts[0]);
+            edit_push(&edits, pos, pos, &texts[0], split, sites, sites_len);
         }
     }
 
@@ -494,8 +510,8 @@ void bind_iis_doc_splice(const bind_iis_doc *d, const char *sites, size_t sites_
      * puts them, before <applicationPoolDefaults>), else at the end. */
     if (pools_len) {
         if (p->at.empty) {
-            open_empty(d, p, "applicationPools", pools, pools_len, &texts[1]);
-            edit_push(&edits, p->at.begin, p->at.end, &texts[1]);
+            size_t split = open_empty(d, p, "applicationPools", &texts[1]);
+            edit_push(&edits, p->at.begin, p->at.end, &texts[1], split, pools, pools_len);
         } else {
             size_t pos;
             if (p->last_add_end) {
@@ -506,17 +522,20 @@ void bind_iis_doc_splice(const bind_iis_doc *d, const char *sites, size_t sites_
                 size_t ls = line_start(t, p->close);
                 pos = blank(t, ls, p->close) && ls >= p->at.tag_end ? ls : p->close;
             }
-            lines_at(d, pos, pools, pools_len, p->indent, &texts[1]);
-            edit_push(&edits, pos, pos, &texts[1]);
+            size_t split = lines_at(d, pos, p->indent, &texts[1]);
+            edit_push(&edits, pos, pos, &texts[1], split, pools, pools_len);
         }
     }
 
     if (edits.len > 1) qsort(edits.items, edits.len, sizeof *edits.items, edit_cmp);
     size_t at = 0;
     for (size_t i = 0; i < edits.len; i++) {
-        bind_buf_put(out, t + at, edits.items[i].start - at);
-        bind_buf_put(out, edits.items[i].text, edits.items[i].len);
-        at = edits.items[i].end;
+        const edit *e = &edits.items[i];
+        bind_buf_put(out, t + at, e->start - at);
+        if (e->text) bind_buf_put(out, e->text->data, e->split);
+        bind_buf_put(out, e->block, e->block_len);
+        if (e->text) bind_buf_put(out, e->text->data + e->split, e->text->len - e->split);
+        at = e->end;
     }
     bind_buf_put(out, t + at, d->len - at);
     bind_vec_free(&edits);
