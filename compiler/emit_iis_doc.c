@@ -532,9 +532,9 @@ void bind_iis_doc_splice(const bind_iis_doc *d, const char *sites, size_t sites_
     for (size_t i = 0; i < edits.len; i++) {
         const edit *e = &edits.items[i];
         bind_buf_put(out, t + at, e->start - at);
-        if (e->text) bind_buf_put(out, e->text->data, e->split);
+        if (e->text && e->text->len) bind_buf_put(out, e->text->data, e->split);
         bind_buf_put(out, e->block, e->block_len);
-        if (e->text) bind_buf_put(out, e->text->data + e->split, e->text->len - e->split);
+        if (e->text && e->text->len) bind_buf_put(out, e->text->data + e->split, e->text->len - e->split);
         at = e->end;
     }
     bind_buf_put(out, t + at, d->len - at);
