@@ -8,8 +8,9 @@
  * needs; the markup around the values is written here as the model is
  * walked, with the document's own indentation and the ` />` of empty
  * elements that IIS and appcmd write.  (A libxml2 tree per site, dumped
- * and re-indented, was most of a fleet's iis output time.)  What IIS itself would refuse is refused here with a diagnostic:
- * characters XML 1.0 cannot carry.  What it can only approximate (IIS
+ * and re-indented, was most of a fleet's iis output time.)  What IIS
+ * itself would refuse is refused here with a diagnostic: characters XML
+ * 1.0 cannot carry.  What it can only approximate (IIS
  * has no `0.0.0.0` or `[::]`, only `*`) is written with W0407. */
 #include <libxml/tree.h>
 #include <string.h>
@@ -38,12 +39,9 @@ typedef struct writer {
     bind_table pools;              /* lower-case name -> name */
     bind_buf sites_out, pools_out;
     bool ok;
-    /* The element being written: its start tag is still open (no child
-     * yet), at this depth below the line's indentation. */
-    bind_buf *out;
-    const char *indent;
-    int depth;
-    bool open;
+    /* Where elements go: each line at indent plus depth units; open while
+     * the innermost start tag has no child yet. */
+    struct lines { bind_buf *out; const char *indent; int depth; bool open; } at;
 } writer;
 
 static bool key_eq(const void *a, const void *b) { return strcmp(a, b) == 0; }
@@ -209,27 +207,25 @@ static bool binding_written(writer *w, const bind_binding *b)
 
 static void line_start(writer *w)
 {
-    bind_buf_puts(w->out, w->indent);
-    for (int i = 0; i < w->depth; i++) bind_buf_puts(w->out, w->d->unit);
+    bind_buf_puts(w->at.out, w->at.indent);
+    for (int i = 0; i < w->at.depth; i++) bind_buf_puts(w->at.out, w->d->unit);
 }
 
 /* Starts writing elements into out, each line at indent. */
 static void lines_into(writer *w, bind_buf *out, const char *indent)
 {
-    w->out = out;
-    w->indent = indent;
-    w->depth = 0;
-    w->open = false;
+    struct lines at = { out, indent, 0, false };
+    w->at = at;
 }
 
 static void start(writer *w, const char *name)
 {
-    if (w->open) { bind_buf_putc(w->out, '>'); bind_buf_puts(w->out, w->d->eol); }
+    if (w->at.open) { bind_buf_putc(w->at.out, '>'); bind_buf_puts(w->at.out, w->d->eol); }
     line_start(w);
-    bind_buf_putc(w->out, '<');
-    bind_buf_puts(w->out, name);
-    w->depth++;
-    w->open = true;
+    bind_buf_putc(w->at.out, '<');
+    bind_buf_puts(w->at.out, name);
+    w->at.depth++;
+    w->at.open = true;
 }
 
 /* Values were checked with xml_text_ok: libxml2 gets only text it takes,
@@ -239,26 +235,26 @@ static void attr(writer *w, const char *name, const char *value)
     if (!w->ok) return;
     xmlBufferEmpty(w->esc);
     xmlAttrSerializeTxtContent(w->esc, w->doc, NULL, (const xmlChar *)value);
-    bind_buf_putc(w->out, ' ');
-    bind_buf_puts(w->out, name);
-    bind_buf_put(w->out, "=\"", 2);
-    bind_buf_put(w->out, xmlBufferContent(w->esc), (size_t)xmlBufferLength(w->esc));
-    bind_buf_putc(w->out, '"');
+    bind_buf_putc(w->at.out, ' ');
+    bind_buf_puts(w->at.out, name);
+    bind_buf_put(w->at.out, "=\"", 2);
+    bind_buf_put(w->at.out, xmlBufferContent(w->esc), (size_t)xmlBufferLength(w->esc));
+    bind_buf_putc(w->at.out, '"');
 }
 
 static void end(writer *w, const char *name)
 {
-    w->depth--;
-    if (w->open) {
-        bind_buf_put(w->out, " />", 3);
+    w->at.depth--;
+    if (w->at.open) {
+        bind_buf_put(w->at.out, " />", 3);
     } else {
         line_start(w);
-        bind_buf_put(w->out, "</", 2);
-        bind_buf_puts(w->out, name);
-        bind_buf_putc(w->out, '>');
+        bind_buf_put(w->at.out, "</", 2);
+        bind_buf_puts(w->at.out, name);
+        bind_buf_putc(w->at.out, '>');
     }
-    bind_buf_puts(w->out, w->d->eol);
-    w->open = false;
+    bind_buf_puts(w->at.out, w->d->eol);
+    w->at.open = false;
 }
 
 /* Registers a pool name; false when it is known already.  IIS compares
@@ -277,11 +273,12 @@ static bool pool_is_new(writer *w, const char *pool)
 static void use_pool(writer *w, const char *pool)
 {
     if (!pool_is_new(w, pool)) return;
-    writer p = *w;
-    lines_into(&p, &w->pools_out, w->d->pool_indent);
-    start(&p, "add");
-    attr(&p, "name", pool);
-    end(&p, "add");
+    struct lines site = w->at;       /* the <application> it is met in goes on */
+    lines_into(w, &w->pools_out, w->d->pool_indent);
+    start(w, "add");
+    attr(w, "name", pool);
+    end(w, "add");
+    w->at = site;
 }
 
 /* `http` plus the non-HTTP protocols of the site's bindings, which IIS
@@ -343,6 +340,11 @@ static const char *root_path(const bind_site *s, const bind_app *top)
     return top && top->physical_path ? top->physical_path : s->physical_path ? s->physical_path : IIS_DEFAULT_ROOT;
 }
 
+static const char *root_pool(const bind_site *s, const bind_app *top)
+{
+    return top && top->pool ? top->pool : s->pool;
+}
+
 /* Every text of the site that XML may not carry is refused (w->ok) before
  * any of it is written. */
 static void site_texts_ok(writer *w, const bind_site *s)
@@ -351,7 +353,7 @@ static void site_texts_ok(writer *w, const bind_site *s)
     const char *root = root_path(s, top);
     xml_text_ok(w, s->name, s->name_span, "the site name");
     xml_text_ok(w, root, top ? top->span : s->span, "the site's path");
-    const char *pool = top && top->pool ? top->pool : s->pool;
+    const char *pool = root_pool(s, top);
     if (pool) xml_text_ok(w, pool, top ? top->span : s->span, "the pool name");
     for (uint32_t i = 0; i < s->napps; i++) {
         const bind_app *a = &s->apps[i];
@@ -374,7 +376,7 @@ static void site_element(writer *w, const bind_site *s)
 
     const bind_app *top = root_app(s);
     const char *root = root_path(s, top);
-    const char *pool = top && top->pool ? top->pool : s->pool;
+    const char *pool = root_pool(s, top);
     const char *protocols = enabled_protocols(w, s);
     application(w, "/", pool, root, protocols);
     for (uint32_t i = 0; i < s->napps; i++) {

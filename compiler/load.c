@@ -88,7 +88,7 @@ static uint32_t add_parsed(bind_compilation *c, const char *path, const char *re
                              : bind_sources_add(&c->sources, path, real_path, text, len, is_stdlib);
     bind_loaded_file f;
     memset(&f, 0, sizeof f);
-    if (!c->syntax) c->syntax = bind_arena_new();
+    if (!c->syntax) c->syntax = bind_arena_new();    /* the first file, or one after a release */
     f.ast = bind_parse_file(src, c->syntax, c->interner, &c->diags);
     f.use_target = bind_arena_alloc(c->arena, (f.ast->nstmts ? f.ast->nstmts : 1) * sizeof *f.use_target);
     for (uint32_t i = 0; i < f.ast->nstmts; i++) f.use_target[i] = -1;
@@ -225,7 +225,6 @@ bind_compilation *bind_compilation_new(void)
     bind_arena *a = bind_arena_new();
     bind_compilation *c = bind_arena_alloc(a, sizeof *c);
     c->arena = a;
-    c->syntax = bind_arena_new();
     c->interner = bind_interner_new(a);
     bind_sources_init(&c->sources, a);
     bind_diag_bag_init(&c->diags, a);
