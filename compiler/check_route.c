@@ -165,15 +165,13 @@ typedef bind_route_item item;
 
 /* By port; on a port, exact addresses first (IPv4, then IPv6, each by its
  * bytes), then the any-tier ones; ties in declaration order. */
-static int cmp_port_addr(const void *x, const void *y)
+static uint64_t key_port_addr(const void *x, const void *ctx)
 {
-    const item *a = x, *b = y;
-    if (a->port != b->port) return a->port < b->port ? -1 : 1;
-    bool ea = !bind_addr_kind_is_any_tier(a->kind), eb = !bind_addr_kind_is_any_tier(b->kind);
-    if (ea != eb) return ea ? -1 : 1;
-    if (ea && a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
-    int c = ea ? bind_route_item_cmp_bytes(a, b) : 0;
-    return c ? c : bind_route_item_cmp_order(a, b);
+    (void)ctx;
+    const item *it = x;
+    uint64_t key = (uint64_t)it->port << 40;
+    if (bind_addr_kind_is_any_tier(it->kind)) return key | (uint64_t)1 << 39;
+    return key | (uint64_t)it->kind << 32 | it->prefix;
 }
 
 static const bind_site *site_of(const bind_route_result *r) { return r->binding ? r->binding->site : NULL; }
@@ -260,7 +258,7 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
         }
     }
     if (!items.len) return;
-    if (items.len > 1) qsort(items.items, items.len, sizeof *items.items, cmp_port_addr);
+    bind_route_items_sort(items.items, items.len, key_port_addr, NULL);
 
     fidelity f;
     memset(&f, 0, sizeof f);

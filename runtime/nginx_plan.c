@@ -14,6 +14,7 @@
  * the size of the nginx output itself. */
 #include "nginx_plan.h"
 #include "route_key.h"
+#include "sort.h"
 #include "table.h"
 
 #include <string.h>
@@ -86,11 +87,12 @@ typedef struct builder {
 
 typedef bind_route_item item;
 
-static int cmp_port(const void *x, const void *y)
+/* Sort keys.  Items come in declaration order, which the stable sorts
+ * keep among equal keys. */
+static uint64_t key_port(const void *x, const void *ctx)
 {
-    const item *a = x, *b = y;
-    if (a->port != b->port) return a->port < b->port ? -1 : 1;
-    return bind_route_item_cmp_order(a, b);
+    (void)ctx;
+    return ((const item *)x)->port;
 }
 
 static int addr_rank(uint8_t kind)
@@ -104,14 +106,13 @@ static int addr_rank(uint8_t kind)
     }
 }
 
-/* Exact-address bindings sorted by address, then declaration order. */
-static int cmp_exact(const void *x, const void *y)
+/* Exact-address bindings by address (the IPv6 bytes past the prefix are
+ * bind_route_items_sort's), then declaration order. */
+static uint64_t key_exact(const void *x, const void *ctx)
 {
-    const item *a = x, *b = y;
-    int ra = addr_rank(a->kind), rb = addr_rank(b->kind);
-    if (ra != rb) return ra < rb ? -1 : 1;
-    int c = bind_route_item_cmp_bytes(a, b);
-    return c ? c : bind_route_item_cmp_order(a, b);
+    (void)ctx;
+    const item *it = x;
+    return (uint64_t)addr_rank(it->kind) << 32 | it->prefix;
 }
 
 /* ---- identities and name ranks ---------------------------------------- */
@@ -190,11 +191,12 @@ typedef struct socket_work {
     uint16_t port;
 } socket_work;
 
-static int cmp_placed(const void *x, const void *y)
+/* Names by server identity, then by their rank in the site. */
+static uint64_t key_placed(const void *x, const void *ctx)
 {
-    const placed *a = x, *b = y;
-    if (a->ident != b->ident) return a->ident < b->ident ? -1 : 1;
-    return a->rank < b->rank ? -1 : a->rank > b->rank;
+    (void)ctx;
+    const placed *p = x;
+    return (uint64_t)p->ident << 32 | p->rank;
 }
 
 typedef struct draft_key { uint32_t ident; const placed *names; uint32_t n; } draft_key;
@@ -305,7 +307,7 @@ static void build_socket(builder *bd, const socket_work *w, const uint32_t *iden
         npl++;
     }
     if (npl > bd->most) bd->most = (uint32_t)npl;
-    if (npl > 1) qsort(pl, npl, sizeof *pl, cmp_placed);
+    bind_sort_by_key(pl, npl, sizeof *pl, key_placed, NULL);
 
     s.nnames = (uint32_t)npl;
     s.names = bind_arena_alloc(bd->a, (npl ? npl : 1) * sizeof *s.names);
@@ -348,7 +350,7 @@ static void build_port(builder *bd, const item *group, size_t n, const uint32_t 
         if (a->kind == BIND_ADDR_ANY || a->kind == BIND_ADDR_ANY4) any4[n4++] = group[i];
         if (a->kind == BIND_ADDR_ANY || a->kind == BIND_ADDR_ANY6) any6[n6++] = group[i];
     }
-    if (ne > 1) qsort(exact, ne, sizeof *exact, cmp_exact);
+    bind_route_items_sort(exact, ne, key_exact, NULL);
     uint16_t port = group[0].b->port;
     /* IPv4 exact addresses, then `*:port`, then IPv6 exact, then `[::]:port`. */
     for (int fam = 4; fam <= 6; fam += 2) {
@@ -439,7 +441,7 @@ bind_nginx_plan *bind_nginx_plan_build(bind_arena *a, const bind_model *m)
         }
     }
     bd.rank_of = ranks.items;
-    if (items.len) qsort(items.items, items.len, sizeof *items.items, cmp_port);
+    bind_sort_by_key(items.items, items.len, sizeof *items.items, key_port, NULL);
     for (size_t i = 0; i < items.len;) {
         size_t j = i;
         while (j < items.len && items.items[j].port == items.items[i].port) j++;

@@ -62,19 +62,12 @@ static inline bind_route_item bind_route_item_of(const bind_binding *b, uint32_t
     return it;
 }
 
-/* Two addresses of the same kind in memcmp order of their bytes: the
- * prefix decides unless both are IPv6 and share it. */
-static inline int bind_route_item_cmp_bytes(const bind_route_item *a, const bind_route_item *b)
-{
-    if (a->prefix != b->prefix) return a->prefix < b->prefix ? -1 : 1;
-    if (a->kind == BIND_ADDR_V6) return memcmp(a->b->addr.bytes + 4, b->b->addr.bytes + 4, 12);
-    return 0;
-}
-
-static inline int bind_route_item_cmp_order(const bind_route_item *a, const bind_route_item *b)
-{
-    return a->order < b->order ? -1 : a->order > b->order;
-}
+/* Sorts items stably by major(item, ctx), which holds the first four
+ * address bytes (`prefix`) where the address matters; IPv6 items whose
+ * major keys tie go by the rest of their bytes.  Items come in
+ * declaration order, and equal ones stay in it. */
+void bind_route_items_sort(bind_route_item *items, size_t n, uint64_t (*major)(const void *item, const void *ctx),
+                           const void *ctx);
 
 /* 4 or 6; 0 for `*` (both) and none. */
 static inline int bind_route_family(const bind_addr *a)

@@ -109,6 +109,34 @@ static void test_nginx_plan_host_beats_ip(void **state)
     bind_compilation_free(c);
 }
 
+/* Sockets come by port, then IPv4 by address, `*`, IPv6 by address and
+ * `[::]`, whatever the declaration order: IPv6 addresses that share their
+ * first four bytes are ordered by the rest. */
+static void test_nginx_plan_socket_order(void **state)
+{
+    (void)state;
+    bind_compilation *c = compile_ok("site A {\n http [2001:db8::2]:80:\n http 10.0.0.2:80:\n http [2001:db8::1:0:0:1]:80:\n"
+                                     " http *:8080:\n http [::]:80:a.x\n}\n"
+                                     "site B {\n http [2001:db8::1]:80:\n http 10.0.0.1:80:\n http *:80:b.x\n"
+                                     " http [2001:db8::2]:80:b.x\n http 9.0.0.1:8080:\n}\n");
+    bind_nginx_plan *p = bind_nginx_plan_build(c->arena, c->model);
+    assert_plan_sane(p);
+    static const char *const want[] = {
+        "10.0.0.1:80", "10.0.0.2:80", "*:80", "[2001:db8::1]:80", "[2001:db8::2]:80", "[2001:db8::1:0:0:1]:80",
+        "[::]:80", "9.0.0.1:8080", "*:8080", "[::]:8080",
+    };
+    assert_int_equal(p->nsockets, LEN(want));
+    bind_arena *a = bind_arena_new();
+    for (uint32_t i = 0; i < p->nsockets; i++) assert_string_equal(bind_nginx_socket_text(a, &p->sockets[i]), want[i]);
+    /* On [2001:db8::2]:80 both sites' bindings meet: A's catch-all, B's name. */
+    int64_t s = find_socket(p, "[2001:db8::2]", 80);
+    assert_true(s >= 0);
+    assert_string_equal(p->servers[p->sockets[s].default_server].site->name, "A");
+    assert_int_equal(servers_with_name(p, (uint32_t)s, "b.x"), 1);
+    bind_arena_free(a);
+    bind_compilation_free(c);
+}
+
 static void test_nginx_plan_wildcard_tiers(void **state)
 {
     (void)state;
@@ -481,6 +509,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nginx_plan_host_beats_ip),
+        cmocka_unit_test(test_nginx_plan_socket_order),
         cmocka_unit_test(test_nginx_plan_wildcard_tiers),
         cmocka_unit_test(test_nginx_plan_tls_refusers),
         cmocka_unit_test(test_nginx_plan_server_filter),

@@ -1,0 +1,34 @@
+/* bind_route_items_sort (route_key.h): the routers' sorts by address. */
+#include "route_key.h"
+#include "sort.h"
+
+static uint64_t be_bytes(const uint8_t *p, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) v = v << 8 | p[i];
+    return v;
+}
+
+/* The twelve bytes after the prefix, in two keys; zero but for IPv6. */
+static uint64_t v6_low(const void *x, const void *ctx)
+{
+    (void)ctx;
+    const bind_route_item *it = x;
+    return it->kind == BIND_ADDR_V6 ? be_bytes(it->b->addr.bytes + 8, 8) : 0;
+}
+
+static uint64_t v6_mid(const void *x, const void *ctx)
+{
+    (void)ctx;
+    const bind_route_item *it = x;
+    return it->kind == BIND_ADDR_V6 ? be_bytes(it->b->addr.bytes + 4, 4) : 0;
+}
+
+void bind_route_items_sort(bind_route_item *items, size_t n, uint64_t (*major)(const void *item, const void *ctx),
+                           const void *ctx)
+{
+    /* Least significant first: each stable pass keeps the order of the last. */
+    bind_sort_by_key(items, n, sizeof *items, v6_low, NULL);
+    bind_sort_by_key(items, n, sizeof *items, v6_mid, NULL);
+    bind_sort_by_key(items, n, sizeof *items, major, ctx);
+}
