@@ -81,6 +81,14 @@ void *bind_pages_realloc(void *p, size_t old_n, size_t new_n)
     return q;
 }
 
+void *bind_vec_grow(void *items, size_t *cap, size_t elem_size)
+{
+    size_t old = *cap, ncap = old ? old * 2 : 8;
+    if (ncap > SIZE_MAX / elem_size) bind_oom();
+    *cap = ncap;
+    return bind_pages_realloc(items, old * elem_size, ncap * elem_size);
+}
+
 void bind_pages_free(void *p, size_t n)
 {
     if (!p) return;

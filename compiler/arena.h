@@ -47,19 +47,23 @@ void *bind_pages_realloc(void *p, size_t old_n, size_t new_n);
  * realloc grows it with mremap), for the pages growth adds. */
 void bind_pages_advise(void *p, size_t n);
 
-/* A growable array of T whose storage is malloc'ed (not arena) so that it
- * can grow without wasting arena space; bind_vec_free releases it.  Use
- * bind_vec_freeze to move the final contents into an arena. */
+/* A growable array of T outside the arena, so that it can grow without
+ * stranding arena space; bind_vec_free releases it.  Its storage comes
+ * from bind_pages_*: a fleet's vectors (statements, bindings, sort keys)
+ * are megabytes, and on 4 KiB pages each of them faulted its pages in one
+ * by one (a third of a fleet check's page faults were the parser's
+ * statement vector and the plan's arrays). */
 #define BIND_VEC(T) struct { T *items; size_t len, cap; }
 #define bind_vec_push(v, x)                                                    \
     do {                                                                       \
-        if ((v)->len == (v)->cap) {                                            \
-            (v)->cap = (v)->cap ? (v)->cap * 2 : 8;                            \
-            (v)->items = bind_xrealloc((v)->items, (v)->cap * sizeof *(v)->items); \
-        }                                                                      \
+        if ((v)->len == (v)->cap)                                              \
+            (v)->items = bind_vec_grow((v)->items, &(v)->cap, sizeof *(v)->items); \
         (v)->items[(v)->len++] = (x);                                          \
     } while (0)
-#define bind_vec_free(v) do { free((v)->items); (v)->items = NULL; (v)->len = (v)->cap = 0; } while (0)
+#define bind_vec_free(v) do { bind_pages_free((v)->items, (v)->cap * sizeof *(v)->items); \
+                              (v)->items = NULL; (v)->len = (v)->cap = 0; } while (0)
+/* Doubles *cap (from 8) and returns the moved storage. */
+void *bind_vec_grow(void *items, size_t *cap, size_t elem_size);
 
 /* Interned strings: equal contents give the same pointer, so names compare
  * with ==.  Interned strings are NUL-terminated and immutable. */

@@ -272,7 +272,7 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
     bind_table_init(&f.reported, ptr_eq);
     bind_addr rep[2] = { bind_route_unnamed_addr(m, 4), bind_route_unnamed_addr(m, 6) };
 
-    item *any = bind_xmalloc(items.len * sizeof *any);
+    item *any = bind_pages_alloc(items.len * sizeof *any);
     for (size_t i = 0; i < items.len;) {
         size_t j = i;
         while (j < items.len && items.items[j].port == items.items[i].port) j++;
@@ -296,7 +296,7 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
         }
         i = j;
     }
-    free(any);
+    bind_pages_free(any, items.len * sizeof *any);
     bind_table_fini(&f.reported);
     bind_route_nginx_free((bind_route_nginx *)f.nginx);
     bind_route_iis_free((bind_route_iis *)f.iis);

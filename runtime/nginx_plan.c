@@ -256,7 +256,7 @@ static void build_socket(builder *bd, const socket_work *w, const uint32_t *iden
     bind_table names;
     bind_table_init(&names, bind_route_key_eq);
     size_t total = w->nexact + w->nany;
-    winner *wins = bind_xmalloc((total ? total : 1) * sizeof *wins);
+    winner *wins = bind_pages_alloc((total ? total : 1) * sizeof *wins);
     size_t nwins = 0;
     const bind_binding *ipcert = NULL;
     for (size_t i = 0; i < total; i++) {
@@ -292,7 +292,7 @@ static void build_socket(builder *bd, const socket_work *w, const uint32_t *iden
         }
     }
 
-    placed *pl = bind_xmalloc((nwins ? nwins : 1) * sizeof *pl);
+    placed *pl = bind_pages_alloc((nwins ? nwins : 1) * sizeof *pl);
     size_t npl = 0;
     const winner *catch_all = NULL;
     for (size_t i = 0; i < nwins; i++) {
@@ -331,8 +331,8 @@ static void build_socket(builder *bd, const socket_work *w, const uint32_t *iden
     s.default_server = (uint32_t)def_draft;       /* a draft index until the servers are ordered */
     bind_vec_push(&bd->sockets, s);
 
-    free(pl);
-    free(wins);
+    bind_pages_free(pl, (nwins ? nwins : 1) * sizeof *pl);
+    bind_pages_free(wins, (total ? total : 1) * sizeof *wins);
     bind_table_fini(&names);
 }
 
@@ -340,9 +340,8 @@ static void build_socket(builder *bd, const socket_work *w, const uint32_t *iden
 
 static void build_port(builder *bd, const item *group, size_t n, const uint32_t *ident_of)
 {
-    item *exact = bind_xmalloc((n ? n : 1) * sizeof *exact);
-    item *any4 = bind_xmalloc((n ? n : 1) * sizeof *any4);
-    item *any6 = bind_xmalloc((n ? n : 1) * sizeof *any6);
+    size_t bytes = (n ? n : 1) * sizeof(item);
+    item *exact = bind_pages_alloc(bytes), *any4 = bind_pages_alloc(bytes), *any6 = bind_pages_alloc(bytes);
     size_t ne = 0, n4 = 0, n6 = 0;
     for (size_t i = 0; i < n; i++) {
         const bind_addr *a = &group[i].b->addr;
@@ -370,9 +369,9 @@ static void build_port(builder *bd, const item *group, size_t n, const uint32_t 
             build_socket(bd, &w, ident_of);
         }
     }
-    free(exact);
-    free(any4);
-    free(any6);
+    bind_pages_free(exact, bytes);
+    bind_pages_free(any4, bytes);
+    bind_pages_free(any6, bytes);
 }
 
 /* ---- the plan ------------------------------------------------------------ */
