@@ -830,8 +830,88 @@ static void parse_host(ctx *c, const char *w, size_t n, bind_info *out)
         host_check(c, w, n, 0, &out->host, &out->host_wildcard);
 }
 
+/* ---- the common case ---------------------------------------------------- */
+
+static bool is_ldh(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-';
+}
+
+/* Digits at w[*i..], at most `max` of them, without a leading zero. */
+static bool read_decimal(const char *w, size_t n, size_t *i, size_t max, uint32_t *out)
+{
+    size_t start = *i;
+    uint32_t v = 0;
+    while (*i < n && *i - start < max && w[*i] >= '0' && w[*i] <= '9') v = v * 10 + (uint32_t)(w[(*i)++] - '0');
+    size_t len = *i - start;
+    *out = v;
+    return len > 0 && !(len > 1 && w[start] == '0');
+}
+
+bool bind_info_read_common(bind_arena *a, const char *w, size_t n, bind_info *out)
+{
+    memset(out, 0, sizeof *out);
+    out->host = "";
+    size_t i = 0;
+    uint32_t v;
+    if (n > 0 && w[0] == '*') {
+        out->addr.kind = BIND_ADDR_ANY;
+        i = 1;
+    } else {
+        uint8_t b[4];
+        for (int part = 0; part < 4; part++) {
+            if (part && (i >= n || w[i++] != '.')) return false;
+            if (!read_decimal(w, n, &i, 3, &v) || v > 255) return false;
+            b[part] = (uint8_t)v;
+        }
+        set_v4(&out->addr, b);
+    }
+    out->addr_len = u32(i);
+    if (i >= n || w[i++] != ':') return false;
+    out->port_off = u32(i);
+    if (!read_decimal(w, n, &i, 5, &v) || v == 0 || v > 65535) return false;
+    out->port = (uint16_t)v;
+    out->port_len = u32(i - out->port_off);
+    if (i >= n || w[i++] != ':') return false;
+    out->host_off = u32(i);
+    out->host_len = u32(n - i);
+    if (i == n) return true;
+    if (n - i > HOST_MAX) return false;
+    char *lower = bind_arena_alloc(a, n - i + 1);
+    char *o = lower;
+    if (n - i > 2 && w[i] == '*' && w[i + 1] == '.') {
+        out->host_wildcard = true;
+        *o++ = '*';
+        *o++ = '.';
+        i += 2;
+    }
+    for (size_t label = i; i <= n; i++) {
+        if (i == n || w[i] == '.') {
+            size_t len = i - label;
+            if (len == 0 || len > LABEL_MAX || w[label] == '-' || w[i - 1] == '-') return false;
+            label = i + 1;
+            if (i < n) *o++ = '.';
+            continue;
+        }
+        if (!is_ldh(w[i])) return false;
+        *o++ = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] - 'A' + 'a' : w[i]);
+    }
+    out->host = lower;
+    return true;
+}
+
 bool bind_info_parse(bind_arena *a, enum bind_info_form form, const char *word, size_t n,
                      bind_info *out, bind_word_errors *errs)
+{
+    if (form == BIND_FORM_IP_PORT_HOST && bind_info_read_common(a, word, n, out)) {
+        if (errs) errs->len = 0;
+        return true;
+    }
+    return bind_info_parse_full(a, form, word, n, out, errs);
+}
+
+bool bind_info_parse_full(bind_arena *a, enum bind_info_form form, const char *word, size_t n,
+                          bind_info *out, bind_word_errors *errs)
 {
     bind_word_errors scratch;
     errs_reset(&errs, &scratch);

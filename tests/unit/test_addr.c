@@ -902,6 +902,62 @@ static void test_addr_fuzz(void **state)
     bind_arena_free(a);
 }
 
+/* bind_info_parse reads the common IP:PORT:HOST in one pass first: wherever
+ * that pass reads a word, it must read what the full reading does.  Words
+ * built near the common shape, and mutated, to walk both sides of every
+ * limit (octets, ports, label and host lengths, `*.`, case, `-`). */
+static void test_addr_common_reading_agrees(void **state)
+{
+    (void)state;
+    static const char *const addrs[] = { "*", "0.0.0.0", "10.0.0.1", "255.255.255.255", "256.1.1.1", "01.2.3.4",
+                                         "1.2.3", "1.2.3.4.5", "", "[::1]", "::1", "a.b.c.d", "1..2.3", "9.9.9.0" };
+    static const char *const ports[] = { "80", "0", "1", "65535", "65536", "080", "", "8a", "123456", "443" };
+    static const char label_chars[] = "abzAZ09-_*.\xc3";
+    uint64_t seed = 0x2545f4914f6cdd1dull;
+    bind_arena *a = bind_arena_new();
+    size_t common = 0;
+    for (int it = 0; it < 40000; it++) {
+        char w[400];
+        size_t n = (size_t)snprintf(w, sizeof w, "%s:%s:", addrs[rng_next(&seed) % LEN(addrs)],
+                                    ports[rng_next(&seed) % LEN(ports)]);
+        size_t hlen = rng_next(&seed) % 4 == 0 ? 250 + rng_next(&seed) % 10 : rng_next(&seed) % 80;
+        if (rng_next(&seed) % 3 == 0) { w[n++] = '*'; w[n++] = '.'; }
+        for (size_t i = 0; i < hlen && n < sizeof w; i++) {
+            uint64_t r = rng_next(&seed);
+            /* mostly letters, a dot now and then, rarely anything else */
+            w[n++] = r % 13 == 0 ? '.' : r % 29 == 0 ? label_chars[(r >> 8) % (sizeof label_chars - 1)] : (char)('a' + (r >> 8) % 26);
+        }
+        if (rng_next(&seed) % 7 == 0 && n) n--;                 /* an edge off the end */
+        bind_info fast, full;
+        bind_word_errors errs;
+        bool fast_ok = bind_info_read_common(a, w, n, &fast);
+        bool full_ok = bind_info_parse_full(a, BIND_FORM_IP_PORT_HOST, w, n, &full, &errs);
+        if (!fast_ok) continue;
+        common++;
+        if (!full_ok) fail_msg("the common reading accepts `%.*s`, the full one refuses it", (int)n, w);
+        assert_true(bind_addr_equal(&fast.addr, &full.addr));
+        assert_int_equal(fast.addr_off, full.addr_off);
+        assert_int_equal(fast.addr_len, full.addr_len);
+        assert_int_equal(fast.port, full.port);
+        assert_int_equal(fast.port_off, full.port_off);
+        assert_int_equal(fast.port_len, full.port_len);
+        assert_string_equal(fast.host, full.host);
+        assert_int_equal(fast.host_off, full.host_off);
+        assert_int_equal(fast.host_len, full.host_len);
+        assert_int_equal(fast.host_wildcard, full.host_wildcard);
+        if (it % 1000 == 999) { bind_arena_free(a); a = bind_arena_new(); }
+    }
+    /* The walk reached the common shape often, and the fleet's words take it. */
+    assert_true(common > 1000);
+    static const char *const fleet[] = { "10.0.0.1:443:s1.g0.example", "*:80:", "*:8080:*.w30.example",
+                                         "10.0.0.1:80:WWW.Cust4.Example", "0.0.0.0:80:x" };
+    for (size_t i = 0; i < LEN(fleet); i++) {
+        bind_info info;
+        assert_true(bind_info_read_common(a, fleet[i], strlen(fleet[i]), &info));
+    }
+    bind_arena_free(a);
+}
+
 /* 1 MB words: no crash, no quadratic time, bounded error lists. */
 static void test_addr_huge_words(void **state)
 {
@@ -981,6 +1037,7 @@ int main(void)
         cmocka_unit_test(test_addr_port_parse),
         cmocka_unit_test(test_addr_overlaps_contains),
         cmocka_unit_test(test_addr_fuzz),
+        cmocka_unit_test(test_addr_common_reading_agrees),
         cmocka_unit_test(test_addr_huge_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
