@@ -14,7 +14,7 @@ typedef struct bind_scalar {
     uint8_t kind;           /* enum bind_scalar_kind */
     bool single_quoted;     /* '...' string */
     bool escaped;           /* escapes decoded (or invisible characters dropped): inner offsets are not 1:1 */
-    const char *text;       /* decoded text, interned */
+    const char *text;       /* decoded text, interned (a binding's information: a copy) */
     bind_span span;         /* the whole token, quotes included */
 } bind_scalar;
 
@@ -82,6 +82,9 @@ typedef struct bind_stmt {
     bind_value list;           /* iplisten addresses */
     bind_span open_brace, close_brace;
 } bind_stmt;
+
+/* Receives each statement of a streaming parse (parse.h). */
+typedef void (*bind_stmt_sink)(void *ctx, const bind_stmt *st);
 
 typedef struct bind_comment {
     bind_span span;            /* from `#` to end of line (EOL excluded) */

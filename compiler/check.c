@@ -5,47 +5,73 @@
 
 #define FREEZE(dst, n, vec) do { \
         (n) = (uint32_t)(vec).len; \
-        (dst) = bind_arena_alloc(k.arena, ((vec).len ? (vec).len : 1) * sizeof *(vec).items); \
+        (dst) = bind_arena_alloc(k->arena, ((vec).len ? (vec).len : 1) * sizeof *(vec).items); \
         if ((vec).len) memcpy((dst), (vec).items, (vec).len * sizeof *(vec).items); \
         bind_vec_free(&(vec)); \
     } while (0)
 
+static bool ptr_eq(const void *a, const void *b) { return a == b; }
+
+bind_checker *bind_checker_new(bind_compilation *c)
+{
+    bind_checker *k = bind_arena_alloc(c->arena, sizeof *k);
+    k->c = c;
+    k->arena = c->arena;
+    k->scratch = bind_arena_new();
+    k->in = c->interner;
+    k->diags = &c->diags;
+    k->m = bind_arena_alloc(c->arena, sizeof *k->m);
+    bind_table_init(&k->cert_by_name, ptr_eq);
+    bind_table_init(&k->platform_by_name, ptr_eq);
+    return k;
+}
+
+/* Everything the checker holds outside the arena; after a check, what is
+ * left of it (the model lives in the arena). */
+void bind_checker_free(bind_checker *k)
+{
+    if (!k) return;
+    bind_arena_free(k->scratch);
+    k->scratch = NULL;
+    bind_vec_free(&k->sites);
+    bind_vec_free(&k->certs);
+    bind_vec_free(&k->platforms);
+    bind_vec_free(&k->iplisten);
+    bind_vec_free(&k->bindings);
+    bind_vec_free(&k->binding_syntax);
+    bind_table_fini(&k->cert_by_name);
+    bind_table_fini(&k->platform_by_name);
+    bind_table_fini(&k->iplisten_seen);
+}
+
 void bind_compilation_check(bind_compilation *c)
 {
-    bind_checker k;
-    memset(&k, 0, sizeof k);
-    k.c = c;
-    k.arena = c->arena;
-    k.in = c->interner;
-    k.diags = &c->diags;
-    k.m = bind_arena_alloc(c->arena, sizeof *k.m);
-
-    bind_check_declarations(&k);
+    bind_checker *k = c->checker;
+    bind_check_declarations(k);
     /* Defaults apply wherever a site gives none, wherever they are declared. */
-    for (size_t i = 0; i < k.sites.len; i++)
-        if (!k.sites.items[i]->pool) k.sites.items[i]->pool = k.m->default_pool;
-    for (size_t i = 0; i < k.platforms.len; i++) {
-        const bind_platform *p = k.platforms.items[i];
-        if (p->default_cert && !bind_table_get(&k.cert_by_name, bind_check_name_hash(p->default_cert), p->default_cert))
-            bind_diag_push(k.diags, BIND_E0303, p->default_cert_span, "default_cert `%s` names no declared certificate", p->default_cert);
+    for (size_t i = 0; i < k->sites.len; i++)
+        if (!k->sites.items[i]->pool) k->sites.items[i]->pool = k->m->default_pool;
+    for (size_t i = 0; i < k->platforms.len; i++) {
+        const bind_platform *p = k->platforms.items[i];
+        if (p->default_cert && !bind_table_get(&k->cert_by_name, bind_check_name_hash(p->default_cert), p->default_cert))
+            bind_diag_push(k->diags, BIND_E0303, p->default_cert_span, "default_cert `%s` names no declared certificate", p->default_cert);
     }
     /* The model's platform list is needed by the binding checks. */
-    bind_check_bindings(&k);
-    bind_vec_free(&k.binding_ast);
-    if (c->release_syntax) bind_compilation_release_syntax(c);   /* nothing below reads a tree */
-    bind_check_conflicts(&k);
+    bind_check_bindings(k);
+    bind_vec_free(&k->binding_syntax);
+    bind_check_conflicts(k);
 
-    bind_model *m = k.m;
-    m->nbindings = (uint32_t)k.bindings.len;
-    FREEZE(m->sites, m->nsites, k.sites);
-    FREEZE(m->certs, m->ncerts, k.certs);
-    FREEZE(m->platforms, m->nplatforms, k.platforms);
-    FREEZE(m->iplisten, m->niplisten, k.iplisten);
-    bind_vec_free(&k.bindings);
-    bind_table_fini(&k.cert_by_name);
-    bind_table_fini(&k.platform_by_name);
-    bind_table_fini(&k.iplisten_seen);
+    bind_model *m = k->m;
+    m->nbindings = (uint32_t)k->bindings.len;
+    FREEZE(m->sites, m->nsites, k->sites);
+    FREEZE(m->certs, m->ncerts, k->certs);
+    FREEZE(m->platforms, m->nplatforms, k->platforms);
+    FREEZE(m->iplisten, m->niplisten, k->iplisten);
+    bind_vec_free(&k->bindings);
+    bind_table_fini(&k->cert_by_name);
+    bind_table_fini(&k->platform_by_name);
+    bind_table_fini(&k->iplisten_seen);
     c->model = m;
-    bind_check_routes(&k);
+    bind_check_routes(k);
     bind_diag_sort(&c->diags);
 }

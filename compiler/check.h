@@ -1,21 +1,36 @@
-/* The checker's shared context (private to check_*.c).
+/* The checker's shared context (private to check_*.c and the loader).
  *
  * Checking runs in three passes over the loaded files:
- *   check_decl.c      declarations -> model objects, field and value checks
- *   check_binding.c   each binding on its own: options, certificate, platform rules
+ *   check_decl.c      declarations -> model objects, field and value checks,
+ *                     and each binding on its own (check_binding.c)
+ *   check_binding.c   then what needs every declaration: the platform, certificates
  *   check_conflict.c  bindings against each other: duplicates, sockets, TLS sharing
- * Every pass reads the model and pushes diagnostics; none prints. */
+ * Declarations come statement by statement, from the trees or, streaming,
+ * from the parser (load.c); nothing after them reads a tree.  Every pass
+ * reads the model and pushes diagnostics; none prints. */
 #ifndef BIND_CHECK_H
 #define BIND_CHECK_H
 
 #include "compile.h"
 #include "table.h"
 
+/* What the checks after the declarations need of a binding's syntax, which
+ * may be gone by then: where their diagnostics point. */
+typedef struct bind_binding_syntax {
+    bind_span port, host;           /* parts of the information (the whole of it without a host) */
+    bind_span sni, ccs;             /* the options, when given */
+    const bind_span *off;           /* the sslFlags options, O_HTTP2..O_OCSP (check_binding.c), when one is given */
+    const bind_scalar *cert;        /* the cert= value, when it named no certificate declared so far */
+    bool parsed;                    /* protocol and information were read (the checks after need both) */
+    bool cert_written;              /* a cert option was written, even one refused */
+} bind_binding_syntax;
+
 typedef struct bind_checker {
     bind_compilation *c;
     bind_model *m;
     bind_diag_bag *diags;
     bind_arena *arena;
+    bind_arena *scratch;            /* what one binding's reading needs for a moment (check_binding.c) */
     bind_interner *in;
     BIND_VEC(bind_site *) sites;
     BIND_VEC(bind_cert *) certs;
@@ -23,11 +38,16 @@ typedef struct bind_checker {
     BIND_VEC(bind_iplisten) iplisten;
     bind_table iplisten_seen;       /* addresses already in iplisten (a list may be 10,000 long) */
     BIND_VEC(bind_binding *) bindings;
-    /* The AST binding each model binding came from (same index as bindings). */
-    BIND_VEC(const bind_ast_binding *) binding_ast;
-    const bind_scalar *platform_choice;   /* first `platform NAME` selection */
+    BIND_VEC(bind_binding_syntax) binding_syntax;   /* same index as bindings */
+    bind_scalar platform_choice;    /* first `platform NAME` selection (text NULL: none) */
     bind_table cert_by_name, platform_by_name;
 } bind_checker;
+
+/* The loader's side (load.c): a compilation's checker, and each statement
+ * as it is loaded (streaming) — a `use` is the loader's own. */
+bind_checker *bind_checker_new(bind_compilation *c);
+void bind_checker_free(bind_checker *k);
+void bind_check_declare(bind_checker *k, const bind_stmt *st, bool is_stdlib);
 
 /* Helpers shared by the passes (check_decl.c). */
 bind_span bind_check_subspan(const bind_scalar *s, uint32_t off, uint32_t len);
@@ -38,8 +58,11 @@ uint64_t bind_check_name_hash(const char *interned);
 const char *bind_check_thumbprint(bind_checker *k, const bind_scalar *s);
 bool bind_check_cert_covers(const bind_cert *c, const char *host);
 
+/* Declares the trees' statements (unless streamed), then resolves the platform and site ids. */
 void bind_check_declarations(bind_checker *k);   /* check_decl.c */
-void bind_check_bindings(bind_checker *k);       /* check_binding.c */
+/* One binding on its own, at its declaration (syn is its entry in binding_syntax). */
+void bind_check_binding_declared(bind_checker *k, bind_binding *b, const bind_ast_binding *ab, bind_binding_syntax *syn);
+void bind_check_bindings(bind_checker *k);       /* check_binding.c: after the declarations */
 void bind_check_conflicts(bind_checker *k);      /* check_conflict.c */
 void bind_check_routes(bind_checker *k);         /* check_route.c: W0405, W0407 */
 

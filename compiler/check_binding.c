@@ -133,13 +133,17 @@ static const bind_option *read_options(bind_checker *k, const bind_ast_binding *
     return seen[O_CERT];
 }
 
-/* `cert=` takes a declared name or a thumbprint literal. */
-static void resolve_cert(bind_checker *k, const bind_option *o, bind_binding *b)
+static bind_cert *declared_cert(bind_checker *k, const char *name)
 {
-    const bind_scalar *v = &o->value.items[0];
-    b->cert_span = v->span;
-    bind_cert *c = bind_table_get(&k->cert_by_name, bind_check_name_hash(v->text), v->text);
-    if (c) { b->cert = c; c->used = true; return; }
+    bind_cert *c = bind_table_get(&k->cert_by_name, bind_check_name_hash(name), name);
+    if (c) c->used = true;
+    return c;
+}
+
+/* `cert=` takes a declared name or a thumbprint literal. */
+static void resolve_cert(bind_checker *k, const bind_scalar *v, bind_binding *b)
+{
+    if ((b->cert = declared_cert(k, v->text))) return;
     size_t hex = 0, other = 0;
     for (const unsigned char *p = (const unsigned char *)v->text; *p; p++) {
         if (isxdigit(*p)) hex++;
@@ -181,9 +185,12 @@ static bool cert_written(const bind_ast_binding *ab)
     return false;
 }
 
-static void check_tls(bind_checker *k, const bind_ast_binding *ab, bind_binding *b, const bind_option **seen)
+/* What the binding's options say about TLS that needs no declaration but
+ * its own.  The certificate is looked up now when it is already declared
+ * (as it usually is); otherwise the value waits for the end. */
+static void tls_declared(bind_checker *k, const bind_ast_binding *ab, bind_binding *b, const bind_option **seen,
+                         bind_binding_syntax *syn)
 {
-    const bind_platform *pf = k->m->platform;
     if (b->protocol != BIND_PROTO_HTTPS) {
         for (int j = 0; j < O_COUNT; j++) {
             if (!seen[j] || !options[j].tls) continue;
@@ -197,33 +204,57 @@ static void check_tls(bind_checker *k, const bind_ast_binding *ab, bind_binding 
         bind_diag *d = bind_diag_push(k->diags, BIND_E0206, seen[O_SNI]->span, "`sni` needs a host name: this binding has none");
         bind_diag_note(k->diags, d, NULL, "SNI picks the certificate by the host name the client sends; give the binding a host name or drop `sni`");
     }
+    if (seen[O_SNI]) syn->sni = seen[O_SNI]->span;
+    if (seen[O_CCS]) syn->ccs = seen[O_CCS]->span;
+    if (b->ssl_flags & BIND_SSL_EXT_MASK) {
+        bind_span *off = bind_arena_alloc(k->arena, (O_OCSP - O_HTTP2 + 1) * sizeof *off);
+        for (int j = O_HTTP2; j <= O_OCSP; j++)
+            if (seen[j]) off[j - O_HTTP2] = seen[j]->span;
+        syn->off = off;
+    }
+    syn->cert_written = cert_written(ab);
+    if (seen[O_CERT]) {
+        const bind_scalar *v = &seen[O_CERT]->value.items[0];
+        b->cert_span = v->span;
+        if (!(b->cert = declared_cert(k, v->text))) {
+            bind_scalar *later = bind_arena_alloc(k->arena, sizeof *later);
+            *later = *v;
+            syn->cert = later;
+        }
+    }
+}
+
+/* What needs the platform and every certificate. */
+static void check_tls(bind_checker *k, bind_binding *b, const bind_binding_syntax *syn)
+{
+    const bind_platform *pf = k->m->platform;
+    if (b->protocol != BIND_PROTO_HTTPS) return;
     if (b->sni && !pf->sni)
-        bind_diag_push(k->diags, BIND_E0207, seen[O_SNI]->span, "platform `%s` has no SNI (IIS 8 and later have it)", pf->name);
+        bind_diag_push(k->diags, BIND_E0207, syn->sni, "platform `%s` has no SNI (IIS 8 and later have it)", pf->name);
     if (b->ccs && !pf->ccs)
-        bind_diag_push(k->diags, BIND_E0207, seen[O_CCS]->span, "platform `%s` has no central certificate store", pf->name);
+        bind_diag_push(k->diags, BIND_E0207, syn->ccs, "platform `%s` has no central certificate store", pf->name);
     if ((b->ssl_flags & BIND_SSL_EXT_MASK) && !pf->ssl_flags_ext) {
         for (int j = O_HTTP2; j <= O_OCSP; j++)
-            if (seen[j] && (b->ssl_flags & options[j].off_bit))
-                bind_diag_push(k->diags, BIND_E0207, seen[j]->span,
+            if (syn->off[j - O_HTTP2].end && (b->ssl_flags & options[j].off_bit))
+                bind_diag_push(k->diags, BIND_E0207, syn->off[j - O_HTTP2],
                                "platform `%s` cannot switch off %s per binding (an IIS 10 sslFlags bit)", pf->name, options[j].name);
     }
 
-    if (seen[O_CERT]) resolve_cert(k, seen[O_CERT], b);
-    else if (!b->ccs && pf->default_cert) {
-        b->cert = bind_table_get(&k->cert_by_name, bind_check_name_hash(pf->default_cert), pf->default_cert);
-        if (b->cert) b->cert->used = true;
-    } else if (!b->ccs && !cert_written(ab)) {
-        bind_diag *d = bind_diag_push(k->diags, BIND_E0301, ab->info.span, "https binding without a certificate");
-        bind_cert *s = suggest_cert(k, b);
-        if (s) {
-            bind_diag_fixit(k->diags, d, bind_span_make(b->span.file, b->span.end, b->span.end),
-                            bind_arena_printf(k->arena, " cert=%s", s->name));
-        } else {
-            bind_diag_note(k->diags, d, NULL, "add cert=NAME (a declared cert) or cert=THUMBPRINT, or `ccs` for the central certificate store");
+    if (syn->cert) resolve_cert(k, syn->cert, b);
+    else if (!b->cert_span.end && !b->ccs) {     /* no cert= value (one found at its declaration has a span) */
+        if (pf->default_cert) b->cert = declared_cert(k, pf->default_cert);
+        else if (!syn->cert_written) {
+            bind_diag *d = bind_diag_push(k->diags, BIND_E0301, b->info_span, "https binding without a certificate");
+            bind_cert *s = suggest_cert(k, b);
+            if (s)
+                bind_diag_fixit(k->diags, d, bind_span_make(b->span.file, b->span.end, b->span.end),
+                                bind_arena_printf(k->arena, " cert=%s", s->name));
+            else
+                bind_diag_note(k->diags, d, NULL, "add cert=NAME (a declared cert) or cert=THUMBPRINT, or `ccs` for the central certificate store");
         }
     }
     if (b->cert && b->cert->has_names && b->valid && *b->host && !bind_check_cert_covers(b->cert, b->host)) {
-        bind_diag *d = bind_diag_push(k->diags, BIND_W0301, b->cert_span.end ? b->cert_span : ab->info.span,
+        bind_diag *d = bind_diag_push(k->diags, BIND_W0301, b->cert_span.end ? b->cert_span : b->info_span,
                                       "certificate `%s` does not cover host `%s`", b->cert->name, b->host);
         bind_diag_note(k->diags, d, &b->cert->span, "its names are declared here");
     }
@@ -253,15 +284,14 @@ static void format_ranges(char *buf, size_t n, const bind_port_range *r, uint32_
 
 /* What a server running as an ordinary user (IIS Express) may bind without
  * an administrator: the platform's free ports, SSL ports and local hosts. */
-static void check_platform_rules(bind_checker *k, const bind_ast_binding *ab, bind_binding *b, const bind_info *info)
+static void check_platform_rules(bind_checker *k, bind_binding *b, const bind_binding_syntax *syn)
 {
     const bind_platform *pf = k->m->platform;
     if (!b->valid || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS)) return;
     char ranges[128];
     bool needs_acl = false;
     /* Port warnings point at the port, host warnings at the host: the part to change. */
-    bind_span port_span = bind_check_subspan(&ab->info, info->port_off, info->port_len);
-    bind_span host_span = *b->host ? bind_check_subspan(&ab->info, info->host_off, info->host_len) : ab->info.span;
+    bind_span port_span = syn->port, host_span = syn->host;
     if (pf->has_free_ports && !bind_port_in(pf->free_ports, pf->nfree_ports, b->port)) {
         format_ranges(ranges, sizeof ranges, pf->free_ports, pf->nfree_ports);
         bind_diag *d = bind_diag_push(k->diags, BIND_W0401, port_span,
@@ -289,7 +319,7 @@ static void check_platform_rules(bind_checker *k, const bind_ast_binding *ab, bi
         if (!local) {
             bind_diag *d;
             if (!*b->host)
-                d = bind_diag_push(k->diags, BIND_W0404, ab->info.span,
+                d = bind_diag_push(k->diags, BIND_W0404, b->info_span,
                                    "binding without a host name answers every host, not only %s's local hosts: it needs a URL ACL and a firewall rule",
                                    pf->name);
             else
@@ -301,10 +331,36 @@ static void check_platform_rules(bind_checker *k, const bind_ast_binding *ab, bi
     }
     const char *acl = b->acl ? b->acl : k->m->default_acl;
     if (needs_acl && is_everyone(acl)) {
-        bind_diag *d = bind_diag_push(k->diags, BIND_W0406, b->acl ? b->acl_span : ab->info.span,
+        bind_diag *d = bind_diag_push(k->diags, BIND_W0406, b->acl ? b->acl_span : b->info_span,
                                       "the URL ACL for this binding is granted to Everyone");
         bind_diag_note(k->diags, d, NULL, "any local program may then listen on this URL; set acl=USER on the binding or in defaults");
     }
+}
+
+void bind_check_binding_declared(bind_checker *k, bind_binding *b, const bind_ast_binding *ab, bind_binding_syntax *syn)
+{
+    const bind_option *seen[O_COUNT];
+    bool proto_ok = parse_protocol(k, ab, b);
+    read_options(k, ab, b, seen);
+    if (!proto_ok) return;
+
+    bind_info info;
+    bind_word_errors errs = { .len = 0 };
+    const char *w = ab->info.text;
+    /* The reading's texts (the lower-cased host, error messages) are copied
+     * out of the scratch arena: the host interned, the messages into the
+     * diagnostics. */
+    b->valid = bind_info_parse(k->scratch, bind_protocol_form((enum bind_protocol)b->protocol), w, strlen(w), &info, &errs);
+    if (!b->valid) bind_check_word_errors(k, &ab->info, 0, &errs);
+    b->addr = info.addr;
+    b->port = info.port;
+    b->host = bind_intern_cstr(k->in, info.host ? info.host : "");
+    b->host_wildcard = info.host_wildcard;
+    bind_arena_reset(k->scratch);
+    syn->parsed = true;
+    syn->port = bind_check_subspan(&ab->info, info.port_off, info.port_len);
+    syn->host = *b->host ? bind_check_subspan(&ab->info, info.host_off, info.host_len) : ab->info.span;
+    tls_declared(k, ab, b, seen, syn);
 }
 
 void bind_check_bindings(bind_checker *k)
@@ -312,28 +368,14 @@ void bind_check_bindings(bind_checker *k)
     const bind_platform *pf = k->m->platform;
     for (size_t i = 0; i < k->bindings.len; i++) {
         bind_binding *b = k->bindings.items[i];
-        const bind_ast_binding *ab = k->binding_ast.items[i];
-        const bind_option *seen[O_COUNT];
-        bool proto_ok = parse_protocol(k, ab, b);
-        read_options(k, ab, b, seen);
-        if (!proto_ok) continue;
-
-        bind_info info;
-        bind_word_errors errs = { .len = 0 };
-        const char *w = ab->info.text;
-        b->valid = bind_info_parse(k->arena, bind_protocol_form((enum bind_protocol)b->protocol), w, strlen(w), &info, &errs);
-        if (!b->valid) bind_check_word_errors(k, &ab->info, 0, &errs);
-        b->addr = info.addr;
-        b->port = info.port;
-        b->host = bind_intern_cstr(k->in, info.host ? info.host : "");
-        b->host_wildcard = info.host_wildcard;
+        const bind_binding_syntax *syn = &k->binding_syntax.items[i];
+        if (!syn->parsed) continue;
         if (b->valid && b->host_wildcard && !pf->wildcard_hosts) {
-            bind_span hs = bind_check_subspan(&ab->info, info.host_off, info.host_len);
-            bind_diag *d = bind_diag_push(k->diags, BIND_E0106, hs, "wildcard host `%s` needs a platform with wildcard hosts; `%s` has none",
+            bind_diag *d = bind_diag_push(k->diags, BIND_E0106, syn->host, "wildcard host `%s` needs a platform with wildcard hosts; `%s` has none",
                                           b->host, pf->name);
             bind_diag_note(k->diags, d, NULL, "IIS 10 and later accept `*.example.com` host headers");
         }
-        check_tls(k, ab, b, seen);
-        check_platform_rules(k, ab, b, &info);
+        check_tls(k, b, syn);
+        check_platform_rules(k, b, syn);
     }
 }

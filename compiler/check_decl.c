@@ -499,7 +499,10 @@ static void declare_site(bind_checker *k, const bind_stmt *st, bool is_stdlib)
             b->host = "";
             s->bindings[s->nbindings++] = b;
             bind_vec_push(&k->bindings, b);
-            bind_vec_push(&k->binding_ast, &it->u.binding);
+            bind_binding_syntax syn;
+            memset(&syn, 0, sizeof syn);
+            bind_vec_push(&k->binding_syntax, syn);
+            bind_check_binding_declared(k, b, &it->u.binding, &k->binding_syntax.items[k->binding_syntax.len - 1]);
         } else if (it->kind == BIND_ITEM_APP) {
             const bind_ast_app *ap = &it->u.app;
             const bind_field *af[A_COUNT];
@@ -553,6 +556,27 @@ static void declare_iplisten(bind_checker *k, const bind_stmt *st)
     }
 }
 
+void bind_check_declare(bind_checker *k, const bind_stmt *st, bool is_stdlib)
+{
+    switch (st->kind) {
+    case BIND_STMT_USE: break;      /* the loader's */
+    case BIND_STMT_PLATFORM_SELECT:
+        if (!k->platform_choice.text) k->platform_choice = st->name;
+        else if (k->platform_choice.text != st->name.text) {
+            bind_diag *d = bind_diag_push(k->diags, BIND_E0007, st->name.span,
+                                          "platform `%s` selected, but `%s` already was: one platform per compilation",
+                                          st->name.text, k->platform_choice.text);
+            bind_diag_note(k->diags, d, &k->platform_choice.span, "`%s` selected here", k->platform_choice.text);
+        }
+        break;
+    case BIND_STMT_PLATFORM_DEF: declare_platform(k, st); break;
+    case BIND_STMT_DEFAULTS: declare_defaults(k, st); break;
+    case BIND_STMT_CERT: declare_cert(k, st, is_stdlib); break;
+    case BIND_STMT_SITE: declare_site(k, st, is_stdlib); break;
+    case BIND_STMT_IPLISTEN: declare_iplisten(k, st); break;
+    }
+}
+
 /* Statements in declaration order: a `use`d file's statements come where
  * its first `use` is, and every file once. */
 static void walk_file(bind_checker *k, uint32_t idx, bool *seen)
@@ -560,43 +584,25 @@ static void walk_file(bind_checker *k, uint32_t idx, bool *seen)
     if (seen[idx]) return;
     seen[idx] = true;
     const bind_loaded_file *lf = &k->c->files.items[idx];
-    bool is_stdlib = lf->ast->src->is_stdlib;
     for (uint32_t i = 0; i < lf->ast->nstmts; i++) {
         const bind_stmt *st = &lf->ast->stmts[i];
-        switch (st->kind) {
-        case BIND_STMT_USE:
-            if (lf->use_target[i] >= 0) walk_file(k, (uint32_t)lf->use_target[i], seen);
-            break;
-        case BIND_STMT_PLATFORM_SELECT:
-            if (!k->platform_choice) k->platform_choice = &st->name;
-            else if (k->platform_choice->text != st->name.text) {
-                bind_diag *d = bind_diag_push(k->diags, BIND_E0007, st->name.span,
-                                              "platform `%s` selected, but `%s` already was: one platform per compilation",
-                                              st->name.text, k->platform_choice->text);
-                bind_diag_note(k->diags, d, &k->platform_choice->span, "`%s` selected here", k->platform_choice->text);
-            }
-            break;
-        case BIND_STMT_PLATFORM_DEF: declare_platform(k, st); break;
-        case BIND_STMT_DEFAULTS: declare_defaults(k, st); break;
-        case BIND_STMT_CERT: declare_cert(k, st, is_stdlib); break;
-        case BIND_STMT_SITE: declare_site(k, st, is_stdlib); break;
-        case BIND_STMT_IPLISTEN: declare_iplisten(k, st); break;
-        }
+        if (st->kind == BIND_STMT_USE && lf->use_target[i] >= 0) walk_file(k, (uint32_t)lf->use_target[i], seen);
+        else bind_check_declare(k, st, lf->ast->src->is_stdlib);
     }
 }
 
 static void resolve_platform(bind_checker *k)
 {
-    const char *name = k->platform_choice ? k->platform_choice->text
+    const char *name = k->platform_choice.text ? k->platform_choice.text
                      : k->c->platform_override ? bind_intern_cstr(k->in, k->c->platform_override)
                      : bind_intern_cstr(k->in, "iis10");
     bind_platform *p = bind_table_get(&k->platform_by_name, bind_check_name_hash(name), name);
-    if (!p && k->platform_choice) {
-        bind_diag *d = bind_diag_push(k->diags, BIND_E0007, k->platform_choice->span, "unknown platform `%s`", name);
+    if (!p && k->platform_choice.text) {
+        bind_diag *d = bind_diag_push(k->diags, BIND_E0007, k->platform_choice.span, "unknown platform `%s`", name);
         const char *names[64];
         size_t n = 0;
         for (size_t i = 0; i < k->platforms.len && n < 64; i++) names[n++] = k->platforms.items[i]->name;
-        bind_check_did_you_mean(k, d, k->platform_choice->span, name, names, n);
+        bind_check_did_you_mean(k, d, k->platform_choice.span, name, names, n);
     }
     if (!p) {
         const char *dflt = bind_intern_cstr(k->in, "iis10");
@@ -607,10 +613,10 @@ static void resolve_platform(bind_checker *k)
 
 void bind_check_declarations(bind_checker *k)
 {
-    bind_table_init(&k->cert_by_name, ptr_eq);
-    bind_table_init(&k->platform_by_name, ptr_eq);
-    bool *seen = bind_arena_alloc(k->arena, k->c->files.len + 1);
-    for (size_t i = 0; i < k->c->roots.len; i++) walk_file(k, k->c->roots.items[i], seen);
+    if (!k->c->streaming) {     /* streamed statements were declared as they were parsed */
+        bool *seen = bind_arena_alloc(k->arena, k->c->files.len + 1);
+        for (size_t i = 0; i < k->c->roots.len; i++) walk_file(k, k->c->roots.items[i], seen);
+    }
     resolve_platform(k);
 
     /* Default site ids: the next free positive integer, in declaration order. */

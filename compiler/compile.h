@@ -18,9 +18,11 @@ typedef int (*bind_read_fn)(void *ctx, const char *path, char **text, size_t *le
 
 typedef struct bind_loaded_file {
     bind_ast_file *ast;
-    int32_t *use_target;            /* per statement: index of the used file, or -1 */
+    int32_t *use_target;            /* per statement: index of the used file, or -1 (no tree: NULL) */
     bool done;                      /* loaded with all its uses (cycle detection) */
 } bind_loaded_file;
+
+struct bind_checker;
 
 typedef struct bind_compilation {
     bind_arena *arena;
@@ -43,12 +45,11 @@ typedef struct bind_compilation {
      * on, and the plan is as big as the fleet. */
     bool keep_nginx_plan;
     const struct bind_nginx_plan *nginx_plan;
-    /* Set by the CLI, which never reads a syntax tree once the model is
-     * built: bind_compilation_check then frees the trees before the checks
-     * across the fleet (a fleet's trees are six times its text, and every
-     * byte of them held is a byte those checks had to fault in fresh).
-     * Each file keeps an empty tree: its source and syntax_errors. */
-    bool release_syntax;
+    /* No syntax trees (bind_compilation_new_streaming): each statement is
+     * declared as it is parsed, and each file keeps an empty tree, its
+     * source and syntax_errors. */
+    bool streaming;
+    struct bind_checker *checker;   /* the checker's state, from the first declaration on */
 } bind_compilation;
 
 /* The nginx plan of the checked model, built on first use and kept in the
@@ -58,7 +59,15 @@ const struct bind_nginx_plan *bind_compilation_nginx_plan(bind_compilation *c);
 #define BIND_MAX_FILE_SIZE (64u << 20)
 #define BIND_MAX_USE_DEPTH 64
 
+/* A compilation that keeps every file's syntax tree: the language server,
+ * the formatter and the tests read them. */
 bind_compilation *bind_compilation_new(void);
+/* One that keeps none: the command line's.  A fleet's trees are six times
+ * its text, and every byte of them held was a byte the checks across the
+ * fleet had to fault in fresh; here a statement's tree lives while the
+ * checker declares it (bind_parse_stream).  Diagnostics and the model are
+ * the same as bind_compilation_new's, byte for byte. */
+bind_compilation *bind_compilation_new_streaming(void);
 void bind_compilation_free(bind_compilation *c);
 
 /* Adds a file given by the user (and, through `use`, what it uses).
@@ -69,8 +78,6 @@ void bind_compilation_add_text(bind_compilation *c, const char *path, const char
 /* Resolves and checks everything added; fills c->model.  Diagnostics are
  * sorted afterwards. */
 void bind_compilation_check(bind_compilation *c);
-/* Frees the syntax trees, leaving each file an empty one (see release_syntax). */
-void bind_compilation_release_syntax(bind_compilation *c);
 
 /* Reads a whole file (at most `limit` bytes) into a malloc'ed buffer with
  * room for a NUL after it.

@@ -2,7 +2,7 @@
  *
  * Each file is read and parsed once (keyed by its canonical path); a file
  * that is `use`d again while it is still being loaded closes a cycle. */
-#include "compile.h"
+#include "check.h"
 #include "parse.h"
 #include "suggest.h"
 
@@ -80,23 +80,8 @@ static uint32_t find_loaded(bind_compilation *c, const char *key)
     return UINT32_MAX;
 }
 
-/* The text is `owned` (a read buffer the sources adopt) or copied. */
-static uint32_t add_parsed(bind_compilation *c, const char *path, const char *real_path,
-                           const char *text, char *owned, size_t len, bool is_stdlib)
-{
-    bind_source *src = owned ? bind_sources_adopt(&c->sources, path, real_path, owned, len, is_stdlib)
-                             : bind_sources_add(&c->sources, path, real_path, text, len, is_stdlib);
-    bind_loaded_file f;
-    memset(&f, 0, sizeof f);
-    if (!c->syntax) c->syntax = bind_arena_new();    /* the first file, or one after a release */
-    f.ast = bind_parse_file(src, c->syntax, c->interner, &c->diags);
-    f.use_target = bind_arena_alloc(c->arena, (f.ast->nstmts ? f.ast->nstmts : 1) * sizeof *f.use_target);
-    for (uint32_t i = 0; i < f.ast->nstmts; i++) f.use_target[i] = -1;
-    bind_vec_push(&c->files, f);
-    return (uint32_t)c->files.len - 1;
-}
-
-static void load_uses(loader *L, uint32_t idx);
+static uint32_t load(loader *L, const char *path, const char *real_path, const char *text, char *owned,
+                     size_t len, bool is_stdlib);
 
 static const char *dir_of(bind_compilation *c, const char *path)
 {
@@ -126,13 +111,13 @@ static void cycle_error(loader *L, const bind_stmt *st, uint32_t target)
     bind_diag_note(&c->diags, d, NULL, "a file may be used by many others, but not by one it uses itself");
 }
 
-static void resolve_use(loader *L, uint32_t idx, uint32_t si)
+/* The file a `use` in file idx names, loaded (with its own uses) if it was
+ * not; -1 when it cannot be used. */
+static int32_t resolve_use(loader *L, uint32_t idx, const bind_stmt *st)
 {
     bind_compilation *c = L->c;
-    bind_loaded_file *f = &c->files.items[idx];
-    const bind_stmt *st = &f->ast->stmts[si];
     const char *name = st->name.text;
-    bool from_stdlib = f->ast->src->is_stdlib;
+    const bind_source *from = c->files.items[idx].ast->src;
     char key_buf[PATH_MAX];
     const char *display, *real = NULL, *text = NULL;
     char *owned = NULL;
@@ -140,7 +125,7 @@ static void resolve_use(loader *L, uint32_t idx, uint32_t si)
     bool stdlib = is_stdlib_name(name);
     if (!*name) {
         bind_diag_push(&c->diags, BIND_E0004, st->name.span, "`use` needs a file name or a stdlib name");
-        return;
+        return -1;
     }
 
     if (stdlib) {
@@ -155,72 +140,106 @@ static void resolve_use(loader *L, uint32_t idx, uint32_t si)
                                           s ? "; did you mean `" : "", s ? s : "", s ? "`?" : "");
             if (s) bind_diag_fixit(&c->diags, d, st->name.span, bind_arena_printf(c->arena, "\"%s\"", s));
             bind_diag_note(&c->diags, d, NULL, "a name without `/` or `.bind` names a stdlib file; write \"./%s.bind\" for a file of yours", name);
-            return;
+            return -1;
         }
         display = bind_arena_printf(c->arena, STDLIB_PREFIX "%s.bind", name);
         text = sf->text;
         len = sf->len;
     } else {
-        if (from_stdlib) {
+        if (from->is_stdlib) {
             bind_diag_push(&c->diags, BIND_E0004, st->name.span, "stdlib files can only use stdlib files");
-            return;
+            return -1;
         }
-        const char *base = f->ast->src->path;
-        display = name[0] == '/' ? name : bind_arena_printf(c->arena, "%s/%s", dir_of(c, base), name);
+        display = name[0] == '/' ? name : bind_arena_printf(c->arena, "%s/%s", dir_of(c, from->path), name);
         if (strncmp(display, "./", 2) == 0 && name[0] != '.') display += 2;
         if (!realpath(display, key_buf)) {
             int e = errno;
             bind_diag *d = bind_diag_push(&c->diags, BIND_E0004, st->name.span, "cannot use `%s`: %s", name, strerror(e));
             bind_diag_note(&c->diags, d, NULL, "looked for %s (paths are relative to the file that uses them)", display);
-            return;
+            return -1;
         }
         real = key_buf;
     }
 
     uint32_t existing = find_loaded(c, stdlib ? display : real);
     if (existing != UINT32_MAX) {
-        if (!c->files.items[existing].done) { cycle_error(L, st, existing); return; }
-        c->files.items[idx].use_target[si] = (int32_t)existing;
-        return;
+        if (!c->files.items[existing].done) { cycle_error(L, st, existing); return -1; }
+        return (int32_t)existing;
     }
     if (L->stack.len >= c->max_use_depth) {
         bind_diag_push(&c->diags, BIND_E0004, st->name.span, "`use` nested deeper than %u files", c->max_use_depth);
-        return;
+        return -1;
     }
     if (!stdlib) {
         int e = c->read(c->read_ctx ? c->read_ctx : &c->max_file_size, real, &owned, &len);
         if (e) {
             bind_diag_push(&c->diags, BIND_E0004, st->name.span, "cannot read `%s`: %s", name,
                            e == EFBIG ? "file larger than the 64 MiB limit" : strerror(e));
-            return;
+            return -1;
         }
     }
-    uint32_t target = add_parsed(c, display, real, text, owned, len, stdlib);
-    c->files.items[idx].use_target[si] = (int32_t)target;
-    load_uses(L, target);
+    return (int32_t)load(L, display, real, text, owned, len, stdlib);
 }
 
-static void load_uses(loader *L, uint32_t idx)
+/* Streaming: a statement of file `idx`, declared as soon as it is parsed.
+ * A `use` loads its file there and then, so the used file's statements are
+ * declared where its first `use` is, as bind_check_declarations' walk over
+ * trees puts them. */
+typedef struct stream_ctx { loader *L; uint32_t idx; bool is_stdlib; } stream_ctx;
+
+static void declare_parsed(void *ctx, const bind_stmt *st)
 {
-    bind_vec_push(&L->stack, idx);
+    stream_ctx *sc = ctx;
+    if (st->kind == BIND_STMT_USE) resolve_use(sc->L, sc->idx, st);
+    else bind_check_declare(sc->L->c->checker, st, sc->is_stdlib);
+}
+
+/* Reads a file's statements (the text is `owned`, a read buffer the
+ * sources adopt, or copied) and loads what it uses.  Returns its index. */
+static uint32_t load(loader *L, const char *path, const char *real_path, const char *text, char *owned,
+                     size_t len, bool is_stdlib)
+{
     bind_compilation *c = L->c;
-    for (uint32_t i = 0; i < c->files.items[idx].ast->nstmts; i++)
-        if (c->files.items[idx].ast->stmts[i].kind == BIND_STMT_USE) resolve_use(L, idx, i);
+    bind_source *src = owned ? bind_sources_adopt(&c->sources, path, real_path, owned, len, is_stdlib)
+                             : bind_sources_add(&c->sources, path, real_path, text, len, is_stdlib);
+    /* Registered before it is parsed: a `use` of it from a file it uses is a cycle. */
+    bind_loaded_file f;
+    memset(&f, 0, sizeof f);
+    f.ast = bind_arena_alloc(c->arena, sizeof *f.ast);
+    f.ast->src = src;
+    bind_vec_push(&c->files, f);
+    uint32_t idx = (uint32_t)c->files.len - 1;
+    bind_vec_push(&L->stack, idx);
+    if (c->streaming) {
+        stream_ctx sc = { L, idx, is_stdlib };
+        bind_ast_file *tree = bind_parse_stream(src, c->arena, c->interner, &c->diags, declare_parsed, &sc);
+        c->files.items[idx].ast = tree;
+    } else {
+        if (!c->syntax) c->syntax = bind_arena_new();
+        bind_ast_file *tree = bind_parse_file(src, c->syntax, c->interner, &c->diags);
+        int32_t *use_target = bind_arena_alloc(c->arena, (tree->nstmts ? tree->nstmts : 1) * sizeof *use_target);
+        c->files.items[idx].ast = tree;
+        c->files.items[idx].use_target = use_target;
+        for (uint32_t i = 0; i < tree->nstmts; i++) {
+            use_target[i] = -1;
+            if (tree->stmts[i].kind == BIND_STMT_USE) use_target[i] = resolve_use(L, idx, &tree->stmts[i]);
+        }
+    }
     c->files.items[idx].done = true;
     L->stack.len--;
+    return idx;
 }
 
 static void add_root(bind_compilation *c, const char *path, const char *real, const char *text, char *owned,
                      size_t len, bool stdlib)
 {
     loader L = { c, { 0 } };
-    uint32_t idx = add_parsed(c, path, real, text, owned, len, stdlib);
+    uint32_t idx = load(&L, path, real, text, owned, len, stdlib);
     bind_vec_push(&c->roots, idx);
-    load_uses(&L, idx);
     bind_vec_free(&L.stack);
 }
 
-bind_compilation *bind_compilation_new(void)
+static bind_compilation *compilation_new(bool streaming)
 {
     bind_arena *a = bind_arena_new();
     bind_compilation *c = bind_arena_alloc(a, sizeof *c);
@@ -231,15 +250,21 @@ bind_compilation *bind_compilation_new(void)
     c->read = read_disk;
     c->max_file_size = BIND_MAX_FILE_SIZE;
     c->max_use_depth = BIND_MAX_USE_DEPTH;
+    c->streaming = streaming;
+    c->checker = bind_checker_new(c);
     const bind_stdlib_file *prelude = bind_stdlib_find("prelude");
     add_root(c, STDLIB_PREFIX "prelude.bind", NULL, prelude->text, NULL, prelude->len, true);
     return c;
 }
 
+bind_compilation *bind_compilation_new(void) { return compilation_new(false); }
+bind_compilation *bind_compilation_new_streaming(void) { return compilation_new(true); }
+
 void bind_compilation_free(bind_compilation *c)
 {
     if (!c) return;
     bind_arena *a = c->arena;
+    bind_checker_free(c->checker);
     bind_vec_free(&c->files);
     bind_vec_free(&c->roots);
     bind_diag_bag_fini(&c->diags);
@@ -247,19 +272,6 @@ void bind_compilation_free(bind_compilation *c)
     bind_interner_free(c->interner);
     bind_arena_free(c->syntax);
     bind_arena_free(a);
-}
-
-void bind_compilation_release_syntax(bind_compilation *c)
-{
-    for (size_t i = 0; i < c->files.len; i++) {
-        const bind_ast_file *tree = c->files.items[i].ast;
-        bind_ast_file *empty = bind_arena_alloc(c->arena, sizeof *empty);
-        empty->src = tree->src;
-        empty->syntax_errors = tree->syntax_errors;
-        c->files.items[i].ast = empty;
-    }
-    bind_arena_free(c->syntax);
-    c->syntax = NULL;
 }
 
 bool bind_compilation_add_file(bind_compilation *c, const char *path, int *err)

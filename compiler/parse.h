@@ -17,4 +17,13 @@
  * statement boundaries; the tree holds every statement that parsed. */
 bind_ast_file *bind_parse_file(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags);
 
+/* The same, but each statement goes to sink as soon as it is parsed, in
+ * source order, and is gone when sink returns (its arrays are reused for
+ * the next one): a fleet's tree is six times its text, and nothing but
+ * the checker's declarations reads it on the command line.  The file
+ * returned has the source and syntax_errors, no statements, no comments.
+ * sink may parse other files meanwhile (a `use`). */
+bind_ast_file *bind_parse_stream(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags,
+                                 bind_stmt_sink sink, void *ctx);
+
 #endif

@@ -284,7 +284,8 @@ int bind_lexer_next(bind_lexer *lx, bind_token *t)
         "," { return finish(lx, t, BIND_TOK_COMMA); }
         word_char+ {
             size_t n = (size_t)(lx->cur - lx->tok);
-            t->text = bind_intern(lx->interner, (const char *)lx->tok, n);
+            t->raw = (const char *)lx->tok;
+            t->len = (uint32_t)n;
             return finish(lx, t, keyword((const char *)lx->tok, n));
         }
         invisible* word_char (word_char | invisible)* {

@@ -42,6 +42,10 @@ struct bind_parser {
     bind_arena *nodes;       /* list nodes: garbage once their rule copied them into arrays */
     bind_diag_bag *diags;
     BIND_VEC(bind_stmt) out;
+    /* Streaming (bind_parse_stream): each statement goes to sink as soon as
+     * it is parsed, and `arena` is scratch, reused statement by statement. */
+    bind_stmt_sink sink;
+    void *sink_ctx;
     bool had_error;
     uint32_t depth;          /* braces open in the tokens handed to Bison */
     bind_span open_brace;    /* the outermost `{` still open */
@@ -80,16 +84,29 @@ static int bind_yylex(BIND_YYSTYPE *val, bind_span *loc, struct bind_parser *p)
     return k;
 }
 
-static bind_scalar scalar_of(const bind_token *t)
+static bind_scalar scalar_with(const bind_token *t, const char *text)
 {
     bind_scalar s;
     memset(&s, 0, sizeof s);
     s.kind = t->kind == BIND_TOK_STRING ? BIND_SCALAR_STRING : BIND_SCALAR_WORD;
     s.single_quoted = t->single_quoted;
     s.escaped = t->escaped;
-    s.text = t->text;
+    s.text = text;
     s.span = t->span;
     return s;
+}
+
+/* Names, keywords and values: interned, so that they compare by pointer. */
+static bind_scalar scalar_of(struct bind_parser *p, const bind_token *t)
+{
+    return scalar_with(t, t->text ? t->text : bind_intern(p->lx.interner, t->raw, t->len));
+}
+
+/* A binding's information is read as text and never compared: a copy,
+ * which streaming keeps only as long as its statement. */
+static bind_scalar info_of(struct bind_parser *p, const bind_token *t)
+{
+    return scalar_with(t, t->text ? t->text : bind_arena_strndup(p->arena, t->raw, t->len));
 }
 
 /* A node as big as the member it carries: the union is sized by bind_item,
@@ -140,7 +157,18 @@ static bind_item *items_of(struct bind_parser *p, bind_plist l)
     return items;
 }
 
-static void emit_stmt(struct bind_parser *p, bind_stmt s) { bind_vec_push(&p->out, s); }
+static void emit_stmt(struct bind_parser *p, bind_stmt s)
+{
+    if (p->sink) p->sink(p->sink_ctx, &s);
+    else bind_vec_push(&p->out, s);
+}
+
+/* A statement is done: its list nodes (and, streaming, its arrays) are garbage. */
+static void stmt_done(struct bind_parser *p)
+{
+    bind_arena_reset(p->nodes);
+    if (p->sink) bind_arena_reset(p->arena);
+}
 
 static bind_stmt stmt_new(int kind, bind_span span, bind_span kw)
 {
@@ -200,24 +228,24 @@ file
      * other value on the stack holds one: the scratch nodes are reused, so
      * a file's parse touches one statement's worth of them, not the file's
      * (they were a third of checking a fleet's memory). */
-    | file stmt NL           { bind_arena_reset(p->nodes); }
-    | file error NL          { yyerrok; if (p->depth > 0) p->skip_block = true; bind_arena_reset(p->nodes); }
+    | file stmt NL           { stmt_done(p); }
+    | file error NL          { yyerrok; if (p->depth > 0) p->skip_block = true; stmt_done(p); }
     ;
 
 stmt
     : USE STRING {
         bind_stmt s = stmt_new(BIND_STMT_USE, @$, @1);
-        s.name = scalar_of(&$2);
+        s.name = scalar_of(p, &$2);
         emit_stmt(p, s);
       }
     | PLATFORM WORD {
         bind_stmt s = stmt_new(BIND_STMT_PLATFORM_SELECT, @$, @1);
-        s.name = scalar_of(&$2);
+        s.name = scalar_of(p, &$2);
         emit_stmt(p, s);
       }
     | PLATFORM WORD block {
         bind_stmt s = stmt_new(BIND_STMT_PLATFORM_DEF, @$, @1);
-        s.name = scalar_of(&$2);
+        s.name = scalar_of(p, &$2);
         block_into(p, &s, &$3);
         emit_stmt(p, s);
       }
@@ -228,13 +256,13 @@ stmt
       }
     | CERT WORD block {
         bind_stmt s = stmt_new(BIND_STMT_CERT, @$, @1);
-        s.name = scalar_of(&$2);
+        s.name = scalar_of(p, &$2);
         block_into(p, &s, &$3);
         emit_stmt(p, s);
       }
     | SITE sitename block {
         bind_stmt s = stmt_new(BIND_STMT_SITE, @$, @1);
-        s.name = scalar_of(&$2);
+        s.name = scalar_of(p, &$2);
         block_into(p, &s, &$3);
         emit_stmt(p, s);
       }
@@ -248,8 +276,8 @@ stmt
 sitename : WORD | STRING ;
 
 addrs
-    : WORD                   { bind_pnode *n = node(p, scalar); n->u.scalar = scalar_of(&$1); $$ = list_add(empty_list(), n); }
-    | addrs COMMA WORD       { bind_pnode *n = node(p, scalar); n->u.scalar = scalar_of(&$3); $$ = value_add($1, n); }
+    : WORD                   { bind_pnode *n = node(p, scalar); n->u.scalar = scalar_of(p, &$1); $$ = list_add(empty_list(), n); }
+    | addrs COMMA WORD       { bind_pnode *n = node(p, scalar); n->u.scalar = scalar_of(p, &$3); $$ = value_add($1, n); }
     ;
 
 block
@@ -269,7 +297,7 @@ item
     : WORD EQ value {
         $$ = node(p, item);
         $$->u.item.kind = BIND_ITEM_FIELD;
-        $$->u.item.u.field.key = scalar_of(&$1);
+        $$->u.item.u.field.key = scalar_of(p, &$1);
         $$->u.item.u.field.value = value_of(p, $3, @3);
         $$->u.item.u.field.span = @$;
       }
@@ -277,8 +305,8 @@ item
         $$ = node(p, item);
         $$->u.item.kind = BIND_ITEM_BINDING;
         bind_ast_binding *b = &$$->u.item.u.binding;
-        b->protocol = scalar_of(&$1);
-        b->info = scalar_of(&$2);
+        b->protocol = scalar_of(p, &$1);
+        b->info = info_of(p, &$2);
         b->noptions = $3.len;
         b->options = bind_arena_alloc(p->arena, ($3.len ? $3.len : 1) * sizeof *b->options);
         uint32_t i = 0;
@@ -289,7 +317,7 @@ item
         $$ = node(p, item);
         $$->u.item.kind = BIND_ITEM_APP;
         bind_ast_app *a = &$$->u.item.u.app;
-        a->path = scalar_of(&$2);
+        a->path = scalar_of(p, &$2);
         a->items = items_of(p, $3.items);
         a->nitems = $3.items.len;
         a->span = @$;
@@ -304,12 +332,12 @@ options
 option
     : anyword {
         $$ = node(p, option);
-        $$->u.option.name = scalar_of(&$1);
+        $$->u.option.name = scalar_of(p, &$1);
         $$->u.option.span = @$;
       }
     | anyword EQ value {
         $$ = node(p, option);
-        $$->u.option.name = scalar_of(&$1);
+        $$->u.option.name = scalar_of(p, &$1);
         $$->u.option.has_value = true;
         $$->u.option.value = value_of(p, $3, @3);
         $$->u.option.span = @$;
@@ -323,10 +351,10 @@ value
 
 scalar
     : anyword_node
-    | STRING                 { $$ = node(p, scalar); $$->u.scalar = scalar_of(&$1); }
+    | STRING                 { $$ = node(p, scalar); $$->u.scalar = scalar_of(p, &$1); }
     ;
 
-anyword_node : anyword       { $$ = node(p, scalar); $$->u.scalar = scalar_of(&$1); } ;
+anyword_node : anyword       { $$ = node(p, scalar); $$->u.scalar = scalar_of(p, &$1); } ;
 
 /* Keywords are reserved only where a statement starts: `cert=shop` is an
  * option and `pool = site` a value. */
@@ -422,13 +450,16 @@ static void line_too_long(bind_source *src, bind_diag_bag *diags, uint32_t start
     bind_diag_note(diags, d, NULL, "nothing else in this file is read; a long list may go on on the next line after a `,`");
 }
 
-bind_ast_file *bind_parse_file(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags)
+static bind_ast_file *parse(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags,
+                            bind_stmt_sink sink, void *ctx)
 {
     struct bind_parser p;
     memset(&p, 0, sizeof p);
-    p.arena = a;
+    p.arena = sink ? bind_arena_new() : a;
     p.nodes = bind_arena_new();
     p.diags = diags;
+    p.sink = sink;
+    p.sink_ctx = ctx;
     bind_lexer_init(&p.lx, src, in, diags);
     uint32_t long_at, long_len;
     bool too_long = bind_source_long_line(src, BIND_MAX_LINE_LENGTH, &long_at, &long_len);
@@ -440,12 +471,26 @@ bind_ast_file *bind_parse_file(bind_source *src, bind_arena *a, bind_interner *i
     f->nstmts = (uint32_t)p.out.len;
     f->stmts = bind_arena_alloc(a, (p.out.len ? p.out.len : 1) * sizeof *f->stmts);
     if (p.out.len) memcpy(f->stmts, p.out.items, p.out.len * sizeof *f->stmts);
-    f->ncomments = (uint32_t)p.lx.comments.len;
-    f->comments = bind_arena_alloc(a, (p.lx.comments.len ? p.lx.comments.len : 1) * sizeof *f->comments);
-    if (p.lx.comments.len) memcpy(f->comments, p.lx.comments.items, p.lx.comments.len * sizeof *f->comments);
+    if (!sink) {        /* comments are for the formatter and the editor, which keep trees */
+        f->ncomments = (uint32_t)p.lx.comments.len;
+        f->comments = bind_arena_alloc(a, (p.lx.comments.len ? p.lx.comments.len : 1) * sizeof *f->comments);
+        if (p.lx.comments.len) memcpy(f->comments, p.lx.comments.items, p.lx.comments.len * sizeof *f->comments);
+    }
     f->syntax_errors = p.had_error || p.lx.had_error || rc != 0;
     bind_vec_free(&p.out);
     bind_lexer_fini(&p.lx);
     bind_arena_free(p.nodes);
+    if (sink) bind_arena_free(p.arena);
     return f;
+}
+
+bind_ast_file *bind_parse_file(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags)
+{
+    return parse(src, a, in, diags, NULL, NULL);
+}
+
+bind_ast_file *bind_parse_stream(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags,
+                                 bind_stmt_sink sink, void *ctx)
+{
+    return parse(src, a, in, diags, sink, ctx);
 }

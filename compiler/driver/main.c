@@ -103,10 +103,9 @@ bind_render_opts bind_cli_render_opts(int color, bool werror)
 int bind_cli_load_and_check(const bind_cli *o, bind_compilation **out)
 {
     *out = NULL;
-    bind_compilation *c = bind_compilation_new();
+    bind_compilation *c = bind_compilation_new_streaming();
     c->platform_override = o->platform;
     c->keep_nginx_plan = true;
-    c->release_syntax = true;
     for (int i = 0; i < o->nfiles; i++) {
         int err = 0;
         if (!bind_compilation_add_file(c, o->files[i], &err)) {

@@ -1,5 +1,10 @@
 /* The checker's model: normalisation, defaults, ids, certificates — what the
  * golden tests cannot see because they only show diagnostics. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "backend.h"
 #include "harness.h"
 
 static const bind_binding *binding(bind_compilation *c, uint32_t site, uint32_t i)
@@ -101,6 +106,73 @@ static void test_check_platform_override(void **state)
     bind_compilation_free(c);
 }
 
+/* The command line's streaming compilation and the trees' (the language
+ * server's) must say the same: every golden check case and example, its
+ * diagnostics rendered byte for byte, and the same model. */
+static char *render(bind_compilation *c)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    bind_render_opts ro = { .color = false, .werror = false };
+    bind_diag_render_all(out, &c->sources, &c->diags, true, ro);
+    fclose(out);
+    return text;
+}
+
+static char *model_json(bind_compilation *c)
+{
+    bind_buf out;
+    bind_buf_init(&out);
+    bind_emit_opts opts = { 0 };
+    (void)bind_backend_find("json")->emit(c, &opts, &out);
+    char *text = strndup(out.data ? out.data : "", out.len);
+    bind_buf_free(&out);
+    return text;
+}
+
+static bind_compilation *compile_file(const char *path, bool streaming)
+{
+    bind_compilation *c = streaming ? bind_compilation_new_streaming() : bind_compilation_new();
+    int err = 0;
+    assert_true(bind_compilation_add_file(c, path, &err));
+    bind_compilation_check(c);
+    return c;
+}
+
+static void test_check_streaming_same_as_trees(void **state)
+{
+    (void)state;
+    const char *dirs[] = { BINDC_SOURCE_DIR "/tests/golden/check", BINDC_SOURCE_DIR "/examples" };
+    size_t files = 0;
+    for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
+        DIR *dir = opendir(dirs[d]);
+        assert_non_null(dir);
+        for (struct dirent *e; (e = readdir(dir));) {
+            size_t n = strlen(e->d_name);
+            if (n < 6 || strcmp(e->d_name + n - 5, ".bind") != 0) continue;
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", dirs[d], e->d_name);
+            bind_compilation *trees = compile_file(path, false), *stream = compile_file(path, true);
+            char *a = render(trees), *b = render(stream);
+            if (strcmp(a, b) != 0) fail_msg("%s: the streaming check says\n%s\nthe trees' check says\n%s", path, b, a);
+            free(a);
+            free(b);
+            /* The model as the json target writes it (a model with errors too). */
+            a = model_json(trees);
+            b = model_json(stream);
+            if (strcmp(a, b) != 0) fail_msg("%s: the streaming model differs from the trees'", path);
+            free(a);
+            free(b);
+            bind_compilation_free(trees);
+            bind_compilation_free(stream);
+            files++;
+        }
+        closedir(dir);
+    }
+    assert_true(files > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -109,6 +181,7 @@ int main(void)
         cmocka_unit_test(test_check_certificates),
         cmocka_unit_test(test_check_any_tier_overlap),
         cmocka_unit_test(test_check_platform_override),
+        cmocka_unit_test(test_check_streaming_same_as_trees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
