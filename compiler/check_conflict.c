@@ -1,7 +1,8 @@
 /* Bindings against each other, each check one pass over a hash table:
  * duplicate bindings, sites and ids; two protocols on a socket; TLS
  * certificates HTTP.sys cannot tell apart; two servers on one socket; the
- * www. twin hint; unused certificates. */
+ * www. twin hint; unused certificates.  A check's keys and lists live in
+ * the checker's scratch arena, reused by the next check. */
 #include "check.h"
 
 #include <string.h>
@@ -41,7 +42,7 @@ static size_t any_tier_partners(const bind_addr *addr, bind_addr out[2])
 
 static bkey *key_of(bind_checker *k, const bind_binding *b)
 {
-    bkey *key = bind_arena_alloc(k->arena, sizeof *key);
+    bkey *key = bind_arena_alloc(k->scratch, sizeof *key);
     key->proto = b->protocol;
     key->port = b->port;
     key->addr = b->addr;
@@ -53,6 +54,7 @@ static void check_duplicates(bind_checker *k)
 {
     bind_table t;
     bind_table_init(&t, bkey_eq);
+    bind_table_reserve(&t, k->bindings.len);
     for (size_t i = 0; i < k->bindings.len; i++) {
         bind_binding *b = k->bindings.items[i];
         if (!b->valid) continue;
@@ -83,18 +85,40 @@ static void check_duplicates(bind_checker *k)
 
 /* ---- E0202, E0203: sites ---------------------------------------------- */
 
+/* Site names compare without case (IIS's do): keyed by the site itself. */
+static char ascii_lower(char ch) { return ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch; }
+
+static uint64_t name_hash_nocase(const char *name)
+{
+    char buf[64];
+    uint64_t h = BIND_HASH_SEED;
+    size_t n = 0;
+    for (const char *p = name;; p++) {
+        if (!*p || n == sizeof buf) {            /* a buffer at a time */
+            h = bind_hash_bytes(buf, n, h);
+            n = 0;
+            if (!*p) return h;
+        }
+        buf[n++] = ascii_lower(*p);
+    }
+}
+
+static bool site_name_eq(const void *a, const void *b)
+{
+    const char *x = ((const bind_site *)a)->name, *y = ((const bind_site *)b)->name;
+    for (; *x && ascii_lower(*x) == ascii_lower(*y); x++, y++) {}
+    return ascii_lower(*x) == ascii_lower(*y);
+}
+
 static void check_sites(bind_checker *k)
 {
     bind_table names, ids;
-    bind_table_init(&names, ptr_eq);
+    bind_table_init(&names, site_name_eq);
     bind_table_init(&ids, ptr_eq);
+    bind_table_reserve(&names, k->sites.len);
     for (size_t i = 0; i < k->sites.len; i++) {
         bind_site *s = k->sites.items[i];
-        size_t n = strlen(s->name);
-        char *lower = bind_arena_strndup(k->arena, s->name, n);
-        for (size_t j = 0; j < n; j++) if (lower[j] >= 'A' && lower[j] <= 'Z') lower[j] = (char)(lower[j] + 32);
-        const char *key = bind_intern(k->in, lower, n);
-        bind_site *prev = bind_table_put(&names, bind_check_name_hash(key), key, s);
+        bind_site *prev = bind_table_put(&names, name_hash_nocase(s->name), s, s);
         if (prev != s) {
             bind_diag *d = bind_diag_push(k->diags, BIND_E0202, s->name_span, "duplicate site name `%s`", s->name);
             bind_diag_note(k->diags, d, &prev->name_span, "site `%s` is declared here (names compare without case)", prev->name);
@@ -144,7 +168,7 @@ static const bind_binding *clash_in(const psock *list, const bind_binding *b)
 
 static void psock_append(bind_checker *k, plist *l, const bind_binding *b)
 {
-    psock *n = bind_arena_alloc(k->arena, sizeof *n);
+    psock *n = bind_arena_alloc(k->scratch, sizeof *n);
     n->b = b;
     /* Appended, so that the note names the earliest binding. */
     if (l->tail) l->tail->next = n; else l->head = n;
@@ -173,7 +197,7 @@ static void check_protocols(bind_checker *k)
         uint64_t h = bind_hash_bytes(&b->port, 2, BIND_HASH_SEED);
         pport *port = bind_table_get(&ports, h, pkey);
         if (!port) {
-            port = bind_arena_alloc(k->arena, sizeof *port);
+            port = bind_arena_alloc(k->scratch, sizeof *port);
             bind_table_put(&ports, h, pkey, port);
         }
         const bind_binding *other = NULL;
@@ -260,7 +284,7 @@ static void check_tls_sharing(bind_checker *k)
         if (b->addr.kind == BIND_ADDR_ANY) { recs[0].kind = BIND_ADDR_ANY4; recs[1].kind = BIND_ADDR_ANY6; nrec = 2; }
         else { recs[0] = b->addr; nrec = 1; }
         for (size_t r = 0; r < nrec; r++) {
-            bkey *key = bind_arena_alloc(k->arena, sizeof *key);
+            bkey *key = bind_arena_alloc(k->scratch, sizeof *key);
             key->port = b->port;
             key->addr = recs[r];
             bind_binding *first = bind_table_put(&ipport, bkey_hash(key), key, b);
@@ -355,13 +379,13 @@ static void check_servers(bind_checker *k)
             uint64_t h = bind_hash_bytes(&b->port, 2, BIND_HASH_SEED);
             sport *port = bind_table_get(&ports, h, pkey);
             if (!port) {
-                port = bind_arena_alloc(k->arena, sizeof *port);
+                port = bind_arena_alloc(k->scratch, sizeof *port);
                 bind_table_put(&ports, h, pkey, port);
             }
             bool dup;
             const sock *clash = server_socket_clash(&exact, port, b->port, srv, addr, &dup);
             if (dup) continue;
-            sock *s = bind_arena_alloc(k->arena, sizeof *s);
+            sock *s = bind_arena_alloc(k->scratch, sizeof *s);
             s->server = srv;
             s->addr = *addr;
             s->b = b;
@@ -371,7 +395,7 @@ static void check_servers(bind_checker *k)
                 if (port->any_tail) port->any_tail->next = s; else port->any = s;
                 port->any_tail = s;
             } else {
-                bkey *key = bind_arena_alloc(k->arena, sizeof *key);
+                bkey *key = bind_arena_alloc(k->scratch, sizeof *key);
                 key->proto = srv;
                 key->port = b->port;
                 key->addr = *addr;
@@ -424,13 +448,33 @@ static bool looks_numeric(const char *h)
 /* The key of a host on its protocol and port (any address): the twin must
  * be bound where the host is, or https://www.x/ still fails (bindc explain
  * I0401: "on the same protocol and port"). */
-static bkey *host_key(bind_checker *k, const bind_binding *b, const char *host)
+static bkey host_key(const bind_binding *b, const char *host)
 {
-    bkey *key = bind_arena_alloc(k->arena, sizeof *key);
-    key->proto = b->protocol;
-    key->port = b->port;
-    key->host = host;
+    bkey key;
+    memset(&key, 0, sizeof key);
+    key.proto = b->protocol;
+    key.port = b->port;
+    key.host = host;
     return key;
+}
+
+/* The twin a hint is about: www.x for a two-label x (shop.example), x for
+ * www.x when x is a domain; NULL for any other host.  www. goes in front of
+ * a domain, not of every subdomain (api.shop.example has no www. twin that
+ * anyone types).  buf holds 256 bytes. */
+static const char *www_twin(const char *host, char *buf, size_t *len)
+{
+    size_t n = strlen(host);
+    if (strncmp(host, "www.", 4) == 0) {
+        *len = n - 4;
+        return strchr(host + 4, '.') ? host + 4 : NULL;
+    }
+    const char *dot = strchr(host, '.');
+    if (!dot || strchr(dot + 1, '.') || n + 4 > 253) return NULL;   /* `www.` would make it too long a host name */
+    memcpy(buf, "www.", 4);
+    memcpy(buf + 4, host, n + 1);
+    *len = n + 4;
+    return buf;
 }
 
 static void check_www_twins(bind_checker *k)
@@ -438,6 +482,7 @@ static void check_www_twins(bind_checker *k)
     bind_table hosts, hinted;
     bind_table_init(&hosts, bkey_eq);
     bind_table_init(&hinted, bkey_eq);
+    bind_table_reserve(&hosts, k->bindings.len);
     /* A site with a binding that could not be read (`htps ...`, a bad port)
      * gets no hint: the twin may well be that binding, and the error about it
      * is what matters. */
@@ -450,7 +495,8 @@ static void check_www_twins(bind_checker *k)
             if (!bind_table_get(&unreadable, h, b->site)) bind_table_put(&unreadable, h, b->site, (void *)b);
         }
         if (b->valid && *b->host && (b->protocol == BIND_PROTO_HTTP || b->protocol == BIND_PROTO_HTTPS)) {
-            bkey *key = host_key(k, b, b->host);
+            bkey *key = bind_arena_alloc(k->scratch, sizeof *key);
+            *key = host_key(b, b->host);
             bind_table_put(&hosts, bkey_hash(key), key, (void *)b);
         }
     }
@@ -459,21 +505,19 @@ static void check_www_twins(bind_checker *k)
         if (!b->valid || !*b->host || b->host_wildcard || looks_numeric(b->host)) continue;
         if (bind_table_get(&unreadable, bind_hash_bytes(&b->site, sizeof b->site, BIND_HASH_SEED), b->site)) continue;
         if (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS) continue;
-        const char *twin = strncmp(b->host, "www.", 4) == 0 ? b->host + 4 : bind_arena_printf(k->arena, "www.%s", b->host);
-        if (!strchr(twin, '.') || (twin == b->host + 4 && !strchr(twin, '.'))) continue;
-        /* x -> www.x only for a two-label x (shop.example): www. goes in front of a
-         * domain, not of every subdomain (api.shop.example has no www. twin that
-         * anyone types).  www.x -> x whenever x is a domain. */
-        if (strncmp(b->host, "www.", 4) != 0) {
-            const char *dot = strchr(b->host, '.');
-            if (!dot || strchr(dot + 1, '.')) continue;
-        }
-        if (strlen(twin) > 253) continue;      /* `www.` would make it too long to be a host name */
-        twin = bind_intern_cstr(k->in, twin);
-        bkey *tkey = host_key(k, b, twin), *hkey = host_key(k, b, b->host);
-        if (bind_table_get(&hosts, bkey_hash(tkey), tkey)) continue;
-        if (bind_table_get(&hinted, bkey_hash(hkey), hkey)) continue;
-        bind_table_put(&hinted, bkey_hash(hkey), hkey, (void *)b);
+        char buf[256];
+        size_t tlen;
+        const char *twin = www_twin(b->host, buf, &tlen);
+        if (!twin) continue;
+        /* Bound hosts are interned: a twin the interner never saw is bound nowhere. */
+        const char *bound = bind_intern_lookup(k->in, twin, tlen);
+        bkey tkey = host_key(b, bound), hkey = host_key(b, b->host);
+        if (bound && bind_table_get(&hosts, bkey_hash(&tkey), &tkey)) continue;
+        if (bind_table_get(&hinted, bkey_hash(&hkey), &hkey)) continue;
+        bkey *hinted_key = bind_arena_alloc(k->scratch, sizeof *hinted_key);
+        *hinted_key = hkey;
+        bind_table_put(&hinted, bkey_hash(hinted_key), hinted_key, (void *)b);
+        twin = bound ? bound : bind_intern(k->in, twin, tlen);
         bind_diag *d = bind_diag_push(k->diags, BIND_I0401, b->info_span, "host `%s` is bound but `%s` is not", b->host, twin);
         /* The fix-it repeats this binding line with the twin host. */
         bind_source *src = bind_sources_get(&k->c->sources, b->span.file);
@@ -510,11 +554,12 @@ static void check_unused_certs(bind_checker *k)
 
 void bind_check_conflicts(bind_checker *k)
 {
-    check_duplicates(k);
-    check_sites(k);
-    check_protocols(k);
-    check_tls_sharing(k);
-    check_servers(k);
-    check_www_twins(k);
-    check_unused_certs(k);
+    static void (*const checks[])(bind_checker *) = {
+        check_duplicates, check_sites, check_protocols, check_tls_sharing, check_servers, check_www_twins,
+        check_unused_certs,
+    };
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+        checks[i](k);
+        bind_arena_reset(k->scratch);
+    }
 }

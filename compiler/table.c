@@ -32,11 +32,11 @@ void *bind_table_get(const bind_table *t, uint64_t hash, const void *key)
     return t->slots[i].key ? t->slots[i].value : NULL;
 }
 
-static void grow(bind_table *t)
+static void resize(bind_table *t, size_t cap)
 {
     bind_table_slot *old = t->slots;
     size_t ocap = t->cap;
-    t->cap = ocap ? ocap * 2 : 64;
+    t->cap = cap;
     t->slots = bind_pages_alloc(t->cap * sizeof *t->slots);
     for (size_t i = 0; i < ocap; i++) {
         if (!old[i].key) continue;
@@ -47,9 +47,19 @@ static void grow(bind_table *t)
     bind_pages_free(old, ocap * sizeof *old);
 }
 
+/* At most three quarters full. */
+static bool fits(size_t n, size_t cap) { return n * 4 <= cap * 3; }
+
+void bind_table_reserve(bind_table *t, size_t n)
+{
+    size_t cap = t->cap ? t->cap : 64;
+    while (!fits(n, cap)) cap *= 2;
+    if (cap != t->cap) resize(t, cap);
+}
+
 void *bind_table_put(bind_table *t, uint64_t hash, const void *key, void *value)
 {
-    if ((t->len + 1) * 4 > t->cap * 3) grow(t);
+    if (!fits(t->len + 1, t->cap)) resize(t, t->cap ? t->cap * 2 : 64);
     size_t i = find(t, hash, key);
     if (t->slots[i].key) return t->slots[i].value;
     t->slots[i].hash = hash;

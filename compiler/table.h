@@ -18,6 +18,9 @@ typedef struct bind_table {
 
 void bind_table_init(bind_table *t, bind_table_eq eq);
 void bind_table_fini(bind_table *t);
+/* Room for n entries without growing: a fleet's tables grew a dozen times,
+ * each time into fresh memory, re-placing every entry. */
+void bind_table_reserve(bind_table *t, size_t n);
 /* The value stored under key, or NULL. */
 void *bind_table_get(const bind_table *t, uint64_t hash, const void *key);
 /* Stores value under key unless present; returns the value now stored. */
