@@ -101,7 +101,8 @@ static void check_unreachable(bind_checker *k, bind_arena *scratch, const bind_m
      * any tier (duplicates are E0201).  Only iplisten can hide one. */
     if (!m->niplisten) return;
     bind_route_iis *iis = bind_route_iis_new(m, BIND_SERVER_IIS);
-    bind_addr rep[2] = { bind_route_unnamed_addr(m, 4), bind_route_unnamed_addr(m, 6) };
+    bind_addr rep[2];
+    bind_route_unnamed_addrs(m, rep);
 
     for (uint32_t i = 0; i < m->nsites; i++) {
         const bind_site *s = m->sites[i];
@@ -270,7 +271,8 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
     f.iis = bind_route_iis_new_for(m, BIND_SERVER_NGINX, f.exact_names);
     f.nginx = bind_route_nginx_new_for(f.plan, f.exact_names);
     bind_table_init(&f.reported, ptr_eq);
-    bind_addr rep[2] = { bind_route_unnamed_addr(m, 4), bind_route_unnamed_addr(m, 6) };
+    bind_addr rep[2];
+    bind_route_unnamed_addrs(m, rep);
 
     item *any = bind_pages_alloc(items.len * sizeof *any);
     for (size_t i = 0; i < items.len;) {

@@ -111,5 +111,7 @@ const char *bind_route_reason(bind_arena *a, const bind_route_request *rq, const
  * the model names, for requests that stand for "any other address": the
  * first free one of 192.0.2.1... or 2001:db8::1... (documentation ranges). */
 bind_addr bind_route_unnamed_addr(const bind_model *m, int family);
+/* Both at once (one pass over the fleet): out[0] IPv4, out[1] IPv6. */
+void bind_route_unnamed_addrs(const bind_model *m, bind_addr out[2]);
 
 #endif

@@ -69,14 +69,16 @@ static void add_meta(bind_route_iis *ix, const bind_binding *b)
     case BIND_ADDR_ANY6: pi->any6 = true; return;
     default: break;
     }
-    uint8_t *bytes = bind_arena_alloc(ix->arena, 17);
-    size_t n = bind_route_addr_bytes(&b->addr, bytes);
+    uint8_t bytes[17];
+    bind_route_key addr = { scope, KIND_ADDR, (const char *)bytes, bind_route_addr_bytes(&b->addr, bytes) };
+    h = bind_route_key_hash(&addr);
+    if (bind_table_get(&ix->meta, h, &addr)) return;   /* a fleet's shared address: keyed once */
+    uint8_t *kept = bind_arena_alloc(ix->arena, sizeof bytes);
+    memcpy(kept, bytes, sizeof bytes);
     bind_route_key *k = bind_arena_alloc(ix->arena, sizeof *k);
-    k->scope = scope;
-    k->kind = KIND_ADDR;
-    k->name = (const char *)bytes;
-    k->len = n;
-    bind_table_put(&ix->meta, bind_route_key_hash(k), k, (void *)b);
+    *k = addr;
+    k->name = (const char *)kept;
+    bind_table_put(&ix->meta, h, k, (void *)b);
 }
 
 bind_route_iis *bind_route_iis_new(const bind_model *m, enum bind_server server)
@@ -234,37 +236,56 @@ void bind_route_iis_resolve(const bind_route_iis *ix, const bind_route_request *
 
 static bool addr_key_eq(const void *a, const void *b) { return bind_addr_equal(a, b); }
 
-bind_addr bind_route_unnamed_addr(const bind_model *m, int family)
+static bind_addr candidate(int family, uint32_t n)
 {
-    bind_table named;
-    bind_table_init(&named, addr_key_eq);
-    for (uint32_t i = 0; i < m->nsites; i++)
-        for (uint32_t j = 0; j < m->sites[i]->nbindings; j++) {
-            const bind_addr *a = &m->sites[i]->bindings[j]->addr;
-            if (bind_route_is_exact(a)) bind_table_put(&named, bind_addr_hash(a, BIND_HASH_SEED), a, (void *)a);
-        }
-    for (uint32_t i = 0; i < m->niplisten; i++) {
-        const bind_addr *a = &m->iplisten[i].addr;
-        if (bind_route_is_exact(a)) bind_table_put(&named, bind_addr_hash(a, BIND_HASH_SEED), a, (void *)a);
-    }
     bind_addr c;
     memset(&c, 0, sizeof c);
     /* 192.0.2.0/24 first, then 198.18.0.0/15; for IPv6 2001:db8::/32. */
-    for (uint32_t n = 1;; n++) {
-        if (family == 6) {
-            c.kind = BIND_ADDR_V6;
-            static const uint8_t prefix[4] = { 0x20, 0x01, 0x0d, 0xb8 };
-            memcpy(c.bytes, prefix, 4);
-            c.bytes[12] = (uint8_t)(n >> 24); c.bytes[13] = (uint8_t)(n >> 16);
-            c.bytes[14] = (uint8_t)(n >> 8); c.bytes[15] = (uint8_t)n;
-        } else {
-            c.kind = BIND_ADDR_V4;
-            uint32_t v = n < 255 ? (192u << 24 | 2u << 8 | n) : (198u << 24 | 18u << 16) + (n - 254);
-            c.bytes[0] = (uint8_t)(v >> 24); c.bytes[1] = (uint8_t)(v >> 16);
-            c.bytes[2] = (uint8_t)(v >> 8); c.bytes[3] = (uint8_t)v;
+    if (family == 6) {
+        c.kind = BIND_ADDR_V6;
+        static const uint8_t prefix[4] = { 0x20, 0x01, 0x0d, 0xb8 };
+        memcpy(c.bytes, prefix, 4);
+        c.bytes[12] = (uint8_t)(n >> 24); c.bytes[13] = (uint8_t)(n >> 16);
+        c.bytes[14] = (uint8_t)(n >> 8); c.bytes[15] = (uint8_t)n;
+    } else {
+        c.kind = BIND_ADDR_V4;
+        uint32_t v = n < 255 ? (192u << 24 | 2u << 8 | n) : (198u << 24 | 18u << 16) + (n - 254);
+        c.bytes[0] = (uint8_t)(v >> 24); c.bytes[1] = (uint8_t)(v >> 16);
+        c.bytes[2] = (uint8_t)(v >> 8); c.bytes[3] = (uint8_t)v;
+    }
+    return c;
+}
+
+static void named_put(bind_table *named, const bind_addr *a)
+{
+    if (bind_route_is_exact(a)) bind_table_put(named, bind_addr_hash(a, BIND_HASH_SEED), a, (void *)a);
+}
+
+void bind_route_unnamed_addrs(const bind_model *m, bind_addr out[2])
+{
+    bind_table named;
+    bind_table_init(&named, addr_key_eq);
+    const bind_addr *last = NULL;
+    for (uint32_t i = 0; i < m->nsites; i++)
+        for (uint32_t j = 0; j < m->sites[i]->nbindings; j++) {
+            const bind_addr *a = &m->sites[i]->bindings[j]->addr;
+            if (last && bind_addr_equal(a, last)) continue;    /* a fleet names a few addresses over and over */
+            named_put(&named, a);
+            last = a;
         }
-        if (!bind_table_get(&named, bind_addr_hash(&c, BIND_HASH_SEED), &c)) break;
+    for (uint32_t i = 0; i < m->niplisten; i++) named_put(&named, &m->iplisten[i].addr);
+    for (int f = 0; f < 2; f++) {
+        for (uint32_t n = 1;; n++) {
+            out[f] = candidate(f ? 6 : 4, n);
+            if (!bind_table_get(&named, bind_addr_hash(&out[f], BIND_HASH_SEED), &out[f])) break;
+        }
     }
     bind_table_fini(&named);
-    return c;
+}
+
+bind_addr bind_route_unnamed_addr(const bind_model *m, int family)
+{
+    bind_addr both[2];
+    bind_route_unnamed_addrs(m, both);
+    return both[family == 6];
 }
