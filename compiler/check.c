@@ -1,13 +1,14 @@
 /* bind_compilation_check: the three checking passes, then the model. */
 #include "check.h"
+#include "task.h"
 
 #include <string.h>
 
+/* The model's arrays: copies of the checker's vectors, in the arena. */
 #define FREEZE(dst, n, vec) do { \
         (n) = (uint32_t)(vec).len; \
         (dst) = bind_arena_alloc(k->arena, ((vec).len ? (vec).len : 1) * sizeof *(vec).items); \
         if ((vec).len) memcpy((dst), (vec).items, (vec).len * sizeof *(vec).items); \
-        bind_vec_free(&(vec)); \
     } while (0)
 
 static bool ptr_eq(const void *a, const void *b) { return a == b; }
@@ -44,6 +45,8 @@ void bind_checker_free(bind_checker *k)
     bind_table_fini(&k->iplisten_seen);
 }
 
+static void run_routes(void *r) { bind_check_routes(r); }
+
 void bind_compilation_check(bind_compilation *c)
 {
     bind_checker *k = c->checker;
@@ -59,7 +62,6 @@ void bind_compilation_check(bind_compilation *c)
     /* The model's platform list is needed by the binding checks. */
     bind_check_bindings(k);
     bind_vec_free(&k->binding_syntax);
-    bind_check_conflicts(k);
 
     bind_model *m = k->m;
     m->nbindings = (uint32_t)k->bindings.len;
@@ -67,11 +69,29 @@ void bind_compilation_check(bind_compilation *c)
     FREEZE(m->certs, m->ncerts, k->certs);
     FREEZE(m->platforms, m->nplatforms, k->platforms);
     FREEZE(m->iplisten, m->niplisten, k->iplisten);
+    c->model = m;
+
+    /* The model is finished.  The route checks report only on a model
+     * without errors (they would report the consequences of errors already
+     * reported), and need nothing the conflict checks find: they run beside
+     * them, and what they say is kept when neither half found an error. */
+    bool clean = !bind_diag_has_errors(k->diags, false);
+    if (!c->routes_arena) c->routes_arena = bind_arena_new();
+    bind_route_checker r = { .c = c, .m = m, .in = k->in, .arena = c->routes_arena };
+    bind_diag_bag_init(&r.diags, c->routes_arena);
+    bind_task *routes = clean ? bind_task_start(run_routes, &r) : NULL;
+    bind_check_conflicts(k);
+    bind_task_wait(routes);
+    if (clean && !bind_diag_has_errors(k->diags, false)) bind_diag_bag_append(k->diags, &r.diags);
+    bind_diag_bag_fini(&r.diags);
+
+    bind_vec_free(&k->sites);
+    bind_vec_free(&k->certs);
+    bind_vec_free(&k->platforms);
+    bind_vec_free(&k->iplisten);
     bind_vec_free(&k->bindings);
     bind_table_fini(&k->cert_by_name);
     bind_table_fini(&k->platform_by_name);
     bind_table_fini(&k->iplisten_seen);
-    c->model = m;
-    bind_check_routes(k);
     bind_diag_sort(&c->diags);
 }

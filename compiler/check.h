@@ -64,6 +64,17 @@ void bind_check_declarations(bind_checker *k);   /* check_decl.c */
 void bind_check_binding_declared(bind_checker *k, bind_binding *b, const bind_ast_binding *ab, bind_binding_syntax *syn);
 void bind_check_bindings(bind_checker *k);       /* check_binding.c: after the declarations */
 void bind_check_conflicts(bind_checker *k);      /* check_conflict.c */
-void bind_check_routes(bind_checker *k);         /* check_route.c: W0405, W0407 */
+
+/* The route checks (check_route.c: W0405, W0407) run on a thread of their
+ * own beside the conflict checks, on the finished model: they read the
+ * model and the interner, and write only here. */
+typedef struct bind_route_checker {
+    bind_compilation *c;
+    const bind_model *m;
+    const bind_interner *in;        /* looked up, never added to */
+    bind_arena *arena;              /* c->routes_arena */
+    bind_diag_bag diags;            /* appended to the compilation's when it has no error */
+} bind_route_checker;
+void bind_check_routes(bind_route_checker *r);
 
 #endif

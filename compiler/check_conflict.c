@@ -517,7 +517,8 @@ static void check_www_twins(bind_checker *k)
         bkey *hinted_key = bind_arena_alloc(k->scratch, sizeof *hinted_key);
         *hinted_key = hkey;
         bind_table_put(&hinted, bkey_hash(hinted_key), hinted_key, (void *)b);
-        twin = bound ? bound : bind_intern(k->in, twin, tlen);
+        /* Not interned: the route checks read the interner meanwhile (check.c). */
+        twin = bound ? bound : bind_arena_strndup(k->arena, twin, tlen);
         bind_diag *d = bind_diag_push(k->diags, BIND_I0401, b->info_span, "host `%s` is bound but `%s` is not", b->host, twin);
         /* The fix-it repeats this binding line with the twin host. */
         bind_source *src = bind_sources_get(&k->c->sources, b->span.file);

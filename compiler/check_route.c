@@ -16,8 +16,8 @@
  *          a fleet's check time.  The unit and differential tests hold the
  *          plan to that.  Cost: the wildcards and the classes, never
  *          pairwise over bindings.
- * Both run only on a model without errors: routing a broken model would
- * report the consequences of errors already reported. */
+ * Both report only on a model without errors: routing a broken model would
+ * report the consequences of errors already reported (check.c). */
 #include "check.h"
 #include "nginx_plan.h"
 #include "route.h"
@@ -94,7 +94,7 @@ static const char *request_text(bind_arena *a, const bind_route_request *rq, boo
 
 /* ---- W0405 --------------------------------------------------------------- */
 
-static void check_unreachable(bind_checker *k, bind_arena *scratch, const bind_model *m, host_set *hosts)
+static void check_unreachable(bind_route_checker *r, bind_arena *scratch, const bind_model *m, host_set *hosts)
 {
     /* Without iplisten every binding is the best match for some request:
      * on its own address when exact, on an address nobody names when of the
@@ -122,28 +122,28 @@ static void check_unreachable(bind_checker *k, bind_arena *scratch, const bind_m
                 if (!bind_addr_is_any_tier(la)) rq.local = *la;
                 else if (!bind_addr_is_any_tier(&b->addr)) rq.local = b->addr;
                 else rq.local = rep[la->kind == BIND_ADDR_ANY6];
-                bind_route_result r;
-                bind_route_iis_resolve(iis, &rq, &r);
-                if (r.binding == b) reachable = true;
-                else if (!winner.binding) { winner = r; winner_rq = rq; }
+                bind_route_result res;
+                bind_route_iis_resolve(iis, &rq, &res);
+                if (res.binding == b) reachable = true;
+                else if (!winner.binding) { winner = res; winner_rq = rq; }
             }
             if (reachable) continue;
-            const char *text = bind_binding_text(k->arena, b);
+            const char *text = bind_binding_text(r->arena, b);
             if (!listened) {
                 char addr[48];
                 bind_addr_format(&b->addr, addr, true);
-                bind_diag *d = bind_diag_push(k->diags, BIND_W0405, b->info_span,
+                bind_diag *d = bind_diag_push(&r->diags, BIND_W0405, b->info_span,
                                               "binding %s can never be chosen: HTTP.sys does not listen on %s", text, addr);
-                bind_diag_note(k->diags, d, &m->iplisten[0].span, "`iplisten` limits HTTP.sys to the addresses listed here");
+                bind_diag_note(&r->diags, d, &m->iplisten[0].span, "`iplisten` limits HTTP.sys to the addresses listed here");
                 continue;
             }
-            bind_diag *d = bind_diag_push(k->diags, BIND_W0405, b->info_span,
+            bind_diag *d = bind_diag_push(&r->diags, BIND_W0405, b->info_span,
                                           "binding %s can never be chosen: on every address HTTP.sys listens on, another binding wins", text);
             if (winner.binding)
-                bind_diag_note(k->diags, d, &winner.binding->info_span, "%s of site `%s` answers first: %s",
-                               bind_binding_info_text(k->arena, winner.binding), winner.binding->site->name,
-                               bind_route_reason(k->arena, &winner_rq, &winner, NULL));
-            bind_diag_note(k->diags, d, &m->iplisten[0].span, "`iplisten` limits HTTP.sys to the addresses listed here");
+                bind_diag_note(&r->diags, d, &winner.binding->info_span, "%s of site `%s` answers first: %s",
+                               bind_binding_info_text(r->arena, winner.binding), winner.binding->site->name,
+                               bind_route_reason(r->arena, &winner_rq, &winner, NULL));
+            bind_diag_note(&r->diags, d, &m->iplisten[0].span, "`iplisten` limits HTTP.sys to the addresses listed here");
         }
     }
     bind_route_iis_free(iis);
@@ -152,7 +152,7 @@ static void check_unreachable(bind_checker *k, bind_arena *scratch, const bind_m
 /* ---- W0407 --------------------------------------------------------------- */
 
 typedef struct fidelity {
-    bind_checker *k;
+    bind_route_checker *r;
     bind_arena *scratch;
     const bind_route_iis *iis;
     const bind_route_nginx *nginx;
@@ -189,25 +189,25 @@ static void probe(fidelity *f, uint8_t protocol, const bind_addr *local, bool un
     if (bind_table_get(&f->reported, h, culprit)) return;
     bind_table_put(&f->reported, h, culprit, (void *)culprit);
 
-    bind_checker *k = f->k;
+    bind_route_checker *r = f->r;
     bind_diag *d;
     if (ri.binding) {
-        const char *nginx_answer = rn.binding ? bind_arena_printf(k->arena, "site `%s`", rn.binding->site->name) : "no site";
-        d = bind_diag_push(k->diags, BIND_W0407, culprit->info_span,
+        const char *nginx_answer = rn.binding ? bind_arena_printf(r->arena, "site `%s`", rn.binding->site->name) : "no site";
+        d = bind_diag_push(&r->diags, BIND_W0407, culprit->info_span,
                            "the nginx target cannot route like IIS here: nginx answers with %s where IIS chooses this binding of site `%s`",
                            nginx_answer, ri.binding->site->name);
     } else {
-        d = bind_diag_push(k->diags, BIND_W0407, culprit->info_span,
+        d = bind_diag_push(&r->diags, BIND_W0407, culprit->info_span,
                            "the nginx target cannot route like IIS here: nginx answers with this binding of site `%s` where IIS refuses the request",
                            rn.binding->site->name);
     }
-    bind_diag_note(k->diags, d, NULL, "request: %s", request_text(k->arena, &rq, unnamed));
-    bind_diag_note(k->diags, d, NULL, "IIS: %s", bind_route_reason(k->arena, &rq, &ri, NULL));
-    bind_diag_note(k->diags, d, NULL, "nginx: %s", bind_route_reason(k->arena, &rq, &rn, f->plan));
+    bind_diag_note(&r->diags, d, NULL, "request: %s", request_text(r->arena, &rq, unnamed));
+    bind_diag_note(&r->diags, d, NULL, "IIS: %s", bind_route_reason(r->arena, &rq, &ri, NULL));
+    bind_diag_note(&r->diags, d, NULL, "nginx: %s", bind_route_reason(r->arena, &rq, &rn, f->plan));
     const bind_nginx_socket *s = rn.socket >= 0 ? &f->plan->sockets[rn.socket] : NULL;
     if (s && s->lost)
-        bind_diag_note(k->diags, d, &s->maker->info_span, "nginx serves one protocol per address:port, and this binding makes %s %s",
-                       bind_nginx_socket_text(k->arena, s), bind_protocol_name((enum bind_protocol)s->protocol));
+        bind_diag_note(&r->diags, d, &s->maker->info_span, "nginx serves one protocol per address:port, and this binding makes %s %s",
+                       bind_nginx_socket_text(r->arena, s), bind_protocol_name((enum bind_protocol)s->protocol));
 }
 
 /* Every request class of one local address on one port: the hosts of the
@@ -246,7 +246,7 @@ static void probe_class(fidelity *f, const bind_addr *local, bool unnamed, uint1
     }
 }
 
-static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bind_model *m, host_set *hosts)
+static void check_nginx_fidelity(bind_route_checker *r, bind_arena *scratch, const bind_model *m, host_set *hosts)
 {
     BIND_VEC(item) items = { 0 };
     for (uint32_t i = 0; i < m->nsites; i++) {
@@ -263,10 +263,10 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
 
     fidelity f;
     memset(&f, 0, sizeof f);
-    f.k = k;
+    f.r = r;
     f.scratch = scratch;
     f.hosts = hosts;
-    f.plan = k->c->keep_nginx_plan ? bind_compilation_nginx_plan(k->c) : bind_nginx_plan_build(scratch, m);
+    f.plan = r->c->keep_nginx_plan ? bind_compilation_nginx_plan(r->c) : bind_nginx_plan_build(scratch, m);
     for (uint32_t i = 0; i < f.plan->nsockets && !f.exact_names; i++) f.exact_names = f.plan->sockets[i].lost != NULL;
     f.iis = bind_route_iis_new_for(m, BIND_SERVER_NGINX, f.exact_names);
     f.nginx = bind_route_nginx_new_for(f.plan, f.exact_names);
@@ -307,21 +307,21 @@ static void check_nginx_fidelity(bind_checker *k, bind_arena *scratch, const bin
 
 const bind_nginx_plan *bind_compilation_nginx_plan(bind_compilation *c)
 {
-    if (!c->nginx_plan) c->nginx_plan = bind_nginx_plan_build(c->arena, c->model);
+    if (!c->routes_arena) c->routes_arena = bind_arena_new();
+    if (!c->nginx_plan) c->nginx_plan = bind_nginx_plan_build(c->routes_arena, c->model);
     return c->nginx_plan;
 }
 
-void bind_check_routes(bind_checker *k)
+void bind_check_routes(bind_route_checker *r)
 {
-    if (bind_diag_has_errors(k->diags, false)) return;
     /* The plan and the probes are scratch: a language server keeps the
      * compilation's arena alive, and these can be as big as the fleet. */
     bind_arena *scratch = bind_arena_new();
-    const bind_model *m = k->m;
-    host_set hosts = { m, k->in, scratch, { 0 }, false };
+    const bind_model *m = r->m;
+    host_set hosts = { m, r->in, scratch, { 0 }, false };
     bind_table_init(&hosts.names, bind_route_key_eq);
-    check_unreachable(k, scratch, m, &hosts);
-    check_nginx_fidelity(k, scratch, m, &hosts);
+    check_unreachable(r, scratch, m, &hosts);
+    check_nginx_fidelity(r, scratch, m, &hosts);
     bind_table_fini(&hosts.names);
     bind_arena_free(scratch);
 }

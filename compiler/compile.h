@@ -45,6 +45,9 @@ typedef struct bind_compilation {
      * on, and the plan is as big as the fleet. */
     bool keep_nginx_plan;
     const struct bind_nginx_plan *nginx_plan;
+    /* The kept plan and the route checks' diagnostics, made on a thread of
+     * their own beside the conflict checks (check.c). */
+    bind_arena *routes_arena;
     /* No syntax trees (bind_compilation_new_streaming): each statement is
      * declared as it is parsed, and each file keeps an empty tree, its
      * source and syntax_errors. */

@@ -39,6 +39,18 @@ void bind_diag_bag_init(bind_diag_bag *bag, bind_arena *a)
 
 void bind_diag_bag_fini(bind_diag_bag *bag) { bind_vec_free(&bag->list); }
 
+void bind_diag_bag_append(bind_diag_bag *dst, const bind_diag_bag *src)
+{
+    for (int s = 0; s < 3; s++) dst->counts[s] += src->counts[s];
+    dst->suppressed += src->suppressed;
+    for (size_t i = 0; i < src->list.len; i++) {
+        bind_diag *d = src->list.items[i];
+        if (dst->list.len >= dst->limit) { dst->suppressed++; continue; }
+        d->seq = (uint32_t)dst->list.len;
+        bind_vec_push(&dst->list, d);
+    }
+}
+
 bind_diag *bind_diag_push(bind_diag_bag *bag, enum bind_code code, bind_span span, const char *fmt, ...)
 {
     enum bind_severity sev = codes[code].sev;

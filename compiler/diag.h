@@ -54,6 +54,9 @@ typedef struct bind_diag_bag {
 
 void bind_diag_bag_init(bind_diag_bag *bag, bind_arena *a);
 void bind_diag_bag_fini(bind_diag_bag *bag);
+/* Moves src's records to the end of dst, as if pushed there (dst's limit
+ * holds); they stay in src's arena, which must live as long as dst's. */
+void bind_diag_bag_append(bind_diag_bag *dst, const bind_diag_bag *src);
 
 bind_diag *bind_diag_push(bind_diag_bag *bag, enum bind_code code, bind_span span,
                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -271,6 +271,7 @@ void bind_compilation_free(bind_compilation *c)
     bind_sources_fini(&c->sources);
     bind_interner_free(c->interner);
     bind_arena_free(c->syntax);
+    bind_arena_free(c->routes_arena);
     bind_arena_free(a);
 }
 
