@@ -19,8 +19,14 @@ typedef struct bind_emit_opts {
 typedef struct bind_backend {
     const char *name;              /* --target NAME */
     const char *file_name;         /* its file under `--target all -o DIR` */
-    /* Returns false when it pushed an error (nothing must be written). */
+    /* Returns false when it pushed an error (nothing must be written).  It
+     * may allocate from c->arena and push to c->diags, and reads the rest
+     * of c only: `--target all` runs two at a time, each on a copy of c
+     * with an arena and diagnostics of its own. */
     bool (*emit)(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out);
+    /* Its rough cost on a fleet, relative to the others: `--target all`
+     * starts the costly ones first, so that the two threads end together. */
+    unsigned weight;
 } bind_backend;
 
 /* Every target in a fixed order (the order of `--target all`). */

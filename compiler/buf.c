@@ -9,7 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void bind_buf_init(bind_buf *b) { b->data = NULL; b->len = b->cap = 0; }
+void bind_buf_init(bind_buf *b)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->fd = -1;
+    b->error = 0;
+}
 
 void bind_buf_free(bind_buf *b)
 {
@@ -17,8 +23,34 @@ void bind_buf_free(bind_buf *b)
     bind_buf_init(b);
 }
 
+/* A streamed output is written in chunks of this size. */
+#define CHUNK ((size_t)1 << 20)
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) { if (errno == EINTR) continue; return errno; }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+void bind_buf_to_file(bind_buf *b, int fd) { b->fd = fd; }
+
+int bind_buf_flush(bind_buf *b)
+{
+    if (b->fd >= 0 && b->len) {
+        if (!b->error) b->error = write_all(b->fd, b->data, b->len);
+        b->len = 0;
+    }
+    return b->error;
+}
+
 static void reserve(bind_buf *b, size_t extra)
 {
+    if (b->fd >= 0 && b->len + extra + 1 > CHUNK) bind_buf_flush(b);
     if (b->len + extra + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < b->len + extra + 1) cap *= 2;
@@ -60,34 +92,48 @@ void bind_buf_printf(bind_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+int bind_stage_open(const char *path, bind_stage *st)
+{
+    size_t plen = strlen(path);
+    st->tmp = bind_xmalloc(plen + 16);
+    snprintf(st->tmp, plen + 16, "%s.tmpXXXXXX", path);
+    st->fd = mkstemp(st->tmp);
+    if (st->fd < 0) { int e = errno; free(st->tmp); st->tmp = NULL; return e; }
+    /* Keep the mode of the file we replace; new files get 0644 less umask. */
+    struct stat sb;
+    mode_t mode = 0644;
+    if (stat(path, &sb) == 0) mode = sb.st_mode & 07777;
+    else { mode_t um = umask(0); umask(um); mode &= ~um; }
+    st->mode = mode;
+    return 0;
+}
+
+int bind_stage_finish(bind_stage *st, int failed, char **tmp_out)
+{
+    *tmp_out = NULL;
+    int e = failed;
+    if (!e && fchmod(st->fd, (mode_t)st->mode) != 0) e = errno;
+    if (!e && fsync(st->fd) != 0) e = errno;
+    if (close(st->fd) != 0 && !e) e = errno;
+    if (e) { unlink(st->tmp); free(st->tmp); return e; }
+    *tmp_out = st->tmp;
+    return 0;
+}
+
+void bind_stage_abandon(bind_stage *st)
+{
+    close(st->fd);
+    unlink(st->tmp);
+    free(st->tmp);
+    st->tmp = NULL;
+}
+
 int bind_write_stage(const char *path, const void *data, size_t len, char **tmp_out)
 {
     *tmp_out = NULL;
-    size_t plen = strlen(path);
-    char *tmp = bind_xmalloc(plen + 16);
-    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) { int e = errno; free(tmp); return e; }
-    /* Keep the mode of the file we replace; new files get 0644 less umask. */
-    struct stat st;
-    mode_t mode = 0644;
-    if (stat(path, &st) == 0) mode = st.st_mode & 07777;
-    else { mode_t um = umask(0); umask(um); mode &= ~um; }
-    int e = 0;
-    const char *p = data;
-    size_t left = len;
-    while (left && !e) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) { if (errno != EINTR) e = errno; continue; }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (!e && fchmod(fd, mode) != 0) e = errno;
-    if (!e && fsync(fd) != 0) e = errno;
-    if (close(fd) != 0 && !e) e = errno;
-    if (e) { unlink(tmp); free(tmp); return e; }
-    *tmp_out = tmp;
-    return 0;
+    bind_stage st;
+    int e = bind_stage_open(path, &st);
+    return e ? e : bind_stage_finish(&st, write_all(st.fd, data, len), tmp_out);
 }
 
 int bind_write_commit(const char *path, char *tmp)

@@ -1,5 +1,7 @@
 /* A growable byte buffer: backends write their whole output into one, and
- * the driver writes it to a file atomically only when nothing failed. */
+ * the driver writes it to a file atomically only when nothing failed —
+ * held whole (standard output), or streamed into the temporary file that
+ * becomes the output (bind_buf_to_file). */
 #ifndef BIND_BUF_H
 #define BIND_BUF_H
 
@@ -7,9 +9,20 @@
 #include <stddef.h>
 #include <stdbool.h>
 
-typedef struct bind_buf { char *data; size_t len, cap; } bind_buf;
+typedef struct bind_buf {
+    char *data;
+    size_t len, cap;
+    int fd;                 /* where full chunks go (bind_buf_to_file), or -1 */
+    int error;              /* the first failed write's errno; later chunks are dropped */
+} bind_buf;
 
 void bind_buf_init(bind_buf *b);
+/* From now on b's bytes go to fd a chunk at a time instead of growing the
+ * buffer: a fleet's outputs are hundreds of MB, and every byte held was a
+ * byte of memory faulted in fresh.  Nothing reads back what was put. */
+void bind_buf_to_file(bind_buf *b, int fd);
+/* Writes what b holds to its file; returns 0 or the first write error. */
+int bind_buf_flush(bind_buf *b);
 void bind_buf_free(bind_buf *b);
 void bind_buf_put(bind_buf *b, const void *p, size_t n);
 void bind_buf_puts(bind_buf *b, const char *s);
@@ -28,5 +41,15 @@ int bind_write_atomic(const char *path, const void *data, size_t len);
 int bind_write_stage(const char *path, const void *data, size_t len, char **tmp);
 int bind_write_commit(const char *path, char *tmp);
 void bind_write_discard(char *tmp);
+
+/* bind_write_stage for an output written as it is made: open creates the
+ * temporary file beside path (its descriptor in *fd), finish syncs and
+ * closes it and sets *tmp as stage does — or removes it and returns the
+ * error, `failed` (a write error of the caller's) included. */
+typedef struct bind_stage { char *tmp; int fd; unsigned mode; } bind_stage;
+int bind_stage_open(const char *path, bind_stage *st);
+int bind_stage_finish(bind_stage *st, int failed, char **tmp);
+/* Removes the temporary file of an output that must not be written. */
+void bind_stage_abandon(bind_stage *st);
 
 #endif

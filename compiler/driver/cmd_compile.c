@@ -1,13 +1,17 @@
-/* bindc compile: check, then run one backend (or all of them) and write
- * the output atomically — nothing is written when anything has an error. */
+/* bindc compile: check, then run one backend (or all of them, two at a
+ * time) and write the output atomically — nothing is written when anything
+ * has an error. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "driver.h"
+#include "task.h"
 
 
 /* Runs one backend; it succeeds when it says so and pushed no error (its
@@ -19,59 +23,177 @@ static bool run_backend(bind_compilation *c, const bind_backend *be, const bind_
     return ok && c->diags.counts[BIND_SEV_ERROR] == errors_before;
 }
 
-static void render_new(bind_compilation *c, size_t from, const bind_cli *o)
+static void render(const bind_compilation *c, const bind_diag_bag *bag, size_t from, const bind_cli *o)
 {
     bind_render_opts ro = bind_cli_render_opts(o->color, o->werror);
-    for (size_t i = from; i < c->diags.list.len; i++) {
-        if (o->json) bind_diag_render_json(stderr, &c->sources, c->diags.list.items[i], ro);
-        else bind_diag_render_text(stderr, &c->sources, c->diags.list.items[i], ro);
+    bind_sources *sources = (bind_sources *)&c->sources;
+    for (size_t i = from; i < bag->list.len; i++) {
+        if (o->json) bind_diag_render_json(stderr, sources, bag->list.items[i], ro);
+        else bind_diag_render_text(stderr, sources, bag->list.items[i], ro);
     }
 }
 
-/* --target all: every output is staged in a temporary file as soon as its
- * backend has run, and its buffer freed (a fleet's seven outputs are
- * hundreds of MB: holding them all doubled the peak memory); the files are
- * renamed into place only when every backend succeeded and every file was
- * written, so a full disk or a refused permission leaves the whole set as
- * it was: netsh.cmd and netsh-revert.cmd stay a pair. */
+/* ---- --target all -------------------------------------------------------- */
+
+/* One output: its backend runs on a copy of the compilation with an arena
+ * and diagnostics of its own (two outputs are made at a time), and its
+ * bytes stream into a staged file beside the final one. */
+typedef struct job {
+    const bind_backend *backend;
+    char path[4096];
+    bind_arena *arena;
+    bind_diag_bag diags;
+    bool refused;                   /* an error of the backend's: nothing is written */
+    int write_error;                /* staging its file failed (errno) */
+    char *staged;
+} job;
+
+typedef struct jobs {
+    bind_compilation *c;            /* read-only while the jobs run */
+    const bind_emit_opts *eo;
+    bool werror;
+    job *list;
+    size_t *order;                  /* costliest first */
+    size_t n;
+    atomic_size_t next;
+    atomic_bool stop;               /* a write failed: start no more */
+} jobs;
+
+static void run_job(jobs *js, job *j)
+{
+    bind_compilation view = *js->c;
+    view.arena = j->arena = bind_arena_new();
+    bind_diag_bag_init(&view.diags, view.arena);
+    bind_stage st;
+    j->write_error = bind_stage_open(j->path, &st);
+    if (!j->write_error) {
+        bind_buf out;
+        bind_buf_init(&out);
+        bind_buf_to_file(&out, st.fd);
+        j->refused = !j->backend->emit(&view, js->eo, &out) || bind_diag_has_errors(&view.diags, js->werror);
+        int e = bind_buf_flush(&out);
+        bind_buf_free(&out);
+        if (j->refused) bind_stage_abandon(&st);
+        else j->write_error = bind_stage_finish(&st, e, &j->staged);
+    }
+    if (j->write_error) atomic_store(&js->stop, true);
+    j->diags = view.diags;
+}
+
+static void work(void *p)
+{
+    jobs *js = p;
+    for (size_t i; !atomic_load(&js->stop) && (i = atomic_fetch_add(&js->next, 1)) < js->n;)
+        run_job(js, &js->list[js->order[i]]);
+}
+
+/* Every output is staged as it is made and renamed into place only when
+ * every backend succeeded and every file was written, so a full disk or a
+ * refused permission leaves the whole set as it was: netsh.cmd and
+ * netsh-revert.cmd stay a pair.  After a refusal the other backends still
+ * run, so that one compile reports every target's refusals; only a failed
+ * write stops them.  Diagnostics come in the targets' order. */
 static int compile_all(bind_compilation *c, const bind_backend *const *list, size_t n,
                        const bind_emit_opts *eo, const bind_cli *o, const char *dir)
 {
+    bool made_dir = mkdir(dir, 0777) == 0;
+    if (!made_dir && errno != EEXIST) {
+        fprintf(stderr, "bindc: cannot create %s: %s\n", dir, strerror(errno));
+        return EXIT_USAGE;
+    }
+    jobs js = { .c = c, .eo = eo, .werror = o->werror, .n = n };
+    js.list = calloc(n, sizeof *js.list);
+    js.order = calloc(n, sizeof *js.order);
+    if (!js.list || !js.order) bind_oom();
+    atomic_init(&js.next, 0);
+    atomic_init(&js.stop, false);
+    for (size_t i = 0; i < n; i++) {
+        js.list[i].backend = list[i];
+        snprintf(js.list[i].path, sizeof js.list[i].path, "%s/%s", dir, list[i]->file_name);
+        size_t at = i;                              /* by weight, then in the targets' order */
+        while (at > 0 && list[js.order[at - 1]]->weight < list[i]->weight) { js.order[at] = js.order[at - 1]; at--; }
+        js.order[at] = i;
+    }
+    (void)bind_compilation_nginx_plan(c);           /* shared by the nginx target: built before, not during */
+    bind_task *other = bind_task_start(work, &js);
+    work(&js);
+    bind_task_wait(other);
+
     int rc = EXIT_OK;
-    bool dir_ready = false, made_dir = false;
-    char **staged = calloc(n, sizeof *staged);
-    if (!staged) bind_oom();
-    char path[4096];
-    /* After a refusal the other backends still run, so that one compile
-     * reports every target's refusals; only a failed write stops them. */
-    for (size_t i = 0; i < n && rc != EXIT_USAGE; i++) {
-        bind_buf out;
-        bind_buf_init(&out);
-        if (!run_backend(c, list[i], eo, &out) || bind_diag_has_errors(&c->diags, o->werror))
-            rc = EXIT_INPUT;              /* nothing is written */
-        if (rc == EXIT_OK && !dir_ready) {
-            if (mkdir(dir, 0777) == 0) made_dir = true;
-            else if (errno != EEXIST) {
-                fprintf(stderr, "bindc: cannot create %s: %s\n", dir, strerror(errno));
-                rc = EXIT_USAGE;
-            }
-            dir_ready = true;
+    for (size_t i = 0; i < n; i++) {
+        job *j = &js.list[i];
+        if (j->arena) render(c, &j->diags, 0, o);
+        if (j->refused && rc == EXIT_OK) rc = EXIT_INPUT;
+        if (j->write_error) {
+            fprintf(stderr, "bindc: cannot write %s: %s\n", j->path, strerror(j->write_error));
+            rc = EXIT_USAGE;
         }
-        if (rc == EXIT_OK) {
-            snprintf(path, sizeof path, "%s/%s", dir, list[i]->file_name);
-            int e = bind_write_stage(path, out.data ? out.data : "", out.len, &staged[i]);
-            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", path, strerror(e)); rc = EXIT_USAGE; }
-        }
-        bind_buf_free(&out);
     }
     for (size_t i = 0; i < n; i++) {
-        if (rc != EXIT_OK) { bind_write_discard(staged[i]); continue; }
-        snprintf(path, sizeof path, "%s/%s", dir, list[i]->file_name);
-        int e = bind_write_commit(path, staged[i]);
-        if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", path, strerror(e)); rc = EXIT_USAGE; }
+        job *j = &js.list[i];
+        if (rc != EXIT_OK) bind_write_discard(j->staged);
+        else {
+            int e = bind_write_commit(j->path, j->staged);
+            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", j->path, strerror(e)); rc = EXIT_USAGE; }
+        }
+        bind_diag_bag_fini(&j->diags);
+        bind_arena_free(j->arena);
     }
-    free(staged);
+    free(js.list);
+    free(js.order);
     if (rc != EXIT_OK && made_dir) rmdir(dir);   /* as it was: no folder */
+    return rc;
+}
+
+/* One target into a file, streamed into the staged file and renamed into
+ * place when the backend succeeded. */
+static int compile_to_file(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo, const bind_cli *o,
+                           const char *dest)
+{
+    size_t first_new = c->diags.list.len;
+    bind_stage st;
+    int opened = bind_stage_open(dest, &st);    /* when it fails, the backend still says what it has to */
+    bind_buf out;
+    bind_buf_init(&out);
+    if (opened == 0) bind_buf_to_file(&out, st.fd);
+    bool ok = run_backend(c, be, eo, &out) && !bind_diag_has_errors(&c->diags, o->werror);
+    int e = bind_buf_flush(&out);
+    bind_buf_free(&out);
+    render(c, &c->diags, first_new, o);
+    if (!ok) {                                   /* nothing is written */
+        if (opened == 0) bind_stage_abandon(&st);
+        return EXIT_INPUT;
+    }
+    char *staged = NULL;
+    e = opened ? opened : bind_stage_finish(&st, e, &staged);
+    if (!e) e = bind_write_commit(dest, staged);
+    if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", dest, strerror(e)); return EXIT_USAGE; }
+    return EXIT_OK;
+}
+
+/* One target held whole: for standard output, and for --merge in place,
+ * which writes EXISTING.bak only once the merge succeeded, then EXISTING. */
+static int compile_held(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo, const bind_cli *o,
+                        const char *merge_in_place)
+{
+    size_t first_new = c->diags.list.len;
+    bind_buf out;
+    bind_buf_init(&out);
+    bool ok = run_backend(c, be, eo, &out) && !bind_diag_has_errors(&c->diags, o->werror);
+    render(c, &c->diags, first_new, o);
+    int rc = ok ? EXIT_OK : EXIT_INPUT;          /* nothing is written */
+    if (ok && merge_in_place) {
+        char bak[4096];
+        snprintf(bak, sizeof bak, "%s.bak", merge_in_place);
+        const char *failed = bak;
+        int e = bind_write_atomic(bak, eo->merge_text, eo->merge_len);
+        if (!e) { failed = merge_in_place; e = bind_write_atomic(merge_in_place, out.data ? out.data : "", out.len); }
+        if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", failed, strerror(e)); rc = EXIT_USAGE; }
+    } else if (ok) {
+        if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) rc = EXIT_USAGE;
+        if (fflush(stdout) != 0) rc = EXIT_USAGE;
+    }
+    bind_buf_free(&out);
     return rc;
 }
 
@@ -120,37 +242,14 @@ int bind_cmd_compile(int argc, char **argv)
     rc = bind_cli_load_and_check(&o, &c);
     if (rc != EXIT_OK) goto done;
 
-    size_t n = 1;
-    const bind_backend *const *list = all ? bind_backends(&n) : &one;
-    size_t first_new = c->diags.list.len;
     if (all) {
+        size_t n;
+        const bind_backend *const *list = bind_backends(&n);
         rc = compile_all(c, list, n, &eo, &o, output);
-        render_new(c, first_new, &o);
         goto done;
     }
-    bind_buf out;
-    bind_buf_init(&out);
-    bool ok = run_backend(c, one, &eo, &out);
-    render_new(c, first_new, &o);
-    if (!ok || bind_diag_has_errors(&c->diags, o.werror)) {
-        rc = EXIT_INPUT;                  /* nothing is written */
-    } else {
-        const char *dest = output ? output : merge;   /* --merge without -o updates in place */
-        if (dest && merge && !output) {
-            char bak[4096];
-            snprintf(bak, sizeof bak, "%s.bak", merge);
-            int e = bind_write_atomic(bak, eo.merge_text, eo.merge_len);
-            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", bak, strerror(e)); rc = EXIT_USAGE; }
-        }
-        if (rc == EXIT_OK && dest) {
-            int e = bind_write_atomic(dest, out.data ? out.data : "", out.len);
-            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", dest, strerror(e)); rc = EXIT_USAGE; }
-        } else if (rc == EXIT_OK) {
-            if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) rc = EXIT_USAGE;
-            if (fflush(stdout) != 0) rc = EXIT_USAGE;
-        }
-    }
-    bind_buf_free(&out);
+    /* --merge without -o updates EXISTING in place. */
+    rc = output ? compile_to_file(c, one, &eo, &o, output) : compile_held(c, one, &eo, &o, merge);
 done:
     bind_compilation_free(c);
     free(merge_text);

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,11 +48,17 @@ static size_t after(void)
     return a ? (size_t)strtoull(a, NULL, 10) : 0;
 }
 
+/* bindc --target all writes from two threads: the counts are shared. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* Counts a call on the folder; true once IOFAIL_AFTER of them passed. */
 static bool fails_now(void)
 {
     static size_t calls;
-    return calls++ >= after();
+    pthread_mutex_lock(&lock);
+    bool fails = calls++ >= after();
+    pthread_mutex_unlock(&lock);
+    return fails;
 }
 
 /* Whether path names a file directly in IOFAIL_DIR (both canonicalized, so
@@ -92,10 +99,13 @@ ssize_t write(int fd, const void *buf, size_t count)
     ssize_t (*real)(int, const void *, size_t);
     REAL(real, "write");
     if (!failing("write") || !fd_in_dir(fd)) return real(fd, buf, count);
+    pthread_mutex_lock(&lock);            /* the budget is the disk's: one write at a time takes from it */
     size_t budget = after(), room = written < budget ? budget - written : 0;
-    if (room == 0) { errno = fail_errno(); return -1; }
-    ssize_t w = real(fd, buf, count < room ? count : room);
+    ssize_t w = -1;
+    if (room > 0) w = real(fd, buf, count < room ? count : room);
     if (w > 0) written += (size_t)w;
+    pthread_mutex_unlock(&lock);
+    if (room == 0) errno = fail_errno();
     return w;
 }
 
