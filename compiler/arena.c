@@ -219,6 +219,11 @@ static void interner_grow(bind_interner *in)
     in->cap = ncap;
 }
 
+void bind_interner_reserve(bind_interner *in, size_t n)
+{
+    while (n * 2 >= in->cap) interner_grow(in);
+}
+
 /* The slot of s: its own, or the empty one where it would go. */
 static size_t interner_find(const bind_interner *in, const char *s, size_t n, uint32_t hash)
 {

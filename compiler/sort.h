@@ -2,8 +2,7 @@
  *
  * glibc's qsort was a fifth of checking a 200,000-binding fleet: a merge
  * sort that calls a comparison through a pointer some 18 times per
- * element, with a temporary buffer on fresh 4 KiB pages (a quarter of the
- * check's page faults).  Sorting by an integer key takes at most eight
+ * element.  Sorting by an integer key takes at most eight
  * byte-wide counting passes, and a pass is skipped when that byte is the
  * same in every key — sorting by a port is two passes, whatever n is. */
 #ifndef BIND_SORT_H

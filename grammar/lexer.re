@@ -101,13 +101,16 @@ static void bad_char(bind_lexer *lx, const char *what, const char *replacement)
 
 static int keyword(const char *w, size_t n)
 {
-    static const struct { const char *word; int kind; } kws[] = {
-        { "use", BIND_TOK_USE }, { "platform", BIND_TOK_PLATFORM }, { "defaults", BIND_TOK_DEFAULTS },
-        { "cert", BIND_TOK_CERT }, { "site", BIND_TOK_SITE }, { "app", BIND_TOK_APP },
-        { "iplisten", BIND_TOK_IPLISTEN },
+#define KW(w, kind) { w, sizeof w - 1, kind }
+    static const struct { const char *word; size_t len; int kind; } kws[] = {
+        KW("use", BIND_TOK_USE), KW("platform", BIND_TOK_PLATFORM), KW("defaults", BIND_TOK_DEFAULTS),
+        KW("cert", BIND_TOK_CERT), KW("site", BIND_TOK_SITE), KW("app", BIND_TOK_APP),
+        KW("iplisten", BIND_TOK_IPLISTEN),
     };
+#undef KW
+    /* Every word of a fleet comes here: compare lengths before bytes. */
     for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++)
-        if (strlen(kws[i].word) == n && memcmp(kws[i].word, w, n) == 0) return kws[i].kind;
+        if (kws[i].len == n && memcmp(kws[i].word, w, n) == 0) return kws[i].kind;
     return BIND_TOK_WORD;
 }
 
@@ -251,6 +254,14 @@ static int finish(bind_lexer *lx, bind_token *t, int kind)
     return kind;
 }
 
+/* A word without invisible characters: its bytes are the source's. */
+static int plain_word(bind_lexer *lx, bind_token *t)
+{
+    t->raw = (const char *)lx->tok;
+    t->len = (uint32_t)(lx->cur - lx->tok);
+    return finish(lx, t, keyword(t->raw, t->len));
+}
+
 int bind_lexer_next(bind_lexer *lx, bind_token *t)
 {
     memset(t, 0, sizeof *t);
@@ -282,12 +293,7 @@ int bind_lexer_next(bind_lexer *lx, bind_token *t)
         "}" { return finish(lx, t, BIND_TOK_RBRACE); }
         "=" { return finish(lx, t, BIND_TOK_EQ); }
         "," { return finish(lx, t, BIND_TOK_COMMA); }
-        word_char+ {
-            size_t n = (size_t)(lx->cur - lx->tok);
-            t->raw = (const char *)lx->tok;
-            t->len = (uint32_t)n;
-            return finish(lx, t, keyword((const char *)lx->tok, n));
-        }
+        word_char+ { return plain_word(lx, t); }
         invisible* word_char (word_char | invisible)* {
             /* An invisible character pasted into a word: report it and read
              * on as if it were deleted, which is what the fix-it does. */
