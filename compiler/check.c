@@ -27,8 +27,8 @@ bind_checker *bind_checker_new(bind_compilation *c)
     return k;
 }
 
-/* Everything the checker holds outside the arena; after a check, what is
- * left of it (the model lives in the arena). */
+/* Everything the checker holds outside the arena: at the end of a check
+ * (the model lives in the arena), and with a compilation never checked. */
 void bind_checker_free(bind_checker *k)
 {
     if (!k) return;
@@ -76,7 +76,6 @@ void bind_compilation_check(bind_compilation *c)
      * reported), and need nothing the conflict checks find: they run beside
      * them, and what they say is kept when neither half found an error. */
     bool clean = !bind_diag_has_errors(k->diags, false);
-    if (!c->routes_arena) c->routes_arena = bind_arena_new();
     bind_route_checker r = { .c = c, .m = m, .in = k->in, .arena = c->routes_arena };
     bind_diag_bag_init(&r.diags, c->routes_arena);
     bind_task *routes = clean ? bind_task_start(run_routes, &r) : NULL;
@@ -84,14 +83,6 @@ void bind_compilation_check(bind_compilation *c)
     bind_task_wait(routes);
     if (clean && !bind_diag_has_errors(k->diags, false)) bind_diag_bag_append(k->diags, &r.diags);
     bind_diag_bag_fini(&r.diags);
-
-    bind_vec_free(&k->sites);
-    bind_vec_free(&k->certs);
-    bind_vec_free(&k->platforms);
-    bind_vec_free(&k->iplisten);
-    bind_vec_free(&k->bindings);
-    bind_table_fini(&k->cert_by_name);
-    bind_table_fini(&k->platform_by_name);
-    bind_table_fini(&k->iplisten_seen);
+    bind_checker_free(k);
     bind_diag_sort(&c->diags);
 }

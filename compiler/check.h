@@ -55,6 +55,9 @@ void bind_check_word_errors(bind_checker *k, const bind_scalar *s, uint32_t base
 void bind_check_did_you_mean(bind_checker *k, bind_diag *d, bind_span span, const char *word,
                              const char *const *candidates, size_t n);
 uint64_t bind_check_name_hash(const char *interned);
+/* ASCII case folding, without the locale (`I` is `i` everywhere). */
+char bind_check_ascii_lower(char ch);
+bool bind_check_ascii_ieq(const char *a, const char *b);
 const char *bind_check_thumbprint(bind_checker *k, const bind_scalar *s);
 bool bind_check_cert_covers(const bind_cert *c, const char *host);
 

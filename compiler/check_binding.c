@@ -54,12 +54,6 @@ static bool parse_protocol(bind_checker *k, const bind_ast_binding *ab, bind_bin
     return false;
 }
 
-/* ASCII case-insensitive equality (no locale). */
-static bool ascii_ieq(const char *a, const char *b)
-{
-    while (*a && *b && tolower((unsigned char)*a) == tolower((unsigned char)*b)) { a++; b++; }
-    return !*a && !*b;
-}
 
 static int option_bool(bind_checker *k, const bind_option *o)
 {
@@ -73,8 +67,8 @@ static int option_bool(bind_checker *k, const bind_option *o)
     static const char *const yes[] = { "true", "yes", "1", "enabled", "on" };
     static const char *const no[] = { "false", "no", "0", "disabled", "off" };
     for (size_t i = 0; i < 5; i++) {
-        if (ascii_ieq(v->text, yes[i])) bind_diag_fixit(k->diags, d, v->span, "on");
-        if (ascii_ieq(v->text, no[i])) bind_diag_fixit(k->diags, d, v->span, "off");
+        if (bind_check_ascii_ieq(v->text, yes[i])) bind_diag_fixit(k->diags, d, v->span, "on");
+        if (bind_check_ascii_ieq(v->text, no[i])) bind_diag_fixit(k->diags, d, v->span, "off");
     }
     return -1;
 }
@@ -264,11 +258,8 @@ static bool is_everyone(const char *acl)
 {
     if (!acl) return true;
     static const char *const names[] = { "everyone", "s-1-1-0", "wd" };
-    for (size_t i = 0; i < 3; i++) {
-        const char *a = names[i], *b = acl;
-        while (*a && *b && tolower((unsigned char)*b) == *a) { a++; b++; }
-        if (!*a && !*b) return true;
-    }
+    for (size_t i = 0; i < 3; i++)
+        if (bind_check_ascii_ieq(acl, names[i])) return true;
     return false;
 }
 

@@ -86,7 +86,6 @@ static void check_duplicates(bind_checker *k)
 /* ---- E0202, E0203: sites ---------------------------------------------- */
 
 /* Site names compare without case (IIS's do): keyed by the site itself. */
-static char ascii_lower(char ch) { return ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch; }
 
 static uint64_t name_hash_nocase(const char *name)
 {
@@ -99,15 +98,13 @@ static uint64_t name_hash_nocase(const char *name)
             n = 0;
             if (!*p) return h;
         }
-        buf[n++] = ascii_lower(*p);
+        buf[n++] = bind_check_ascii_lower(*p);
     }
 }
 
 static bool site_name_eq(const void *a, const void *b)
 {
-    const char *x = ((const bind_site *)a)->name, *y = ((const bind_site *)b)->name;
-    for (; *x && ascii_lower(*x) == ascii_lower(*y); x++, y++) {}
-    return ascii_lower(*x) == ascii_lower(*y);
+    return bind_check_ascii_ieq(((const bind_site *)a)->name, ((const bind_site *)b)->name);
 }
 
 static void check_sites(bind_checker *k)

@@ -140,11 +140,12 @@ static const char *text_of(bind_checker *k, const bind_field *f, const char *wha
     return text_ok(k, &f->value.items[0], what) ? f->value.items[0].text : NULL;
 }
 
-/* ASCII case-insensitive equality (no locale: `I` is `i` everywhere). */
-static bool ascii_ieq(const char *a, const char *b)
+char bind_check_ascii_lower(char ch) { return ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch; }
+
+bool bind_check_ascii_ieq(const char *a, const char *b)
 {
-    while (*a && *b && tolower((unsigned char)*a) == tolower((unsigned char)*b)) { a++; b++; }
-    return !*a && !*b;
+    for (; *a && bind_check_ascii_lower(*a) == bind_check_ascii_lower(*b); a++, b++) {}
+    return bind_check_ascii_lower(*a) == bind_check_ascii_lower(*b);
 }
 
 /* on/off.  Returns -1 when the value is wrong. */
@@ -157,8 +158,8 @@ static int bool_of(bind_checker *k, const bind_scalar *s, const char *what)
     static const char *const yes[] = { "true", "yes", "1", "enabled", "on" };
     static const char *const no[] = { "false", "no", "0", "disabled", "off" };
     for (size_t i = 0; i < 5; i++) {
-        if (ascii_ieq(s->text, yes[i])) bind_diag_fixit(k->diags, d, s->span, "on");
-        if (ascii_ieq(s->text, no[i])) bind_diag_fixit(k->diags, d, s->span, "off");
+        if (bind_check_ascii_ieq(s->text, yes[i])) bind_diag_fixit(k->diags, d, s->span, "on");
+        if (bind_check_ascii_ieq(s->text, no[i])) bind_diag_fixit(k->diags, d, s->span, "off");
     }
     return -1;
 }
@@ -210,11 +211,8 @@ static const char *store_of(bind_checker *k, const bind_field *f)
     if (!f) return NULL;
     const bind_scalar *s = &f->value.items[0];
     static const char *const stores[] = { "My", "WebHosting" };
-    for (size_t i = 0; i < 2; i++) {
-        const char *a = stores[i], *b = s->text;
-        while (*a && *b && tolower((unsigned char)*a) == tolower((unsigned char)*b)) { a++; b++; }
-        if (!*a && !*b) return stores[i];    /* `MY` is `My`: netsh and IIS agree */
-    }
+    for (size_t i = 0; i < 2; i++)
+        if (bind_check_ascii_ieq(s->text, stores[i])) return stores[i];    /* `MY` is `My`: netsh and IIS agree */
     bind_diag *d = bind_diag_push(k->diags, BIND_E0007, s->span,
                                   "certificate store `%s` is not `My` or `WebHosting`", s->text);
     bind_check_did_you_mean(k, d, s->span, s->text, stores, 2);

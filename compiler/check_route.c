@@ -94,15 +94,14 @@ static const char *request_text(bind_arena *a, const bind_route_request *rq, boo
 
 /* ---- W0405 --------------------------------------------------------------- */
 
-static void check_unreachable(bind_route_checker *r, bind_arena *scratch, const bind_model *m, host_set *hosts)
+static void check_unreachable(bind_route_checker *r, bind_arena *scratch, const bind_model *m, host_set *hosts,
+                              const bind_addr rep[2])
 {
     /* Without iplisten every binding is the best match for some request:
      * on its own address when exact, on an address nobody names when of the
      * any tier (duplicates are E0201).  Only iplisten can hide one. */
     if (!m->niplisten) return;
     bind_route_iis *iis = bind_route_iis_new(m, BIND_SERVER_IIS);
-    bind_addr rep[2];
-    bind_route_unnamed_addrs(m, rep);
 
     for (uint32_t i = 0; i < m->nsites; i++) {
         const bind_site *s = m->sites[i];
@@ -246,7 +245,8 @@ static void probe_class(fidelity *f, const bind_addr *local, bool unnamed, uint1
     }
 }
 
-static void check_nginx_fidelity(bind_route_checker *r, bind_arena *scratch, const bind_model *m, host_set *hosts)
+static void check_nginx_fidelity(bind_route_checker *r, bind_arena *scratch, const bind_model *m, host_set *hosts,
+                                 const bind_addr rep[2])
 {
     BIND_VEC(item) items = { 0 };
     for (uint32_t i = 0; i < m->nsites; i++) {
@@ -271,8 +271,6 @@ static void check_nginx_fidelity(bind_route_checker *r, bind_arena *scratch, con
     f.iis = bind_route_iis_new_for(m, BIND_SERVER_NGINX, f.exact_names);
     f.nginx = bind_route_nginx_new_for(f.plan, f.exact_names);
     bind_table_init(&f.reported, ptr_eq);
-    bind_addr rep[2];
-    bind_route_unnamed_addrs(m, rep);
 
     item *any = bind_pages_alloc(items.len * sizeof *any);
     for (size_t i = 0; i < items.len;) {
@@ -307,7 +305,6 @@ static void check_nginx_fidelity(bind_route_checker *r, bind_arena *scratch, con
 
 const bind_nginx_plan *bind_compilation_nginx_plan(bind_compilation *c)
 {
-    if (!c->routes_arena) c->routes_arena = bind_arena_new();
     if (!c->nginx_plan) c->nginx_plan = bind_nginx_plan_build(c->routes_arena, c->model);
     return c->nginx_plan;
 }
@@ -320,8 +317,11 @@ void bind_check_routes(bind_route_checker *r)
     const bind_model *m = r->m;
     host_set hosts = { m, r->in, scratch, { 0 }, false };
     bind_table_init(&hosts.names, bind_route_key_eq);
-    check_unreachable(r, scratch, m, &hosts);
-    check_nginx_fidelity(r, scratch, m, &hosts);
+    /* The addresses that stand for "any address no binding names". */
+    bind_addr rep[2];
+    bind_route_unnamed_addrs(m, rep);
+    check_unreachable(r, scratch, m, &hosts, rep);
+    check_nginx_fidelity(r, scratch, m, &hosts, rep);
     bind_table_fini(&hosts.names);
     bind_arena_free(scratch);
 }

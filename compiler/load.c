@@ -254,6 +254,7 @@ static bind_compilation *compilation_new(bool streaming)
     c->max_use_depth = BIND_MAX_USE_DEPTH;
     c->streaming = streaming;
     c->checker = bind_checker_new(c);
+    c->routes_arena = bind_arena_new();
     const bind_stdlib_file *prelude = bind_stdlib_find("prelude");
     add_root(c, STDLIB_PREFIX "prelude.bind", NULL, prelude->text, NULL, prelude->len, true);
     return c;

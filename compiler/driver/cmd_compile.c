@@ -23,6 +23,27 @@ static bool run_backend(bind_compilation *c, const bind_backend *be, const bind_
     return ok && c->diags.counts[BIND_SEV_ERROR] == errors_before;
 }
 
+/* Runs a backend with its output streaming into a staged file, opened by
+ * the caller (*write_error says whether that failed: then the output is
+ * held and dropped, and the backend still says what it has to).  Returns
+ * whether it succeeded; the staged file is then finished into *staged, and
+ * removed when it did not. */
+static bool emit_staged(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo, bool werror,
+                        bind_stage *st, int *write_error, char **staged)
+{
+    *staged = NULL;
+    bind_buf out;
+    bind_buf_init(&out);
+    if (!*write_error) bind_buf_to_file(&out, st->fd);
+    bool ok = run_backend(c, be, eo, &out) && !bind_diag_has_errors(&c->diags, werror);
+    int e = bind_buf_flush(&out);
+    bind_buf_free(&out);
+    if (*write_error) return ok;
+    if (ok) *write_error = bind_stage_finish(st, e, staged);
+    else bind_stage_abandon(st);
+    return ok;
+}
+
 static void render(const bind_compilation *c, const bind_diag_bag *bag, size_t from, const bind_cli *o)
 {
     bind_render_opts ro = bind_cli_render_opts(o->color, o->werror);
@@ -66,16 +87,7 @@ static void run_job(jobs *js, job *j)
     bind_diag_bag_init(&view.diags, view.arena);
     bind_stage st;
     j->write_error = bind_stage_open(j->path, &st);
-    if (!j->write_error) {
-        bind_buf out;
-        bind_buf_init(&out);
-        bind_buf_to_file(&out, st.fd);
-        j->refused = !j->backend->emit(&view, js->eo, &out) || bind_diag_has_errors(&view.diags, js->werror);
-        int e = bind_buf_flush(&out);
-        bind_buf_free(&out);
-        if (j->refused) bind_stage_abandon(&st);
-        else j->write_error = bind_stage_finish(&st, e, &j->staged);
-    }
+    if (!j->write_error) j->refused = !emit_staged(&view, j->backend, js->eo, js->werror, &st, &j->write_error, &j->staged);
     if (j->write_error) atomic_store(&js->stop, true);
     j->diags = view.diags;
 }
@@ -152,20 +164,11 @@ static int compile_to_file(bind_compilation *c, const bind_backend *be, const bi
 {
     size_t first_new = c->diags.list.len;
     bind_stage st;
-    int opened = bind_stage_open(dest, &st);    /* when it fails, the backend still says what it has to */
-    bind_buf out;
-    bind_buf_init(&out);
-    if (opened == 0) bind_buf_to_file(&out, st.fd);
-    bool ok = run_backend(c, be, eo, &out) && !bind_diag_has_errors(&c->diags, o->werror);
-    int e = bind_buf_flush(&out);
-    bind_buf_free(&out);
+    char *staged;
+    int e = bind_stage_open(dest, &st);
+    bool ok = emit_staged(c, be, eo, o->werror, &st, &e, &staged);
     render(c, &c->diags, first_new, o);
-    if (!ok) {                                   /* nothing is written */
-        if (opened == 0) bind_stage_abandon(&st);
-        return EXIT_INPUT;
-    }
-    char *staged = NULL;
-    e = opened ? opened : bind_stage_finish(&st, e, &staged);
+    if (!ok) return EXIT_INPUT;                  /* nothing is written */
     if (!e) e = bind_write_commit(dest, staged);
     if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", dest, strerror(e)); return EXIT_USAGE; }
     return EXIT_OK;
