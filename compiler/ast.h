@@ -100,6 +100,7 @@ typedef struct bind_ast_file {
     bind_comment *comments;
     uint32_t ncomments;
     bool syntax_errors;        /* E0001-E0003, or E0007 for a list over its limit */
+    uint32_t split_at;         /* where a split streaming parse's second part began; 0: one part */
 } bind_ast_file;
 
 #endif

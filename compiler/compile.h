@@ -52,6 +52,10 @@ typedef struct bind_compilation {
      * declared as it is parsed, and each file keeps an empty tree, its
      * source and syntax_errors. */
     bool streaming;
+    /* Where a streamed file's parse is split between two threads: 0 lets
+     * bind_parse_split_point choose, UINT32_MAX never splits; the tests set
+     * other offsets to try every place (the result must not change). */
+    uint32_t parse_split_at;
     struct bind_checker *checker;   /* the checker's state, from the first declaration on */
 } bind_compilation;
 

@@ -57,6 +57,10 @@ void bind_diag_bag_fini(bind_diag_bag *bag);
 /* Moves src's records to the end of dst, as if pushed there (dst's limit
  * holds); they stay in src's arena, which must live as long as dst's. */
 void bind_diag_bag_append(bind_diag_bag *dst, const bind_diag_bag *src);
+/* Pushes a copy of d (message, notes and fix-its copied into bag's arena),
+ * as if it were pushed to bag now: a split parse's second part replays its
+ * diagnostics in the order one parse would have pushed them. */
+void bind_diag_copy(bind_diag_bag *bag, const bind_diag *d);
 
 bind_diag *bind_diag_push(bind_diag_bag *bag, enum bind_code code, bind_span span,
                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));

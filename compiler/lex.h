@@ -37,6 +37,9 @@ typedef struct bind_lexer {
 } bind_lexer;
 
 void bind_lexer_init(bind_lexer *lx, bind_source *src, bind_interner *in, bind_diag_bag *diags);
+/* The same, reading from byte `at`, which must start a line (a split
+ * parse's second part): the state is the one after a newline. */
+void bind_lexer_init_at(bind_lexer *lx, bind_source *src, bind_interner *in, bind_diag_bag *diags, uint32_t at);
 void bind_lexer_fini(bind_lexer *lx);
 int bind_lexer_next(bind_lexer *lx, bind_token *tok);
 /* Name of a token kind as shown in "expected …" messages. */

@@ -214,7 +214,9 @@ static uint32_t load(loader *L, const char *path, const char *real_path, const c
     bind_vec_push(&L->stack, idx);
     if (c->streaming) {
         stream_ctx sc = { L, idx, is_stdlib };
-        bind_ast_file *tree = bind_parse_stream(src, c->arena, c->interner, &c->diags, declare_parsed, &sc);
+        uint32_t split_at = is_stdlib ? 0 : c->parse_split_at ? c->parse_split_at : bind_parse_split_point(src);
+        if (split_at == UINT32_MAX) split_at = 0;
+        bind_ast_file *tree = bind_parse_stream(src, c->arena, c->interner, &c->diags, declare_parsed, &sc, split_at);
         c->files.items[idx].ast = tree;
     } else {
         if (!c->syntax) c->syntax = bind_arena_new();

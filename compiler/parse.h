@@ -22,8 +22,22 @@ bind_ast_file *bind_parse_file(bind_source *src, bind_arena *a, bind_interner *i
  * the next one): a fleet's tree is six times its text, and nothing but
  * the checker's declarations reads it on the command line.  The file
  * returned has the source and syntax_errors, no statements, no comments.
- * sink may parse other files meanwhile (a `use`). */
+ * sink may parse other files meanwhile (a `use`).
+ *
+ * split_at, when not 0, is where a second thread starts parsing the rest
+ * of the file meanwhile (bind_parse_split_point).  Any offset gives the
+ * same statements and diagnostics as none: when the first part does not
+ * end a statement cleanly right there, the second part's work is dropped. */
 bind_ast_file *bind_parse_stream(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags,
-                                 bind_stmt_sink sink, void *ctx);
+                                 bind_stmt_sink sink, void *ctx, uint32_t split_at);
+
+/* Files smaller than this are parsed by one thread: a second saves less
+ * than it costs to start.  (A megabyte is about 13,000 bindings.) */
+#define BIND_PARSE_SPLIT_MIN (1u << 20)
+
+/* Where to split the streaming parse of src: the start of the first line
+ * from 45% of the file on that opens a `site` or `cert` block; 0 (no
+ * split) for small files or when there is no such line. */
+uint32_t bind_parse_split_point(const bind_source *src);
 
 #endif

@@ -41,17 +41,22 @@
 
 void bind_lexer_init(bind_lexer *lx, bind_source *src, bind_interner *in, bind_diag_bag *diags)
 {
+    bind_lexer_init_at(lx, src, in, diags, 0);
+}
+
+void bind_lexer_init_at(bind_lexer *lx, bind_source *src, bind_interner *in, bind_diag_bag *diags, uint32_t at)
+{
     memset(lx, 0, sizeof *lx);
     lx->src = src;
     lx->base = (const unsigned char *)src->text;
-    lx->cur = lx->base;
+    lx->cur = lx->base + at;
     lx->lim = lx->base + src->len;   /* src->text is NUL-terminated: the sentinel */
     lx->interner = in;
     lx->diags = diags;
     lx->last_kind = BIND_TOK_NL;
     lx->at_line_start = true;
     /* A BOM at the very start is accepted silently. */
-    if (src->len >= 3 && memcmp(src->text, "\xef\xbb\xbf", 3) == 0) lx->cur += 3;
+    if (at == 0 && src->len >= 3 && memcmp(src->text, "\xef\xbb\xbf", 3) == 0) lx->cur += 3;
 }
 
 void bind_lexer_fini(bind_lexer *lx)

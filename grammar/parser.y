@@ -50,6 +50,15 @@ struct bind_parser {
     uint32_t depth;          /* braces open in the tokens handed to Bison */
     bind_span open_brace;    /* the outermost `{` still open */
     bool skip_block;         /* recovering from an error in a block header */
+    int prev_kind;           /* the token handed to Bison last, and where it ended */
+    uint32_t prev_end;
+    /* A split parse (split_stream below).  The first part ends at stop_at
+     * if a clean statement ends there; the second part (`part`) notes, for
+     * each statement, how many diagnostics came before it. */
+    uint32_t stop_at;
+    bool stopped;
+    bool part;
+    BIND_VEC(uint32_t) marks;
 };
 }
 
@@ -58,6 +67,7 @@ struct bind_parser {
 #include <string.h>
 #include "lex.h"
 #include "parse.h"
+#include "task.h"
 
 static int next_token(struct bind_parser *p, bind_token *t)
 {
@@ -67,9 +77,30 @@ static int next_token(struct bind_parser *p, bind_token *t)
     return k;
 }
 
+/* The first part of a split parse has read up to where the second began.
+ * It ends there (Bison sees the end of the file) only if a statement ended
+ * cleanly right there, at the top level: the state the second part started
+ * in.  Otherwise the split is off and this part reads on to the end. */
+static bool split_here(struct bind_parser *p)
+{
+    bool here = p->prev_kind == BIND_TOK_NL && p->prev_end == p->stop_at && p->depth == 0
+             && !p->skip_block && !p->had_error;
+    if (here) p->stopped = true;
+    else p->stop_at = 0;
+    return here;
+}
+
 static int bind_yylex(BIND_YYSTYPE *val, bind_span *loc, struct bind_parser *p)
 {
     bind_token t;
+    if (p->stop_at && p->prev_end >= p->stop_at && split_here(p)) {
+        memset(&t, 0, sizeof t);
+        t.kind = BIND_TOK_YYEOF;
+        t.span = bind_span_make(p->lx.src->id, p->stop_at, p->stop_at);
+        val->tok = t;
+        *loc = t.span;
+        return BIND_TOK_YYEOF;
+    }
     int k = next_token(p, &t);
     /* A statement whose header was wrong (`site site {`) lost its `{` in
      * error recovery: skip its whole block rather than reporting each of
@@ -79,6 +110,8 @@ static int bind_yylex(BIND_YYSTYPE *val, bind_span *loc, struct bind_parser *p)
         p->skip_block = false;
         if (k == BIND_TOK_RBRACE) { t.kind = k = BIND_TOK_NL; }
     }
+    p->prev_kind = k;
+    p->prev_end = t.span.end;
     val->tok = t;
     *loc = t.span;
     return k;
@@ -159,6 +192,7 @@ static bind_item *items_of(struct bind_parser *p, bind_plist l)
 
 static void emit_stmt(struct bind_parser *p, bind_stmt s)
 {
+    if (p->part) bind_vec_push(&p->marks, (uint32_t)p->diags->list.len);
     if (p->sink) p->sink(p->sink_ctx, &s);
     else bind_vec_push(&p->out, s);
 }
@@ -450,8 +484,120 @@ static void line_too_long(bind_source *src, bind_diag_bag *diags, uint32_t start
     bind_diag_note(diags, d, NULL, "nothing else in this file is read; a long list may go on on the next line after a `,`");
 }
 
+/* ---- Split parsing ------------------------------------------------------
+ *
+ * A fleet's file is parsed by two threads: the second part, from a line
+ * near the middle that starts a `site` or `cert` block, is parsed while the
+ * first part is parsed and declared.  The first part then stops where the
+ * second began (split_here) and declares the second's statements, in order,
+ * replaying its diagnostics between them as one parse would have pushed
+ * them.  When the guess was wrong (the line was inside a block, or the first
+ * part had a syntax error, or the second part's diagnostics overflowed), the
+ * first part reads on to the end and the second's work is dropped: the
+ * result is always one parse's. */
+typedef struct split_part {
+    struct bind_parser p;
+    bind_diag_bag diags;
+    int rc;
+} split_part;
+
+static void part_run(void *arg)
+{
+    split_part *b = arg;
+    b->rc = bind_yyparse(&b->p);
+}
+
+static void part_start(split_part *b, bind_source *src, const bind_diag_bag *limits, uint32_t at)
+{
+    memset(b, 0, sizeof *b);
+    b->p.arena = bind_arena_new();
+    b->p.nodes = bind_arena_new();
+    b->p.part = true;
+    /* Its own interner: the first part interns meanwhile.  Names are
+     * interned again into the compilation's when they are declared. */
+    bind_interner *in = bind_interner_new(b->p.arena);
+    bind_interner_reserve(in, (src->len - at) / 32);
+    bind_diag_bag_init(&b->diags, b->p.arena);
+    b->diags.limit = limits->limit;
+    b->p.diags = &b->diags;
+    bind_lexer_init_at(&b->p.lx, src, in, &b->diags, at);
+}
+
+static void part_free(split_part *b)
+{
+    bind_interner_free(b->p.lx.interner);
+    bind_lexer_fini(&b->p.lx);
+    bind_vec_free(&b->p.out);
+    bind_vec_free(&b->p.marks);
+    bind_diag_bag_fini(&b->diags);
+    bind_arena_free(b->p.nodes);
+    bind_arena_free(b->p.arena);
+}
+
+static void reintern(bind_interner *in, bind_scalar *s)
+{
+    if (s->text) s->text = bind_intern(in, s->text, strlen(s->text));
+}
+
+static void reintern_value(bind_interner *in, bind_value *v)
+{
+    for (uint32_t i = 0; i < v->len; i++) reintern(in, &v->items[i]);
+}
+
+/* Every name the parser interned (a binding's information is a copy). */
+static void reintern_items(bind_interner *in, bind_item *items, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        bind_item *it = &items[i];
+        switch ((enum bind_item_kind)it->kind) {
+        case BIND_ITEM_FIELD:
+            reintern(in, &it->u.field.key);
+            reintern_value(in, &it->u.field.value);
+            break;
+        case BIND_ITEM_BINDING:
+            reintern(in, &it->u.binding.protocol);
+            for (uint32_t o = 0; o < it->u.binding.noptions; o++) {
+                reintern(in, &it->u.binding.options[o].name);
+                reintern_value(in, &it->u.binding.options[o].value);
+            }
+            break;
+        case BIND_ITEM_APP:
+            reintern(in, &it->u.app.path);
+            reintern_items(in, it->u.app.items, it->u.app.nitems);
+            break;
+        }
+    }
+}
+
+/* The second part's statements and diagnostics, into the first's. */
+static void part_replay(struct bind_parser *p, split_part *b)
+{
+    bind_interner *in = p->lx.interner;
+    size_t d = 0;
+    for (size_t i = 0; i < b->p.out.len; i++) {
+        for (; d < b->p.marks.items[i]; d++) bind_diag_copy(p->diags, b->diags.list.items[d]);
+        bind_stmt *st = &b->p.out.items[i];
+        reintern(in, &st->name);
+        reintern_value(in, &st->list);
+        reintern_items(in, st->items, st->nitems);
+        p->sink(p->sink_ctx, st);
+    }
+    for (; d < b->diags.list.len; d++) bind_diag_copy(p->diags, b->diags.list.items[d]);
+}
+
+uint32_t bind_parse_split_point(const bind_source *src)
+{
+    if (src->len < BIND_PARSE_SPLIT_MIN) return 0;
+    /* A little before the middle: the first part declares as it goes. */
+    const char *text = src->text, *end = text + src->len;
+    for (const char *at = text + src->len / 100 * 45; (at = memchr(at, '\n', (size_t)(end - at))) && ++at < end;)
+        if ((size_t)(end - at) > 5 && (memcmp(at, "site ", 5) == 0 || memcmp(at, "cert ", 5) == 0))
+            return (uint32_t)(at - text);
+    return 0;
+}
+
 static bind_ast_file *parse(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags,
-                            bind_stmt_sink sink, void *ctx)
+                            bind_stmt_sink sink, void *ctx, uint32_t split_at)
 {
     struct bind_parser p;
     memset(&p, 0, sizeof p);
@@ -464,7 +610,27 @@ static bind_ast_file *parse(bind_source *src, bind_arena *a, bind_interner *in, 
     uint32_t long_at, long_len;
     bool too_long = bind_source_long_line(src, BIND_MAX_LINE_LENGTH, &long_at, &long_len);
     if (too_long) line_too_long(src, diags, long_at, long_len);
+    split_part second;
+    bind_task *task = NULL;
+    if (!too_long && sink && split_at > 0 && split_at < src->len) {
+        part_start(&second, src, diags, split_at);
+        task = bind_task_start(part_run, &second);
+        p.stop_at = split_at;
+    }
     int rc = too_long ? 1 : bind_yyparse(&p);
+    bool joined = false;
+    if (task) {
+        bind_task_wait(task);
+        joined = p.stopped && second.diags.suppressed == 0;
+        if (p.stopped && !joined) {
+            /* The first part stopped at the top level, where a new parse
+             * starts in the state it left: it reads on from there. */
+            p.stopped = false;
+            p.stop_at = 0;
+            rc = bind_yyparse(&p);
+        }
+        if (joined) part_replay(&p, &second);
+    }
 
     bind_ast_file *f = bind_arena_alloc(a, sizeof *f);
     f->src = src;
@@ -477,6 +643,11 @@ static bind_ast_file *parse(bind_source *src, bind_arena *a, bind_interner *in, 
         if (p.lx.comments.len) memcpy(f->comments, p.lx.comments.items, p.lx.comments.len * sizeof *f->comments);
     }
     f->syntax_errors = p.had_error || p.lx.had_error || rc != 0;
+    if (joined) {
+        f->syntax_errors |= second.p.had_error || second.p.lx.had_error || second.rc != 0;
+        f->split_at = split_at;
+    }
+    if (task) part_free(&second);
     bind_vec_free(&p.out);
     bind_lexer_fini(&p.lx);
     bind_arena_free(p.nodes);
@@ -486,11 +657,11 @@ static bind_ast_file *parse(bind_source *src, bind_arena *a, bind_interner *in, 
 
 bind_ast_file *bind_parse_file(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags)
 {
-    return parse(src, a, in, diags, NULL, NULL);
+    return parse(src, a, in, diags, NULL, NULL, 0);
 }
 
 bind_ast_file *bind_parse_stream(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags,
-                                 bind_stmt_sink sink, void *ctx)
+                                 bind_stmt_sink sink, void *ctx, uint32_t split_at)
 {
-    return parse(src, a, in, diags, sink, ctx);
+    return parse(src, a, in, diags, sink, ctx, split_at);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "backend.h"
+#include "parse.h"
 #include "harness.h"
 
 static const bind_binding *binding(bind_compilation *c, uint32_t site, uint32_t i)
@@ -134,15 +135,16 @@ static char *model_json(bind_compilation *c)
 static bind_compilation *compile_file(const char *path, bool streaming)
 {
     bind_compilation *c = streaming ? bind_compilation_new_streaming() : bind_compilation_new();
+    c->parse_split_at = UINT32_MAX;
     int err = 0;
     assert_true(bind_compilation_add_file(c, path, &err));
     bind_compilation_check(c);
     return c;
 }
 
-static void test_check_streaming_same_as_trees(void **state)
+/* Calls fn on every golden check case and example; returns how many. */
+static size_t each_case(void (*fn)(const char *path, void *ctx), void *ctx)
 {
-    (void)state;
     const char *dirs[] = { BINDC_SOURCE_DIR "/tests/golden/check", BINDC_SOURCE_DIR "/examples" };
     size_t files = 0;
     for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
@@ -153,24 +155,144 @@ static void test_check_streaming_same_as_trees(void **state)
             if (n < 6 || strcmp(e->d_name + n - 5, ".bind") != 0) continue;
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", dirs[d], e->d_name);
-            bind_compilation *trees = compile_file(path, false), *stream = compile_file(path, true);
-            char *a = render(trees), *b = render(stream);
-            if (strcmp(a, b) != 0) fail_msg("%s: the streaming check says\n%s\nthe trees' check says\n%s", path, b, a);
-            free(a);
-            free(b);
-            /* The model as the json target writes it (a model with errors too). */
-            a = model_json(trees);
-            b = model_json(stream);
-            if (strcmp(a, b) != 0) fail_msg("%s: the streaming model differs from the trees'", path);
-            free(a);
-            free(b);
-            bind_compilation_free(trees);
-            bind_compilation_free(stream);
+            fn(path, ctx);
             files++;
         }
         closedir(dir);
     }
-    assert_true(files > 100);
+    return files;
+}
+
+static void streaming_agrees(const char *path, void *ctx)
+{
+    (void)ctx;
+    bind_compilation *trees = compile_file(path, false), *stream = compile_file(path, true);
+    char *a = render(trees), *b = render(stream);
+    if (strcmp(a, b) != 0) fail_msg("%s: the streaming check says\n%s\nthe trees' check says\n%s", path, b, a);
+    free(a);
+    free(b);
+    /* The model as the json target writes it (a model with errors too). */
+    a = model_json(trees);
+    b = model_json(stream);
+    if (strcmp(a, b) != 0) fail_msg("%s: the streaming model differs from the trees'", path);
+    free(a);
+    free(b);
+    bind_compilation_free(trees);
+    bind_compilation_free(stream);
+}
+
+static void test_check_streaming_same_as_trees(void **state)
+{
+    (void)state;
+    assert_true(each_case(streaming_agrees, NULL) > 100);
+}
+
+/* Where the parse of the last file given was split (0: it was not). */
+static uint32_t root_split(bind_compilation *c)
+{
+    return c->files.items[c->roots.items[c->roots.len - 1]].ast->split_at;
+}
+
+/* A streaming compilation whose parse is split at `at`, against one that
+ * is not: same diagnostics byte for byte, same model.  Returns where the
+ * root file's parse was split. */
+static uint32_t split_agrees(const char *name, const char *text, size_t len, uint32_t at,
+                             const char *want_diags, const char *want_model)
+{
+    bind_compilation *c = bind_compilation_new_streaming();
+    c->parse_split_at = at;
+    bind_compilation_add_text(c, name, text, len);
+    bind_compilation_check(c);
+    char *d = render(c), *m = model_json(c);
+    if (strcmp(d, want_diags) != 0) fail_msg("%s split at byte %u says\n%s\nunsplit it says\n%s", name, at, d, want_diags);
+    if (strcmp(m, want_model) != 0) fail_msg("%s split at byte %u: the model differs", name, at);
+    uint32_t split = root_split(c);
+    free(d);
+    free(m);
+    bind_compilation_free(c);
+    return split;
+}
+
+static uint32_t split_everywhere(const char *name, const char *text, size_t len, const uint32_t *offsets, size_t n)
+{
+    bind_compilation *one = bind_compilation_new_streaming();
+    one->parse_split_at = UINT32_MAX;
+    bind_compilation_add_text(one, name, text, len);
+    bind_compilation_check(one);
+    assert_int_equal(root_split(one), 0);
+    char *want_diags = render(one), *want_model = model_json(one);
+    uint32_t effective = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t split = split_agrees(name, text, len, offsets[i], want_diags, want_model);
+        if (!split) continue;
+        /* Only where a statement ends: at the start of a line. */
+        assert_int_equal(split, offsets[i]);
+        assert_true(text[split - 1] == '\n');
+        effective++;
+    }
+    free(want_diags);
+    free(want_model);
+    bind_compilation_free(one);
+    return effective;
+}
+
+static void split_file_everywhere(const char *path, void *ctx)
+{
+    char *text;
+    size_t len;
+    assert_int_equal(bind_read_file(path, 1 << 20, &text, &len), 0);
+    BIND_VEC(uint32_t) at = { 0 };
+    for (size_t i = 1, line = 0; i < len; i++) {
+        if (text[i - 1] == '\n') { bind_vec_push(&at, (uint32_t)i); line = i; }
+        else if (i == line + 3) bind_vec_push(&at, (uint32_t)i);   /* inside the line */
+    }
+    *(size_t *)ctx += split_everywhere(path, text, len, at.items, at.len);
+    bind_vec_free(&at);
+    free(text);
+}
+
+/* Splitting a file's parse between two threads never changes what the
+ * check says, wherever the split falls: every line start and a place
+ * inside every line of every golden check case and example (the split only
+ * takes where a clean statement ends). */
+static void test_check_split_parse_same_as_one(void **state)
+{
+    (void)state;
+    size_t effective = 0;
+    assert_true(each_case(split_file_everywhere, &effective) > 100);
+    assert_true(effective > 500);     /* 884 when this was written */
+}
+
+/* A fleet big enough to be split where bind_parse_split_point chooses,
+ * with mistakes before and after that place: the second part's syntax and
+ * lexical errors are replayed in order, its duplicates of the first part's
+ * bindings found, and a syntax error in the first part calls the split off. */
+static void test_check_split_parse_fleet(void **state)
+{
+    (void)state;
+    enum { SITES = 12000 };
+    for (int variant = 0; variant < 3; variant++) {
+        BIND_VEC(char) t = { 0 };
+        char line[512];
+        for (int i = 0; i < SITES; i++) {
+            int n = snprintf(line, sizeof line,
+                             "site s%d {\n    http 10.0.%d.%d:80:s%d.example\n    https *:443:s%d.example cert=c sni\n%s%s}\n"
+                             "cert c%d {\n    thumbprint = \"%040d\"\n    names = s%d.example\n}\n",
+                             i, i / 250, i % 250, i, i,
+                             variant == 1 && i == SITES * 3 / 4 ? "    http 10.0.0.1:80:s0.example\n    https *:443 \"\xc2\xa0\n" : "",
+                             variant == 2 && i == SITES / 4 ? "    http *:80:x = y\n" : "",
+                             i, i + 1, i);
+            for (int k = 0; k < n; k++) bind_vec_push(&t, line[k]);
+        }
+        const char *cert = "cert c {\n    thumbprint = \"3A1B9F0077C24E6D0A115B2C8D3E4F5061728394\"\n    names = *.example\n}\n";
+        for (const char *k = cert; *k; k++) bind_vec_push(&t, *k);
+        bind_source probe = { .text = t.items, .len = t.len };
+        uint32_t at = bind_parse_split_point(&probe);
+        assert_true(at > t.len / 3 && at < t.len * 2 / 3);
+        uint32_t effective = split_everywhere("fleet.bind", t.items, t.len, &at, 1);
+        assert_int_equal(effective, variant == 2 ? 0 : 1);
+        bind_vec_free(&t);
+    }
 }
 
 int main(void)
@@ -182,6 +304,8 @@ int main(void)
         cmocka_unit_test(test_check_any_tier_overlap),
         cmocka_unit_test(test_check_platform_override),
         cmocka_unit_test(test_check_streaming_same_as_trees),
+        cmocka_unit_test(test_check_split_parse_same_as_one),
+        cmocka_unit_test(test_check_split_parse_fleet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
