@@ -62,6 +62,14 @@ static void reserve(bind_buf *b, size_t extra)
 
 void bind_buf_put(bind_buf *b, const void *p, size_t n)
 {
+    if (b->fd >= 0 && n >= CHUNK) {
+        /* A block bigger than a chunk (the iis target's <sites>, tens of
+         * MB in a fleet) goes to the file as it is: copied, it would first
+         * grow the buffer to its size. */
+        bind_buf_flush(b);
+        if (!b->error) b->error = write_all(b->fd, p, n);
+        return;
+    }
     reserve(b, n);
     if (n) memcpy(b->data + b->len, p, n);
     b->len += n;

@@ -36,6 +36,10 @@ typedef struct writer {
     xmlBufferPtr esc;              /* one attribute value, escaped */
     bool ssl_flags;                /* the platform's schema has binding/@sslFlags */
     bind_table bindings;           /* key -> written */
+    /* Each valid binding's entry, in the order the sites are written (the
+     * plan's walk): the key is printed once per binding, not once a pass. */
+    BIND_VEC(written *) of_binding;
+    size_t next;
     bind_table pools;              /* lower-case name -> name */
     bind_buf sites_out, pools_out;
     bool ok;
@@ -155,7 +159,11 @@ static void plan_bindings(writer *w)
                 wr->first = b;
                 wr->families = any_family(b);
                 bind_table_put(&w->bindings, h, key, wr);
-            } else if (wr->first->site == s) {
+                bind_vec_push(&w->of_binding, wr);
+                continue;
+            }
+            bind_vec_push(&w->of_binding, wr);
+            if (wr->first->site == s) {
                 wr->families |= any_family(b);
             } else if (unreachable(w, wr->first) && !unreachable(w, b)) {
                 wr->first = b;
@@ -169,9 +177,8 @@ static void plan_bindings(writer *w)
  * that says how IIS will differ when it is not exact. */
 static bool binding_written(writer *w, const bind_binding *b)
 {
-    const char *key = binding_key(w, b);
-    const written *wr = bind_table_get(&w->bindings, key_hash(key), key);
-    if (!wr) return false;
+    const written *wr = w->of_binding.items[w->next++];
+    const char *key = wr->key;
     const bind_binding *owner = wr->first;
     if (owner != b) {
         if (owner->site == b->site && owner->ssl_flags != b->ssl_flags) {
@@ -400,7 +407,8 @@ static void site_element(writer *w, const bind_site *s)
         start(w, "binding");
         enum bind_protocol p = (enum bind_protocol)b->protocol;
         attr(w, "protocol", bind_protocol_name(p));
-        attr(w, "bindingInformation", iis_info(w, b));
+        /* The key is "protocol information". */
+        attr(w, "bindingInformation", w->of_binding.items[w->next - 1]->key + strlen(bind_protocol_name(p)) + 1);
         if (p == BIND_PROTO_HTTPS && w->ssl_flags) {
             char flags[16];
             snprintf(flags, sizeof flags, "%u", b->ssl_flags);
@@ -446,6 +454,7 @@ static bool emit_iis(bind_compilation *c, const bind_emit_opts *opts, bind_buf *
     xmlBufferFree(w.esc);
     xmlFreeDoc(w.doc);
     bind_table_fini(&w.bindings);
+    bind_vec_free(&w.of_binding);
     bind_table_fini(&w.pools);
     bind_buf_free(&w.sites_out);
     bind_buf_free(&w.pools_out);
