@@ -299,9 +299,20 @@ size_t bind_addr_format(const bind_addr *addr, char *buf, bool brackets)
     case BIND_ADDR_ANY: lit = "*"; break;
     case BIND_ADDR_ANY4: lit = "0.0.0.0"; break;
     case BIND_ADDR_ANY6: lit = brackets ? "[::]" : "::"; break;
-    case BIND_ADDR_V4:
-        return (size_t)sprintf(buf, "%u.%u.%u.%u", addr->bytes[0], addr->bytes[1], addr->bytes[2],
-                               addr->bytes[3]);
+    case BIND_ADDR_V4: {
+        /* Every backend writes an address a binding: sprintf was a tenth
+         * of the json target. */
+        size_t len = 0;
+        for (int i = 0; i < 4; i++) {
+            unsigned v = addr->bytes[i];
+            if (i) buf[len++] = '.';
+            if (v >= 100) buf[len++] = (char)('0' + v / 100);
+            if (v >= 10) buf[len++] = (char)('0' + v / 10 % 10);
+            buf[len++] = (char)('0' + v % 10);
+        }
+        buf[len] = '\0';
+        return len;
+    }
     case BIND_ADDR_V6:
         if (!brackets) return format_v6(addr->bytes, buf);
         buf[0] = '[';

@@ -23,8 +23,7 @@ void bind_buf_free(bind_buf *b)
     bind_buf_init(b);
 }
 
-/* A streamed output is written in chunks of this size. */
-#define CHUNK ((size_t)1 << 20)
+#define CHUNK BIND_BUF_CHUNK
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -60,7 +59,7 @@ static void reserve(bind_buf *b, size_t extra)
     b->cap = cap;
 }
 
-void bind_buf_put(bind_buf *b, const void *p, size_t n)
+void bind_buf_put_slow(bind_buf *b, const void *p, size_t n)
 {
     if (b->fd >= 0 && n >= CHUNK) {
         /* A block bigger than a chunk (the iis target's <sites>, tens of
@@ -76,8 +75,6 @@ void bind_buf_put(bind_buf *b, const void *p, size_t n)
     b->data[b->len] = '\0';
 }
 
-void bind_buf_puts(bind_buf *b, const char *s) { bind_buf_put(b, s, strlen(s)); }
-void bind_buf_putc(bind_buf *b, char c) { bind_buf_put(b, &c, 1); }
 
 void bind_buf_printf(bind_buf *b, const char *fmt, ...)
 {

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <string.h>
 
 typedef struct bind_buf {
     char *data;
@@ -24,9 +25,24 @@ void bind_buf_to_file(bind_buf *b, int fd);
 /* Writes what b holds to its file; returns 0 or the first write error. */
 int bind_buf_flush(bind_buf *b);
 void bind_buf_free(bind_buf *b);
-void bind_buf_put(bind_buf *b, const void *p, size_t n);
-void bind_buf_puts(bind_buf *b, const char *s);
-void bind_buf_putc(bind_buf *b, char c);
+/* A streamed output is written in chunks of this size. */
+#define BIND_BUF_CHUNK ((size_t)1 << 20)
+
+void bind_buf_put_slow(bind_buf *b, const void *p, size_t n);
+
+/* Backends put a few bytes at a time, millions of times for a fleet: the
+ * common case (room left, below a chunk) is inline. */
+static inline void bind_buf_put(bind_buf *b, const void *p, size_t n)
+{
+    size_t end = b->len + n + 1;
+    if (end > b->cap || (b->fd >= 0 && end > BIND_BUF_CHUNK)) { bind_buf_put_slow(b, p, n); return; }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static inline void bind_buf_puts(bind_buf *b, const char *s) { bind_buf_put(b, s, strlen(s)); }
+static inline void bind_buf_putc(bind_buf *b, char c) { bind_buf_put(b, &c, 1); }
 void bind_buf_printf(bind_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Writes data to path through a temporary file in the same directory,

@@ -9,7 +9,13 @@
  * gives with JSON_INDENT(2), written here while the model is walked: a
  * fleet's model as a tree of jansson values (an object with a hash table
  * and an allocation per key and value) took a second and a half for
- * 200,000 bindings, more than the whole check. */
+ * 200,000 bindings, more than the whole check.
+ *
+ * A fleet's model says the same few values on every binding (protocols,
+ * address kinds, addresses, certificates, thumbprints, ports, `true`):
+ * what jansson wrote for a value is kept in a small cache and written
+ * again when the value comes back (jansson's dump costs a thousand
+ * instructions a value; it was four fifths of this target). */
 #include <jansson.h>
 #include <string.h>
 
@@ -17,17 +23,32 @@
 
 #define BIND_JSON_VERSION 1
 
+/* A value as jansson wrote it, and what it was: a string's bytes, or an
+ * integer's (key_len 0). */
+typedef struct encoded {
+    char *key, *json;
+    size_t key_len, json_len, cap;
+    json_int_t n;
+} encoded;
+
+#define CACHE_SLOTS 512     /* direct-mapped; a power of two */
+
 typedef struct jw {
     bind_buf *out;
     json_t *str;            /* the one string value, set to each string written */
+    json_t *num;            /* the one integer value */
     uint32_t depth;
     bool empty;             /* the innermost object or array has no member yet */
+    encoded strings[CACHE_SLOTS], integers[CACHE_SLOTS];
+    encoded literals[3];    /* false, true, null */
 } jw;
 
 static void new_line(jw *w)
 {
-    bind_buf_putc(w->out, '\n');
-    for (uint32_t i = 0; i < w->depth; i++) bind_buf_put(w->out, "  ", 2);
+    static const char spaces[] = "\n                                                                ";
+    uint32_t n = 1 + 2 * w->depth;
+    if (n > sizeof spaces - 1) n = sizeof spaces - 1;      /* deeper than the model ever goes */
+    bind_buf_put(w->out, spaces, n);
 }
 
 static void open_(jw *w, char bracket)
@@ -54,50 +75,71 @@ static void next(jw *w)
     w->empty = false;
 }
 
-/* Keys are this file's own identifiers: nothing in them needs escaping. */
-static void key(jw *w, const char *k)
+/* Keys are this file's own identifiers, string literals: nothing in them
+ * needs escaping, and `"key": ` is put in one piece. */
+static void put_key(jw *w, const char *quoted, size_t len)
 {
     next(w);
-    bind_buf_putc(w->out, '"');
-    bind_buf_puts(w->out, k);
-    bind_buf_put(w->out, "\": ", 3);
+    bind_buf_put(w->out, quoted, len);
+}
+#define key(w, k) put_key((w), "\"" k "\": ", sizeof "\"" k "\": " - 1)
+
+/* Sets slot e to value v as jansson writes it; key (key_len bytes) is
+ * what the slot is looked up by. */
+static void encode(encoded *e, const json_t *v, const char *key, size_t key_len, json_int_t n)
+{
+    /* A string's text is its bytes and two quotes, or longer: room for
+     * that, and a second dump only when escapes made it longer still. */
+    size_t want = 2 * key_len + 32;
+    for (;;) {
+        if (want > e->cap) {
+            e->cap = want;
+            e->key = bind_xrealloc(e->key, e->cap);
+        }
+        size_t room = e->cap - key_len;
+        size_t len = json_dumpb(v, e->key + key_len, room, JSON_ENCODE_ANY);
+        if (len == 0) bind_oom();
+        if (len <= room) { e->json_len = len; break; }
+        want = key_len + len;
+    }
+    e->json = e->key + key_len;
+    if (key_len) memcpy(e->key, key, key_len);
+    e->key_len = key_len;
+    e->n = n;
 }
 
-static void value(jw *w, const json_t *v)
-{
-    char small[512];
-    size_t n = json_dumpb(v, small, sizeof small, JSON_ENCODE_ANY);
-    if (n == 0) bind_oom();
-    if (n <= sizeof small) { bind_buf_put(w->out, small, n); return; }
-    char *big = bind_xmalloc(n);
-    if (json_dumpb(v, big, n, JSON_ENCODE_ANY) != n) bind_oom();
-    bind_buf_put(w->out, big, n);
-    free(big);
-}
+static void put_encoded(jw *w, const encoded *e) { bind_buf_put(w->out, e->json, e->json_len); }
 
 /* The model's texts are valid UTF-8 (the lexer refuses anything else), so
  * jansson takes every one. */
 static void str(jw *w, const char *s)
 {
-    if (!s) { bind_buf_put(w->out, "null", 4); return; }
-    if (json_string_set(w->str, s) != 0) bind_oom();
-    value(w, w->str);
+    if (!s) { put_encoded(w, &w->literals[2]); return; }
+    size_t n = strlen(s);
+    encoded *e = &w->strings[bind_hash_bytes(s, n, BIND_HASH_SEED) & (CACHE_SLOTS - 1)];
+    if (!e->json || e->key_len != n || memcmp(e->key, s, n) != 0) {
+        if (json_string_setn(w->str, s, n) != 0) bind_oom();
+        encode(e, w->str, s, n, 0);
+    }
+    put_encoded(w, e);
 }
 
 static void integer(jw *w, json_int_t n)
 {
-    json_t *v = json_integer(n);
-    if (!v) bind_oom();
-    value(w, v);
-    json_decref(v);
+    encoded *e = &w->integers[(uint64_t)n & (CACHE_SLOTS - 1)];
+    if (!e->json || e->n != n) {
+        if (json_integer_set(w->num, n) != 0) bind_oom();
+        encode(e, w->num, NULL, 0, n);
+    }
+    put_encoded(w, e);
 }
 
-static void boolean(jw *w, bool b) { value(w, b ? json_true() : json_false()); }
-static void null(jw *w) { value(w, json_null()); }
+static void boolean(jw *w, bool b) { put_encoded(w, &w->literals[b]); }
+static void null(jw *w) { put_encoded(w, &w->literals[2]); }
 
-static void kstr(jw *w, const char *k, const char *s) { key(w, k); str(w, s); }
-static void kint(jw *w, const char *k, json_int_t n) { key(w, k); integer(w, n); }
-static void kbool(jw *w, const char *k, bool b) { key(w, k); boolean(w, b); }
+#define kstr(w, k, s) (key(w, k), str((w), (s)))
+#define kint(w, k, n) (key(w, k), integer((w), (n)))
+#define kbool(w, k, b) (key(w, k), boolean((w), (b)))
 
 static void addr_json(jw *w, const bind_addr *a)
 {
@@ -146,9 +188,9 @@ static void binding_json(jw *w, bind_arena *a, const bind_binding *b)
     close_(w, '}');
 }
 
-static void ranges_json(jw *w, const char *k, const bind_port_range *r, uint32_t n, bool has)
+/* After its key. */
+static void ranges_json(jw *w, const bind_port_range *r, uint32_t n, bool has)
 {
-    key(w, k);
     if (!has) { null(w); return; }
     open_(w, '[');
     for (uint32_t i = 0; i < n; i++) {
@@ -161,9 +203,9 @@ static void ranges_json(jw *w, const char *k, const bind_port_range *r, uint32_t
     close_(w, ']');
 }
 
-static void names_json(jw *w, const char *k, const char *const *names, uint32_t n, bool has)
+/* After its key. */
+static void names_json(jw *w, const char *const *names, uint32_t n, bool has)
 {
-    key(w, k);
     if (!has) { null(w); return; }
     open_(w, '[');
     for (uint32_t i = 0; i < n; i++) { next(w); str(w, names[i]); }
@@ -204,64 +246,81 @@ static bool emit_json(bind_compilation *c, const bind_emit_opts *opts, bind_buf 
 {
     (void)opts;
     const bind_model *m = c->model;
-    jw w = { out, json_string(""), 0, true };
-    if (!w.str) bind_oom();
-    open_(&w, '{');
-    kint(&w, "version", BIND_JSON_VERSION);
+    /* The caches are 50 KB: not on a backend thread's stack. */
+    jw *w = bind_xmalloc(sizeof *w);
+    memset(w, 0, sizeof *w);
+    w->out = out;
+    w->empty = true;
+    w->str = json_string("");
+    w->num = json_integer(0);
+    if (!w->str || !w->num) bind_oom();
+    encode(&w->literals[0], json_false(), NULL, 0, 0);
+    encode(&w->literals[1], json_true(), NULL, 0, 0);
+    encode(&w->literals[2], json_null(), NULL, 0, 0);
+    open_(w, '{');
+    kint(w, "version", BIND_JSON_VERSION);
 
     const bind_platform *pf = m->platform;
-    key(&w, "platform");
-    open_(&w, '{');
-    kstr(&w, "name", pf->name);
-    kbool(&w, "sni", pf->sni);
-    kbool(&w, "ccs", pf->ccs);
-    kbool(&w, "wildcard_hosts", pf->wildcard_hosts);
-    kbool(&w, "ssl_flags_ext", pf->ssl_flags_ext);
-    ranges_json(&w, "free_ports", pf->free_ports, pf->nfree_ports, pf->has_free_ports);
-    ranges_json(&w, "ssl_ports", pf->ssl_ports, pf->nssl_ports, pf->has_ssl_ports);
-    names_json(&w, "local_hosts", pf->local_hosts, pf->nlocal_hosts, pf->has_local_hosts);
-    kstr(&w, "default_cert", pf->default_cert);
-    close_(&w, '}');
+    key(w, "platform");
+    open_(w, '{');
+    kstr(w, "name", pf->name);
+    kbool(w, "sni", pf->sni);
+    kbool(w, "ccs", pf->ccs);
+    kbool(w, "wildcard_hosts", pf->wildcard_hosts);
+    kbool(w, "ssl_flags_ext", pf->ssl_flags_ext);
+    key(w, "free_ports");
+    ranges_json(w, pf->free_ports, pf->nfree_ports, pf->has_free_ports);
+    key(w, "ssl_ports");
+    ranges_json(w, pf->ssl_ports, pf->nssl_ports, pf->has_ssl_ports);
+    key(w, "local_hosts");
+    names_json(w, pf->local_hosts, pf->nlocal_hosts, pf->has_local_hosts);
+    kstr(w, "default_cert", pf->default_cert);
+    close_(w, '}');
 
-    key(&w, "defaults");
-    open_(&w, '{');
-    kstr(&w, "acl", m->default_acl);
-    kstr(&w, "store", m->default_store);
-    kstr(&w, "appid", m->default_appid);
-    kstr(&w, "pool", m->default_pool);
-    close_(&w, '}');
+    key(w, "defaults");
+    open_(w, '{');
+    kstr(w, "acl", m->default_acl);
+    kstr(w, "store", m->default_store);
+    kstr(w, "appid", m->default_appid);
+    kstr(w, "pool", m->default_pool);
+    close_(w, '}');
 
-    key(&w, "iplisten");
-    open_(&w, '[');
-    for (uint32_t i = 0; i < m->niplisten; i++) { next(&w); addr_json(&w, &m->iplisten[i].addr); }
-    close_(&w, ']');
+    key(w, "iplisten");
+    open_(w, '[');
+    for (uint32_t i = 0; i < m->niplisten; i++) { next(w); addr_json(w, &m->iplisten[i].addr); }
+    close_(w, ']');
 
-    key(&w, "certificates");
-    open_(&w, '[');
+    key(w, "certificates");
+    open_(w, '[');
     for (uint32_t i = 0; i < m->ncerts; i++) {
         const bind_cert *ct = m->certs[i];
         if (ct->is_stdlib && !ct->used) continue;    /* the stdlib's certificates only when used */
-        next(&w);
-        open_(&w, '{');
-        kstr(&w, "name", ct->name);
-        kstr(&w, "thumbprint", ct->thumbprint);
-        kstr(&w, "store", ct->store ? ct->store : m->default_store);
-        names_json(&w, "names", ct->names, ct->nnames, ct->has_names);
-        kstr(&w, "pem", ct->pem);
-        kstr(&w, "key", ct->key);
-        kstr(&w, "appid", ct->appid ? ct->appid : m->default_appid);
-        kstr(&w, "friendly_name", ct->friendly_name);
-        close_(&w, '}');
+        next(w);
+        open_(w, '{');
+        kstr(w, "name", ct->name);
+        kstr(w, "thumbprint", ct->thumbprint);
+        kstr(w, "store", ct->store ? ct->store : m->default_store);
+        key(w, "names");
+        names_json(w, ct->names, ct->nnames, ct->has_names);
+        kstr(w, "pem", ct->pem);
+        kstr(w, "key", ct->key);
+        kstr(w, "appid", ct->appid ? ct->appid : m->default_appid);
+        kstr(w, "friendly_name", ct->friendly_name);
+        close_(w, '}');
     }
-    close_(&w, ']');
+    close_(w, ']');
 
-    key(&w, "sites");
-    open_(&w, '[');
-    for (uint32_t i = 0; i < m->nsites; i++) { next(&w); site_json(&w, c, m->sites[i]); }
-    close_(&w, ']');
-    close_(&w, '}');
+    key(w, "sites");
+    open_(w, '[');
+    for (uint32_t i = 0; i < m->nsites; i++) { next(w); site_json(w, c, m->sites[i]); }
+    close_(w, ']');
+    close_(w, '}');
     bind_buf_putc(out, '\n');
-    json_decref(w.str);
+    json_decref(w->str);
+    json_decref(w->num);
+    for (size_t i = 0; i < CACHE_SLOTS; i++) { free(w->strings[i].key); free(w->integers[i].key); }
+    for (size_t i = 0; i < 3; i++) free(w->literals[i].key);
+    free(w);
     return true;
 }
 
