@@ -102,9 +102,16 @@ static const char *iis_info(writer *w, const bind_binding *b)
     return bind_binding_info_text(w->c->arena, &star);
 }
 
+/* "protocol information", the binding as IIS tells bindings apart. */
 static const char *binding_key(writer *w, const bind_binding *b)
 {
-    return bind_arena_printf(w->c->arena, "%s %s", bind_protocol_name((enum bind_protocol)b->protocol), iis_info(w, b));
+    const char *protocol = bind_protocol_name((enum bind_protocol)b->protocol), *info = iis_info(w, b);
+    size_t p = strlen(protocol), i = strlen(info);
+    char *key = bind_arena_alloc(w->c->arena, p + 1 + i + 1);
+    memcpy(key, protocol, p);
+    key[p] = ' ';
+    memcpy(key + p + 1, info, i + 1);
+    return key;
 }
 
 static bool site_emitted(const bind_site *s)
@@ -294,19 +301,21 @@ static const char *enabled_protocols(writer *w, const bind_site *s)
 {
     bool has[BIND_PROTO_COUNT] = { false };
     for (uint32_t j = 0; j < s->nbindings; j++) if (s->bindings[j]->valid) has[s->bindings[j]->protocol] = true;
-    bind_buf b;
-    bind_buf_init(&b);
-    if (has[BIND_PROTO_HTTP] || has[BIND_PROTO_HTTPS]) bind_buf_puts(&b, "http");
     bool other = false;
+    for (int p = BIND_PROTO_NET_TCP; p < BIND_PROTO_COUNT; p++) other |= has[p];
+    if (!other) return NULL;      /* every site of a web fleet: no list to build */
+    char list[128];               /* every protocol's name fits */
+    size_t n = 0;
+    if (has[BIND_PROTO_HTTP] || has[BIND_PROTO_HTTPS]) { memcpy(list, "http", 4); n = 4; }
     for (int p = BIND_PROTO_NET_TCP; p < BIND_PROTO_COUNT; p++) {
         if (!has[p]) continue;
-        if (b.len) bind_buf_putc(&b, ',');
-        bind_buf_puts(&b, bind_protocol_name((enum bind_protocol)p));
-        other = true;
+        const char *name = bind_protocol_name((enum bind_protocol)p);
+        size_t len = strlen(name);
+        if (n) list[n++] = ',';
+        memcpy(list + n, name, len);
+        n += len;
     }
-    const char *r = other ? bind_arena_strndup(w->c->arena, b.data, b.len) : NULL;
-    bind_buf_free(&b);
-    return r;
+    return bind_arena_strndup(w->c->arena, list, n);
 }
 
 static void application(writer *w, const char *path, const char *pool, const char *physical, const char *protocols)

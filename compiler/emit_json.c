@@ -20,18 +20,9 @@
 #include <string.h>
 
 #include "backend.h"
+#include "enc_cache.h"
 
 #define BIND_JSON_VERSION 1
-
-/* A value as jansson wrote it, and what it was: a string's bytes, or an
- * integer's (key_len 0). */
-typedef struct encoded {
-    char *key, *json;
-    size_t key_len, json_len, cap;
-    json_int_t n;
-} encoded;
-
-#define CACHE_SLOTS 512     /* direct-mapped; a power of two */
 
 typedef struct jw {
     bind_buf *out;
@@ -39,8 +30,8 @@ typedef struct jw {
     json_t *num;            /* the one integer value */
     uint32_t depth;
     bool empty;             /* the innermost object or array has no member yet */
-    encoded strings[CACHE_SLOTS], integers[CACHE_SLOTS];
-    encoded literals[3];    /* false, true, null */
+    bind_enc_cache strings, integers;
+    char literals[3][8];    /* false, true, null, as jansson writes them */
 } jw;
 
 static void new_line(jw *w)
@@ -84,58 +75,50 @@ static void put_key(jw *w, const char *quoted, size_t len)
 }
 #define key(w, k) put_key((w), "\"" k "\": ", sizeof "\"" k "\": " - 1)
 
-/* Sets slot e to value v as jansson writes it; key (key_len bytes) is
- * what the slot is looked up by. */
-static void encode(encoded *e, const json_t *v, const char *key, size_t key_len, json_int_t n)
+/* v as jansson writes it, into slot e (for the value's bytes). */
+static void encode(bind_enc_slot *e, const json_t *v, const void *value, size_t n)
 {
-    /* A string's text is its bytes and two quotes, or longer: room for
-     * that, and a second dump only when escapes made it longer still. */
-    size_t want = 2 * key_len + 32;
-    for (;;) {
-        if (want > e->cap) {
-            e->cap = want;
-            e->key = bind_xrealloc(e->key, e->cap);
-        }
-        size_t room = e->cap - key_len;
-        size_t len = json_dumpb(v, e->key + key_len, room, JSON_ENCODE_ANY);
-        if (len == 0) bind_oom();
-        if (len <= room) { e->json_len = len; break; }
-        want = key_len + len;
-    }
-    e->json = e->key + key_len;
-    if (key_len) memcpy(e->key, key, key_len);
-    e->key_len = key_len;
-    e->n = n;
+    char small[512];
+    size_t len = json_dumpb(v, small, sizeof small, JSON_ENCODE_ANY);
+    if (len == 0) bind_oom();
+    if (len <= sizeof small) { bind_enc_store(e, value, n, small, len); return; }
+    char *big = bind_xmalloc(len);
+    if (json_dumpb(v, big, len, JSON_ENCODE_ANY) != len) bind_oom();
+    bind_enc_store(e, value, n, big, len);
+    free(big);
 }
 
-static void put_encoded(jw *w, const encoded *e) { bind_buf_put(w->out, e->json, e->json_len); }
+static void put_encoded(jw *w, const bind_enc_slot *e) { bind_buf_put(w->out, bind_enc_text(e), e->text_len); }
+
+static void null(jw *w) { bind_buf_puts(w->out, w->literals[2]); }
 
 /* The model's texts are valid UTF-8 (the lexer refuses anything else), so
  * jansson takes every one. */
 static void str(jw *w, const char *s)
 {
-    if (!s) { put_encoded(w, &w->literals[2]); return; }
+    if (!s) { null(w); return; }
     size_t n = strlen(s);
-    encoded *e = &w->strings[bind_hash_bytes(s, n, BIND_HASH_SEED) & (CACHE_SLOTS - 1)];
-    if (!e->json || e->key_len != n || memcmp(e->key, s, n) != 0) {
+    bool hit;
+    bind_enc_slot *e = bind_enc_lookup(&w->strings, s, n, &hit);
+    if (!hit) {
         if (json_string_setn(w->str, s, n) != 0) bind_oom();
-        encode(e, w->str, s, n, 0);
+        encode(e, w->str, s, n);
     }
     put_encoded(w, e);
 }
 
 static void integer(jw *w, json_int_t n)
 {
-    encoded *e = &w->integers[(uint64_t)n & (CACHE_SLOTS - 1)];
-    if (!e->json || e->n != n) {
+    bool hit;
+    bind_enc_slot *e = bind_enc_lookup(&w->integers, &n, sizeof n, &hit);
+    if (!hit) {
         if (json_integer_set(w->num, n) != 0) bind_oom();
-        encode(e, w->num, NULL, 0, n);
+        encode(e, w->num, &n, sizeof n);
     }
     put_encoded(w, e);
 }
 
-static void boolean(jw *w, bool b) { put_encoded(w, &w->literals[b]); }
-static void null(jw *w) { put_encoded(w, &w->literals[2]); }
+static void boolean(jw *w, bool b) { bind_buf_puts(w->out, w->literals[b]); }
 
 #define kstr(w, k, s) (key(w, k), str((w), (s)))
 #define kint(w, k, n) (key(w, k), integer((w), (n)))
@@ -246,7 +229,7 @@ static bool emit_json(bind_compilation *c, const bind_emit_opts *opts, bind_buf 
 {
     (void)opts;
     const bind_model *m = c->model;
-    /* The caches are 50 KB: not on a backend thread's stack. */
+    /* The caches are 40 KB: not on a backend thread's stack. */
     jw *w = bind_xmalloc(sizeof *w);
     memset(w, 0, sizeof *w);
     w->out = out;
@@ -254,9 +237,12 @@ static bool emit_json(bind_compilation *c, const bind_emit_opts *opts, bind_buf 
     w->str = json_string("");
     w->num = json_integer(0);
     if (!w->str || !w->num) bind_oom();
-    encode(&w->literals[0], json_false(), NULL, 0, 0);
-    encode(&w->literals[1], json_true(), NULL, 0, 0);
-    encode(&w->literals[2], json_null(), NULL, 0, 0);
+    const json_t *literals[3] = { json_false(), json_true(), json_null() };
+    for (int i = 0; i < 3; i++) {
+        size_t n = json_dumpb(literals[i], w->literals[i], sizeof w->literals[i] - 1, JSON_ENCODE_ANY);
+        if (n == 0 || n >= sizeof w->literals[i]) bind_oom();
+        w->literals[i][n] = '\0';
+    }
     open_(w, '{');
     kint(w, "version", BIND_JSON_VERSION);
 
@@ -318,8 +304,8 @@ static bool emit_json(bind_compilation *c, const bind_emit_opts *opts, bind_buf 
     bind_buf_putc(out, '\n');
     json_decref(w->str);
     json_decref(w->num);
-    for (size_t i = 0; i < CACHE_SLOTS; i++) { free(w->strings[i].key); free(w->integers[i].key); }
-    for (size_t i = 0; i < 3; i++) free(w->literals[i].key);
+    bind_enc_cache_fini(&w->strings);
+    bind_enc_cache_fini(&w->integers);
     free(w);
     return true;
 }
