@@ -12,7 +12,7 @@ secs=${1:-30}
 smoke=0
 if [ "$secs" = smoke ]; then smoke=1; secs=600; fi
 # Inputs per harness in a smoke run (each takes 10-20 s here).
-declare -A smoke_runs=([fuzz_check]=2000 [fuzz_binding]=50000 [fuzz_lsp_doc]=400 [fuzz_lsp_frame]=100000 [fuzz_merge]=10000)
+declare -A smoke_runs=([fuzz_check]=2000 [fuzz_split]=2000 [fuzz_binding]=50000 [fuzz_lsp_doc]=400 [fuzz_lsp_frame]=100000 [fuzz_merge]=10000)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build-fuzz
 CC=clang cmake -S "$root" -B "$build" -DBINDC_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
