@@ -76,14 +76,13 @@ void bind_buf_put_slow(bind_buf *b, const void *p, size_t n)
 }
 
 
-void bind_buf_printf(bind_buf *b, const char *fmt, ...)
+void bind_buf_vprintf(bind_buf *b, const char *fmt, va_list ap)
 {
     /* Format straight into the free space; only a line that does not fit
      * is formatted again (measuring every line first doubled the cost of
      * printf, a tenth of writing a fleet's scripts). */
     reserve(b, 256);
-    va_list ap, cp;
-    va_start(ap, fmt);
+    va_list cp;
     va_copy(cp, ap);
     size_t room = b->cap - b->len;
     int n = vsnprintf(b->data + b->len, room, fmt, cp);
@@ -94,6 +93,13 @@ void bind_buf_printf(bind_buf *b, const char *fmt, ...)
     }
     if (n > 0) b->len += (size_t)n;
     b->data[b->len] = '\0';
+}
+
+void bind_buf_printf(bind_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bind_buf_vprintf(b, fmt, ap);
     va_end(ap);
 }
 

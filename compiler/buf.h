@@ -44,6 +44,7 @@ static inline void bind_buf_put(bind_buf *b, const void *p, size_t n)
 static inline void bind_buf_puts(bind_buf *b, const char *s) { bind_buf_put(b, s, strlen(s)); }
 static inline void bind_buf_putc(bind_buf *b, char c) { bind_buf_put(b, &c, 1); }
 void bind_buf_printf(bind_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void bind_buf_vprintf(bind_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Writes data to path through a temporary file in the same directory,
  * fsync and rename: readers see the old file or the new one, never half.

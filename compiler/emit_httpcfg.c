@@ -78,15 +78,13 @@ static const char *listen_address(bind_arena *a, const bind_addr *addr)
 static void set_ssl(bind_script *s, const char *key, const char *thumbprint, int32_t lookup, const char *appid,
                     const char *store)
 {
-    bind_buf line;
-    bind_buf_init(&line);
-    bind_buf_printf(&line, "httpcfg set ssl /i %s /h ", key);
-    if (thumbprint) bind_buf_puts(&line, thumbprint);
-    else bind_buf_printf(&line, "%%BINDC_THUMBPRINT_%d%%", lookup + 1);
-    bind_buf_printf(&line, " /g \"%s\"", appid);
-    if (strcmp(store, "My") != 0) bind_buf_printf(&line, " /c %s", store);   /* httpcfg's default store is MY */
-    bind_script_put_line(s, &line);
-    bind_buf_free(&line);
+    bind_buf *line = bind_script_new_line(s);
+    bind_buf_printf(line, "httpcfg set ssl /i %s /h ", key);
+    if (thumbprint) bind_buf_puts(line, thumbprint);
+    else bind_buf_printf(line, "%%BINDC_THUMBPRINT_%d%%", lookup + 1);
+    bind_buf_printf(line, " /g \"%s\"", appid);
+    if (strcmp(store, "My") != 0) bind_buf_printf(line, " /c %s", store);   /* httpcfg's default store is MY */
+    bind_script_put_line(s, line);
     bind_script_check(s);
 }
 
@@ -121,14 +119,12 @@ static void forward(bind_script *s, const httpcfg_plan *h)
         set_ssl(s, r->key, r->thumbprint, r->lookup, r->appid, r->store);
     }
     for (uint32_t i = 0; i < h->nports; i++) {
-        bind_buf line;
-        bind_buf_init(&line);
         bind_script_step(s, bind_arena_printf(a, "firewall port TCP %u", h->ports[i]));
         bind_script_line(s, "netsh firewall delete portopening protocol=TCP port=%u >nul 2>&1", h->ports[i]);
-        bind_buf_printf(&line, "netsh firewall add portopening protocol=TCP port=%u ", h->ports[i]);
-        bind_cmd_quote_put_tagged(&line, "name", bind_arena_printf(a, "bindc TCP %u", h->ports[i]));
-        bind_script_put_line(s, &line);
-        bind_buf_free(&line);
+        bind_buf *line = bind_script_new_line(s);
+        bind_buf_printf(line, "netsh firewall add portopening protocol=TCP port=%u ", h->ports[i]);
+        bind_cmd_quote_put_tagged(line, "name", bind_arena_printf(a, "bindc TCP %u", h->ports[i]));
+        bind_script_put_line(s, line);
         bind_script_check(s);
     }
 }

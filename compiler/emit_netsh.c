@@ -39,53 +39,47 @@ static void put_disable(bind_buf *line, uint32_t bits)
 static void add_sslcert(bind_script *s, const char *tag, const char *key, const char *thumbprint, int32_t lookup,
                         const char *appid, const char *store, uint32_t disable)
 {
-    bind_buf line;
-    bind_buf_init(&line);
-    bind_buf_printf(&line, "netsh http add sslcert %s=%s", tag, key);
+    bind_buf *line = bind_script_new_line(s);
+    bind_buf_printf(line, "netsh http add sslcert %s=%s", tag, key);
     if (strcmp(tag, "ccs") != 0) {
-        bind_buf_puts(&line, " certhash=");
-        put_thumbprint(&line, thumbprint, lookup);
+        bind_buf_puts(line, " certhash=");
+        put_thumbprint(line, thumbprint, lookup);
     }
-    bind_buf_printf(&line, " appid=%s", appid);
-    if (store) bind_buf_printf(&line, " certstorename=%s", store);
-    put_disable(&line, disable);
-    bind_script_put_line(s, &line);
-    bind_buf_free(&line);
+    bind_buf_printf(line, " appid=%s", appid);
+    if (store) bind_buf_printf(line, " certstorename=%s", store);
+    put_disable(line, disable);
+    bind_script_put_line(s, line);
     bind_script_check(s);
 }
 
 static void add_url_acl(bind_script *s, const bind_url_acl *a)
 {
-    bind_buf line;
-    bind_buf_init(&line);
-    bind_buf_puts(&line, "netsh http add urlacl ");
-    bind_cmd_quote_put_tagged(&line, "url", a->url);
+    bind_buf *line = bind_script_new_line(s);
+    bind_buf_puts(line, "netsh http add urlacl ");
+    bind_cmd_quote_put_tagged(line, "url", a->url);
     /* Everyone as a SID: account names are localised (error 1332). */
-    if (a->grantee == BIND_GRANTEE_EVERYONE) bind_buf_puts(&line, " sddl=D:(A;;GX;;;WD)");
-    else if (a->grantee == BIND_GRANTEE_SID) bind_buf_printf(&line, " sddl=D:(A;;GX;;;%s)", a->user);
+    if (a->grantee == BIND_GRANTEE_EVERYONE) bind_buf_puts(line, " sddl=D:(A;;GX;;;WD)");
+    else if (a->grantee == BIND_GRANTEE_SID) bind_buf_printf(line, " sddl=D:(A;;GX;;;%s)", a->user);
     else {
-        bind_buf_putc(&line, ' ');
-        bind_cmd_quote_put_tagged(&line, "user", a->user);
+        bind_buf_putc(line, ' ');
+        bind_cmd_quote_put_tagged(line, "user", a->user);
     }
-    bind_script_put_line(s, &line);
-    bind_buf_free(&line);
+    bind_script_put_line(s, line);
     bind_script_check(s);
 }
 
 static void firewall_rule(bind_script *s, const bind_firewall_rule *r, bool add)
 {
-    bind_buf line;
-    bind_buf_init(&line);
-    bind_buf_printf(&line, "netsh advfirewall firewall %s rule ", add ? "add" : "delete");
-    bind_cmd_quote_put_tagged(&line, "name", r->name);
+    bind_buf *line = bind_script_new_line(s);
+    bind_buf_printf(line, "netsh advfirewall firewall %s rule ", add ? "add" : "delete");
+    bind_cmd_quote_put_tagged(line, "name", r->name);
     if (add) {
-        bind_buf_printf(&line, " dir=in action=allow protocol=TCP localport=%u", r->port);
-        if (r->local.kind != BIND_ADDR_NONE) bind_buf_printf(&line, " localip=%s", bind_http_sys_address(s->c->arena, &r->local));
+        bind_buf_printf(line, " dir=in action=allow protocol=TCP localport=%u", r->port);
+        if (r->local.kind != BIND_ADDR_NONE) bind_buf_printf(line, " localip=%s", bind_http_sys_address(s->c->arena, &r->local));
     } else {
-        bind_buf_puts(&line, " >nul 2>&1");
+        bind_buf_puts(line, " >nul 2>&1");
     }
-    bind_script_put_line(s, &line);
-    bind_buf_free(&line);
+    bind_script_put_line(s, line);
     if (add) bind_script_check(s);
 }
 

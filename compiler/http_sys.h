@@ -108,6 +108,7 @@ typedef struct bind_script {
     bind_compilation *c;
     bind_buf *out;
     uint32_t step, nsteps;
+    bind_buf line;              /* bind_script_new_line's */
 } bind_script;
 
 /* `what` says what the script does; `elevation` is the command whose
@@ -116,6 +117,11 @@ void bind_script_begin(bind_script *s, bind_compilation *c, bind_buf *out, const
                        const char *elevation, uint32_t nsteps);
 /* A line of fixed text (no user strings), CRLF appended. */
 void bind_script_line(bind_script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The buffer a line with user strings is put together in, emptied: one
+ * for every line of the script (a buffer a line was a zeroed 4 KB
+ * allocation a line, most of the time a fleet's scripts took).  The next
+ * call to any bind_script_ function but put_line may reuse it. */
+bind_buf *bind_script_new_line(bind_script *s);
 /* A line built in `line` (already quoted), CRLF appended. */
 void bind_script_put_line(bind_script *s, const bind_buf *line);
 /* Sets BINDC_THUMBPRINT_<i+1> from the friendly name, or stops the script. */

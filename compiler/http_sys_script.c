@@ -14,10 +14,15 @@ void bind_script_line(bind_script *s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *line = bind_arena_vprintf(s->c->arena, fmt, ap);
+    bind_buf_vprintf(s->out, fmt, ap);
     va_end(ap);
-    bind_buf_puts(s->out, line);
-    bind_buf_puts(s->out, "\r\n");
+    bind_buf_put(s->out, "\r\n", 2);
+}
+
+bind_buf *bind_script_new_line(bind_script *s)
+{
+    s->line.len = 0;
+    return &s->line;
 }
 
 void bind_script_put_line(bind_script *s, const bind_buf *line)
@@ -33,6 +38,7 @@ void bind_script_begin(bind_script *s, bind_compilation *c, bind_buf *out, const
     s->out = out;
     s->step = 0;
     s->nsteps = nsteps;
+    bind_buf_init(&s->line);
     bind_script_line(s, "@echo off");
     bind_script_line(s, "rem %s", what);
     bind_script_line(s, "rem Written by bindc.  Run it from an elevated command prompt; running it again is harmless.");
@@ -46,14 +52,12 @@ void bind_script_begin(bind_script *s, bind_compilation *c, bind_buf *out, const
  * how the scripts hand a user's text to PowerShell without it being parsed. */
 static void set_var(bind_script *s, const char *comment, const char *prefix, unsigned n, const char *value)
 {
-    bind_buf line;
-    bind_buf_init(&line);
+    bind_script_line(s, "%s", comment);
+    bind_buf *line = bind_script_new_line(s);
     char var[32];
     snprintf(var, sizeof var, "%s_%u", prefix, n);
-    bind_cmd_quote_put_set(&line, var, value);
-    bind_script_line(s, "%s", comment);
-    bind_script_put_line(s, &line);
-    bind_buf_free(&line);
+    bind_cmd_quote_put_set(line, var, value);
+    bind_script_put_line(s, line);
 }
 
 void bind_script_cert_lookup(bind_script *s, const bind_http_sys_plan *p, uint32_t i)
@@ -90,13 +94,11 @@ void bind_script_sid_lookup(bind_script *s, const bind_http_sys_plan *p, uint32_
 
 void bind_script_step(bind_script *s, const char *what)
 {
-    bind_buf line;
-    bind_buf_init(&line);
+    bind_buf *line = bind_script_new_line(s);
     s->step++;
-    bind_buf_printf(&line, "echo [%u/%u] ", s->step, s->nsteps);
-    bind_cmd_quote_put_text(&line, what);
-    bind_script_put_line(s, &line);
-    bind_buf_free(&line);
+    bind_buf_printf(line, "echo [%u/%u] ", s->step, s->nsteps);
+    bind_cmd_quote_put_text(line, what);
+    bind_script_put_line(s, line);
 }
 
 void bind_script_check(bind_script *s)
@@ -112,4 +114,5 @@ void bind_script_end(bind_script *s, const char *undo)
     bind_script_line(s, ":bindc_failed");
     bind_script_line(s, "echo bindc: that step failed, so the script stopped there; the steps before it stay applied. %s", undo);
     bind_script_line(s, "exit /b 1");
+    bind_buf_free(&s->line);
 }
