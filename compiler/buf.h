@@ -36,7 +36,7 @@ static inline void bind_buf_put(bind_buf *b, const void *p, size_t n)
 {
     size_t end = b->len + n + 1;
     if (end > b->cap || (b->fd >= 0 && end > BIND_BUF_CHUNK)) { bind_buf_put_slow(b, p, n); return; }
-    memcpy(b->data + b->len, p, n);
+    if (n) memcpy(b->data + b->len, p, n);   /* p may be NULL when n is 0 */
     b->len += n;
     b->data[b->len] = '\0';
 }
