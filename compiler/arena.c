@@ -67,8 +67,10 @@ void bind_pages_advise(void *p, size_t n)
 
 void *bind_pages_realloc(void *p, size_t old_n, size_t new_n)
 {
-    if (!p) return bind_pages_alloc(new_n);
+    /* Below the huge-page size nothing is zeroed, a first block included:
+     * a buffer that calloc cleared was 4 KB cleared per script line. */
     if (old_n < BIG_BLOCK && new_n < BIG_BLOCK) return bind_xrealloc(p, new_n ? new_n : 1);
+    if (!p) return bind_pages_alloc(new_n);
     if (old_n >= BIG_BLOCK && new_n >= BIG_BLOCK) {
         void *q = mremap(p, pages_round(old_n), pages_round(new_n), MREMAP_MAYMOVE);
         if (q == MAP_FAILED) bind_oom();

@@ -26,7 +26,12 @@
 /* A (protocol, bindingInformation) pair as IIS will see it: the binding
  * written for it, and which any-address families that binding's site
  * gives it (bit 0: 0.0.0.0, bit 1: [::]) — both together are exactly `*`. */
-typedef struct written { const char *key; const bind_binding *first; unsigned families; } written;
+typedef struct written {
+    const char *key;                /* "protocol information" */
+    const char *info;               /* the bindingInformation written */
+    const bind_binding *first;
+    unsigned families;
+} written;
 
 typedef struct writer {
     bind_compilation *c;
@@ -103,9 +108,9 @@ static const char *iis_info(writer *w, const bind_binding *b)
 }
 
 /* "protocol information", the binding as IIS tells bindings apart. */
-static const char *binding_key(writer *w, const bind_binding *b)
+static const char *binding_key(writer *w, const bind_binding *b, const char *info)
 {
-    const char *protocol = bind_protocol_name((enum bind_protocol)b->protocol), *info = iis_info(w, b);
+    const char *protocol = bind_protocol_name((enum bind_protocol)b->protocol);
     size_t p = strlen(protocol), i = strlen(info);
     char *key = bind_arena_alloc(w->c->arena, p + 1 + i + 1);
     memcpy(key, protocol, p);
@@ -157,32 +162,31 @@ static void plan_bindings(writer *w)
         for (uint32_t j = 0; j < s->nbindings; j++) {
             const bind_binding *b = s->bindings[j];
             if (!b->valid) continue;
-            const char *key = binding_key(w, b);
+            const char *info = iis_info(w, b), *key = binding_key(w, b, info);
             uint64_t h = key_hash(key);
             written *wr = bind_table_get(&w->bindings, h, key);
             if (!wr) {
                 wr = bind_arena_alloc(w->c->arena, sizeof *wr);
                 wr->key = key;
+                wr->info = info;
                 wr->first = b;
                 wr->families = any_family(b);
                 bind_table_put(&w->bindings, h, key, wr);
-                bind_vec_push(&w->of_binding, wr);
-                continue;
-            }
-            bind_vec_push(&w->of_binding, wr);
-            if (wr->first->site == s) {
+            } else if (wr->first->site == s) {
                 wr->families |= any_family(b);
             } else if (unreachable(w, wr->first) && !unreachable(w, b)) {
                 wr->first = b;
                 wr->families = any_family(b);
             }
+            bind_vec_push(&w->of_binding, wr);
         }
     }
 }
 
-/* Whether this binding is written (the first of its key), with the W0407
- * that says how IIS will differ when it is not exact. */
-static bool binding_written(writer *w, const bind_binding *b)
+/* The entry this binding is written as, or NULL when another binding of
+ * its key is, with the W0407 that says how IIS will differ when it is not
+ * exact.  Called for each valid binding in the plan's order. */
+static const written *binding_written(writer *w, const bind_binding *b)
 {
     const written *wr = w->of_binding.items[w->next++];
     const char *key = wr->key;
@@ -199,11 +203,11 @@ static bool binding_written(writer *w, const bind_binding *b)
             bind_diag_note(&w->c->diags, dg, &owner->info_span, "IIS writes `0.0.0.0` and `[::]` both as `*`");
             bind_diag_note(&w->c->diags, dg, NULL, "requests this binding would take go to site `%s`", owner->site->name);
         }
-        return false;
+        return NULL;
     }
     unsigned fam = any_family(b);
-    if (!fam || wr->families == 3u) return true;
-    if (on_http_sys(b) && iplisten_only(w->m, fam)) return true;
+    if (!fam || wr->families == 3u) return wr;
+    if (on_http_sys(b) && iplisten_only(w->m, fam)) return wr;
     char addr[48];
     bind_addr_format(&b->addr, addr, true);
     bind_diag *dg = bind_diag_push(&w->c->diags, BIND_W0407, b->info_span,
@@ -213,7 +217,7 @@ static bool binding_written(writer *w, const bind_binding *b)
     if (on_http_sys(b))
         bind_diag_note(&w->c->diags, dg, NULL, "`iplisten %s` limits HTTP.sys, and with it every IIS site, to %s",
                        fam == 1 ? "0.0.0.0" : "::", fam == 1 ? "IPv4" : "IPv6");
-    return true;
+    return wr;
 }
 
 /* ------------------------------------------------------------------------
@@ -411,13 +415,13 @@ static void site_element(writer *w, const bind_site *s)
     }
     for (uint32_t j = 0; j < s->nbindings; j++) {
         const bind_binding *b = s->bindings[j];
-        if (!b->valid || !binding_written(w, b)) continue;
+        const written *wr = b->valid ? binding_written(w, b) : NULL;
+        if (!wr) continue;
         if (!list) { start(w, "bindings"); list = true; }
         start(w, "binding");
         enum bind_protocol p = (enum bind_protocol)b->protocol;
         attr(w, "protocol", bind_protocol_name(p));
-        /* The key is "protocol information". */
-        attr(w, "bindingInformation", w->of_binding.items[w->next - 1]->key + strlen(bind_protocol_name(p)) + 1);
+        attr(w, "bindingInformation", wr->info);
         if (p == BIND_PROTO_HTTPS && w->ssl_flags) {
             char flags[16];
             snprintf(flags, sizeof flags, "%u", b->ssl_flags);

@@ -52,7 +52,7 @@ struct bind_parser {
     bool skip_block;         /* recovering from an error in a block header */
     int prev_kind;           /* the token handed to Bison last, and where it ended */
     uint32_t prev_end;
-    /* A split parse (split_stream below).  The first part ends at stop_at
+    /* A split parse ("Split parsing" below).  The first part ends at stop_at
      * if a clean statement ends there; the second part (`part`) notes, for
      * each statement, how many diagnostics came before it. */
     uint32_t stop_at;
