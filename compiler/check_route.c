@@ -266,8 +266,12 @@ static void check_nginx_fidelity(bind_route_checker *r, bind_arena *scratch, con
     f.r = r;
     f.scratch = scratch;
     f.hosts = hosts;
-    f.plan = r->c->keep_nginx_plan ? bind_compilation_nginx_plan(r->c) : bind_nginx_plan_build(scratch, m);
+    /* Exact names are asked only when a socket lost a protocol, so a plan
+     * made for this check alone leaves them out until one did. */
+    bool whole = r->c->keep_nginx_plan;
+    f.plan = whole ? bind_compilation_nginx_plan(r->c) : bind_nginx_plan_build_for(scratch, m, false);
     for (uint32_t i = 0; i < f.plan->nsockets && !f.exact_names; i++) f.exact_names = f.plan->sockets[i].lost != NULL;
+    if (f.exact_names && !whole) f.plan = bind_nginx_plan_build(scratch, m);
     f.iis = bind_route_iis_new_for(m, BIND_SERVER_NGINX, f.exact_names);
     f.nginx = bind_route_nginx_new_for(f.plan, f.exact_names);
     bind_table_init(&f.reported, ptr_eq);

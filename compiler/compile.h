@@ -40,9 +40,10 @@ typedef struct bind_compilation {
     uint32_t max_use_depth;
     /* The nginx plan the checker builds for W0407, kept here for the nginx
      * target and `route --server nginx` when keep_nginx_plan is set (the
-     * CLI sets it: building the plan twice was a sixth of a fleet's
-     * compile).  A language server leaves it unset: its compilations live
-     * on, and the plan is as big as the fleet. */
+     * CLI sets it for those: building the plan twice was a sixth of a
+     * fleet's compile).  Unset, the checks build a plan without exact names
+     * unless they need them (nginx_plan.h): `check` and the language server,
+     * whose compilations live on while the plan is as big as the fleet. */
     bool keep_nginx_plan;
     const struct bind_nginx_plan *nginx_plan;
     /* The kept plan and the route checks' diagnostics, made on a thread of

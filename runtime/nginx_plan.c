@@ -77,6 +77,7 @@ typedef struct listen_line { uint32_t draft, sock; } listen_line;
 
 typedef struct builder {
     bind_arena *a;
+    bool exact_names;               /* false: sockets and wildcards only (bind_nginx_plan_build_for) */
     bind_table idents;              /* ident -> ident (arena) */
     BIND_VEC(ident *) ident_list;
     bind_table ranks;               /* (site, host) -> rank */
@@ -274,6 +275,7 @@ static void build_socket(builder *bd, const socket_work *w, const uint32_t *iden
         if (protocol == BIND_PROTO_HTTPS && !b->sni && !b->ccs && !ipcert && (b->cert || b->thumbprint)) ipcert = b;
         const char *suffix = bind_route_wildcard_suffix(b);
         if (b->host_wildcard && !suffix) continue;
+        if (!suffix && *b->host && !bd->exact_names) continue;
         winner *cand = &wins[nwins];
         cand->key.scope = 0;
         cand->key.kind = suffix ? 1 : 0;
@@ -393,11 +395,14 @@ static uint64_t key_draft(const void *x, const void *ctx)
     return id->site ? (uint64_t)1 << 32 | id->site_order : 0;
 }
 
-bind_nginx_plan *bind_nginx_plan_build(bind_arena *a, const bind_model *m)
+bind_nginx_plan *bind_nginx_plan_build(bind_arena *a, const bind_model *m) { return bind_nginx_plan_build_for(a, m, true); }
+
+bind_nginx_plan *bind_nginx_plan_build_for(bind_arena *a, const bind_model *m, bool exact_names)
 {
     builder bd;
     memset(&bd, 0, sizeof bd);
     bd.a = a;
+    bd.exact_names = exact_names;
     bind_table_init(&bd.idents, ident_eq);
     bind_table_init(&bd.ranks, rank_eq);
     bind_table_init(&bd.drafts, draft_eq);
@@ -414,6 +419,13 @@ bind_nginx_plan *bind_nginx_plan_build(bind_arena *a, const bind_model *m)
             if (!b->port || b->addr.kind == BIND_ADDR_NONE) continue;
             item it = bind_route_item_of(b, (uint32_t)items.len);
             bind_vec_push(&items, it);
+            /* Without exact names, only wildcards and catch-alls are placed:
+             * an exact name needs neither an identity nor a rank. */
+            if (!exact_names && *b->host && !bind_route_wildcard_suffix(b)) {
+                bind_vec_push(&idents, UINT32_MAX);
+                bind_vec_push(&ranks, UINT32_MAX);
+                continue;
+            }
             bind_vec_push(&idents, site_ident(&bd, b, i));
             rank_key probe = { s, b->host };
             uint32_t *rank = bind_table_get(&bd.ranks, rank_hash(&probe), &probe);

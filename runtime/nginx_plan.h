@@ -77,6 +77,13 @@ typedef struct bind_nginx_plan {
 /* Builds the plan for the sites the nginx target emits (server = nginx or
  * any), from valid http and https bindings.  Everything lives in `a`. */
 bind_nginx_plan *bind_nginx_plan_build(bind_arena *a, const bind_model *m);
+/* The same plan without exact server names when exact_names is false:
+ * the same sockets, protocols, default servers and wildcards, each socket's
+ * `lost` included, so nginx's routing over it (route_nginx.c, exact names
+ * off) answers every request as over the whole plan.  What the routing
+ * checks need unless a socket lost a protocol, at a fraction of the cost
+ * for a fleet whose names are nearly all exact.  Not for printing. */
+bind_nginx_plan *bind_nginx_plan_build_for(bind_arena *a, const bind_model *m, bool exact_names);
 
 /* "*:80", "[::]:443", "127.0.0.2:8080" — the socket as nginx logs it. */
 const char *bind_nginx_socket_text(bind_arena *a, const bind_nginx_socket *s);

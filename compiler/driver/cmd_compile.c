@@ -242,6 +242,7 @@ int bind_cmd_compile(int argc, char **argv)
     }
 
     bind_compilation *c;
+    o.nginx_plan = all || strcmp(target, "nginx") == 0;
     rc = bind_cli_load_and_check(&o, &c);
     if (rc != EXIT_OK) goto done;
 

@@ -129,6 +129,7 @@ int bind_cmd_route(int argc, char **argv)
         rc = bind_cli_usage_error("--local-ip `%s` is not one IPv4 or IPv6 address", local_ip);
         goto done;
     }
+    o.nginx_plan = nginx;
     rc = bind_cli_load_and_check(&o, &c);
     if (rc != EXIT_OK) goto done;
 

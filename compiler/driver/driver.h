@@ -15,6 +15,10 @@ typedef struct bind_cli {
     const char *platform;
     bool werror, json;
     int color;                /* -1 auto, 0 never, 1 always */
+    /* The command prints or routes over the nginx plan: the route checks
+     * build the whole plan and keep it (compile.h).  Without it they build
+     * only what they ask (nginx_plan.h), a fraction of a fleet's. */
+    bool nginx_plan;
 } bind_cli;
 
 /* Flags a command takes beyond the common ones: "--target" means it takes a

@@ -105,7 +105,7 @@ int bind_cli_load_and_check(const bind_cli *o, bind_compilation **out)
     *out = NULL;
     bind_compilation *c = bind_compilation_new_streaming();
     c->platform_override = o->platform;
-    c->keep_nginx_plan = true;
+    c->keep_nginx_plan = o->nginx_plan;
     for (int i = 0; i < o->nfiles; i++) {
         int err = 0;
         if (!bind_compilation_add_file(c, o->files[i], &err)) {

@@ -449,6 +449,21 @@ static void random_set(rng *r, char *text, size_t cap, bool mixed_protocols)
     }
 }
 
+/* The grid of requests the random sets are routed over. */
+#define GRID (LEN(probe_locals) * 2 * 2 * LEN(probe_hosts))
+static void grid_requests(bind_route_request rq[GRID])
+{
+    size_t n = 0;
+    for (size_t l = 0; l < LEN(probe_locals); l++)
+        for (int port = 8080; port <= 8081; port++)
+            for (int proto = 0; proto < 2; proto++)
+                for (size_t h = 0; h < LEN(probe_hosts); h++) {
+                    bind_route_request r = { proto ? BIND_PROTO_HTTPS : BIND_PROTO_HTTP, addr_of(probe_locals[l]),
+                                             (uint16_t)port, probe_hosts[h] };
+                    rq[n++] = r;
+                }
+}
+
 static int grid_disagreements(bind_compilation *c)
 {
     bind_nginx_plan *p = bind_nginx_plan_build(c->arena, c->model);
@@ -456,21 +471,83 @@ static int grid_disagreements(bind_compilation *c)
     bind_route_nginx *rn = bind_route_nginx_new(p);
     bind_route_iis *ri = bind_route_iis_new(c->model, BIND_SERVER_NGINX);
     int bad = 0;
-    for (size_t l = 0; l < LEN(probe_locals); l++)
-        for (int port = 8080; port <= 8081; port++)
-            for (int proto = 0; proto < 2; proto++)
-                for (size_t h = 0; h < LEN(probe_hosts); h++) {
-                    bind_route_request rq = { proto ? BIND_PROTO_HTTPS : BIND_PROTO_HTTP, addr_of(probe_locals[l]),
-                                              (uint16_t)port, probe_hosts[h] };
-                    bind_route_result a, b;
-                    bind_route_iis_resolve(ri, &rq, &a);
-                    bind_route_nginx_resolve(rn, &rq, &b);
-                    const bind_site *sa = a.binding ? a.binding->site : NULL, *sb = b.binding ? b.binding->site : NULL;
-                    if (sa != sb) bad++;
-                }
+    bind_route_request rq[GRID];
+    grid_requests(rq);
+    for (size_t i = 0; i < GRID; i++) {
+        bind_route_result a, b;
+        bind_route_iis_resolve(ri, &rq[i], &a);
+        bind_route_nginx_resolve(rn, &rq[i], &b);
+        const bind_site *sa = a.binding ? a.binding->site : NULL, *sb = b.binding ? b.binding->site : NULL;
+        if (sa != sb) bad++;
+    }
     bind_route_iis_free(ri);
     bind_route_nginx_free(rn);
     return bad;
+}
+
+/* The plan without exact names (what `bindc check` builds) routes every
+ * request as the whole plan does once exact names are off in both: same
+ * sockets, same lost protocols, and the same answer, rule, name and reason
+ * everywhere on the grid. */
+static void assert_light_plan_routes_alike(bind_compilation *c)
+{
+    bind_nginx_plan *whole = bind_nginx_plan_build(c->arena, c->model);
+    bind_nginx_plan *light = bind_nginx_plan_build_for(c->arena, c->model, false);
+    assert_int_equal(light->nsockets, whole->nsockets);
+    for (uint32_t i = 0; i < whole->nsockets; i++) {
+        assert_true(bind_addr_equal(&light->sockets[i].addr, &whole->sockets[i].addr));
+        assert_int_equal(light->sockets[i].port, whole->sockets[i].port);
+        assert_int_equal(light->sockets[i].ssl, whole->sockets[i].ssl);
+        assert_ptr_equal(light->sockets[i].lost, whole->sockets[i].lost);
+        assert_ptr_equal(light->sockets[i].maker, whole->sockets[i].maker);
+        assert_ptr_equal(light->sockets[i].default_binding, whole->sockets[i].default_binding);
+        assert_true(light->sockets[i].nnames <= whole->sockets[i].nnames);
+    }
+    bind_route_nginx *rw = bind_route_nginx_new_for(whole, false), *rl = bind_route_nginx_new_for(light, false);
+    bind_arena *a = bind_arena_new();
+    bind_route_request rq[GRID];
+    grid_requests(rq);
+    for (size_t i = 0; i < GRID; i++) {
+        bind_route_result x, y;
+        bind_route_nginx_resolve(rw, &rq[i], &x);
+        bind_route_nginx_resolve(rl, &rq[i], &y);
+        assert_ptr_equal(x.binding, y.binding);
+        assert_int_equal(x.rule, y.rule);
+        assert_int_equal(x.refusal, y.refusal);
+        assert_int_equal(x.socket, y.socket);
+        assert_ptr_equal(x.name, y.name);
+        assert_string_equal(bind_route_reason(a, &rq[i], &x, whole), bind_route_reason(a, &rq[i], &y, light));
+    }
+    bind_arena_free(a);
+    bind_route_nginx_free(rw);
+    bind_route_nginx_free(rl);
+}
+
+/* The diagnostics of a compilation, rendered. */
+static char *rendered(bind_compilation *c)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    bind_render_opts ro = { 0 };
+    bind_diag_render_all(out, &c->sources, &c->diags, true, ro);
+    fclose(out);
+    return text;
+}
+
+/* `check` (a plan for the checks alone) and `compile --target nginx` (the
+ * whole plan, kept) say the same. */
+static void assert_same_diags_with_kept_plan(bind_compilation *c, const char *text)
+{
+    bind_compilation *k = bind_compilation_new();
+    k->keep_nginx_plan = true;
+    bind_compilation_add_text(k, "t.bind", text, strlen(text));
+    bind_compilation_check(k);
+    char *a = rendered(c), *b = rendered(k);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    bind_compilation_free(k);
 }
 
 static void test_nginx_random_sets(void **state)
@@ -493,6 +570,8 @@ static void test_nginx_random_sets(void **state)
         }
         int bad = grid_disagreements(c);
         int w0407 = count_code(c, BIND_W0407, 0, 0);
+        assert_light_plan_routes_alike(c);
+        assert_same_diags_with_kept_plan(c, text);
         if (!mixed && (bad || w0407)) fprintf(stderr, "set %d: %d disagreements, %d W0407:\n%s\n", i, bad, w0407, text);
         if (!mixed) assert_true(bad == 0 && w0407 == 0);
         /* Where nginx cannot follow, the checker says so. */
