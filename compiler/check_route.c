@@ -290,7 +290,7 @@ static void check_nginx_fidelity(bind_route_checker *r, bind_arena *scratch, con
             }
             for (size_t x = i; x < j && !bind_addr_kind_is_any_tier(items.items[x].kind);) {
                 size_t y = x;
-                while (y < j && bind_addr_equal(&items.items[y].b->addr, &items.items[x].b->addr)) y++;
+                while (y < j && bind_route_item_same_addr(&items.items[y], &items.items[x])) y++;
                 const bind_addr *a = &items.items[x].b->addr;
                 if ((a->kind == BIND_ADDR_V4) == (fam == 4))
                     probe_class(&f, a, false, items.items[i].port, items.items + x, y - x, any, nany);

@@ -354,19 +354,19 @@ static void build_port(builder *bd, const item *group, size_t n, const uint32_t 
     item *exact = bind_pages_alloc(bytes), *any4 = bind_pages_alloc(bytes), *any6 = bind_pages_alloc(bytes);
     size_t ne = 0, n4 = 0, n6 = 0;
     for (size_t i = 0; i < n; i++) {
-        const bind_addr *a = &group[i].b->addr;
-        if (bind_route_is_exact(a)) exact[ne++] = group[i];
-        if (a->kind == BIND_ADDR_ANY || a->kind == BIND_ADDR_ANY4) any4[n4++] = group[i];
-        if (a->kind == BIND_ADDR_ANY || a->kind == BIND_ADDR_ANY6) any6[n6++] = group[i];
+        uint8_t kind = group[i].kind;
+        if (kind == BIND_ADDR_V4 || kind == BIND_ADDR_V6) exact[ne++] = group[i];
+        if (kind == BIND_ADDR_ANY || kind == BIND_ADDR_ANY4) any4[n4++] = group[i];
+        if (kind == BIND_ADDR_ANY || kind == BIND_ADDR_ANY6) any6[n6++] = group[i];
     }
     bind_route_items_sort(exact, ne, key_exact, NULL);
-    uint16_t port = group[0].b->port;
+    uint16_t port = group[0].port;
     /* IPv4 exact addresses, then `*:port`, then IPv6 exact, then `[::]:port`. */
     for (int fam = 4; fam <= 6; fam += 2) {
         for (size_t i = 0; i < ne;) {
             size_t j = i;
-            while (j < ne && bind_addr_equal(&exact[j].b->addr, &exact[i].b->addr)) j++;
-            if (bind_route_family(&exact[i].b->addr) == fam) {
+            while (j < ne && bind_route_item_same_addr(&exact[j], &exact[i])) j++;
+            if ((exact[i].kind == BIND_ADDR_V4 ? 4 : 6) == fam) {
                 socket_work w = { exact + i, j - i, fam == 4 ? any4 : any6, fam == 4 ? n4 : n6, exact[i].b->addr, port };
                 build_socket(bd, &w, ident_of);
             }

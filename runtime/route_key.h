@@ -62,6 +62,14 @@ static inline bind_route_item bind_route_item_of(const bind_binding *b, uint32_t
     return it;
 }
 
+/* Whether two items name the same address.  The item holds all of an IPv4
+ * address: only IPv6 reads the bindings, which a fleet's 200,000 scattered
+ * over memory made a cache miss per item when grouping by address. */
+static inline bool bind_route_item_same_addr(const bind_route_item *x, const bind_route_item *y)
+{
+    return x->kind == y->kind && x->prefix == y->prefix && (x->kind != BIND_ADDR_V6 || bind_addr_equal(&x->b->addr, &y->b->addr));
+}
+
 /* Sorts items stably by major(item, ctx), which holds the first four
  * address bytes (`prefix`) where the address matters; IPv6 items whose
  * major keys tie go by the rest of their bytes.  Items come in

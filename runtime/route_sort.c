@@ -27,8 +27,14 @@ static uint64_t v6_mid(const void *x, const void *ctx)
 void bind_route_items_sort(bind_route_item *items, size_t n, uint64_t (*major)(const void *item, const void *ctx),
                            const void *ctx)
 {
-    /* Least significant first: each stable pass keeps the order of the last. */
-    bind_sort_by_key(items, n, sizeof *items, v6_low, NULL);
-    bind_sort_by_key(items, n, sizeof *items, v6_mid, NULL);
+    /* Least significant first: each stable pass keeps the order of the last.
+     * The IPv6 passes only where there is IPv6 (they are no-ops otherwise,
+     * at a pass over every item). */
+    bool v6 = false;
+    for (size_t i = 0; i < n && !v6; i++) v6 = items[i].kind == BIND_ADDR_V6;
+    if (v6) {
+        bind_sort_by_key(items, n, sizeof *items, v6_low, NULL);
+        bind_sort_by_key(items, n, sizeof *items, v6_mid, NULL);
+    }
     bind_sort_by_key(items, n, sizeof *items, major, ctx);
 }
