@@ -72,9 +72,9 @@ bind_interner *bind_interner_new(bind_arena *a);
 void bind_interner_free(bind_interner *in);
 const char *bind_intern(bind_interner *in, const char *s, size_t n);
 const char *bind_intern_cstr(bind_interner *in, const char *s);
-/* Room for n strings without growing (each growth re-placed every string
- * in fresh memory).  Slots never touched cost no memory, so a guess on the
- * high side is cheap. */
+/* Room for n more strings without growing (each growth re-placed every
+ * string in fresh memory).  Not a free guess on the high side: strings land
+ * all over the table, so every page of it is touched. */
 void bind_interner_reserve(bind_interner *in, size_t n);
 /* The interned copy of s, or NULL when nothing interned it: then no name in
  * the sources is s, which answers "is this bound?" without a table. */

@@ -202,8 +202,9 @@ static uint32_t load(loader *L, const char *path, const char *real_path, const c
     bind_compilation *c = L->c;
     bind_source *src = owned ? bind_sources_adopt(&c->sources, path, real_path, owned, len, is_stdlib)
                              : bind_sources_add(&c->sources, path, real_path, text, len, is_stdlib);
-    /* A fleet names a new site, path, pool or host every 35 bytes or so. */
-    bind_interner_reserve(c->interner, len / 32);
+    /* A fleet names a new site, path, pool or host every 50 bytes or so
+     * (the generated fleets: one every 53). */
+    bind_interner_reserve(c->interner, len / 48);
     /* Registered before it is parsed: a `use` of it from a file it uses is a cycle. */
     bind_loaded_file f;
     memset(&f, 0, sizeof f);

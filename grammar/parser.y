@@ -516,7 +516,8 @@ static void part_start(split_part *b, bind_source *src, const bind_diag_bag *lim
     /* Its own interner: the first part interns meanwhile.  Names are
      * interned again into the compilation's when they are declared. */
     bind_interner *in = bind_interner_new(b->p.arena);
-    bind_interner_reserve(in, (src->len - at) / 32);
+    /* Fewer than the whole file's: hosts are interned when declared. */
+    bind_interner_reserve(in, (src->len - at) / 80);
     bind_diag_bag_init(&b->diags, b->p.arena);
     b->diags.limit = limits->limit;
     b->p.diags = &b->diags;
