@@ -358,7 +358,7 @@ void bind_check_bindings(bind_checker *k)
 {
     const bind_platform *pf = k->m->platform;
     for (size_t i = 0; i < k->bindings.len; i++) {
-        bind_binding *b = k->bindings.items[i];
+        bind_binding *b = bind_check_binding_at(k, i);
         const bind_binding_syntax *syn = &k->binding_syntax.items[i];
         if (!syn->parsed) continue;
         if (b->valid && b->host_wildcard && !pf->wildcard_hosts) {

@@ -60,7 +60,7 @@ static void check_duplicates(bind_checker *k)
     bind_table_init(&t, bkey_eq);
     bind_table_reserve(&t, k->bindings.len);
     for (size_t i = 0; i < k->bindings.len; i++) {
-        bind_binding *b = k->bindings.items[i];
+        bind_binding *b = bind_check_binding_at(k, i);
         if (!b->valid) continue;
         bkey *key = key_of(k, b);
         uint64_t h = bkey_hash(key);
@@ -196,7 +196,7 @@ static void check_protocols(bind_checker *k)
     bind_table reported;
     bind_table_init(&reported, bkey_eq);
     for (size_t i = 0; i < k->bindings.len; i++) {
-        bind_binding *b = k->bindings.items[i];
+        bind_binding *b = bind_check_binding_at(k, i);
         if (!b->valid || bind_protocol_form((enum bind_protocol)b->protocol) != BIND_FORM_IP_PORT_HOST) continue;
         void *pkey = (void *)(uintptr_t)b->port;
         uint64_t h = bind_hash_bytes(&b->port, 2, BIND_HASH_SEED);
@@ -274,7 +274,7 @@ static void check_tls_sharing(bind_checker *k)
     bind_table_init(&ipport, bkey_eq);
     bind_table_init(&hostport, bkey_eq);
     for (size_t i = 0; i < k->bindings.len; i++) {
-        bind_binding *b = k->bindings.items[i];
+        bind_binding *b = bind_check_binding_at(k, i);
         if (!b->valid || b->protocol != BIND_PROTO_HTTPS || b->ccs || !cert_identity(b)) continue;
         if (b->sni) {
             /* HTTP.sys keeps one certificate per hostname:port, whatever the IP. */
@@ -370,7 +370,7 @@ static void check_servers(bind_checker *k)
     bind_diag *fix_target = NULL;
     bool other_v4 = false, other_v6 = false;
     for (size_t i = 0; i < k->bindings.len; i++) {
-        const bind_binding *b = k->bindings.items[i];
+        const bind_binding *b = bind_check_binding_at(k, i);
         if (!b->valid || b->site->server == BIND_SERVER_ANY) continue;
         if (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS) continue;
         uint8_t srv = b->site->server;
@@ -501,7 +501,7 @@ static void check_www_twins(bind_checker *k)
     bind_table unreadable;
     bind_table_init(&unreadable, ptr_eq);
     for (size_t i = 0; i < k->bindings.len; i++) {
-        const bind_binding *b = k->bindings.items[i];
+        const bind_binding *b = bind_check_binding_at(k, i);
         if (!b->valid) {
             uint64_t h = bind_hash_bytes(&b->site, sizeof b->site, BIND_HASH_SEED);
             if (!bind_table_get(&unreadable, h, b->site)) bind_table_put(&unreadable, h, b->site, (void *)b);
@@ -513,7 +513,11 @@ static void check_www_twins(bind_checker *k)
         }
     }
     for (size_t i = 0; i < k->bindings.len; i++) {
-        const bind_binding *b = k->bindings.items[i];
+        const bind_binding *b = bind_check_binding_at(k, i);
+#if defined(__GNUC__)
+        /* This walk reads the host names too, which lie elsewhere. */
+        if (i + BIND_CHECK_AHEAD / 2 < k->bindings.len) __builtin_prefetch(k->bindings.items[i + BIND_CHECK_AHEAD / 2]->host);
+#endif
         if (!b->valid || !*b->host || b->host_wildcard || looks_numeric(b->host)) continue;
         if (bind_table_get(&unreadable, bind_hash_bytes(&b->site, sizeof b->site, BIND_HASH_SEED), b->site)) continue;
         if (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS) continue;
