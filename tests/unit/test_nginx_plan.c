@@ -190,6 +190,43 @@ static void test_nginx_plan_server_filter(void **state)
     bind_compilation_free(c);
 }
 
+/* A site's identities and name ranks, found by looking back over a small
+ * site's bindings and by table in a big one (nginx_plan.c SITE_SCAN): the
+ * same plan either way.  Each host on two addresses, over http and https:
+ * one server block per protocol, listening on both sockets, with the names
+ * in the site's order. */
+static void test_nginx_plan_site_sizes(void **state)
+{
+    (void)state;
+    for (int hosts = 3; hosts <= 12; hosts += 9) {      /* 12 bindings, then 48 */
+        char text[8192];
+        size_t len = (size_t)snprintf(text, sizeof text, "%ssite A {\n", CERT);
+        for (int h = hosts - 1; h >= 0; h--)
+            for (int a = 1; a <= 2; a++)
+                len += (size_t)snprintf(text + len, sizeof text - len, " http 10.0.0.%d:80:h%d.x\n https 10.0.0.%d:443:h%d.x cert=c sni\n",
+                                        a, h, a, h);
+        snprintf(text + len, sizeof text - len, "}\n");
+        bind_compilation *c = compile_ok(text);
+        bind_nginx_plan *p = bind_nginx_plan_build(c->arena, c->model);
+        assert_plan_sane(p);
+        int site_servers = 0;
+        for (uint32_t i = 0; i < p->nservers; i++) {
+            const bind_nginx_server *sv = &p->servers[i];
+            if (!sv->site) continue;
+            site_servers++;
+            assert_int_equal(sv->nsockets, 2);
+            assert_int_equal(sv->nnames, hosts);
+            for (int k = 0; k < hosts; k++) {
+                char want[16];
+                snprintf(want, sizeof want, "h%d.x", hosts - 1 - k);
+                assert_string_equal(sv->names[k].name, want);
+            }
+        }
+        assert_int_equal(site_servers, 2);
+        bind_compilation_free(c);
+    }
+}
+
 /* ---- the router on its own: nginx's rules over a plan ------------------- */
 
 static void test_nginx_route_rules(void **state)
@@ -592,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_nginx_plan_wildcard_tiers),
         cmocka_unit_test(test_nginx_plan_tls_refusers),
         cmocka_unit_test(test_nginx_plan_server_filter),
+        cmocka_unit_test(test_nginx_plan_site_sizes),
         cmocka_unit_test(test_nginx_route_rules),
         cmocka_unit_test(test_nginx_route_trailing_wildcard),
         cmocka_unit_test(test_nginx_emit_shop),
