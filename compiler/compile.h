@@ -42,8 +42,10 @@ typedef struct bind_compilation {
      * target and `route --server nginx` when keep_nginx_plan is set (the
      * CLI sets it for those: building the plan twice was a sixth of a
      * fleet's compile).  Unset, the checks build a plan without exact names
-     * unless they need them (nginx_plan.h): `check` and the language server,
-     * whose compilations live on while the plan is as big as the fleet. */
+     * unless they need them (nginx_plan.h): `check`, the language server
+     * (whose compilations live on while the plan is as big as the fleet),
+     * and `--target all`, whose nginx job builds the whole plan beside the
+     * other outputs instead of making the checks wait for it. */
     bool keep_nginx_plan;
     const struct bind_nginx_plan *nginx_plan;
     /* The kept plan and the route checks' diagnostics, made on a thread of

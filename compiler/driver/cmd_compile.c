@@ -147,7 +147,6 @@ static int compile_all(bind_compilation *c, const bind_backend *const *list, siz
         while (at > 0 && list[js.order[at - 1]]->weight < list[i]->weight) { js.order[at] = js.order[at - 1]; at--; }
         js.order[at] = i;
     }
-    (void)bind_compilation_nginx_plan(c);           /* shared by the nginx target: built before, not during */
     bind_task *other = bind_task_start(work, &js);
     work(&js);
     bind_task_wait(other);
@@ -270,7 +269,10 @@ int bind_cmd_compile(int argc, char **argv)
     }
 
     bind_compilation *c;
-    o.nginx_plan = all || strcmp(target, "nginx") == 0;
+    /* The nginx target alone: its plan is built beside the conflict checks.
+     * With every target, the nginx job builds it beside the other outputs,
+     * and the checks make do with the plan they need (check_route.c). */
+    o.nginx_plan = !all && strcmp(target, "nginx") == 0;
     rc = bind_cli_load_and_check(&o, &c);
     if (rc != EXIT_OK) goto done;
 
