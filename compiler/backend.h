@@ -27,6 +27,9 @@ typedef struct bind_backend {
     /* Its rough cost on a fleet, relative to the others: `--target all`
      * starts the costly ones first, so that the two threads end together. */
     unsigned weight;
+    /* It builds the HTTP.sys plan (http_sys.h): `--target all` has the
+     * targets that do build it once between them. */
+    bool http_sys;
 } bind_backend;
 
 /* Every target in a fixed order (the order of `--target all`). */

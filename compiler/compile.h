@@ -48,6 +48,9 @@ typedef struct bind_compilation {
      * other outputs instead of making the checks wait for it. */
     bool keep_nginx_plan;
     const struct bind_nginx_plan *nginx_plan;
+    /* Set by `--target all` (http_sys.h): the four HTTP.sys targets build
+     * their plan once between them, and its diagnostics are reported once. */
+    struct bind_http_sys_shared *http_sys_shared;
     /* The kept plan and the route checks' diagnostics, made on a thread of
      * their own beside the conflict checks (check.c). */
     bind_arena *routes_arena;

@@ -186,5 +186,5 @@ static bool emit_httpcfg_revert(bind_compilation *c, const bind_emit_opts *opts,
     return emit(c, out, true);
 }
 
-const bind_backend bind_backend_httpcfg = { "httpcfg", "httpcfg.cmd", emit_httpcfg, 1 };
-const bind_backend bind_backend_httpcfg_revert = { "httpcfg-revert", "httpcfg-revert.cmd", emit_httpcfg_revert, 1 };
+const bind_backend bind_backend_httpcfg = { "httpcfg", "httpcfg.cmd", emit_httpcfg, 1, true };
+const bind_backend bind_backend_httpcfg_revert = { "httpcfg-revert", "httpcfg-revert.cmd", emit_httpcfg_revert, 1, true };

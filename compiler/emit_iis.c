@@ -474,4 +474,4 @@ static bool emit_iis(bind_compilation *c, const bind_emit_opts *opts, bind_buf *
     return w.ok;
 }
 
-const bind_backend bind_backend_iis = { "iis", "applicationhost.config", emit_iis, 7 };
+const bind_backend bind_backend_iis = { "iis", "applicationhost.config", emit_iis, 7, false };

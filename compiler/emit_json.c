@@ -310,4 +310,4 @@ static bool emit_json(bind_compilation *c, const bind_emit_opts *opts, bind_buf 
     return true;
 }
 
-const bind_backend bind_backend_json = { "json", "model.json", emit_json, 8 };
+const bind_backend bind_backend_json = { "json", "model.json", emit_json, 8, false };

@@ -177,5 +177,5 @@ static bool emit_netsh_revert(bind_compilation *c, const bind_emit_opts *opts, b
     return emit(c, out, true);
 }
 
-const bind_backend bind_backend_netsh = { "netsh", "netsh.cmd", emit_netsh, 1 };
-const bind_backend bind_backend_netsh_revert = { "netsh-revert", "netsh-revert.cmd", emit_netsh_revert, 1 };
+const bind_backend bind_backend_netsh = { "netsh", "netsh.cmd", emit_netsh, 1, true };
+const bind_backend bind_backend_netsh_revert = { "netsh-revert", "netsh-revert.cmd", emit_netsh_revert, 1, true };

@@ -255,4 +255,4 @@ static bool emit_nginx(bind_compilation *c, const bind_emit_opts *opts, bind_buf
     return e.ok;
 }
 
-const bind_backend bind_backend_nginx = { "nginx", "nginx.conf", emit_nginx, 6 };
+const bind_backend bind_backend_nginx = { "nginx", "nginx.conf", emit_nginx, 6, false };

@@ -2,6 +2,7 @@
 #include "http_sys.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -365,7 +366,7 @@ static void plan_firewall(planner *P, const bind_binding *b, bool http_sys)
         bind_vec_free(&(vec));                                                     \
     } while (0)
 
-bool bind_http_sys_plan_build(bind_compilation *c, bind_http_sys_plan *out)
+static bool plan_build(bind_compilation *c, bind_http_sys_plan *out)
 {
     memset(out, 0, sizeof *out);
     out->restore_lookup = -1;
@@ -421,4 +422,57 @@ bool bind_http_sys_plan_build(bind_compilation *c, bind_http_sys_plan *out)
     bind_table_fini(&P.firewall_at);
     bind_table_fini(&P.sid_at);
     return P.ok;
+}
+
+/* ---- one plan for --target all ----------------------------------------- */
+
+/* pthreads, as task.c: the sanitizers and valgrind know them. */
+struct bind_http_sys_shared {
+    pthread_mutex_t lock;
+    bool built, ok;
+    bind_http_sys_plan plan;
+    bind_arena *arena;              /* the plan and its diagnostics */
+    bind_diag_bag diags;
+};
+
+bind_http_sys_shared *bind_http_sys_shared_new(size_t diag_limit)
+{
+    bind_http_sys_shared *s = bind_xmalloc(sizeof *s);
+    memset(s, 0, sizeof *s);
+    pthread_mutex_init(&s->lock, NULL);
+    s->arena = bind_arena_new();
+    bind_diag_bag_init(&s->diags, s->arena);
+    s->diags.limit = diag_limit;
+    return s;
+}
+
+void bind_http_sys_shared_free(bind_http_sys_shared *s)
+{
+    if (!s) return;
+    pthread_mutex_destroy(&s->lock);
+    bind_diag_bag_fini(&s->diags);
+    bind_arena_free(s->arena);
+    free(s);
+}
+
+const bind_diag_bag *bind_http_sys_shared_diags(const bind_http_sys_shared *s) { return &s->diags; }
+
+bool bind_http_sys_plan_build(bind_compilation *c, bind_http_sys_plan *out)
+{
+    bind_http_sys_shared *s = c->http_sys_shared;
+    if (!s) return plan_build(c, out);
+    pthread_mutex_lock(&s->lock);
+    if (!s->built) {
+        /* Built as for one target, into the shared arena and bag. */
+        bind_compilation v = *c;
+        v.arena = s->arena;
+        v.diags = s->diags;
+        v.http_sys_shared = NULL;
+        s->ok = plan_build(&v, &s->plan);
+        s->diags = v.diags;
+        s->built = true;
+    }
+    pthread_mutex_unlock(&s->lock);
+    *out = s->plan;
+    return s->ok;
 }

@@ -86,9 +86,22 @@ typedef struct bind_http_sys_plan {
 /* Builds the plan from c->model.  Refuses (E0007) grantees that cmd.exe
  * cannot carry, reports certificates the script cannot find (E0301) and
  * records that collide (E0205, E0007), and warns (W0407) where HTTP.sys
- * cannot hold a binding exactly.  Returns false when it pushed an error.
- * Diagnostics are pushed once per compilation, however many targets ask. */
+ * cannot hold a binding exactly.  Returns false when it found an error.
+ * Diagnostics are pushed once per compilation, however many targets ask;
+ * with c->http_sys_shared set, the plan is built once for every target
+ * that asks, on whichever thread asks first, and its diagnostics go to the
+ * shared bag instead of c->diags. */
 bool bind_http_sys_plan_build(bind_compilation *c, bind_http_sys_plan *out);
+
+/* One plan for the outputs of `--target all`, which are made two at a time:
+ * a fleet's plan cost each of the four targets as much as its script, and
+ * each reported the same diagnostics again. */
+typedef struct bind_http_sys_shared bind_http_sys_shared;
+bind_http_sys_shared *bind_http_sys_shared_new(size_t diag_limit);
+void bind_http_sys_shared_free(bind_http_sys_shared *s);
+/* The plan's diagnostics: empty until a target built it.  Read them only
+ * once no target runs. */
+const bind_diag_bag *bind_http_sys_shared_diags(const bind_http_sys_shared *s);
 
 /* Pushes a diagnostic unless the same code, span and message is already in
  * the bag (each of the four targets builds the same plan).  NULL when it

@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "driver.h"
+#include "http_sys.h"
 #include "task.h"
 
 
@@ -140,6 +141,8 @@ static int compile_all(bind_compilation *c, const bind_backend *const *list, siz
     if (!js.list || !js.order) bind_oom();
     atomic_init(&js.next, 0);
     atomic_init(&js.stop, false);
+    /* Set before the jobs start, read-only while they run. */
+    c->http_sys_shared = bind_http_sys_shared_new(c->diags.limit);
     for (size_t i = 0; i < n; i++) {
         js.list[i].backend = list[i];
         snprintf(js.list[i].path, sizeof js.list[i].path, "%s/%s", dir, list[i]->file_name);
@@ -157,8 +160,14 @@ static int compile_all(bind_compilation *c, const bind_backend *const *list, siz
     }
 
     int rc = EXIT_OK;
+    bool shared_shown = false;
     for (size_t i = 0; i < n; i++) {
         job *j = &js.list[i];
+        /* The HTTP.sys plan's diagnostics, once, where the first of its targets is. */
+        if (j->backend->http_sys && !shared_shown) {
+            render(c, bind_http_sys_shared_diags(c->http_sys_shared), 0, o);
+            shared_shown = true;
+        }
         if (j->arena) render(c, &j->diags, 0, o);
         if (j->refused && rc == EXIT_OK) rc = EXIT_INPUT;
         if (j->write_error) {
@@ -178,6 +187,8 @@ static int compile_all(bind_compilation *c, const bind_backend *const *list, siz
     }
     free(js.list);
     free(js.order);
+    bind_http_sys_shared_free(c->http_sys_shared);
+    c->http_sys_shared = NULL;
     if (rc != EXIT_OK && made_dir) rmdir(dir);   /* as it was: no folder */
     return rc;
 }

@@ -63,5 +63,16 @@ for code in $(sed -n 's/^X(\([EWI][0-9]*\),.*/\1/p' "$src/compiler/diag_codes.de
 done
 expect explain-lower 0 "$bindc" explain e0201
 expect explain-junk 2 "$bindc" explain E9999
+# --target all: the four HTTP.sys targets share one plan, and what it
+# refuses is said once, not once per target; nothing is written.
+printf "site a {\n    http *:8080:a.shop.example acl='bad\"user'\n}\n" > "$tmp/acl.bind"
+expect all-refused 1 "$bindc" compile "$tmp/acl.bind" --target all -o "$tmp/all"
+contains all-refused "error[E0007]: acl user contains a double quote"
+n=$(grep -c "error\[E0007\]" "$tmp/out")
+if [ "$n" = 1 ]; then pass=$((pass + 1)); else echo "FAIL all-refused: E0007 said $n times"; cat "$tmp/out"; fail=$((fail + 1)); fi
+if [ ! -e "$tmp/all" ]; then pass=$((pass + 1)); else echo "FAIL all-refused: wrote $(ls "$tmp/all")"; fail=$((fail + 1)); fi
+expect netsh-refused 1 "$bindc" compile "$tmp/acl.bind" --target netsh
+contains netsh-refused "error[E0007]: acl user contains a double quote"
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
