@@ -268,7 +268,7 @@ static const char *cert_label(bind_checker *k, const bind_binding *b)
     return bind_arena_printf(k->arena, "thumbprint %s", b->thumbprint);
 }
 
-static void check_tls_sharing(bind_checker *k)
+void bind_check_tls_sharing(bind_checker *k)
 {
     bind_table ipport, hostport;
     bind_table_init(&ipport, bkey_eq);
@@ -572,8 +572,7 @@ static void check_unused_certs(bind_checker *k)
 void bind_check_conflicts(bind_checker *k)
 {
     static void (*const checks[])(bind_checker *) = {
-        check_duplicates, check_sites, check_protocols, check_tls_sharing, check_servers, check_www_twins,
-        check_unused_certs,
+        check_duplicates, check_sites, check_protocols, check_servers, check_www_twins, check_unused_certs,
     };
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         checks[i](k);
