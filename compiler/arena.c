@@ -255,6 +255,8 @@ const char *bind_intern(bind_interner *in, const char *s, size_t n)
 
 const char *bind_intern_cstr(bind_interner *in, const char *s) { return bind_intern(in, s, strlen(s)); }
 
+const char *bind_interner_copy(bind_interner *in, const char *s, size_t n) { return bind_arena_strndup(in->arena, s, n); }
+
 const char *bind_intern_lookup(const bind_interner *in, const char *s, size_t n)
 {
     return in->slots[interner_find(in, s, n, (uint32_t)bind_hash_bytes(s, n, BIND_HASH_SEED))].s;

@@ -72,6 +72,9 @@ bind_interner *bind_interner_new(bind_arena *a);
 void bind_interner_free(bind_interner *in);
 const char *bind_intern(bind_interner *in, const char *s, size_t n);
 const char *bind_intern_cstr(bind_interner *in, const char *s);
+/* A copy of s where the interned strings live, not interned: for texts that
+ * name nothing (a path, a pool), which nothing compares by pointer. */
+const char *bind_interner_copy(bind_interner *in, const char *s, size_t n);
 /* Room for n more strings without growing (each growth re-placed every
  * string in fresh memory).  Not a free guess on the high side: strings land
  * all over the table, so every page of it is touched. */

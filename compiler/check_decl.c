@@ -358,7 +358,8 @@ static void declare_platform(bind_checker *k, const bind_stmt *st)
         p->nlocal_hosts = hosts_of(k, f[P_LOCAL_HOSTS], &p->local_hosts, NULL, false);
     }
     if (f[P_DEFAULT_CERT]) {
-        p->default_cert = f[P_DEFAULT_CERT]->value.items[0].text;
+        /* A name, looked up by pointer: field values are not interned (parser.y). */
+        p->default_cert = bind_intern_cstr(k->in, f[P_DEFAULT_CERT]->value.items[0].text);
         p->default_cert_span = f[P_DEFAULT_CERT]->value.items[0].span;
     }
     bind_platform *prev = bind_table_put(&k->platform_by_name, bind_check_name_hash(p->name), p->name, p);

@@ -12,11 +12,13 @@
 typedef struct bind_token {
     int kind;                 /* BIND_TOK_* from parser.h */
     bind_span span;
-    /* Interned text: a string's, decoded, or a word's with invisible
-     * characters dropped.  NULL for a plain word: its bytes are `raw`, `len`
-     * long, in the source.  The parser interns the words that are names and
-     * copies the one that is a binding's information (200,000 distinct
-     * words in a fleet's interner were a fifth of its parse). */
+    /* Interned text: a double-quoted string's, decoded, or a word's with
+     * invisible characters dropped.  NULL for a plain word and a '...'
+     * string: their bytes are `raw`, `len` long, in the source (a string's
+     * without its quotes).  The parser interns the words and strings that
+     * are names and copies the others: a binding's information and a
+     * field's value (200,000 distinct words in a fleet's interner were a
+     * fifth of its parse, and its paths and pools half the rest). */
     const char *text;
     const char *raw;
     uint32_t len;

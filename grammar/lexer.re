@@ -322,7 +322,8 @@ int bind_lexer_next(bind_lexer *lx, bind_token *t)
         "'" [^'\n\x00]* "'" {
             t->single_quoted = true;
             check_utf8(lx, lx->tok + 1, lx->cur - 1);
-            t->text = bind_intern(lx->interner, (const char *)lx->tok + 1, (size_t)(lx->cur - lx->tok) - 2);
+            t->raw = (const char *)lx->tok + 1;
+            t->len = (uint32_t)(lx->cur - lx->tok) - 2;
             return finish(lx, t, BIND_TOK_STRING);
         }
         "'" [^'\n\x00]* {

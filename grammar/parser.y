@@ -165,7 +165,24 @@ static bind_plist value_add(bind_plist l, bind_pnode *n)
     return list_add(l, n);
 }
 
-static bind_value value_of(struct bind_parser *p, bind_plist l, bind_span span)
+/* A value's scalar, its text left for value_of to intern or copy (NULL but
+ * for a decoded string or a word without invisible characters). */
+static bind_scalar value_scalar(const bind_token *t) { return scalar_with(t, t->text); }
+
+/* A value scalar's text: interned when values name things (an option's
+ * `cert=shop`), else a copy (a field's path or pool: one each per site,
+ * and nothing compares them by pointer; check_decl.c interns the field
+ * values that are names). */
+static const char *value_text(struct bind_parser *p, const bind_scalar *s, bool names)
+{
+    if (s->text) return s->text;
+    bool quoted = s->kind == BIND_SCALAR_STRING;
+    const char *raw = p->lx.src->text + s->span.start + quoted;
+    size_t n = s->span.end - s->span.start - (quoted ? 2 : 0);
+    return names ? bind_intern(p->lx.interner, raw, n) : bind_interner_copy(p->lx.interner, raw, n);
+}
+
+static bind_value value_of(struct bind_parser *p, bind_plist l, bind_span span, bool names)
 {
     bind_value v;
     v.len = l.len;
@@ -178,7 +195,11 @@ static bind_value value_of(struct bind_parser *p, bind_plist l, bind_span span)
     v.span = span;
     v.items = bind_arena_alloc(p->arena, (v.len ? v.len : 1) * sizeof *v.items);
     uint32_t i = 0;
-    for (bind_pnode *n = l.head; i < v.len; n = n->next) v.items[i++] = n->u.scalar;
+    for (bind_pnode *n = l.head; i < v.len; n = n->next) {
+        v.items[i] = n->u.scalar;
+        v.items[i].text = value_text(p, &v.items[i], names);
+        i++;
+    }
     return v;
 }
 
@@ -302,7 +323,7 @@ stmt
       }
     | IPLISTEN addrs {
         bind_stmt s = stmt_new(BIND_STMT_IPLISTEN, @$, @1);
-        s.list = value_of(p, $2, @2);
+        s.list = value_of(p, $2, @2, true);
         emit_stmt(p, s);
       }
     ;
@@ -332,7 +353,7 @@ item
         $$ = node(p, item);
         $$->u.item.kind = BIND_ITEM_FIELD;
         $$->u.item.u.field.key = scalar_of(p, &$1);
-        $$->u.item.u.field.value = value_of(p, $3, @3);
+        $$->u.item.u.field.value = value_of(p, $3, @3, false);
         $$->u.item.u.field.span = @$;
       }
     | WORD WORD options {
@@ -373,7 +394,7 @@ option
         $$ = node(p, option);
         $$->u.option.name = scalar_of(p, &$1);
         $$->u.option.has_value = true;
-        $$->u.option.value = value_of(p, $3, @3);
+        $$->u.option.value = value_of(p, $3, @3, true);
         $$->u.option.span = @$;
       }
     ;
@@ -385,10 +406,10 @@ value
 
 scalar
     : anyword_node
-    | STRING                 { $$ = node(p, scalar); $$->u.scalar = scalar_of(p, &$1); }
+    | STRING                 { $$ = node(p, scalar); $$->u.scalar = value_scalar(&$1); }
     ;
 
-anyword_node : anyword       { $$ = node(p, scalar); $$->u.scalar = scalar_of(p, &$1); } ;
+anyword_node : anyword       { $$ = node(p, scalar); $$->u.scalar = value_scalar(&$1); } ;
 
 /* Keywords are reserved only where a statement starts: `cert=shop` is an
  * option and `pool = site` a value. */
@@ -545,6 +566,13 @@ static void reintern_value(bind_interner *in, bind_value *v)
     for (uint32_t i = 0; i < v->len; i++) reintern(in, &v->items[i]);
 }
 
+/* A field's value is a copy, not interned (value_of): copied again. */
+static void recopy_value(bind_interner *in, bind_value *v)
+{
+    for (uint32_t i = 0; i < v->len; i++)
+        if (v->items[i].text) v->items[i].text = bind_interner_copy(in, v->items[i].text, strlen(v->items[i].text));
+}
+
 /* Every name the parser interned (a binding's information is a copy). */
 static void reintern_items(bind_interner *in, bind_item *items, uint32_t n)
 {
@@ -553,7 +581,7 @@ static void reintern_items(bind_interner *in, bind_item *items, uint32_t n)
         switch ((enum bind_item_kind)it->kind) {
         case BIND_ITEM_FIELD:
             reintern(in, &it->u.field.key);
-            reintern_value(in, &it->u.field.value);
+            recopy_value(in, &it->u.field.value);
             break;
         case BIND_ITEM_BINDING:
             reintern(in, &it->u.binding.protocol);
