@@ -31,9 +31,10 @@ static bool run_backend(bind_compilation *c, const bind_backend *be, const bind_
  * removed when it did not. */
 /* Runs the backend into the staged file st (NULL when it could not be
  * made: the backend still runs, for its diagnostics).  A refusal abandons
- * the file; otherwise it is written (or *write_error says why not) but
- * still open: the caller finishes the stage (bind_stage_finish), now or,
- * for --target all, on a thread of its own. */
+ * the file (a write error on the way is moot then); otherwise it is written
+ * (or *write_error says why not) but still open: the caller finishes the
+ * stage (bind_stage_finish), now or, for --target all, on a thread of its
+ * own. */
 static bool emit_staged(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo, bool werror,
                         bind_stage *st, int *write_error)
 {
@@ -44,9 +45,9 @@ static bool emit_staged(bind_compilation *c, const bind_backend *be, const bind_
     int e = bind_buf_flush(&out);
     bind_buf_free(&out);
     if (!st) return ok;
+    if (!ok) { bind_stage_abandon(st); return false; }
     *write_error = e;
-    if (!ok) bind_stage_abandon(st);
-    return ok;
+    return true;
 }
 
 static void render(const bind_compilation *c, const bind_diag_bag *bag, size_t from, const bind_cli *o)
