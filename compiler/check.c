@@ -51,14 +51,15 @@ void bind_checker_free(bind_checker *k)
  * first; with it they are the longer half). */
 typedef struct beside {
     bind_route_checker *r;          /* NULL: no route checks */
-    bind_checker tls;               /* NULL diags: E0205 stays with the conflict checks */
+    bool tls;                       /* E0205 here, on `k`, a copy of the checker with its own diagnostics */
+    bind_checker k;
 } beside;
 
 static void run_beside(void *p)
 {
     beside *b = p;
     if (b->r) bind_check_routes(b->r);
-    if (b->tls.diags) bind_check_tls_sharing(&b->tls);
+    if (b->tls) bind_check_tls_sharing(&b->k);
 }
 
 void bind_compilation_check(bind_compilation *c)
@@ -92,27 +93,20 @@ void bind_compilation_check(bind_compilation *c)
     bool clean = !bind_diag_has_errors(k->diags, false);
     bind_route_checker r = { .c = c, .m = m, .in = k->in, .arena = c->routes_arena };
     bind_diag_bag_init(&r.diags, c->routes_arena);
-    beside b = { clean ? &r : NULL, *k };
+    beside b = { clean ? &r : NULL, !c->keep_nginx_plan, *k };
     bind_diag_bag tls_diags;
     bind_diag_bag_init(&tls_diags, c->routes_arena);
     tls_diags.limit = k->diags->limit;
-    bool tls_beside = !c->keep_nginx_plan;
-    if (tls_beside) {
-        b.tls.diags = &tls_diags;
-        b.tls.arena = c->routes_arena;
-        b.tls.scratch = bind_arena_new();
-    } else {
-        b.tls.diags = NULL;
-    }
+    b.k.diags = &tls_diags;
+    b.k.arena = c->routes_arena;
+    b.k.scratch = b.tls ? bind_arena_new() : NULL;
     bind_task *second = bind_task_start(run_beside, &b);
     bind_check_conflicts(k);
-    if (!tls_beside) bind_check_tls_sharing(k);
+    if (!b.tls) bind_check_tls_sharing(k);
     bind_task_wait(second);
-    if (tls_beside) {
-        bind_diag_bag_append(k->diags, &tls_diags);
-        bind_arena_free(b.tls.scratch);
-    }
+    bind_diag_bag_append(k->diags, &tls_diags);             /* empty unless E0205 ran beside */
     bind_diag_bag_fini(&tls_diags);
+    bind_arena_free(b.k.scratch);
     if (clean && !bind_diag_has_errors(k->diags, false)) bind_diag_bag_append(k->diags, &r.diags);
     bind_diag_bag_fini(&r.diags);
     bind_checker_free(k);

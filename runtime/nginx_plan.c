@@ -124,16 +124,23 @@ static uint64_t key_exact(const void *x, const void *ctx)
 
 /* ---- identities and name ranks ---------------------------------------- */
 
+/* A new identity at the end of the list. */
+static ident *add_ident(builder *bd, const ident *probe)
+{
+    ident *d = bind_arena_alloc(bd->a, sizeof *d);
+    *d = *probe;
+    d->index = (uint32_t)bd->ident_list.len;
+    bind_vec_push(&bd->ident_list, d);
+    return d;
+}
+
 static uint32_t intern_ident(builder *bd, const ident *probe)
 {
     uint64_t h = ident_hash(probe);
     ident *d = bind_table_get(&bd->idents, h, probe);
     if (d) return d->index;
-    d = bind_arena_alloc(bd->a, sizeof *d);
-    *d = *probe;
-    d->index = (uint32_t)bd->ident_list.len;
+    d = add_ident(bd, probe);
     bind_table_put(&bd->idents, h, d, d);
-    bind_vec_push(&bd->ident_list, d);
     return d->index;
 }
 
@@ -161,11 +168,7 @@ static uint32_t site_ident(builder *bd, const bind_binding *b, uint32_t site_ord
     if (!scan) return intern_ident(bd, &d);
     for (size_t i = site_first; i < bd->ident_list.len; i++)
         if (ident_eq(bd->ident_list.items[i], &d)) return (uint32_t)i;
-    ident *nd = bind_arena_alloc(bd->a, sizeof *nd);
-    *nd = d;
-    nd->index = (uint32_t)bd->ident_list.len;
-    bind_vec_push(&bd->ident_list, nd);
-    return nd->index;
+    return add_ident(bd, &d)->index;
 }
 
 /* The server that refuses what IIS would refuse on a socket.  For TLS it

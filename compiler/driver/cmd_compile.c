@@ -24,11 +24,6 @@ static bool run_backend(bind_compilation *c, const bind_backend *be, const bind_
     return ok && c->diags.counts[BIND_SEV_ERROR] == errors_before;
 }
 
-/* Runs a backend with its output streaming into a staged file, opened by
- * the caller (*write_error says whether that failed: then the output is
- * held and dropped, and the backend still says what it has to).  Returns
- * whether it succeeded; the staged file is then finished into *staged, and
- * removed when it did not. */
 /* Runs the backend into the staged file st (NULL when it could not be
  * made: the backend still runs, for its diagnostics).  A refusal abandons
  * the file (a write error on the way is moot then); otherwise it is written
@@ -106,8 +101,10 @@ static void run_job(jobs *js, job *j)
     j->write_error = bind_stage_open(j->path, &j->stage);
     if (!j->write_error) {
         j->refused = !emit_staged(&view, j->backend, js->eo, js->werror, &j->stage, &j->write_error);
-        if (!j->refused && j->write_error) j->write_error = bind_stage_finish(&j->stage, j->write_error, &j->staged);
-        else if (!j->refused) j->sync = bind_task_start(sync_job, j);
+        if (!j->refused) {                  /* a refusal abandoned the stage */
+            if (j->write_error) j->write_error = bind_stage_finish(&j->stage, j->write_error, &j->staged);
+            else j->sync = bind_task_start(sync_job, j);
+        }
     }
     /* A failed write stops the outputs not yet begun (a failed fsync is
      * known only at the end: it fails the set the same way). */
