@@ -27,6 +27,13 @@ size_t bind_arena_bytes(const bind_arena *a);                  /* bytes reserved
 /* Frees everything allocated so far but keeps the newest chunk for reuse:
  * for scratch arenas whose contents die at a known point. */
 void bind_arena_reset(bind_arena *a);
+/* A point in an arena to give back to later: what was allocated after it
+ * is freed (and zeroed again for reuse), what came before stays. */
+typedef struct bind_arena_mark { void *chunk; size_t used; } bind_arena_mark;
+bind_arena_mark bind_arena_mark_now(const bind_arena *a);
+void bind_arena_release(bind_arena *a, bind_arena_mark m);
+/* Moves everything src holds into dst, which then frees it; src is freed. */
+void bind_arena_adopt(bind_arena *dst, bind_arena *src);
 
 /* Out of memory is a clean exit with a message, never a crash. */
 _Noreturn void bind_oom(void);

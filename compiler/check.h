@@ -48,6 +48,12 @@ typedef struct bind_checker {
 bind_checker *bind_checker_new(bind_compilation *c);
 void bind_checker_free(bind_checker *k);
 void bind_check_declare(bind_checker *k, const bind_stmt *st, bool is_stdlib);
+/* Sites declared by the second part of a split parse (check_part.c). */
+typedef struct bind_check_part bind_check_part;
+bind_check_part *bind_check_part_open(bind_arena *arena, bind_interner *in, bind_diag_bag *diags);
+bool bind_check_part_declare(bind_check_part *pt, const bind_stmt *st);
+void bind_check_part_merge(bind_checker *k, bind_check_part *pt);
+void bind_check_part_close(bind_check_part *pt);
 
 /* Helpers shared by the passes (check_decl.c). */
 bind_span bind_check_subspan(const bind_scalar *s, uint32_t off, uint32_t len);

@@ -194,6 +194,13 @@ static void declare_parsed(void *ctx, const bind_stmt *st)
     else bind_check_declare(sc->L->c->checker, st, sc->is_stdlib);
 }
 
+/* The second part of a split parse declares its sites itself (check_part.c). */
+static void *part_open(bind_arena *a, bind_interner *in, bind_diag_bag *diags) { return bind_check_part_open(a, in, diags); }
+static bool part_declare(void *part, const bind_stmt *st) { return bind_check_part_declare(part, st); }
+static void part_merge(void *ctx, void *part) { bind_check_part_merge(((stream_ctx *)ctx)->L->c->checker, part); }
+static void part_close(void *part) { bind_check_part_close(part); }
+static const bind_part_sink part_sites = { part_open, part_declare, part_merge, part_close };
+
 /* Reads a file's statements (the text is `owned`, a read buffer the
  * sources adopt, or copied) and loads what it uses.  Returns its index. */
 static uint32_t load(loader *L, const char *path, const char *real_path, const char *text, char *owned,
@@ -202,9 +209,6 @@ static uint32_t load(loader *L, const char *path, const char *real_path, const c
     bind_compilation *c = L->c;
     bind_source *src = owned ? bind_sources_adopt(&c->sources, path, real_path, owned, len, is_stdlib)
                              : bind_sources_add(&c->sources, path, real_path, text, len, is_stdlib);
-    /* A fleet names a new site, path, pool or host every 50 bytes or so
-     * (the generated fleets: one every 53). */
-    bind_interner_reserve(c->interner, len / 48);
     /* Registered before it is parsed: a `use` of it from a file it uses is a cycle. */
     bind_loaded_file f;
     memset(&f, 0, sizeof f);
@@ -217,7 +221,8 @@ static uint32_t load(loader *L, const char *path, const char *real_path, const c
         stream_ctx sc = { L, idx, is_stdlib };
         uint32_t split_at = is_stdlib ? 0 : c->parse_split_at ? c->parse_split_at : bind_parse_split_point(src);
         if (split_at == UINT32_MAX) split_at = 0;
-        bind_ast_file *tree = bind_parse_stream(src, c->arena, c->interner, &c->diags, declare_parsed, &sc, split_at);
+        bind_ast_file *tree = bind_parse_stream(src, c->arena, c->interner, &c->diags, declare_parsed, &sc, split_at,
+                                                &part_sites);
         c->files.items[idx].ast = tree;
     } else {
         if (!c->syntax) c->syntax = bind_arena_new();

@@ -3,9 +3,9 @@
 
 #include <string.h>
 
-/* The temporaries come from the C heap, not bind_pages: a sort is
- * followed by more sorts of the same size, and the heap hands back the
- * pages the last one touched instead of fresh zeroed ones. */
+/* The temporaries are bind_pages blocks: a fleet's are megabytes, which the
+ * C heap maps on 4 KiB pages (a fault each: a third of a fleet check's page
+ * faults were its sorts'), bind_pages on huge ones. */
 
 /* Below this, counting 8 x 256 buckets costs more than it saves. */
 #define SMALL 32
@@ -34,14 +34,14 @@ void bind_sort_entries(bind_sort_entry *e, size_t n)
     for (int d = 0; d < 8; d++) {
         size_t *c = count[d];
         if (c[(e[0].key >> (8 * d)) & 0xff] == n) continue;     /* the same byte in every key */
-        if (!tmp) dst = tmp = bind_xmalloc(n * sizeof *tmp);
+        if (!tmp) dst = tmp = bind_pages_alloc(n * sizeof *tmp);
         size_t at = 0;
         for (int b = 0; b < 256; b++) { size_t k = c[b]; c[b] = at; at += k; }
         for (size_t i = 0; i < n; i++) dst[c[(src[i].key >> (8 * d)) & 0xff]++] = src[i];
         bind_sort_entry *t = src; src = dst; dst = t;
     }
     if (src != e) memcpy(e, src, n * sizeof *e);
-    free(tmp);
+    bind_pages_free(tmp, n * sizeof *tmp);
 }
 
 void bind_sort_by_key(void *base, size_t n, size_t size, uint64_t (*key)(const void *elem, const void *ctx),
@@ -49,7 +49,7 @@ void bind_sort_by_key(void *base, size_t n, size_t size, uint64_t (*key)(const v
 {
     if (n < 2) return;
     unsigned char *b = base;
-    bind_sort_entry *e = bind_xmalloc(n * sizeof *e);
+    bind_sort_entry *e = bind_pages_alloc(n * sizeof *e);
     bool sorted = true;
     for (size_t i = 0; i < n; i++) {
         e[i].key = key(b + i * size, ctx);
@@ -58,10 +58,10 @@ void bind_sort_by_key(void *base, size_t n, size_t size, uint64_t (*key)(const v
     }
     if (!sorted) {
         bind_sort_entries(e, n);
-        unsigned char *out = bind_xmalloc(n * size);
+        unsigned char *out = bind_pages_alloc(n * size);
         for (size_t i = 0; i < n; i++) memcpy(out + i * size, b + e[i].value * size, size);
         memcpy(b, out, n * size);
-        free(out);
+        bind_pages_free(out, n * size);
     }
-    free(e);
+    bind_pages_free(e, n * sizeof *e);
 }

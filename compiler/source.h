@@ -46,8 +46,8 @@ uint32_t bind_source_line_start(bind_source *src, uint32_t line);
 uint32_t bind_source_line_length(bind_source *src, uint32_t line);
 uint32_t bind_source_line_count(bind_source *src);
 /* Finds the first line longer than max bytes (its line end not counted):
- * true with its start offset and length, false when every line fits.  One
- * memchr pass, without building the line table. */
+ * true with its start offset and length, false when every line fits.
+ * Without building the line table. */
 bool bind_source_long_line(const bind_source *src, size_t max, uint32_t *start, uint32_t *len);
 /* 0-based UTF-16 column of a byte offset (for LSP); and the reverse. */
 uint32_t bind_source_utf16_col(bind_source *src, uint32_t offset);

@@ -59,6 +59,15 @@ struct bind_parser {
     bool stopped;
     bool part;
     BIND_VEC(uint32_t) marks;
+    /* The second part's own declarations (bind_part_sink): for each
+     * statement, whether it took it (else the statement is in `out`); the
+     * arena's state after the last statement kept, given back after each
+     * statement taken. */
+    const struct bind_part_sink *decl;
+    void *decl_ctx;
+    BIND_VEC(bool) taken;
+    bind_arena_mark kept_to;
+    bool kept;
 };
 }
 
@@ -213,16 +222,25 @@ static bind_item *items_of(struct bind_parser *p, bind_plist l)
 
 static void emit_stmt(struct bind_parser *p, bind_stmt s)
 {
-    if (p->part) bind_vec_push(&p->marks, (uint32_t)p->diags->list.len);
+    if (p->part) {
+        bind_vec_push(&p->marks, (uint32_t)p->diags->list.len);
+        bool took = p->decl && p->decl->declare(p->decl_ctx, &s);
+        bind_vec_push(&p->taken, took);
+        if (took) return;
+        p->kept = true;
+    }
     if (p->sink) p->sink(p->sink_ctx, &s);
     else bind_vec_push(&p->out, s);
 }
 
-/* A statement is done: its list nodes (and, streaming, its arrays) are garbage. */
+/* A statement is done: its list nodes (and, streaming, its arrays) are
+ * garbage; so are a part's since the last statement it kept. */
 static void stmt_done(struct bind_parser *p)
 {
     bind_arena_reset(p->nodes);
     if (p->sink) bind_arena_reset(p->arena);
+    else if (p->part && !p->kept) bind_arena_release(p->arena, p->kept_to);
+    else if (p->part) { p->kept_to = bind_arena_mark_now(p->arena); p->kept = false; }
 }
 
 static bind_stmt stmt_new(int kind, bind_span span, bind_span kw)
@@ -509,51 +527,73 @@ static void line_too_long(bind_source *src, bind_diag_bag *diags, uint32_t start
  *
  * A fleet's file is parsed by two threads: the second part, from a line
  * near the middle that starts a `site` or `cert` block, is parsed while the
- * first part is parsed and declared.  The first part then stops where the
- * second began (split_here) and declares the second's statements, in order,
- * replaying its diagnostics between them as one parse would have pushed
- * them.  When the guess was wrong (the line was inside a block, or the first
- * part had a syntax error, or the second part's diagnostics overflowed), the
- * first part reads on to the end and the second's work is dropped: the
- * result is always one parse's. */
+ * first part is parsed and declared.  The second part declares what it can
+ * on its own (bind_part_sink: the sites) and keeps the other statements'
+ * trees.  The first part then stops where the second began (split_here) and
+ * takes the second's statements in order — merging those declared, declaring
+ * the others — replaying its diagnostics between them as one parse would
+ * have pushed them.  When the guess was wrong (the line was inside a
+ * block, or the first part had a syntax error, or the second part's
+ * diagnostics overflowed), the first part reads on to the end and the
+ * second's work is dropped: the result is always one parse's. */
 typedef struct split_part {
     struct bind_parser p;
     bind_diag_bag diags;
     int rc;
+    bind_source *src;
+    uint32_t at, limit;
+    /* What outlives the part's trees: its interner's strings, its
+     * diagnostics, and what its statements' declarations made. */
+    bind_arena *keep;
 } split_part;
 
+/* The second part sets itself up on its own thread: its interner's table
+ * is megabytes of fresh pages, faulted in while the first part sizes its
+ * own. */
 static void part_run(void *arg)
 {
     split_part *b = arg;
-    b->rc = bind_yyparse(&b->p);
-}
-
-static void part_start(split_part *b, bind_source *src, const bind_diag_bag *limits, uint32_t at)
-{
-    memset(b, 0, sizeof *b);
     b->p.arena = bind_arena_new();
     b->p.nodes = bind_arena_new();
     b->p.part = true;
+    b->keep = bind_arena_new();
     /* Its own interner: the first part interns meanwhile.  Names are
-     * interned again into the compilation's when they are declared. */
-    bind_interner *in = bind_interner_new(b->p.arena);
-    /* Fewer than the whole file's: hosts are interned when declared. */
-    bind_interner_reserve(in, (src->len - at) / 80);
-    bind_diag_bag_init(&b->diags, b->p.arena);
-    b->diags.limit = limits->limit;
+     * interned again into the compilation's when they are declared or
+     * merged. */
+    bind_interner *in = bind_interner_new(b->keep);
+    bind_interner_reserve(in, (b->src->len - b->at) / 48);
+    bind_diag_bag_init(&b->diags, b->keep);
+    b->diags.limit = b->limit;
     b->p.diags = &b->diags;
-    bind_lexer_init_at(&b->p.lx, src, in, &b->diags, at);
+    if (b->p.decl) b->p.decl_ctx = b->p.decl->open(b->keep, in, &b->diags);
+    bind_lexer_init_at(&b->p.lx, b->src, in, &b->diags, b->at);
+    b->rc = bind_yyparse(&b->p);
 }
 
-static void part_free(split_part *b)
+static void part_start(split_part *b, bind_source *src, const bind_diag_bag *limits, uint32_t at,
+                       const bind_part_sink *decl)
 {
+    memset(b, 0, sizeof *b);
+    b->src = src;
+    b->at = at;
+    b->limit = limits->limit;
+    b->p.decl = decl;
+}
+
+/* Joined, the part's keep arena becomes the compilation's (`into`). */
+static void part_free(split_part *b, bind_arena *into)
+{
+    if (b->p.decl) b->p.decl->close(b->p.decl_ctx);
     bind_interner_free(b->p.lx.interner);
     bind_lexer_fini(&b->p.lx);
     bind_vec_free(&b->p.out);
     bind_vec_free(&b->p.marks);
+    bind_vec_free(&b->p.taken);
     bind_diag_bag_fini(&b->diags);
     bind_arena_free(b->p.nodes);
     bind_arena_free(b->p.arena);
+    if (into) bind_arena_adopt(into, b->keep);
+    else bind_arena_free(b->keep);
 }
 
 static void reintern(bind_interner *in, bind_scalar *s)
@@ -602,10 +642,11 @@ static void reintern_items(bind_interner *in, bind_item *items, uint32_t n)
 static void part_replay(struct bind_parser *p, split_part *b)
 {
     bind_interner *in = p->lx.interner;
-    size_t d = 0;
-    for (size_t i = 0; i < b->p.out.len; i++) {
+    size_t d = 0, kept = 0;
+    for (size_t i = 0; i < b->p.marks.len; i++) {
         for (; d < b->p.marks.items[i]; d++) bind_diag_copy(p->diags, b->diags.list.items[d]);
-        bind_stmt *st = &b->p.out.items[i];
+        if (b->p.taken.items[i]) { b->p.decl->merge(p->sink_ctx, b->p.decl_ctx); continue; }
+        bind_stmt *st = &b->p.out.items[kept++];
         reintern(in, &st->name);
         reintern_value(in, &st->list);
         reintern_items(in, st->items, st->nitems);
@@ -617,16 +658,17 @@ static void part_replay(struct bind_parser *p, split_part *b)
 uint32_t bind_parse_split_point(const bind_source *src)
 {
     if (src->len < BIND_PARSE_SPLIT_MIN) return 0;
-    /* A little before the middle: the first part declares as it goes. */
+    /* A little before the middle: both parts declare as they go, and the
+     * first then merges the second's sites. */
     const char *text = src->text, *end = text + src->len;
-    for (const char *at = text + src->len / 100 * 45; (at = memchr(at, '\n', (size_t)(end - at))) && ++at < end;)
+    for (const char *at = text + src->len / 100 * 47; (at = memchr(at, '\n', (size_t)(end - at))) && ++at < end;)
         if ((size_t)(end - at) > 5 && (memcmp(at, "site ", 5) == 0 || memcmp(at, "cert ", 5) == 0))
             return (uint32_t)(at - text);
     return 0;
 }
 
 static bind_ast_file *parse(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags,
-                            bind_stmt_sink sink, void *ctx, uint32_t split_at)
+                            bind_stmt_sink sink, void *ctx, uint32_t split_at, const bind_part_sink *decl)
 {
     struct bind_parser p;
     memset(&p, 0, sizeof p);
@@ -635,17 +677,20 @@ static bind_ast_file *parse(bind_source *src, bind_arena *a, bind_interner *in, 
     p.diags = diags;
     p.sink = sink;
     p.sink_ctx = ctx;
-    bind_lexer_init(&p.lx, src, in, diags);
     uint32_t long_at, long_len;
     bool too_long = bind_source_long_line(src, BIND_MAX_LINE_LENGTH, &long_at, &long_len);
     if (too_long) line_too_long(src, diags, long_at, long_len);
     split_part second;
     bind_task *task = NULL;
     if (!too_long && sink && split_at > 0 && split_at < src->len) {
-        part_start(&second, src, diags, split_at);
+        part_start(&second, src, diags, split_at, decl);
         task = bind_task_start(part_run, &second);
         p.stop_at = split_at;
     }
+    /* A fleet names a new site, path, pool or host every 50 bytes or so
+     * (the generated fleets: one every 53); sized once, not grown mid-parse. */
+    bind_interner_reserve(in, src->len / 48);
+    bind_lexer_init(&p.lx, src, in, diags);
     int rc = too_long ? 1 : bind_yyparse(&p);
     bool joined = false;
     if (task) {
@@ -676,7 +721,7 @@ static bind_ast_file *parse(bind_source *src, bind_arena *a, bind_interner *in, 
         f->syntax_errors |= second.p.had_error || second.p.lx.had_error || second.rc != 0;
         f->split_at = split_at;
     }
-    if (task) part_free(&second);
+    if (task) part_free(&second, joined ? a : NULL);
     bind_vec_free(&p.out);
     bind_lexer_fini(&p.lx);
     bind_arena_free(p.nodes);
@@ -686,11 +731,12 @@ static bind_ast_file *parse(bind_source *src, bind_arena *a, bind_interner *in, 
 
 bind_ast_file *bind_parse_file(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags)
 {
-    return parse(src, a, in, diags, NULL, NULL, 0);
+    return parse(src, a, in, diags, NULL, NULL, 0, NULL);
 }
 
 bind_ast_file *bind_parse_stream(bind_source *src, bind_arena *a, bind_interner *in, bind_diag_bag *diags,
-                                 bind_stmt_sink sink, void *ctx, uint32_t split_at)
+                                 bind_stmt_sink sink, void *ctx, uint32_t split_at,
+                                 const bind_part_sink *decl)
 {
-    return parse(src, a, in, diags, sink, ctx, split_at);
+    return parse(src, a, in, diags, sink, ctx, split_at, decl);
 }

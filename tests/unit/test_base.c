@@ -165,6 +165,51 @@ static void test_base_source_positions(void **state)
     bind_arena_free(a);
 }
 
+/* The long-line finder jumps window by window; line by line is the
+ * definition.  Small limits over random texts of short and long lines, CR,
+ * CRLF and a missing last newline. */
+static bool long_line_by_lines(const char *text, size_t n, size_t max, uint32_t *start, uint32_t *len)
+{
+    for (size_t p = 0; p < n;) {
+        size_t e = p;
+        while (e < n && text[e] != '\n') e++;
+        size_t l = e - p;
+        if (l > 0 && e < n && text[e - 1] == '\r') l--;
+        if (l > max) { *start = (uint32_t)p; *len = (uint32_t)l; return true; }
+        p = e + 1;
+    }
+    return false;
+}
+
+static void test_base_source_long_line(void **state)
+{
+    (void)state;
+    bind_arena *a = bind_arena_new();
+    bind_sources s;
+    bind_sources_init(&s, a);
+    unsigned seed = 7;
+    size_t found = 0;
+    for (int round = 0; round < 4000; round++) {
+        char text[400];
+        size_t n = 0, want = 1 + (size_t)(round % 380);
+        size_t max = 1 + (size_t)(round % 23);
+        while (n < want) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 16) % 100;
+            text[n++] = r < 8 ? '\n' : r < 11 ? '\r' : 'a';
+        }
+        bind_source *src = bind_sources_add(&s, "t.bind", NULL, text, n, false);
+        uint32_t s1 = 0, l1 = 0, s2 = 0, l2 = 0;
+        bool got = bind_source_long_line(src, max, &s1, &l1);
+        bool ref = long_line_by_lines(text, n, max, &s2, &l2);
+        assert_int_equal(got, ref);
+        if (ref) { assert_int_equal(s1, s2); assert_int_equal(l1, l2); found++; }
+    }
+    assert_true(found > 1000 && found < 3900);      /* both answers were tried often */
+    bind_sources_fini(&s);
+    bind_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_base_sort_by_two_keys),
         cmocka_unit_test(test_base_suggest),
         cmocka_unit_test(test_base_source_positions),
+        cmocka_unit_test(test_base_source_long_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
