@@ -112,7 +112,7 @@ static bool site_name_eq(const void *a, const void *b)
     return bind_check_ascii_ieq(((const bind_site *)a)->name, ((const bind_site *)b)->name);
 }
 
-static void check_sites(bind_checker *k)
+void bind_check_sites(bind_checker *k)
 {
     bind_table names, ids;
     bind_table_init(&names, site_name_eq);
@@ -572,7 +572,7 @@ static void check_unused_certs(bind_checker *k)
 void bind_check_conflicts(bind_checker *k)
 {
     static void (*const checks[])(bind_checker *) = {
-        check_duplicates, check_sites, check_protocols, check_servers, check_www_twins, check_unused_certs,
+        check_duplicates, check_protocols, check_servers, check_www_twins, check_unused_certs,
     };
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         checks[i](k);

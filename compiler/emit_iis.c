@@ -424,7 +424,7 @@ static void site_element(writer *w, const bind_site *s)
         attr(w, "bindingInformation", wr->info);
         if (p == BIND_PROTO_HTTPS && w->ssl_flags) {
             char flags[16];
-            snprintf(flags, sizeof flags, "%u", b->ssl_flags);
+            snprintf(flags, sizeof flags, "%u", (unsigned)b->ssl_flags);
             attr(w, "sslFlags", flags);
         }
         end(w, "binding");

@@ -253,7 +253,7 @@ static void binding_hover(bind_buf *b, bind_arena *a, const bind_model *m, const
                 bind_buf_printf(b, "%s %s", first ? "" : ",", bits[i].what);
                 first = false;
             }
-            bind_buf_printf(b, " (sslFlags %u)\n", bd->ssl_flags);
+            bind_buf_printf(b, " (sslFlags %u)\n", (unsigned)bd->ssl_flags);
         }
     }
     if (bd->acl) { bind_buf_puts(b, "- **URL ACL** granted to "); md_code(b, bd->acl); bind_buf_puts(b, "\n"); }
