@@ -284,7 +284,7 @@ static size_t interner_find(const bind_interner *in, const char *s, size_t n, ui
 const char *bind_intern(bind_interner *in, const char *s, size_t n)
 {
     if (interner_full(in->count + 1, in->cap)) interner_resize(in, in->cap * 2);
-    uint32_t hash = (uint32_t)bind_hash_bytes(s, n, BIND_HASH_SEED);
+    uint32_t hash = bind_intern_hash(s, n);
     size_t j = interner_find(in, s, n, hash);
     if (in->slots[j].s) return in->slots[j].s;
     islot e = { bind_arena_strndup(in->arena, s, n), (uint32_t)n, hash };
@@ -295,9 +295,35 @@ const char *bind_intern(bind_interner *in, const char *s, size_t n)
 
 const char *bind_intern_cstr(bind_interner *in, const char *s) { return bind_intern(in, s, strlen(s)); }
 
+uint32_t bind_intern_hash(const char *s, size_t n) { return (uint32_t)bind_hash_bytes(s, n, BIND_HASH_SEED); }
+
+/* How far ahead of the one placed a slot is asked of the memory. */
+#define INTERN_AHEAD 8
+
+void bind_intern_all(bind_interner *in, const char **const *strs, const uint32_t *hash, const uint32_t *len, size_t n)
+{
+    /* While one string is placed, the slot of the one INTERN_AHEAD further
+     * on is already on its way from memory: in a table of megabytes nearly
+     * every new name's slot is a cache miss.  A new name's bytes are never
+     * read. */
+    for (size_t i = 0; i < n; i++) {
+#if defined(__GNUC__)
+        if (i + INTERN_AHEAD < n) __builtin_prefetch(&in->slots[bind_hash_slot(hash[i + INTERN_AHEAD], in->cap - 1)]);
+#endif
+        if (interner_full(in->count + 1, in->cap)) interner_resize(in, in->cap * 2);
+        size_t j = interner_find(in, *strs[i], len[i], hash[i]);
+        if (!in->slots[j].s) {
+            islot e = { *strs[i], len[i], hash[i] };        /* kept where it is: no copy */
+            in->slots[j] = e;
+            in->count++;
+        }
+        *strs[i] = in->slots[j].s;
+    }
+}
+
 const char *bind_interner_copy(bind_interner *in, const char *s, size_t n) { return bind_arena_strndup(in->arena, s, n); }
 
 const char *bind_intern_lookup(const bind_interner *in, const char *s, size_t n)
 {
-    return in->slots[interner_find(in, s, n, (uint32_t)bind_hash_bytes(s, n, BIND_HASH_SEED))].s;
+    return in->slots[interner_find(in, s, n, bind_intern_hash(s, n))].s;
 }

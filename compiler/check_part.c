@@ -8,8 +8,10 @@
  * before it or after (check.c).  So the part declares its sites with a
  * checker of its own — its own interner, diagnostics, arena and an empty
  * model — and what is merged is the same as declaring them in order: the
- * names it interned are interned again into the compilation's interner
- * (they are compared by pointer), the rest is kept where the part made it.
+ * names it interned are interned into the compilation's interner (they are
+ * compared by pointer; all at once, at the first merge, with the hashes the
+ * part worked out), the rest is kept
+ * where the part made it (its arena becomes the compilation's, parser.y).
  * Declaring in the part means the file's second half is never held as
  * syntax trees, and the first thread only merges what the second made. */
 #include "check.h"
@@ -19,6 +21,12 @@
 typedef struct bind_check_part {
     bind_checker k;
     size_t sites_merged, bindings_merged;
+    /* What the merge interns: where each name is, with its hash and
+     * length, worked out here while the name is in this thread's cache
+     * (on the merging thread each was a cache miss before the interner's). */
+    BIND_VEC(const char **) names;
+    BIND_VEC(uint32_t) hash;
+    BIND_VEC(uint32_t) len;
 } bind_check_part;
 
 static bool ptr_eq(const void *a, const void *b) { return a == b; }
@@ -37,28 +45,40 @@ bind_check_part *bind_check_part_open(bind_arena *arena, bind_interner *in, bind
     return pt;
 }
 
+static void note_name(bind_check_part *pt, const char **where)
+{
+    size_t n = strlen(*where);
+    bind_vec_push(&pt->names, where);
+    bind_vec_push(&pt->hash, bind_intern_hash(*where, n));
+    bind_vec_push(&pt->len, (uint32_t)n);
+}
+
 bool bind_check_part_declare(bind_check_part *pt, const bind_stmt *st)
 {
     if (st->kind != BIND_STMT_SITE) return false;
+    size_t from = pt->k.bindings.len;
     bind_check_declare(&pt->k, st, false);          /* a split file is never the stdlib's */
+    /* The names the model compares by pointer: the site's, its hosts, and
+     * the cert= values waiting for the end (the part's own copies,
+     * tls_declared). */
+    note_name(pt, &pt->k.sites.items[pt->k.sites.len - 1]->name);
+    for (size_t i = from; i < pt->k.bindings.len; i++) {
+        note_name(pt, &pt->k.bindings.items[i]->host);
+        const bind_scalar *cert = pt->k.binding_syntax.items[i].cert;
+        if (cert) note_name(pt, &((bind_scalar *)cert)->text);
+    }
     return true;
 }
 
-static const char *reintern(bind_interner *in, const char *s) { return bind_intern(in, s, strlen(s)); }
-
 void bind_check_part_merge(bind_checker *k, bind_check_part *pt)
 {
+    if (pt->sites_merged == 0)
+        bind_intern_all(k->in, pt->names.items, pt->hash.items, pt->len.items, pt->names.len);
     bind_site *s = pt->k.sites.items[pt->sites_merged++];
-    s->name = reintern(k->in, s->name);
     for (uint32_t i = 0; i < s->nbindings; i++) {
         size_t at = pt->bindings_merged++;
-        bind_binding *b = pt->k.bindings.items[at];
-        bind_binding_syntax syn = pt->k.binding_syntax.items[at];
-        b->host = reintern(k->in, b->host);
-        /* The part's own copy of the cert= value (tls_declared). */
-        if (syn.cert) ((bind_scalar *)syn.cert)->text = reintern(k->in, syn.cert->text);
-        bind_vec_push(&k->bindings, b);
-        bind_vec_push(&k->binding_syntax, syn);
+        bind_vec_push(&k->bindings, pt->k.bindings.items[at]);
+        bind_vec_push(&k->binding_syntax, pt->k.binding_syntax.items[at]);
     }
     bind_vec_push(&k->sites, s);
 }
@@ -70,6 +90,9 @@ void bind_check_part_close(bind_check_part *pt)
     bind_vec_free(&k->sites);
     bind_vec_free(&k->bindings);
     bind_vec_free(&k->binding_syntax);
+    bind_vec_free(&pt->names);
+    bind_vec_free(&pt->hash);
+    bind_vec_free(&pt->len);
     bind_table_fini(&k->cert_by_name);
     bind_table_fini(&k->platform_by_name);
 }

@@ -53,7 +53,7 @@ bind_ast_file *bind_parse_stream(bind_source *src, bind_arena *a, bind_interner 
 #define BIND_PARSE_SPLIT_MIN (1u << 20)
 
 /* Where to split the streaming parse of src: the start of the first line
- * from 47% of the file on that opens a `site` or `cert` block; 0 (no
+ * from 53% of the file on that opens a `site` or `cert` block; 0 (no
  * split) for small files or when there is no such line. */
 uint32_t bind_parse_split_point(const bind_source *src);
 

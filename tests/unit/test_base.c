@@ -42,6 +42,46 @@ static void test_base_intern_same_pointer(void **state)
     bind_arena_free(a);
 }
 
+/* Names moved from one interner to another at once: those the target had
+ * become its pointers, the others stay where they are and are found after,
+ * through growth of the target's table too; a name twice in the batch is
+ * one pointer. */
+static void test_base_intern_all(void **state)
+{
+    (void)state;
+    bind_arena *a = bind_arena_new();
+    bind_interner *from = bind_interner_new(a), *to = bind_interner_new(a);
+    char buf[32];
+    enum { N = 6000 };
+    const char *had[N], *names[N + 1], **refs[N + 1];
+    for (int i = 0; i < N; i++) {
+        snprintf(buf, sizeof buf, "site%d.example", i);
+        had[i] = i % 3 == 0 ? bind_intern_cstr(to, buf) : NULL;      /* a third already there */
+        names[i] = bind_intern_cstr(from, buf);
+        refs[i] = &names[i];
+    }
+    names[N] = names[1];                                           /* again, new to `to` */
+    refs[N] = &names[N];
+    const char *before[N];
+    memcpy(before, names, sizeof before);
+    uint32_t hash[N + 1], len[N + 1];
+    for (int i = 0; i <= N; i++) {
+        len[i] = (uint32_t)strlen(names[i]);
+        hash[i] = bind_intern_hash(names[i], len[i]);
+    }
+    bind_intern_all(to, refs, hash, len, N + 1);
+    for (int i = 0; i < N; i++) {
+        snprintf(buf, sizeof buf, "site%d.example", i);
+        if (had[i]) assert_ptr_equal(names[i], had[i]);
+        else assert_ptr_equal(names[i], before[i]);                 /* kept, not copied */
+        assert_ptr_equal(bind_intern_cstr(to, buf), names[i]);
+    }
+    assert_ptr_equal(names[N], names[1]);
+    bind_interner_free(from);
+    bind_interner_free(to);
+    bind_arena_free(a);
+}
+
 static bool int_eq(const void *x, const void *y) { return *(const int *)x == *(const int *)y; }
 
 static void test_base_table(void **state)
@@ -215,6 +255,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_base_arena_zeroed_aligned_and_large),
         cmocka_unit_test(test_base_intern_same_pointer),
+        cmocka_unit_test(test_base_intern_all),
         cmocka_unit_test(test_base_table),
         cmocka_unit_test(test_base_sort_stable_by_key),
         cmocka_unit_test(test_base_sort_by_two_keys),
