@@ -347,6 +347,7 @@ void bind_check_binding_declared(bind_checker *k, bind_binding *b, const bind_as
     b->port = info.port;
     b->host = bind_intern_cstr(k->in, info.host ? info.host : "");
     b->host_wildcard = info.host_wildcard;
+    b->has_twin = b->valid && bind_check_has_twin(b->host, b->host_wildcard);   /* while the host is in the cache */
     bind_arena_reset(k->scratch);
     syn->parsed = true;
     syn->port = bind_check_subspan(&ab->info, info.port_off, info.port_len);

@@ -112,7 +112,7 @@ static bool site_name_eq(const void *a, const void *b)
     return bind_check_ascii_ieq(((const bind_site *)a)->name, ((const bind_site *)b)->name);
 }
 
-void bind_check_sites(bind_checker *k)
+static void check_sites(bind_checker *k)
 {
     bind_table names, ids;
     bind_table_init(&names, site_name_eq);
@@ -489,52 +489,78 @@ static const char *www_twin(const char *host, char *buf, size_t *len)
     return buf;
 }
 
+bool bind_check_has_twin(const char *host, bool wildcard)
+{
+    char buf[256];
+    size_t len;
+    return *host && !wildcard && !looks_numeric(host) && www_twin(host, buf, &len);
+}
+
+/* A binding whose host has a twin asks whether the twin is bound on its
+ * protocol and port.  The questions are gathered first, from the bindings
+ * whose host has a twin form (b->has_twin, worked out where the binding was
+ * read: a fifth of a fleet's), and one walk over all bindings then answers
+ * them in a table of only the asked keys.  (A table of every binding's key,
+ * probed by each host's twin, was the largest of the conflict checks: every
+ * host's bytes read again for its twin, tables of tens of megabytes.) */
+typedef struct twin_question { const bind_binding *b; bkey key; bool bound; } twin_question;
+
 static void check_www_twins(bind_checker *k)
 {
-    bind_table hosts, hinted;
-    bind_table_init(&hosts, bkey_eq);
-    bind_table_init(&hinted, bkey_eq);
-    bind_table_reserve(&hosts, k->bindings.len);
     /* A site with a binding that could not be read (`htps ...`, a bad port)
      * gets no hint: the twin may well be that binding, and the error about it
      * is what matters. */
-    bind_table unreadable;
+    bind_table unreadable, asked, hinted;
     bind_table_init(&unreadable, ptr_eq);
+    bind_table_init(&asked, bkey_eq);
+    bind_table_init(&hinted, bkey_eq);
+    BIND_VEC(twin_question) qs = { 0 };
     for (size_t i = 0; i < k->bindings.len; i++) {
         const bind_binding *b = bind_check_binding_at(k, i);
         if (!b->valid) {
             uint64_t h = bind_hash_bytes(&b->site, sizeof b->site, BIND_HASH_SEED);
             if (!bind_table_get(&unreadable, h, b->site)) bind_table_put(&unreadable, h, b->site, (void *)b);
+            continue;
         }
-        if (b->valid && *b->host && (b->protocol == BIND_PROTO_HTTP || b->protocol == BIND_PROTO_HTTPS)) {
-            bkey *key = bind_arena_alloc(k->scratch, sizeof *key);
-            *key = host_key(b, b->host);
-            bind_table_put(&hosts, bkey_hash(key), key, (void *)b);
-        }
-    }
-    for (size_t i = 0; i < k->bindings.len; i++) {
-        const bind_binding *b = bind_check_binding_at(k, i);
-#if defined(__GNUC__)
-        /* This walk reads the host names too, which lie elsewhere. */
-        if (i + BIND_CHECK_AHEAD / 2 < k->bindings.len) __builtin_prefetch(k->bindings.items[i + BIND_CHECK_AHEAD / 2]->host);
-#endif
-        if (!b->valid || !*b->host || b->host_wildcard || looks_numeric(b->host)) continue;
-        if (bind_table_get(&unreadable, bind_hash_bytes(&b->site, sizeof b->site, BIND_HASH_SEED), b->site)) continue;
-        if (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS) continue;
+        if (!b->has_twin || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS)) continue;
         char buf[256];
         size_t tlen;
         const char *twin = www_twin(b->host, buf, &tlen);
-        if (!twin) continue;
         /* Bound hosts are interned: a twin the interner never saw is bound nowhere. */
-        const char *bound = bind_intern_lookup(k->in, twin, tlen);
-        bkey tkey = host_key(b, bound), hkey = host_key(b, b->host);
-        if (bound && bind_table_get(&hosts, bkey_hash(&tkey), &tkey)) continue;
+        twin_question q = { b, host_key(b, bind_intern_lookup(k->in, twin, tlen)), false };
+        bind_vec_push(&qs, q);
+    }
+    bind_table_reserve(&asked, qs.len);
+    for (size_t i = 0; i < qs.len; i++)
+        if (qs.items[i].key.host) bind_table_put(&asked, bkey_hash(&qs.items[i].key), &qs.items[i].key, &qs.items[i]);
+    /* Which asked keys are bound: every http and https binding with a host
+     * looks itself up (its host's pointer only).  The empty host is one
+     * interned string, or none when no binding lacks a host. */
+    const char *none = bind_intern_lookup(k->in, "", 0);
+    if (asked.len) {
+        for (size_t i = 0; i < k->bindings.len; i++) {
+            const bind_binding *b = bind_check_binding_at(k, i);
+            if (!b->valid || b->host == none || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS)) continue;
+            bkey key = host_key(b, b->host);
+            twin_question *q = bind_table_get(&asked, bkey_hash(&key), &key);
+            if (q) q->bound = true;
+        }
+    }
+    for (size_t i = 0; i < qs.len; i++) {
+        const bind_binding *b = qs.items[i].b;
+        if (bind_table_get(&unreadable, bind_hash_bytes(&b->site, sizeof b->site, BIND_HASH_SEED), b->site)) continue;
+        const twin_question *q = qs.items[i].key.host ? bind_table_get(&asked, bkey_hash(&qs.items[i].key), &qs.items[i].key) : NULL;
+        if (q && q->bound) continue;
+        bkey hkey = host_key(b, b->host);
         if (bind_table_get(&hinted, bkey_hash(&hkey), &hkey)) continue;
         bkey *hinted_key = bind_arena_alloc(k->scratch, sizeof *hinted_key);
         *hinted_key = hkey;
         bind_table_put(&hinted, bkey_hash(hinted_key), hinted_key, (void *)b);
+        char buf[256];
+        size_t tlen;
+        const char *twin = www_twin(b->host, buf, &tlen);
         /* Not interned: the route checks read the interner meanwhile (check.c). */
-        twin = bound ? bound : bind_arena_strndup(k->arena, twin, tlen);
+        twin = qs.items[i].key.host ? qs.items[i].key.host : bind_arena_strndup(k->arena, twin, tlen);
         bind_diag *d = bind_diag_push(k->diags, BIND_I0401, b->info_span, "host `%s` is bound but `%s` is not", b->host, twin);
         /* The fix-it repeats this binding line with the twin host. */
         bind_source *src = bind_sources_get(&k->c->sources, b->span.file);
@@ -552,7 +578,8 @@ static void check_www_twins(bind_checker *k)
                                                   (int)(b->span.end - b->info_span.end), opts);
         bind_diag_fixit(k->diags, d, bind_span_make(b->span.file, b->span.end, b->span.end), line_text);
     }
-    bind_table_fini(&hosts);
+    bind_vec_free(&qs);
+    bind_table_fini(&asked);
     bind_table_fini(&hinted);
     bind_table_fini(&unreadable);
 }
@@ -572,7 +599,7 @@ static void check_unused_certs(bind_checker *k)
 void bind_check_conflicts(bind_checker *k)
 {
     static void (*const checks[])(bind_checker *) = {
-        check_duplicates, check_protocols, check_servers, check_www_twins, check_unused_certs,
+        check_duplicates, check_sites, check_protocols, check_servers, check_www_twins, check_unused_certs,
     };
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         checks[i](k);

@@ -73,6 +73,7 @@ typedef struct bind_binding {
     uint8_t protocol;               /* enum bind_protocol */
     bool valid;                     /* protocol and information parsed without error */
     bool host_wildcard;
+    bool has_twin;                  /* the host has a www. twin (I0401, check_conflict.c) */
     bool sni, ccs;
     uint16_t port;
     uint8_t ssl_flags;              /* SNI/CCS bits plus the disable bits */
