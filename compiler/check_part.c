@@ -35,6 +35,10 @@ bind_check_part *bind_check_part_open(bind_arena *arena, bind_interner *in, bind
 {
     bind_check_part *pt = bind_arena_alloc(arena, sizeof *pt);
     bind_checker *k = &pt->k;
+    /* No compilation (k->c) and an empty model: declaring a site reads
+     * neither, and a check that someday does must run after the merge, not
+     * here (only files over 1 MiB are split: the split tests in test_check
+     * and fuzz_split are the ones that would show it). */
     k->arena = arena;
     k->scratch = bind_arena_new();
     k->in = in;
