@@ -37,7 +37,7 @@ void *bind_xrealloc(void *p, size_t n)
  * them.  Large blocks are therefore mapped directly and offered to the
  * kernel for transparent huge pages, 512 times fewer faults; the mapping
  * comes zeroed, so nothing clears it a second time. */
-#define BIG_BLOCK ((size_t)2 << 20)
+#define BIG_BLOCK BIND_HUGE_PAGE
 
 static size_t pages_round(size_t n) { return (n + BIG_BLOCK - 1) & ~(BIG_BLOCK - 1); }
 
@@ -281,17 +281,20 @@ static size_t interner_find(const bind_interner *in, const char *s, size_t n, ui
     return j;
 }
 
-const char *bind_intern(bind_interner *in, const char *s, size_t n)
+/* s interned under its hash: a new s is copied into the interner's arena,
+ * or, `keep`, kept where it is. */
+static const char *intern_hashed(bind_interner *in, const char *s, size_t n, uint32_t hash, bool keep)
 {
     if (interner_full(in->count + 1, in->cap)) interner_resize(in, in->cap * 2);
-    uint32_t hash = bind_intern_hash(s, n);
     size_t j = interner_find(in, s, n, hash);
     if (in->slots[j].s) return in->slots[j].s;
-    islot e = { bind_arena_strndup(in->arena, s, n), (uint32_t)n, hash };
+    islot e = { keep ? s : bind_arena_strndup(in->arena, s, n), (uint32_t)n, hash };
     in->slots[j] = e;
     in->count++;
     return e.s;
 }
+
+const char *bind_intern(bind_interner *in, const char *s, size_t n) { return intern_hashed(in, s, n, bind_intern_hash(s, n), false); }
 
 const char *bind_intern_cstr(bind_interner *in, const char *s) { return bind_intern(in, s, strlen(s)); }
 
@@ -310,14 +313,7 @@ void bind_intern_all(bind_interner *in, const char **const *strs, const uint32_t
 #if defined(__GNUC__)
         if (i + INTERN_AHEAD < n) __builtin_prefetch(&in->slots[bind_hash_slot(hash[i + INTERN_AHEAD], in->cap - 1)]);
 #endif
-        if (interner_full(in->count + 1, in->cap)) interner_resize(in, in->cap * 2);
-        size_t j = interner_find(in, *strs[i], len[i], hash[i]);
-        if (!in->slots[j].s) {
-            islot e = { *strs[i], len[i], hash[i] };        /* kept where it is: no copy */
-            in->slots[j] = e;
-            in->count++;
-        }
-        *strs[i] = in->slots[j].s;
+        *strs[i] = intern_hashed(in, *strs[i], len[i], hash[i], true);
     }
 }
 

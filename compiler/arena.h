@@ -43,6 +43,7 @@ void *bind_xrealloc(void *p, size_t n);
  * big ones are mapped on huge pages when the kernel allows.  Free with the
  * size it was allocated with. */
 void *bind_pages_alloc(size_t n);
+#define BIND_HUGE_PAGE ((size_t)2 << 20)    /* x86-64's, where the kernel gives them */
 void bind_pages_free(void *p, size_t n);
 /* Grows (or shrinks) such a block, keeping its contents; new bytes are not
  * zeroed below the huge-page size.  A mapped block moves with mremap,

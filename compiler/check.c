@@ -13,17 +13,22 @@
 
 static bool ptr_eq(const void *a, const void *b) { return a == b; }
 
+void bind_checker_init(bind_checker *k, bind_compilation *c, bind_arena *a, bind_interner *in, bind_diag_bag *diags)
+{
+    k->c = c;
+    k->arena = a;
+    k->scratch = bind_arena_new();
+    k->in = in;
+    k->diags = diags;
+    k->m = bind_arena_alloc(a, sizeof *k->m);
+    bind_table_init(&k->cert_by_name, ptr_eq);
+    bind_table_init(&k->platform_by_name, ptr_eq);
+}
+
 bind_checker *bind_checker_new(bind_compilation *c)
 {
     bind_checker *k = bind_arena_alloc(c->arena, sizeof *k);
-    k->c = c;
-    k->arena = c->arena;
-    k->scratch = bind_arena_new();
-    k->in = c->interner;
-    k->diags = &c->diags;
-    k->m = bind_arena_alloc(c->arena, sizeof *k->m);
-    bind_table_init(&k->cert_by_name, ptr_eq);
-    bind_table_init(&k->platform_by_name, ptr_eq);
+    bind_checker_init(k, c, c->arena, c->interner, &c->diags);
     return k;
 }
 

@@ -46,6 +46,9 @@ typedef struct bind_checker {
 /* The loader's side (load.c): a compilation's checker, and each statement
  * as it is loaded (streaming) — a `use` is the loader's own. */
 bind_checker *bind_checker_new(bind_compilation *c);
+/* A checker zeroed by the caller, declaring into arena `a` with its own
+ * interner and diagnostics (check_part.c's has no compilation). */
+void bind_checker_init(bind_checker *k, bind_compilation *c, bind_arena *a, bind_interner *in, bind_diag_bag *diags);
 void bind_checker_free(bind_checker *k);
 void bind_check_declare(bind_checker *k, const bind_stmt *st, bool is_stdlib);
 /* Sites declared by the second part of a split parse (check_part.c). */

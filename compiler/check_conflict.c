@@ -68,9 +68,8 @@ static bkey *key_of(bind_checker *k, const bind_binding *b)
  * apiece in the scratch arena was 6 MB of fresh memory on a fleet). */
 static bool same_key(const void *a, const void *b)
 {
-    const bind_binding *x = a, *y = b;
-    return x->protocol == y->protocol && x->port == y->port && x->host == y->host && x->addr.kind == y->addr.kind &&
-           memcmp(x->addr.bytes, y->addr.bytes, sizeof x->addr.bytes) == 0;
+    bkey x = key_on(a), y = key_on(b);
+    return bkey_eq(&x, &y);
 }
 
 static void check_duplicates(bind_checker *k)
@@ -523,7 +522,12 @@ bool bind_check_has_twin(const char *host, bool wildcard)
  * them in a table of only the asked keys.  (A table of every binding's key,
  * probed by each host's twin, was the largest of the conflict checks: every
  * host's bytes read again for its twin, tables of tens of megabytes.) */
-typedef struct twin_question { const bind_binding *b; bkey key; bool bound; } twin_question;
+typedef struct twin_question {
+    const bind_binding *b;
+    bkey key;                       /* the twin on b's protocol and port; host NULL: bound nowhere */
+    struct twin_question *first;    /* the question of that key in the table, which the walk marks */
+    bool bound;
+} twin_question;
 
 static void check_www_twins(bind_checker *k)
 {
@@ -547,12 +551,14 @@ static void check_www_twins(bind_checker *k)
         size_t tlen;
         const char *twin = www_twin(b->host, buf, &tlen);
         /* Bound hosts are interned: a twin the interner never saw is bound nowhere. */
-        twin_question q = { b, host_key(b, bind_intern_lookup(k->in, twin, tlen)), false };
+        twin_question q = { b, host_key(b, bind_intern_lookup(k->in, twin, tlen)), NULL, false };
         bind_vec_push(&qs, q);
     }
     bind_table_reserve(&asked, qs.len);
-    for (size_t i = 0; i < qs.len; i++)
-        if (qs.items[i].key.host) bind_table_put(&asked, bkey_hash(&qs.items[i].key), &qs.items[i].key, &qs.items[i]);
+    for (size_t i = 0; i < qs.len; i++) {
+        twin_question *q = &qs.items[i];
+        if (q->key.host) q->first = bind_table_put(&asked, bkey_hash(&q->key), &q->key, q);
+    }
     /* Which asked keys are bound: every http and https binding with a host
      * looks itself up (its host's pointer only).  The empty host is one
      * interned string, or none when no binding lacks a host. */
@@ -569,8 +575,7 @@ static void check_www_twins(bind_checker *k)
     for (size_t i = 0; i < qs.len; i++) {
         const bind_binding *b = qs.items[i].b;
         if (bind_table_get(&unreadable, bind_hash_bytes(&b->site, sizeof b->site, BIND_HASH_SEED), b->site)) continue;
-        const twin_question *q = qs.items[i].key.host ? bind_table_get(&asked, bkey_hash(&qs.items[i].key), &qs.items[i].key) : NULL;
-        if (q && q->bound) continue;
+        if (qs.items[i].first && qs.items[i].first->bound) continue;
         bkey hkey = host_key(b, b->host);
         if (bind_table_get(&hinted, bkey_hash(&hkey), &hkey)) continue;
         bkey *hinted_key = bind_arena_alloc(k->scratch, sizeof *hinted_key);

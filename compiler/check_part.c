@@ -29,8 +29,6 @@ typedef struct bind_check_part {
     BIND_VEC(uint32_t) len;
 } bind_check_part;
 
-static bool ptr_eq(const void *a, const void *b) { return a == b; }
-
 bind_check_part *bind_check_part_open(bind_arena *arena, bind_interner *in, bind_diag_bag *diags)
 {
     bind_check_part *pt = bind_arena_alloc(arena, sizeof *pt);
@@ -39,13 +37,7 @@ bind_check_part *bind_check_part_open(bind_arena *arena, bind_interner *in, bind
      * neither, and a check that someday does must run after the merge, not
      * here (only files over 1 MiB are split: the split tests in test_check
      * and fuzz_split are the ones that would show it). */
-    k->arena = arena;
-    k->scratch = bind_arena_new();
-    k->in = in;
-    k->diags = diags;
-    k->m = bind_arena_alloc(arena, sizeof *k->m);
-    bind_table_init(&k->cert_by_name, ptr_eq);         /* empty: every cert= waits for the end */
-    bind_table_init(&k->platform_by_name, ptr_eq);
+    bind_checker_init(k, NULL, arena, in, diags);   /* no certificates: every cert= waits for the end */
     return pt;
 }
 
@@ -89,14 +81,8 @@ void bind_check_part_merge(bind_checker *k, bind_check_part *pt)
 
 void bind_check_part_close(bind_check_part *pt)
 {
-    bind_checker *k = &pt->k;
-    bind_arena_free(k->scratch);
-    bind_vec_free(&k->sites);
-    bind_vec_free(&k->bindings);
-    bind_vec_free(&k->binding_syntax);
+    bind_checker_free(&pt->k);
     bind_vec_free(&pt->names);
     bind_vec_free(&pt->hash);
     bind_vec_free(&pt->len);
-    bind_table_fini(&k->cert_by_name);
-    bind_table_fini(&k->platform_by_name);
 }

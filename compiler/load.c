@@ -40,9 +40,9 @@ int bind_read_file(const char *path, size_t limit, char **text, size_t *len)
      * one, or the malloc'ed block's ends fell on 4 KiB pages (a tenth of a
      * fleet check's faults were the read's). */
     char *buf = NULL;
-    if (cap >= (2u << 20)) {
-        cap = (cap + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);      /* the last one whole too */
-        if (posix_memalign((void **)&buf, 2u << 20, cap) != 0) buf = NULL;
+    if (cap >= BIND_HUGE_PAGE) {
+        cap = (cap + BIND_HUGE_PAGE - 1) & ~(BIND_HUGE_PAGE - 1);      /* the last one whole too */
+        if (posix_memalign((void **)&buf, BIND_HUGE_PAGE, cap) != 0) buf = NULL;
     }
     if (!buf) buf = bind_xmalloc(cap);
     bind_pages_advise(buf, cap);
