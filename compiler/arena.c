@@ -310,9 +310,7 @@ void bind_intern_all(bind_interner *in, const char **const *strs, const uint32_t
      * every new name's slot is a cache miss.  A new name's bytes are never
      * read. */
     for (size_t i = 0; i < n; i++) {
-#if defined(__GNUC__)
-        if (i + INTERN_AHEAD < n) __builtin_prefetch(&in->slots[bind_hash_slot(hash[i + INTERN_AHEAD], in->cap - 1)]);
-#endif
+        if (i + INTERN_AHEAD < n) bind_prefetch(&in->slots[bind_hash_slot(hash[i + INTERN_AHEAD], in->cap - 1)]);
         *strs[i] = intern_hashed(in, *strs[i], len[i], hash[i], true);
     }
 }

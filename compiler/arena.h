@@ -124,6 +124,17 @@ static inline uint64_t bind_hash_bytes(const void *p, size_t n, uint64_t h)
 }
 #define BIND_HASH_SEED 14695981039346656037ull
 
+/* Asks the memory for the line at p, which a walk will read a few steps
+ * on: over a fleet's arrays and tables, each step otherwise waits for it. */
+static inline void bind_prefetch(const void *p)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+}
+
 /* A multiply mixes only upwards: the low bits of its result depend only on
  * the low bits of the input, so 16-aligned pointers would all land in 1/16
  * of a power-of-two table.  Tables index by this finaliser (MurmurHash3's

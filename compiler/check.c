@@ -50,22 +50,11 @@ void bind_checker_free(bind_checker *k)
     bind_table_fini(&k->iplisten_seen);
 }
 
-/* What the second thread does while the main one runs the conflict
- * checks: the route checks on a model without errors, then E0205 when the
- * route checks are the light ones (without the whole nginx plan they end
- * first; with it they are the longer half). */
-typedef struct beside {
-    bind_route_checker *r;          /* NULL: no route checks */
-    bool tls;                       /* E0205 here, on `k`, a copy of the checker with its own diagnostics */
-    bind_checker k;
-} beside;
-
-static void run_beside(void *p)
-{
-    beside *b = p;
-    if (b->r) bind_check_routes(b->r);
-    if (b->tls) bind_check_tls_sharing(&b->k);
-}
+/* The second thread runs the route checks while the main one runs the
+ * conflict checks and E0205 (with the conflict checks' tables prefetched,
+ * the route checks are the longer half even with only part of the nginx
+ * plan). */
+static void run_routes(void *p) { bind_check_routes(p); }
 
 void bind_compilation_check(bind_compilation *c)
 {
@@ -98,20 +87,10 @@ void bind_compilation_check(bind_compilation *c)
     bool clean = !bind_diag_has_errors(k->diags, false);
     bind_route_checker r = { .c = c, .m = m, .in = k->in, .arena = c->routes_arena };
     bind_diag_bag_init(&r.diags, c->routes_arena);
-    beside b = { clean ? &r : NULL, !c->keep_nginx_plan, *k };
-    bind_diag_bag tls_diags;
-    bind_diag_bag_init(&tls_diags, c->routes_arena);
-    tls_diags.limit = k->diags->limit;
-    b.k.diags = &tls_diags;
-    b.k.arena = c->routes_arena;
-    b.k.scratch = b.tls ? bind_arena_new() : NULL;
-    bind_task *second = bind_task_start(run_beside, &b);
+    bind_task *second = clean ? bind_task_start(run_routes, &r) : NULL;
     bind_check_conflicts(k);
-    if (!b.tls) bind_check_tls_sharing(k);
+    bind_check_tls_sharing(k);
     bind_task_wait(second);
-    bind_diag_bag_append(k->diags, &tls_diags);             /* empty unless E0205 ran beside */
-    bind_diag_bag_fini(&tls_diags);
-    bind_arena_free(b.k.scratch);
     if (clean && !bind_diag_has_errors(k->diags, false)) bind_diag_bag_append(k->diags, &r.diags);
     bind_diag_bag_fini(&r.diags);
     bind_checker_free(k);

@@ -13,6 +13,7 @@
 
 #include "compile.h"
 #include "table.h"
+#include <stddef.h>
 
 /* What the checks after the declarations need of a binding's syntax, which
  * may be gone by then: where their diagnostics point. */
@@ -64,6 +65,8 @@ void bind_check_word_errors(bind_checker *k, const bind_scalar *s, uint32_t base
 void bind_check_did_you_mean(bind_checker *k, bind_diag *d, bind_span span, const char *word,
                              const char *const *candidates, size_t n);
 uint64_t bind_check_name_hash(const char *interned);
+/* A site name's hash, without case (IIS's names compare so): E0202's key. */
+uint64_t bind_check_site_name_hash(const char *name);
 
 /* The binding at i of a walk over all of them, asking the memory for the
  * one BIND_CHECK_AHEAD further on.  The bindings lie in the arena between
@@ -73,9 +76,13 @@ uint64_t bind_check_name_hash(const char *interned);
 #define BIND_CHECK_AHEAD 8
 static inline bind_binding *bind_check_binding_at(const bind_checker *k, size_t i)
 {
-#if defined(__GNUC__)
-    if (i + BIND_CHECK_AHEAD < k->bindings.len) __builtin_prefetch(k->bindings.items[i + BIND_CHECK_AHEAD]);
-#endif
+    if (i + BIND_CHECK_AHEAD < k->bindings.len) {
+        /* The fields the checks read, the first 44 bytes (model.h), can
+         * straddle two lines: a binding is 16-aligned. */
+        const char *ahead = (const char *)k->bindings.items[i + BIND_CHECK_AHEAD];
+        bind_prefetch(ahead);
+        bind_prefetch(ahead + offsetof(bind_binding, info_span) - 1);
+    }
     return k->bindings.items[i];
 }
 

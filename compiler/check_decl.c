@@ -436,6 +436,7 @@ static void declare_site(bind_checker *k, const bind_stmt *st, bool is_stdlib)
     collect_fields(k, st->items, st->nitems, site_fields, S_COUNT, f, "a site block");
     bind_site *s = bind_arena_alloc(k->arena, sizeof *s);
     s->name = st->name.text;
+    s->name_hash = bind_check_site_name_hash(s->name);  /* while the name is in the cache */
     s->name_span = st->name.span;
     s->span = st->span;
     s->is_stdlib = is_stdlib;

@@ -58,26 +58,28 @@ typedef struct bind_cert {
 
 typedef struct bind_site bind_site;
 
-/* Fields by size, so that a binding is two cache lines with no padding
- * (it was 152 bytes: a fleet's bindings are its largest array). */
+/* Two cache lines with no padding (a fleet's bindings are its largest
+ * array), and what every conflict check reads of each binding (its site,
+ * host, address, protocol, port and flags) in the first 44 bytes: a walk
+ * over a million bindings asks the memory for that much of each
+ * (bind_check_binding_at), not for all 128. */
 typedef struct bind_binding {
     bind_site *site;
     const char *host;               /* "" none; "*" all (net.* forms); lower-case, interned */
-    bind_cert *cert;                /* declared certificate, or NULL */
-    const char *thumbprint;         /* cert= literal thumbprint (upper-case), or NULL */
-    const char *acl;                /* URL ACL grantee; NULL = Everyone */
-    bind_span span, info_span, protocol_span;
-    bind_span cert_span;
-    bind_span acl_span;
     bind_addr addr;
     uint8_t protocol;               /* enum bind_protocol */
     bool valid;                     /* protocol and information parsed without error */
     bool host_wildcard;
     bool has_twin;                  /* the host has a www. twin (I0401, check_conflict.c) */
     bool sni, ccs;
-    uint16_t port;
     uint8_t ssl_flags;              /* SNI/CCS bits plus the disable bits */
     int8_t firewall;                /* -1 off, 0 unspecified, 1 on */
+    uint16_t port;
+    bind_span info_span;            /* fills the 4 bytes before the pointers */
+    bind_cert *cert;                /* declared certificate, or NULL */
+    const char *thumbprint;         /* cert= literal thumbprint (upper-case), or NULL */
+    const char *acl;                /* URL ACL grantee; NULL = Everyone */
+    bind_span span, protocol_span, cert_span, acl_span;
 } bind_binding;
 _Static_assert(sizeof(bind_binding) <= 128, "a binding is two cache lines");
 
@@ -90,6 +92,7 @@ typedef struct bind_app {
 
 struct bind_site {
     const char *name;
+    uint64_t name_hash;             /* of the name without case, for E0202 (check_conflict.c) */
     const char *physical_path, *pool, *root, *proxy;
     bind_binding **bindings;
     bind_app *apps;

@@ -21,6 +21,13 @@ void bind_table_fini(bind_table *t);
 /* Room for n entries without growing: a fleet's tables grew a dozen times,
  * each time into fresh memory, re-placing every entry. */
 void bind_table_reserve(bind_table *t, size_t n);
+/* Asks the memory for the slot a lookup of hash starts at.  A walk that
+ * knows its next keys asks a few keys ahead: a fleet's tables are bigger
+ * than the cache, and otherwise every lookup waits for its slot. */
+static inline void bind_table_prefetch(const bind_table *t, uint64_t hash)
+{
+    if (t->cap) bind_prefetch(&t->slots[bind_hash_slot(hash, t->cap - 1)]);
+}
 /* The value stored under key, or NULL. */
 void *bind_table_get(const bind_table *t, uint64_t hash, const void *key);
 /* Stores value under key unless present; returns the value now stored. */
