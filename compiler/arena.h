@@ -70,6 +70,16 @@ void bind_pages_advise(void *p, size_t n);
     } while (0)
 #define bind_vec_free(v) do { bind_pages_free((v)->items, (v)->cap * sizeof *(v)->items); \
                               (v)->items = NULL; (v)->len = (v)->cap = 0; } while (0)
+/* Room for n items: a vector whose length is known ahead is not grown a
+ * doubling at a time (each a remap or a copy).  Pages never written are
+ * never faulted in, so reserving for the most it may hold costs nothing. */
+#define bind_vec_reserve(v, n)                                                 \
+    do {                                                                       \
+        if ((size_t)(n) > (v)->cap) {                                          \
+            (v)->items = bind_pages_realloc((v)->items, (v)->cap * sizeof *(v)->items, (size_t)(n) * sizeof *(v)->items); \
+            (v)->cap = (size_t)(n);                                            \
+        }                                                                      \
+    } while (0)
 /* Doubles *cap (from 8) and returns the moved storage. */
 void *bind_vec_grow(void *items, size_t *cap, size_t elem_size);
 
@@ -95,6 +105,11 @@ const char *bind_interner_copy(bind_interner *in, const char *s, size_t n);
  * string in fresh memory).  Not a free guess on the high side: strings land
  * all over the table, so every page of it is touched. */
 void bind_interner_reserve(bind_interner *in, size_t n);
+/* Bytes of source per name interned, for sizing the interner before a
+ * parse: a fleet names a new site, host, path or pool every 75 bytes or so
+ * (the generated fleets), and one every 64 gives its names the table they
+ * need without a rebuild, where one every 48 took the next power of two. */
+#define BIND_BYTES_PER_NAME 64
 /* The interned copy of s, or NULL when nothing interned it: then no name in
  * the sources is s, which answers "is this bound?" without a table. */
 const char *bind_intern_lookup(const bind_interner *in, const char *s, size_t n);

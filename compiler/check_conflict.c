@@ -316,6 +316,34 @@ static void check_protocols(bind_checker *k)
     bind_table_fini(&reported);
 }
 
+/* The key of a host on its protocol and port (any address): the twin must
+ * be bound where the host is, or https://www.x/ still fails (bindc explain
+ * I0401: "on the same protocol and port"). */
+static bkey host_key(const bind_binding *b, const char *host)
+{
+    bkey key;
+    memset(&key, 0, sizeof key);
+    key.proto = b->protocol;
+    key.port = b->port;
+    key.host = host;
+    return key;
+}
+
+static uint64_t host_key_hash(const bind_binding *b)
+{
+    bkey key = host_key(b, b->host);
+    return bkey_hash(&key);
+}
+
+/* Tables of bindings keyed so (E0205's SNI records, I0401's hints): a key
+ * apiece in the scratch arena was fresh memory per binding. */
+static bool same_host_port(const void *a, const void *b)
+{
+    const bind_binding *x = a, *y = b;
+    bkey kx = host_key(x, x->host), ky = host_key(y, y->host);
+    return bkey_eq(&kx, &ky);
+}
+
 /* ---- E0205: certificates HTTP.sys cannot tell apart -------------------- */
 
 static const void *cert_identity(const bind_binding *b)
@@ -335,15 +363,15 @@ void bind_check_tls_sharing(bind_checker *k)
 {
     bind_table ipport, hostport;
     bind_table_init(&ipport, bkey_eq);
-    bind_table_init(&hostport, bkey_eq);
+    bind_table_init(&hostport, same_host_port);
+    uint64_t ahead[KEYS_AHEAD];
     for (size_t i = 0; i < k->bindings.len; i++) {
         bind_binding *b = bind_check_binding_at(k, i);
+        uint64_t h = walk_hash(k, &hostport, ahead, i, host_key_hash);
         if (!b->valid || b->protocol != BIND_PROTO_HTTPS || b->ccs || !cert_identity(b)) continue;
         if (b->sni) {
             /* HTTP.sys keeps one certificate per hostname:port, whatever the IP. */
-            bkey *key = key_of(k, b);
-            memset(&key->addr, 0, sizeof key->addr);
-            bind_binding *first = bind_table_put(&hostport, bkey_hash(key), key, b);
+            bind_binding *first = bind_table_put(&hostport, h, b, b);
             if (first != b && cert_identity(first) != cert_identity(b)) {
                 bind_diag *d = bind_diag_push(k->diags, BIND_E0205, b->cert_span.end ? b->cert_span : b->info_span,
                                               "SNI bindings for %s:%u need certificates %s and %s, but HTTP.sys keeps one per host name and port",
@@ -520,25 +548,6 @@ static bool looks_numeric(const char *h)
     return true;
 }
 
-/* The key of a host on its protocol and port (any address): the twin must
- * be bound where the host is, or https://www.x/ still fails (bindc explain
- * I0401: "on the same protocol and port"). */
-static bkey host_key(const bind_binding *b, const char *host)
-{
-    bkey key;
-    memset(&key, 0, sizeof key);
-    key.proto = b->protocol;
-    key.port = b->port;
-    key.host = host;
-    return key;
-}
-
-static uint64_t host_key_hash(const bind_binding *b)
-{
-    bkey key = host_key(b, b->host);
-    return bkey_hash(&key);
-}
-
 /* The twin a hint is about: www.x for a two-label x (shop.example), x for
  * www.x when x is a domain; NULL for any other host.  www. goes in front of
  * a domain, not of every subdomain (api.shop.example has no www. twin that
@@ -587,7 +596,7 @@ static void check_www_twins(bind_checker *k)
     bind_table unreadable, asked, hinted;
     bind_table_init(&unreadable, ptr_eq);
     bind_table_init(&asked, bkey_eq);
-    bind_table_init(&hinted, bkey_eq);
+    bind_table_init(&hinted, same_host_port);
     BIND_VEC(twin_question) qs = { 0 };
     for (size_t i = 0; i < k->bindings.len; i++) {
         const bind_binding *b = bind_check_binding_at(k, i);
@@ -628,11 +637,7 @@ static void check_www_twins(bind_checker *k)
         const bind_binding *b = qs.items[i].b;
         if (bind_table_get(&unreadable, bind_hash_bytes(&b->site, sizeof b->site, BIND_HASH_SEED), b->site)) continue;
         if (qs.items[i].first && qs.items[i].first->bound) continue;
-        bkey hkey = host_key(b, b->host);
-        if (bind_table_get(&hinted, bkey_hash(&hkey), &hkey)) continue;
-        bkey *hinted_key = bind_arena_alloc(k->scratch, sizeof *hinted_key);
-        *hinted_key = hkey;
-        bind_table_put(&hinted, bkey_hash(hinted_key), hinted_key, (void *)b);
+        if (bind_table_put(&hinted, host_key_hash(b), b, (void *)b) != b) continue;
         char buf[256];
         size_t tlen;
         const char *twin = www_twin(b->host, buf, &tlen);

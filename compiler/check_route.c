@@ -249,6 +249,7 @@ static void check_nginx_fidelity(bind_route_checker *r, bind_arena *scratch, con
                                  const bind_addr rep[2])
 {
     BIND_VEC(item) items = { 0 };
+    bind_vec_reserve(&items, m->nbindings);
     for (uint32_t i = 0; i < m->nsites; i++) {
         const bind_site *s = m->sites[i];
         if (s->server != BIND_SERVER_NGINX && s->server != BIND_SERVER_ANY) continue;
@@ -258,7 +259,10 @@ static void check_nginx_fidelity(bind_route_checker *r, bind_arena *scratch, con
             bind_vec_push(&items, it);
         }
     }
-    if (!items.len) return;
+    if (!items.len) {
+        bind_vec_free(&items);
+        return;
+    }
     bind_route_items_sort(items.items, items.len, key_port_addr, NULL);
 
     fidelity f;

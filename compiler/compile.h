@@ -86,6 +86,11 @@ void bind_compilation_free(bind_compilation *c);
 /* Adds a file given by the user (and, through `use`, what it uses).
  * Returns false with errno-style *err when the file itself cannot be read. */
 bool bind_compilation_add_file(bind_compilation *c, const char *path, int *err);
+/* The size of all the files about to be added, when known before the first
+ * is read: the interner is sized once for all of them.  Sized by each file
+ * as it came, it was rebuilt when the second of a fleet's files came (a
+ * 32 MB table filled again from a 16 MB one).  Advice only. */
+void bind_compilation_expect_bytes(bind_compilation *c, uint64_t bytes);
 /* Adds a file from memory (editor buffers, tests). */
 void bind_compilation_add_text(bind_compilation *c, const char *path, const char *text, size_t len);
 /* Resolves and checks everything added; fills c->model.  Diagnostics are

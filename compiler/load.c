@@ -294,6 +294,11 @@ void bind_compilation_free(bind_compilation *c)
     bind_arena_free(a);
 }
 
+void bind_compilation_expect_bytes(bind_compilation *c, uint64_t bytes)
+{
+    bind_interner_reserve(c->interner, (size_t)(bytes / BIND_BYTES_PER_NAME));
+}
+
 bool bind_compilation_add_file(bind_compilation *c, const char *path, int *err)
 {
     char real[PATH_MAX];

@@ -561,7 +561,7 @@ static void part_run(void *arg)
      * interned again into the compilation's when they are declared or
      * merged. */
     bind_interner *in = bind_interner_new(b->keep);
-    bind_interner_reserve(in, (b->src->len - b->at) / 48);
+    bind_interner_reserve(in, (b->src->len - b->at) / BIND_BYTES_PER_NAME);
     bind_diag_bag_init(&b->diags, b->keep);
     b->diags.limit = b->limit;
     b->p.diags = &b->diags;
@@ -688,9 +688,9 @@ static bind_ast_file *parse(bind_source *src, bind_arena *a, bind_interner *in, 
         task = bind_task_start(part_run, &second);
         p.stop_at = split_at;
     }
-    /* A fleet names a new site, path, pool or host every 50 bytes or so
-     * (the generated fleets: one every 53); sized once, not grown mid-parse. */
-    bind_interner_reserve(in, src->len / 48);
+    /* Sized once, not grown mid-parse (a CLI run has sized it for all its
+     * files already: bind_compilation_expect_bytes). */
+    bind_interner_reserve(in, src->len / BIND_BYTES_PER_NAME);
     bind_lexer_init(&p.lx, src, in, diags);
     int rc = too_long ? 1 : bind_yyparse(&p);
     bool joined = false;

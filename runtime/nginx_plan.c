@@ -426,6 +426,9 @@ bind_nginx_plan *bind_nginx_plan_build_for(bind_arena *a, const bind_model *m, b
     BIND_VEC(item) items = { 0 };
     BIND_VEC(uint32_t) idents = { 0 };
     BIND_VEC(uint32_t) ranks = { 0 };
+    bind_vec_reserve(&items, m->nbindings);
+    bind_vec_reserve(&idents, m->nbindings);
+    bind_vec_reserve(&ranks, m->nbindings);
     for (uint32_t i = 0; i < m->nsites; i++) {
         const bind_site *s = m->sites[i];
         if (s->server != BIND_SERVER_ANY && s->server != BIND_SERVER_NGINX) continue;

@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -106,6 +107,11 @@ int bind_cli_load_and_check(const bind_cli *o, bind_compilation **out)
     bind_compilation *c = bind_compilation_new_streaming();
     c->platform_override = o->platform;
     c->keep_nginx_plan = o->nginx_plan;
+    uint64_t total = 0;
+    struct stat st;
+    for (int i = 0; i < o->nfiles; i++)
+        if (stat(o->files[i], &st) == 0 && S_ISREG(st.st_mode)) total += (uint64_t)st.st_size;
+    bind_compilation_expect_bytes(c, total);
     for (int i = 0; i < o->nfiles; i++) {
         int err = 0;
         if (!bind_compilation_add_file(c, o->files[i], &err)) {
