@@ -3,9 +3,11 @@
  * the binding that must answer and the rule that decides. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 #include "route.h"
+#include "route_key.h"
 
 #define LEN(a) (sizeof(a) / sizeof *(a))
 
@@ -240,6 +242,73 @@ static void test_route_fleet(void **state)
     bind_compilation_free(c);
 }
 
+/* bind_route_items_sort against its definition: by the major key, then
+ * an IPv6 address's bytes after the prefix, then the order given.  Few
+ * distinct addresses and ports, so runs of ties are long and short, and
+ * some runs mix IPv6 with other kinds (a major key without the kind). */
+static uint64_t major_port(const void *x, const void *ctx)
+{
+    (void)ctx;
+    return ((const bind_route_item *)x)->port;
+}
+
+static uint64_t major_port_prefix(const void *x, const void *ctx)
+{
+    (void)ctx;
+    const bind_route_item *it = x;
+    return (uint64_t)it->port << 40 | (uint64_t)it->kind << 32 | it->prefix;
+}
+
+static int rest_cmp(const bind_route_item *x, const bind_route_item *y)
+{
+    bool x6 = x->kind == BIND_ADDR_V6, y6 = y->kind == BIND_ADDR_V6;
+    uint8_t zero[12] = { 0 };
+    return memcmp(x6 ? x->b->addr.bytes + 4 : zero, y6 ? y->b->addr.bytes + 4 : zero, 12);
+}
+
+static void test_route_items_sort(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    static bind_binding bs[N];
+    static bind_route_item items[N], want[N];
+    uint64_t (*majors[])(const void *, const void *) = { major_port, major_port_prefix };
+    uint32_t seed = 7;
+    for (int round = 0; round < 40; round++) {
+        size_t n = round < 20 ? (size_t)round * 3 : N - (size_t)round;
+        for (size_t i = 0; i < n; i++) {
+            memset(&bs[i], 0, sizeof bs[i]);
+            seed = seed * 1103515245u + 12345u;
+            uint8_t kinds[] = { BIND_ADDR_V4, BIND_ADDR_V6, BIND_ADDR_V6, BIND_ADDR_ANY, BIND_ADDR_ANY6 };
+            bs[i].addr.kind = kinds[(seed >> 8) % 5];
+            bs[i].port = (uint16_t)(80 + (seed >> 12) % 3);
+            if (bs[i].addr.kind == BIND_ADDR_V4 || bs[i].addr.kind == BIND_ADDR_V6) {
+                bs[i].addr.bytes[3] = (uint8_t)((seed >> 16) % 2);
+                if (bs[i].addr.kind == BIND_ADDR_V6) {
+                    bs[i].addr.bytes[9] = (uint8_t)((seed >> 20) % 3);
+                    bs[i].addr.bytes[15] = (uint8_t)((seed >> 24) % 4);
+                }
+            }
+            items[i] = bind_route_item_of(&bs[i], (uint32_t)i);
+        }
+        uint64_t (*major)(const void *, const void *) = majors[round % 2];
+        /* The definition: an insertion sort by (major, rest), stable. */
+        memcpy(want, items, n * sizeof *items);
+        for (size_t i = 1; i < n; i++) {
+            bind_route_item x = want[i];
+            size_t j = i;
+            for (; j > 0; j--) {
+                uint64_t a = major(&x, NULL), b = major(&want[j - 1], NULL);
+                if (a > b || (a == b && rest_cmp(&x, &want[j - 1]) >= 0)) break;
+                want[j] = want[j - 1];
+            }
+            want[j] = x;
+        }
+        bind_route_items_sort(items, n, major, NULL);
+        for (size_t i = 0; i < n; i++) assert_int_equal(items[i].order, want[i].order);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_route_host_normalize),
         cmocka_unit_test(test_route_unnamed_addr),
         cmocka_unit_test(test_route_fleet),
+        cmocka_unit_test(test_route_items_sort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
