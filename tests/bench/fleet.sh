@@ -8,6 +8,11 @@
 #   xmllint --noout on the emitted applicationhost.config,
 # with check's throughput in MB/s and bindings/s.  Prints figures; never
 # fails on time (a benchmark is not a test).
+# bindc's runs take the sizes in turn (each round runs a command once at
+# every N), so that a drift in the machine's speed falls on every size
+# alike: a ratio between sizes measured minutes apart, with nginx -t in
+# between, was as much the drift's as bindc's.  nginx -t and xmllint run
+# after, once each.
 #
 #   tests/bench/fleet.sh BINDC [N_BINDINGS...]     (default 10000 200000 1000000)
 #   RUNS=5 tests/bench/fleet.sh build/bindc 200000
@@ -35,18 +40,26 @@ fi
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# measure CMD... -> "MEDIAN_S PEAK_MB EXIT"; output and errors go to $tmp/last.*
-# (N=RUNS times; the tools beside bindc run once: nginx -t takes minutes on
-# the largest fleet, loading every server's certificate)
+# measure CMD... -> "MEDIAN_S PEAK_MB EXIT": once (nginx -t takes minutes
+# on the largest fleet, loading every server's certificate); output and
+# errors go to $tmp/last.*
 measure() {
-    local times=() rss=0 rc=0 n=$runs
-    [ "$1" = once ] && { n=1; shift; }
-    for _ in $(seq "$n"); do
-        /usr/bin/time -f '%e %M %x' -o "$tmp/t" "$@" > "$tmp/last.out" 2> "$tmp/last.err"
-        read -r t m rc < <(tail -n 1 "$tmp/t")
-        times+=("$t"); [ "$m" -gt "$rss" ] && rss=$m
-    done
-    printf '%s %d %s\n' "$(printf '%s\n' "${times[@]}" | median)" $((rss / 1024)) "$rc"
+    /usr/bin/time -f '%e %M %x' -o "$tmp/t" "$@" > "$tmp/last.out" 2> "$tmp/last.err"
+    read -r t m rc < <(tail -n 1 "$tmp/t")
+    printf '%s %d %s\n' "$t" $((m / 1024)) "$rc"
+}
+
+# record FILE CMD...: runs CMD once and adds "SECONDS KB EXIT" to FILE.
+record() {
+    local file=$1; shift
+    /usr/bin/time -f '%e %M %x' -o "$tmp/t" "$@" > "$tmp/last.out" 2> "$tmp/last.err"
+    tail -n 1 "$tmp/t" >> "$file"
+}
+
+# summary FILE -> "MEDIAN_S PEAK_MB EXIT" (the last nonzero exit, else 0)
+summary() {
+    printf '%s %d %s\n' "$(cut -d' ' -f1 "$1" | median)" $(($(cut -d' ' -f2 "$1" | sort -n | tail -n 1) / 1024)) \
+        "$(awk '$3 != 0 { rc = $3 } END { print rc + 0 }' "$1")"
 }
 
 row() {  # N WHAT SECONDS MB EXIT [NOTE]
@@ -61,61 +74,82 @@ printf 'machine: %s, %s cores, %s; bindc %s; median of %s runs (GNU time: wall, 
     "$(uname -m)" "$(nproc)" "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
     "$("$bindc" --version 2>/dev/null | head -1)" "$runs"
 [ "$format" = md ] && printf '| bindings | command | median wall | peak RSS | notes |\n|---|---|---|---|---|\n'
+# Each fleet, with its certificates, in a folder of its own.
 for n in "${sizes[@]}"; do
-    perl "$here/fleet_gen.pl" "$n" > "$tmp/fleet.bind"
+    d=$tmp/$n
+    mkdir -p "$d"
+    perl "$here/fleet_gen.pl" "$n" > "$d/fleet.bind"
     # A file may be at most 64 MiB (README, Limits): a fleet bigger than
     # 32 MiB goes in parts, split before a `site` or `cert` block, and is
     # checked as one server, as a fleet kept in several files is.
-    rm -f "$tmp"/part.*.bind
     perl -e 'my ($in, $dir) = @ARGV; open(my $f, "<", $in) or die; my ($k, $size, $out) = (0, 0);
              sub next_part { close($out) if $out; open($out, ">", sprintf("%s/part.%03d.bind", $dir, ++$k)) or die; $size = 0 }
              next_part();
              while (my $l = <$f>) { next_part() if $size > 32 << 20 && $l =~ /^(site|cert) /; print $out $l; $size += length $l }' \
-        "$tmp/fleet.bind" "$tmp"
-    fleet=("$tmp"/part.*.bind)
+        "$d/fleet.bind" "$d"
     # Certificate files for every name the fleet gives.
     if [ -f "$tmp/cert.pem" ]; then
         KEY=$tmp/key.pem CERT=$tmp/cert.pem perl -ne '
             next unless /(?:pem|key)\s*=\s*"([^"]+)"/;
             my $f = $1;
-            link($f =~ /\.key$/ ? $ENV{KEY} : $ENV{CERT}, $f) unless -e $f;' "$tmp/fleet.bind"
+            link($f =~ /\.key$/ ? $ENV{KEY} : $ENV{CERT}, $f) unless -e $f;' "$d/fleet.bind"
     fi
-    bytes=$(stat -c %s "$tmp/fleet.bind")
-    sites=$(grep -c '^site ' "$tmp/fleet.bind")
-    rm -f "$tmp/fleet.bind"
-    [ "$format" = md ] || echo "== $n bindings ($sites sites, $((bytes / 1024)) KiB of .bind in ${#fleet[@]} file(s))"
+    stat -c %s "$d/fleet.bind" > "$d/bytes"
+    grep -c '^site ' "$d/fleet.bind" > "$d/sites"
+    rm -f "$d/fleet.bind"
+done
 
-    read -r t mb rc < <(measure "$bindc" check "${fleet[@]}")
-    ndiag=$(grep -c '^[^ ].*: \(error\|warning\|hint\)\[' "$tmp/last.err")
+# bindc, RUNS rounds of each command, every size in each round.
+for what in check all nginx; do
+    for _ in $(seq "$runs"); do
+        for n in "${sizes[@]}"; do
+            d=$tmp/$n
+            fleet=("$d"/part.*.bind)
+            case $what in
+            check) record "$d/check.runs" "$bindc" check "${fleet[@]}"; cp "$tmp/last.err" "$d/check.err" ;;
+            all) record "$d/all.runs" "$bindc" compile "${fleet[@]}" --target all -o "$d/out" ;;
+            nginx) record "$d/nginx.runs" "$bindc" compile "${fleet[@]}" --target nginx -o "$d/nginx.conf" ;;
+            esac
+        done
+    done
+done
+
+for n in "${sizes[@]}"; do
+    d=$tmp/$n
+    bytes=$(cat "$d/bytes")
+    nfiles=$(ls "$d"/part.*.bind | wc -l)
+    [ "$format" = md ] || echo "== $n bindings ($(cat "$d/sites") sites, $((bytes / 1024)) KiB of .bind in $nfiles file(s))"
+
+    read -r t mb rc < <(summary "$d/check.runs")
+    ndiag=$(grep -c '^[^ ].*: \(error\|warning\|hint\)\[' "$d/check.err")
     rate=$(awk -v t="$t" -v b="$bytes" -v n="$n" 'BEGIN { if (t > 0) printf "%.1f MB/s, %.0f bindings/s", b / t / 1e6, n / t; else printf "under the 10 ms clock" }')
     row "$n" "bindc check" "$t" "$mb" "$rc" "$rate; $ndiag diagnostics"
 
-    rm -rf "$tmp/out"
-    read -r t mb rc < <(measure "$bindc" compile "${fleet[@]}" --target all -o "$tmp/out")
-    row "$n" "bindc compile --target all" "$t" "$mb" "$rc" "$(du -sm "$tmp/out" | cut -f1) MB written"
+    read -r t mb rc < <(summary "$d/all.runs")
+    row "$n" "bindc compile --target all" "$t" "$mb" "$rc" "$(du -sm "$d/out" | cut -f1) MB written"
 
-    read -r tn mb rc < <(measure "$bindc" compile "${fleet[@]}" --target nginx -o "$tmp/nginx.conf")
+    read -r tn mb rc < <(summary "$d/nginx.runs")
     row "$n" "bindc compile --target nginx" "$tn" "$mb" "$rc"
 
     if ! unshare -n true 2> /dev/null; then
         [ "$format" = md ] || echo "  nginx -t skipped: it must bind the fleet's addresses, which needs unshare -n (root)"
-    elif command -v nginx > /dev/null && [ -f "$tmp/nginx.conf" ]; then
-        mkdir -p "$tmp/ng/logs"
+    elif command -v nginx > /dev/null && [ -f "$d/nginx.conf" ]; then
+        mkdir -p "$d/ng/logs"
         # A fleet listens on thousands of sockets: nginx wants a worker
         # connection for each (the default 512 fails the test).
         printf 'error_log %s/ng/error.log;\npid %s/ng/nginx.pid;\nworker_rlimit_nofile 1048576;\nevents { worker_connections 1048576; }\nhttp {\n    include %s/nginx.conf;\n}\n' \
-            "$tmp" "$tmp" "$tmp" > "$tmp/ng/nginx.conf"
+            "$d" "$d" "$d" > "$d/ng/nginx.conf"
         # nginx -t opens its listen sockets: in a network namespace of its
         # own, where binding the fleet's addresses needs no real interface.
-        read -r t mb rc < <(measure once unshare -n sh -c 'ip link set lo up; sysctl -qw net.ipv4.ip_nonlocal_bind=1 net.ipv6.ip_nonlocal_bind=1; exec "$@"' \
-                            sh nginx -t -q -p "$tmp/ng" -c "$tmp/ng/nginx.conf")
+        read -r t mb rc < <(measure unshare -n sh -c 'ip link set lo up; sysctl -qw net.ipv4.ip_nonlocal_bind=1 net.ipv6.ip_nonlocal_bind=1; exec "$@"' \
+                            sh nginx -t -q -p "$d/ng" -c "$d/ng/nginx.conf")
         ratio=$(awk -v a="$t" -v b="$tn" 'BEGIN { if (b > 0) printf "%.1fx the time of bindc --target nginx", a / b }')
         [ "$rc" = 0 ] || ratio="$ratio; $(head -c 200 "$tmp/last.err")"
         row "$n" "nginx -t (on that output)" "$t" "$mb" "$rc" "$ratio"
     fi
-    if command -v xmllint > /dev/null && [ -f "$tmp/out/applicationhost.config" ]; then
-        read -r t mb rc < <(measure once xmllint --noout "$tmp/out/applicationhost.config")
+    if command -v xmllint > /dev/null && [ -f "$d/out/applicationhost.config" ]; then
+        read -r t mb rc < <(measure xmllint --noout "$d/out/applicationhost.config")
         row "$n" "xmllint --noout applicationhost.config" "$t" "$mb" "$rc"
     fi
-    rm -rf "$tmp/out" "$tmp/nginx.conf" "$tmp/ssl"/*
+    rm -rf "$d"
 done
