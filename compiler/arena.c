@@ -303,15 +303,16 @@ uint32_t bind_intern_hash(const char *s, size_t n) { return (uint32_t)bind_hash_
 /* How far ahead of the one placed a slot is asked of the memory. */
 #define INTERN_AHEAD 8
 
-void bind_intern_all(bind_interner *in, const char **const *strs, const uint32_t *hash, const uint32_t *len, size_t n)
+void bind_intern_all(bind_interner *in, const bind_intern_item *items, size_t n)
 {
     /* While one string is placed, the slot of the one INTERN_AHEAD further
      * on is already on its way from memory: in a table of megabytes nearly
      * every new name's slot is a cache miss.  A new name's bytes are never
      * read. */
     for (size_t i = 0; i < n; i++) {
-        if (i + INTERN_AHEAD < n) bind_prefetch(&in->slots[bind_hash_slot(hash[i + INTERN_AHEAD], in->cap - 1)]);
-        *strs[i] = intern_hashed(in, *strs[i], len[i], hash[i], true);
+        if (i + INTERN_AHEAD < n) bind_prefetch(&in->slots[bind_hash_slot(items[i + INTERN_AHEAD].hash, in->cap - 1)]);
+        const bind_intern_item *it = &items[i];
+        *it->where = intern_hashed(in, *it->where, it->len, it->hash, true);
     }
 }
 

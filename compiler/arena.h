@@ -90,14 +90,15 @@ bind_interner *bind_interner_new(bind_arena *a);
 void bind_interner_free(bind_interner *in);
 const char *bind_intern(bind_interner *in, const char *s, size_t n);
 const char *bind_intern_cstr(bind_interner *in, const char *s);
-/* Interns many strings at once, each *strs[i] replaced by its interned
- * copy, given their lengths and bind_intern_hash's hashes (worked out
- * where the strings were still in the cache); one not interned before is
- * kept where it is, so it must live as long as the interner.  For names
- * moved from one interner to another: one bind_intern after another waits
- * on memory for each. */
+/* Interns many strings at once, each *where replaced by its interned
+ * copy, given its length and bind_intern_hash's hash (worked out where the
+ * string was still in the cache); one not interned before is kept where it
+ * is, so it must live as long as the interner.  For names moved from one
+ * interner to another: one bind_intern after another waits on memory for
+ * each. */
 uint32_t bind_intern_hash(const char *s, size_t n);
-void bind_intern_all(bind_interner *in, const char **const *strs, const uint32_t *hash, const uint32_t *len, size_t n);
+typedef struct bind_intern_item { const char **where; uint32_t hash, len; } bind_intern_item;
+void bind_intern_all(bind_interner *in, const bind_intern_item *items, size_t n);
 /* A copy of s where the interned strings live, not interned: for texts that
  * name nothing (a path, a pool), which nothing compares by pointer. */
 const char *bind_interner_copy(bind_interner *in, const char *s, size_t n);

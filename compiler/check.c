@@ -51,9 +51,8 @@ void bind_checker_free(bind_checker *k)
 }
 
 /* The second thread runs the route checks while the main one runs the
- * conflict checks and E0205 (with the conflict checks' tables prefetched,
- * the route checks are the longer half even with only part of the nginx
- * plan). */
+ * conflict checks (with the conflict checks' tables prefetched, the route
+ * checks are the longer half even with only part of the nginx plan). */
 static void run_routes(void *p) { bind_check_routes(p); }
 
 void bind_compilation_check(bind_compilation *c)
@@ -89,7 +88,6 @@ void bind_compilation_check(bind_compilation *c)
     bind_diag_bag_init(&r.diags, c->routes_arena);
     bind_task *second = clean ? bind_task_start(run_routes, &r) : NULL;
     bind_check_conflicts(k);
-    bind_check_tls_sharing(k);
     bind_task_wait(second);
     if (clean && !bind_diag_has_errors(k->diags, false)) bind_diag_bag_append(k->diags, &r.diags);
     bind_diag_bag_fini(&r.diags);

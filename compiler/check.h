@@ -97,12 +97,9 @@ void bind_check_declarations(bind_checker *k);   /* check_decl.c */
 /* One binding on its own, at its declaration (syn is its entry in binding_syntax). */
 void bind_check_binding_declared(bind_checker *k, bind_binding *b, const bind_ast_binding *ab, bind_binding_syntax *syn);
 void bind_check_bindings(bind_checker *k);       /* check_binding.c: after the declarations */
-/* The conflict checks (check_conflict.c), but the one that may run beside
- * them: E0205, the TLS records HTTP.sys keeps.  It reads the bindings and
- * writes only k->diags, k->scratch and k->arena, so it runs on a copy of
- * the checker with those of its own (check.c). */
+/* The conflict checks (check_conflict.c: E0201-E0205, E0208, I0401,
+ * W0302), one after another on the checking thread. */
 void bind_check_conflicts(bind_checker *k);
-void bind_check_tls_sharing(bind_checker *k);
 /* Whether a binding's host has a www. twin that I0401 asks about. */
 bool bind_check_has_twin(const char *host, bool wildcard);
 

@@ -44,17 +44,49 @@ static size_t any_tier_partners(const bind_addr *addr, bind_addr out[2])
     }
 }
 
-/* A binding's key on the stack, to hash it. */
-static bkey key_on(const bind_binding *b)
+/* A key of these fields, the rest zero (bkey_eq compares the address's
+ * bytes whole; they are zero past its width, addr.h).  addr NULL: none. */
+static bkey bkey_make(uint8_t proto, uint16_t port, const bind_addr *addr, const char *host)
 {
     bkey key;
     memset(&key, 0, sizeof key);
-    key.proto = b->protocol;
-    key.port = b->port;
-    key.addr = b->addr;
-    key.host = b->host;
+    key.proto = proto;
+    key.port = port;
+    if (addr) key.addr = *addr;
+    key.host = host;
     return key;
 }
+
+/* The keys the checks make of a binding.  Its own, whole: E0201's. */
+static bkey key_on(const bind_binding *b) { return bkey_make(b->protocol, b->port, &b->addr, b->host); }
+
+/* An exact IP:port: no protocol, no host (E0204). */
+static bkey socket_key(const bind_binding *b) { return bkey_make(0, b->port, &b->addr, NULL); }
+
+/* A host on its protocol and port, any address: the www. twin must be
+ * bound where the host is, or https://www.x/ still fails (bindc explain
+ * I0401: "on the same protocol and port"); HTTP.sys keeps one SNI
+ * certificate per host and port (E0205). */
+static bkey host_key(const bind_binding *b, const char *host) { return bkey_make(b->protocol, b->port, NULL, host); }
+static bkey own_host_key(const bind_binding *b) { return host_key(b, b->host); }
+
+typedef bkey (*key_fn)(const bind_binding *);
+
+static uint64_t key_hash(key_fn key, const bind_binding *b)
+{
+    bkey x = key(b);
+    return bkey_hash(&x);
+}
+
+/* Tables that hold the bindings themselves, each its own key (a key apiece
+ * in the scratch arena was megabytes of fresh memory on a fleet). */
+static bool same_by(key_fn key, const void *a, const void *b)
+{
+    bkey x = key(a), y = key(b);
+    return bkey_eq(&x, &y);
+}
+static bool same_key(const void *a, const void *b) { return same_by(key_on, a, b); }
+static bool same_host_port(const void *a, const void *b) { return same_by(own_host_key, a, b); }
 
 /* The same in the scratch arena, for a table that keeps it. */
 static bkey *key_of(bind_checker *k, const bind_binding *b)
@@ -64,37 +96,22 @@ static bkey *key_of(bind_checker *k, const bind_binding *b)
     return key;
 }
 
-static uint64_t binding_key_hash(const bind_binding *b)
-{
-    bkey key = key_on(b);
-    return bkey_hash(&key);
-}
-
 /* The hash of binding i's key in a walk over all bindings, worked out
  * KEYS_AHEAD bindings early, when the binding's line has just been asked
  * for (bind_check_binding_at), so that its slot can be asked for too: at
  * 1,000,000 bindings a table is 48 MB, and each lookup waited on its slot. */
 enum { KEYS_AHEAD = 4 };
-static uint64_t walk_hash(const bind_checker *k, const bind_table *t, uint64_t ahead[KEYS_AHEAD], size_t i,
-                          uint64_t (*hash)(const bind_binding *))
+static uint64_t walk_hash(const bind_checker *k, const bind_table *t, uint64_t ahead[KEYS_AHEAD], size_t i, key_fn key)
 {
     if (i == 0)
-        for (size_t j = 0; j < KEYS_AHEAD && j < k->bindings.len; j++) ahead[j] = hash(k->bindings.items[j]);
+        for (size_t j = 0; j < KEYS_AHEAD && j < k->bindings.len; j++) ahead[j] = key_hash(key, k->bindings.items[j]);
     uint64_t h = ahead[i % KEYS_AHEAD];
     if (i + KEYS_AHEAD < k->bindings.len) {
-        uint64_t next = hash(k->bindings.items[i + KEYS_AHEAD]);
+        uint64_t next = key_hash(key, k->bindings.items[i + KEYS_AHEAD]);
         ahead[i % KEYS_AHEAD] = next;
         bind_table_prefetch(t, next);
     }
     return h;
-}
-
-/* E0201's table holds the bindings themselves, each its own key (a key
- * apiece in the scratch arena was 6 MB of fresh memory on a fleet). */
-static bool same_key(const void *a, const void *b)
-{
-    bkey x = key_on(a), y = key_on(b);
-    return bkey_eq(&x, &y);
 }
 
 static void check_duplicates(bind_checker *k)
@@ -105,7 +122,7 @@ static void check_duplicates(bind_checker *k)
     uint64_t ahead[KEYS_AHEAD];
     for (size_t i = 0; i < k->bindings.len; i++) {
         bind_binding *b = bind_check_binding_at(k, i);
-        uint64_t h = walk_hash(k, &t, ahead, i, binding_key_hash);
+        uint64_t h = walk_hash(k, &t, ahead, i, key_on);
         if (!b->valid) continue;
         bind_addr partners[2];
         size_t np = any_tier_partners(&b->addr, partners);
@@ -113,8 +130,7 @@ static void check_duplicates(bind_checker *k)
         for (size_t p = 0; !first && p < np; p++) {
             bind_binding alt = *b;      /* the binding as it would be on the overlapping address */
             alt.addr = partners[p];
-            bkey ak = key_on(&alt);
-            first = bind_table_get(&t, bkey_hash(&ak), &alt);
+            first = bind_table_get(&t, key_hash(key_on, &alt), &alt);
         }
         if (first) {
             bind_diag *d = bind_diag_push(k->diags, BIND_E0201, b->info_span, "duplicate binding %s",
@@ -228,22 +244,6 @@ static void psock_append(bind_checker *k, plist *l, const bind_binding *b)
     l->tail = n;
 }
 
-/* An exact IP:port's key: no protocol, no host. */
-static bkey socket_key(const bind_binding *b)
-{
-    bkey key;
-    memset(&key, 0, sizeof key);
-    key.port = b->port;
-    key.addr = b->addr;
-    return key;
-}
-
-static uint64_t socket_key_hash(const bind_binding *b)
-{
-    bkey key = socket_key(b);
-    return bkey_hash(&key);
-}
-
 static void check_protocols(bind_checker *k)
 {
     /* An any-tier address also covers the exact addresses of its family:
@@ -263,7 +263,7 @@ static void check_protocols(bind_checker *k)
     uint64_t ahead[KEYS_AHEAD];
     for (size_t i = 0; i < k->bindings.len; i++) {
         bind_binding *b = bind_check_binding_at(k, i);
-        uint64_t ph = walk_hash(k, &exact, ahead, i, socket_key_hash);
+        uint64_t ph = walk_hash(k, &exact, ahead, i, socket_key);
         if (!b->valid || bind_protocol_form((enum bind_protocol)b->protocol) != BIND_FORM_IP_PORT_HOST) continue;
         void *pkey = (void *)(uintptr_t)b->port;
         uint64_t h = bind_hash_bytes(&b->port, 2, BIND_HASH_SEED);
@@ -316,34 +316,6 @@ static void check_protocols(bind_checker *k)
     bind_table_fini(&reported);
 }
 
-/* The key of a host on its protocol and port (any address): the twin must
- * be bound where the host is, or https://www.x/ still fails (bindc explain
- * I0401: "on the same protocol and port"). */
-static bkey host_key(const bind_binding *b, const char *host)
-{
-    bkey key;
-    memset(&key, 0, sizeof key);
-    key.proto = b->protocol;
-    key.port = b->port;
-    key.host = host;
-    return key;
-}
-
-static uint64_t host_key_hash(const bind_binding *b)
-{
-    bkey key = host_key(b, b->host);
-    return bkey_hash(&key);
-}
-
-/* Tables of bindings keyed so (E0205's SNI records, I0401's hints): a key
- * apiece in the scratch arena was fresh memory per binding. */
-static bool same_host_port(const void *a, const void *b)
-{
-    const bind_binding *x = a, *y = b;
-    bkey kx = host_key(x, x->host), ky = host_key(y, y->host);
-    return bkey_eq(&kx, &ky);
-}
-
 /* ---- E0205: certificates HTTP.sys cannot tell apart -------------------- */
 
 static const void *cert_identity(const bind_binding *b)
@@ -359,7 +331,7 @@ static const char *cert_label(bind_checker *k, const bind_binding *b)
     return bind_arena_printf(k->arena, "thumbprint %s", b->thumbprint);
 }
 
-void bind_check_tls_sharing(bind_checker *k)
+static void check_tls_sharing(bind_checker *k)
 {
     bind_table ipport, hostport;
     bind_table_init(&ipport, bkey_eq);
@@ -367,7 +339,7 @@ void bind_check_tls_sharing(bind_checker *k)
     uint64_t ahead[KEYS_AHEAD];
     for (size_t i = 0; i < k->bindings.len; i++) {
         bind_binding *b = bind_check_binding_at(k, i);
-        uint64_t h = walk_hash(k, &hostport, ahead, i, host_key_hash);
+        uint64_t h = walk_hash(k, &hostport, ahead, i, own_host_key);
         if (!b->valid || b->protocol != BIND_PROTO_HTTPS || b->ccs || !cert_identity(b)) continue;
         if (b->sni) {
             /* HTTP.sys keeps one certificate per hostname:port, whatever the IP. */
@@ -626,9 +598,9 @@ static void check_www_twins(bind_checker *k)
         uint64_t ahead[KEYS_AHEAD];
         for (size_t i = 0; i < k->bindings.len; i++) {
             const bind_binding *b = bind_check_binding_at(k, i);
-            uint64_t h = walk_hash(k, &asked, ahead, i, host_key_hash);
+            uint64_t h = walk_hash(k, &asked, ahead, i, own_host_key);
             if (!b->valid || b->host == none || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS)) continue;
-            bkey key = host_key(b, b->host);
+            bkey key = own_host_key(b);
             twin_question *q = bind_table_get(&asked, h, &key);
             if (q) q->bound = true;
         }
@@ -637,7 +609,7 @@ static void check_www_twins(bind_checker *k)
         const bind_binding *b = qs.items[i].b;
         if (bind_table_get(&unreadable, bind_hash_bytes(&b->site, sizeof b->site, BIND_HASH_SEED), b->site)) continue;
         if (qs.items[i].first && qs.items[i].first->bound) continue;
-        if (bind_table_put(&hinted, host_key_hash(b), b, (void *)b) != b) continue;
+        if (bind_table_put(&hinted, key_hash(own_host_key, b), b, (void *)b) != b) continue;
         char buf[256];
         size_t tlen;
         const char *twin = www_twin(b->host, buf, &tlen);
@@ -682,6 +654,7 @@ void bind_check_conflicts(bind_checker *k)
 {
     static void (*const checks[])(bind_checker *) = {
         check_duplicates, check_sites, check_protocols, check_servers, check_www_twins, check_unused_certs,
+        check_tls_sharing,
     };
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         checks[i](k);

@@ -24,9 +24,7 @@ typedef struct bind_check_part {
     /* What the merge interns: where each name is, with its hash and
      * length, worked out here while the name is in this thread's cache
      * (on the merging thread each was a cache miss before the interner's). */
-    BIND_VEC(const char **) names;
-    BIND_VEC(uint32_t) hash;
-    BIND_VEC(uint32_t) len;
+    BIND_VEC(bind_intern_item) names;
 } bind_check_part;
 
 bind_check_part *bind_check_part_open(bind_arena *arena, bind_interner *in, bind_diag_bag *diags)
@@ -44,9 +42,8 @@ bind_check_part *bind_check_part_open(bind_arena *arena, bind_interner *in, bind
 static void note_name(bind_check_part *pt, const char **where)
 {
     size_t n = strlen(*where);
-    bind_vec_push(&pt->names, where);
-    bind_vec_push(&pt->hash, bind_intern_hash(*where, n));
-    bind_vec_push(&pt->len, (uint32_t)n);
+    bind_intern_item it = { where, bind_intern_hash(*where, n), (uint32_t)n };
+    bind_vec_push(&pt->names, it);
 }
 
 bool bind_check_part_declare(bind_check_part *pt, const bind_stmt *st)
@@ -69,7 +66,7 @@ bool bind_check_part_declare(bind_check_part *pt, const bind_stmt *st)
 void bind_check_part_merge(bind_checker *k, bind_check_part *pt)
 {
     if (pt->sites_merged == 0)
-        bind_intern_all(k->in, pt->names.items, pt->hash.items, pt->len.items, pt->names.len);
+        bind_intern_all(k->in, pt->names.items, pt->names.len);
     bind_site *s = pt->k.sites.items[pt->sites_merged++];
     for (uint32_t i = 0; i < s->nbindings; i++) {
         size_t at = pt->bindings_merged++;
@@ -83,6 +80,4 @@ void bind_check_part_close(bind_check_part *pt)
 {
     bind_checker_free(&pt->k);
     bind_vec_free(&pt->names);
-    bind_vec_free(&pt->hash);
-    bind_vec_free(&pt->len);
 }

@@ -53,23 +53,21 @@ static void test_base_intern_all(void **state)
     bind_interner *from = bind_interner_new(a), *to = bind_interner_new(a);
     char buf[32];
     enum { N = 6000 };
-    const char *had[N], *names[N + 1], **refs[N + 1];
+    const char *had[N], *names[N + 1];
     for (int i = 0; i < N; i++) {
         snprintf(buf, sizeof buf, "site%d.example", i);
         had[i] = i % 3 == 0 ? bind_intern_cstr(to, buf) : NULL;      /* a third already there */
         names[i] = bind_intern_cstr(from, buf);
-        refs[i] = &names[i];
     }
     names[N] = names[1];                                           /* again, new to `to` */
-    refs[N] = &names[N];
     const char *before[N];
     memcpy(before, names, sizeof before);
-    uint32_t hash[N + 1], len[N + 1];
+    static bind_intern_item items[N + 1];
     for (int i = 0; i <= N; i++) {
-        len[i] = (uint32_t)strlen(names[i]);
-        hash[i] = bind_intern_hash(names[i], len[i]);
+        uint32_t len = (uint32_t)strlen(names[i]);
+        items[i] = (bind_intern_item){ &names[i], bind_intern_hash(names[i], len), len };
     }
-    bind_intern_all(to, refs, hash, len, N + 1);
+    bind_intern_all(to, items, N + 1);
     for (int i = 0; i < N; i++) {
         snprintf(buf, sizeof buf, "site%d.example", i);
         if (had[i]) assert_ptr_equal(names[i], had[i]);
