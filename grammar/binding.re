@@ -5,7 +5,7 @@
  * Words are slices of the source, not NUL-terminated strings, so the
  * scanner peeks through a bounds check: at the limit it sees the sentinel 0
  * and re2c's end-of-input rule checks whether that 0 is real. */
-#include "addr_scan.h"
+#include "model/addr_scan.h"
 
 /*!re2c
     re2c:api = custom;

@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lex.h"
+#include "syntax/lex.h"
 #include "parser.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 /*!re2c
     re2c:api:style = free-form;

@@ -16,7 +16,7 @@
 %param {struct bind_parser *p}
 
 %code requires {
-#include "lex.h"
+#include "syntax/lex.h"
 struct bind_parser;
 
 typedef struct bind_pnode {
@@ -74,9 +74,9 @@ struct bind_parser {
 %code {
 #include <stddef.h>
 #include <string.h>
-#include "lex.h"
-#include "parse.h"
-#include "task.h"
+#include "syntax/lex.h"
+#include "syntax/parse.h"
+#include "base/task.h"
 
 static int next_token(struct bind_parser *p, bind_token *t)
 {
@@ -180,7 +180,7 @@ static bind_scalar value_scalar(const bind_token *t) { return scalar_with(t, t->
 
 /* A value scalar's text: interned when values name things (an option's
  * `cert=shop`), else a copy (a field's path or pool: one each per site,
- * and nothing compares them by pointer; check_decl.c interns the field
+ * and nothing compares them by pointer; check/declarations.c interns the field
  * values that are names). */
 static const char *value_text(struct bind_parser *p, const bind_scalar *s, bool names)
 {

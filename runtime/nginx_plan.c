@@ -14,8 +14,8 @@
  * the size of the nginx output itself. */
 #include "nginx_plan.h"
 #include "route_key.h"
-#include "sort.h"
-#include "table.h"
+#include "base/sort.h"
+#include "base/table.h"
 
 #include <string.h>
 

@@ -14,13 +14,13 @@
  * server refuses (`return 404`, or `ssl_reject_handshake on` for TLS).
  * Server blocks group one site's sockets that carry the same names.
  *
- * The plan is a pure function of the model; emit_nginx.c prints it and
+ * The plan is a pure function of the model; backend/nginx.c prints it and
  * route_nginx.c routes over it, so the checker can compare it with the IIS
  * rules (W0407) without parsing nginx syntax. */
 #ifndef BIND_NGINX_PLAN_H
 #define BIND_NGINX_PLAN_H
 
-#include "model.h"
+#include "model/model.h"
 
 typedef struct bind_nginx_name {
     const char *name;               /* "shop.example" or "*.shop.example" */

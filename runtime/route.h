@@ -13,7 +13,7 @@
 #ifndef BIND_ROUTE_H
 #define BIND_ROUTE_H
 
-#include "model.h"
+#include "model/model.h"
 
 typedef struct bind_route_request {
     uint8_t protocol;        /* BIND_PROTO_HTTP or BIND_PROTO_HTTPS */

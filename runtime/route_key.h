@@ -9,8 +9,8 @@
 
 #include <string.h>
 
-#include "model.h"
-#include "table.h"
+#include "model/model.h"
+#include "base/table.h"
 
 typedef struct bind_route_key {
     uint32_t scope;          /* IIS: protocol << 16 | port; nginx: socket index */

@@ -1,6 +1,6 @@
 /* bind_route_items_sort (route_key.h): the routers' sorts by address. */
 #include "route_key.h"
-#include "sort.h"
+#include "base/sort.h"
 
 static uint64_t be_bytes(const uint8_t *p, size_t n)
 {

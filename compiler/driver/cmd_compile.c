@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "driver.h"
-#include "http_sys.h"
-#include "task.h"
+#include "backend/http_sys_plan.h"
+#include "base/task.h"
 
 
 /* Runs one backend; it succeeds when it says so and pushed no error (its
@@ -280,7 +280,7 @@ int bind_cmd_compile(int argc, char **argv)
     bind_compilation *c;
     /* The nginx target alone: its plan is built beside the conflict checks.
      * With every target, the nginx job builds it beside the other outputs,
-     * and the checks make do with the plan they need (check_route.c). */
+     * and the checks make do with the plan they need (check/routes.c). */
     o.nginx_plan = !all && strcmp(target, "nginx") == 0;
     rc = bind_cli_load_and_check(&o, &c);
     if (rc != EXIT_OK) goto done;

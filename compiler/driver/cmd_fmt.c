@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "driver.h"
-#include "fmt.h"
+#include "syntax/format.h"
 
 enum fmt_mode { FMT_PRINT, FMT_CHECK, FMT_WRITE };
 

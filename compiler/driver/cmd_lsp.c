@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "driver.h"
-#include "lsp.h"
+#include "lsp/lsp.h"
 
 /* How long the input may pause inside a body before the server looks at
  * what came (a client writes a message in one go; only a wrong

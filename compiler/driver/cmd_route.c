@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "driver.h"
-#include "nginx_plan.h"
-#include "route.h"
+#include "runtime/nginx_plan.h"
+#include "runtime/route.h"
 
 typedef struct url { uint8_t protocol; const char *host; uint16_t port; bool literal; bind_addr addr; } url;
 

@@ -2,7 +2,7 @@
 #ifndef BIND_DRIVER_H
 #define BIND_DRIVER_H
 
-#include "compile.h"
+#include "check/compile.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_NO_ROUTE = 3 };
 

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "compile.h"
-#include "lsp.h"
+#include "base/buf.h"
+#include "check/compile.h"
+#include "lsp/lsp.h"
 
 static double now_ms(void)
 {

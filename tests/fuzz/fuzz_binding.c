@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "addr.h"
+#include "model/addr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

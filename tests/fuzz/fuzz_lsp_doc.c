@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lsp.h"
+#include "lsp/lsp.h"
 
 #define URI "file:///nowhere/f.bind"
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "lsp.h"
+#include "lsp/lsp.h"
 
 static void sink(void *ctx, const char *data, size_t n) { (void)ctx; (void)data; (void)n; }
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 
 static const char model[] =
     "site \"A&<b>\" {\n    pool = P1\n    http *:80:a.example\n    https [::1]:443:b.example cert=3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\n}\n";

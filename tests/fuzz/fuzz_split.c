@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "compile.h"
+#include "backend/backend.h"
+#include "check/compile.h"
 
 static char *check(const char *text, size_t len, uint32_t split_at)
 {

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "compile.h"
+#include "check/compile.h"
 
 static inline bind_compilation *compile_text(const char *text)
 {

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "addr.h"
+#include "model/addr.h"
 
 #define LEN(a) (sizeof(a) / sizeof *(a))
 

@@ -1,8 +1,8 @@
 /* The base modules: arena, interner, hash table, sort, suggestions, line tables. */
 #include "harness.h"
-#include "sort.h"
-#include "suggest.h"
-#include "table.h"
+#include "base/sort.h"
+#include "base/suggest.h"
+#include "base/table.h"
 
 static void test_base_arena_zeroed_aligned_and_large(void **state)
 {

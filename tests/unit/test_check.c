@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "backend.h"
-#include "parse.h"
+#include "backend/backend.h"
+#include "syntax/parse.h"
 #include "harness.h"
 
 static const bind_binding *binding(bind_compilation *c, uint32_t site, uint32_t i)

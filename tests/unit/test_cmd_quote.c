@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "cmd_model.h"
-#include "cmd_quote.h"
+#include "backend/cmd_exe_quote.h"
 
 /* Variables a careless `%` would expand: if one leaks, the text changes. */
 static const cmd_model_env hostile_env = {

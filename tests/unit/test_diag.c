@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
+#include "diag/diag.h"
 
 typedef struct fixture {
     bind_arena *arena;

@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "harness.h"
-#include "backend.h"
+#include "backend/backend.h"
 
 #define FIXTURES BINDC_SOURCE_DIR "/../shared/fixtures"
 #define FRAGMENT "karthickvkumar-docker-react.fragment.config"

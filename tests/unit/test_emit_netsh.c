@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "cmd_model.h"
-#include "cmd_quote.h"
+#include "backend/cmd_exe_quote.h"
 
 #define DEV_THUMB "00112233445566778899AABBCCDDEEFF00112233"
 #define IIS_APPID "{4dc3e181-e14b-4a21-b022-59fc669b0914}"

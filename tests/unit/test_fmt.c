@@ -1,9 +1,9 @@
 /* The formatter: the canonical layout, case by case (the properties over the
  * whole corpus are in test_fmt_properties.c). */
 #include "harness.h"
-#include "buf.h"
-#include "fmt.h"
-#include "parse.h"
+#include "base/buf.h"
+#include "syntax/format.h"
+#include "syntax/parse.h"
 
 typedef struct formatted {
     bind_arena *a;

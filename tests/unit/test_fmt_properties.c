@@ -12,10 +12,10 @@
 #include <stdlib.h>
 
 #include "harness.h"
-#include "backend.h"
-#include "buf.h"
-#include "fmt.h"
-#include "parse.h"
+#include "backend/backend.h"
+#include "base/buf.h"
+#include "syntax/format.h"
+#include "syntax/parse.h"
 
 #define DEFAULT_SEED 20250611u
 #define DEFAULT_FILES 400

@@ -1,6 +1,6 @@
 /* The lexer: words, strings, comments, newlines and the bytes it refuses. */
 #include "harness.h"
-#include "lex.h"
+#include "syntax/lex.h"
 #include "parser.h"
 
 typedef struct lexed {

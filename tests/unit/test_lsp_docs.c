@@ -1,7 +1,7 @@
 /* Open documents: line breaks, UTF-16 and UTF-8 positions, incremental
  * edits, URIs. */
 #include "test_lsp_harness.h"
-#include "lsp_docs.h"
+#include "lsp/open_documents.h"
 
 static bind_lsp_pos P(uint32_t l, uint32_t c) { bind_lsp_pos p = { l, c }; return p; }
 

@@ -2,8 +2,8 @@
  * their ranges, files that use each other, incremental edits, hover,
  * definition, symbols, completion, code actions, formatting. */
 #include "test_lsp_harness.h"
-#include "lsp_vocab.h"
-#include "compile.h"
+#include "lsp/vocab.h"
+#include "check/compile.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

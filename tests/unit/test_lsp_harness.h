@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lsp.h"
-#include "lsp_proto.h"
+#include "lsp/lsp.h"
+#include "lsp/protocol.h"
 
 typedef struct session {
     bind_lsp_server *server;

@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "harness.h"
-#include "nginx_plan.h"
-#include "route.h"
+#include "runtime/nginx_plan.h"
+#include "runtime/route.h"
 
 #define LEN(a) (sizeof(a) / sizeof *(a))
 #define CERT "cert c {\n thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\"\n pem = \"/p.pem\"\n key = \"/k.pem\"\n}\n"

@@ -1,6 +1,6 @@
 /* The parser: the tree it builds and how it recovers from errors. */
 #include "harness.h"
-#include "parse.h"
+#include "syntax/parse.h"
 
 typedef struct parsed { bind_arena *a; bind_sources s; bind_interner *in; bind_diag_bag d; bind_ast_file *f; } parsed;
 

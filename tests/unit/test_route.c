@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "harness.h"
-#include "route.h"
-#include "route_key.h"
+#include "runtime/route.h"
+#include "runtime/route_key.h"
 
 #define LEN(a) (sizeof(a) / sizeof *(a))
 

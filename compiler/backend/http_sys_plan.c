@@ -1,0 +1,478 @@
+/* Which HTTP.sys records the bindings need (the rules are in backend/http_sys_plan.h). */
+#include "http_sys_plan.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd_exe_quote.h"
+#include "base/table.h"
+
+typedef struct planner {
+    bind_compilation *c;
+    const bind_model *m;
+    const bind_platform *pf;
+    bool user_mode;                  /* the platform runs as an ordinary user (IIS Express) */
+    const bind_cert *default_cert;   /* the platform's, or NULL */
+    BIND_VEC(bind_addr) iplisten;
+    BIND_VEC(bind_url_acl) acls;
+    BIND_VEC(bind_ssl_binding) ssl;
+    BIND_VEC(bind_firewall_rule) firewall;
+    BIND_VEC(bind_cert_lookup) certs;
+    BIND_VEC(bind_sid_lookup) sids;
+    /* Where each record is in its list, by its key: a fleet has hundreds of
+     * thousands, and a scan per binding made the scripts quadratic. */
+    bind_table acl_at, ssl_at, firewall_at, sid_at;
+    bool ok;
+} planner;
+
+/* A record's key: its text, and a kind where one text could name two
+ * records (an ipport and a hostnameport). */
+typedef struct record_key { uint8_t kind; const char *text; } record_key;
+
+static uint64_t record_hash(const record_key *k) { return bind_hash_bytes(k->text, strlen(k->text), BIND_HASH_SEED + k->kind); }
+
+static bool record_eq(const void *a, const void *b)
+{
+    const record_key *x = a, *y = b;
+    return x->kind == y->kind && strcmp(x->text, y->text) == 0;
+}
+
+/* The index of the record with this key in its list, or -1. */
+static int64_t record_find(const bind_table *t, uint8_t kind, const char *text)
+{
+    record_key k = { kind, text };
+    uintptr_t v = (uintptr_t)bind_table_get(t, record_hash(&k), &k);
+    return v ? (int64_t)v - 1 : -1;
+}
+
+static void record_add(planner *P, bind_table *t, uint8_t kind, const char *text, size_t index)
+{
+    record_key *k = bind_arena_alloc(P->c->arena, sizeof *k);
+    k->kind = kind;
+    k->text = text;
+    bind_table_put(t, record_hash(k), k, (void *)(uintptr_t)(index + 1));
+}
+
+bind_diag *bind_http_sys_diag_once(bind_compilation *c, enum bind_code code, bind_span span, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *msg = bind_arena_vprintf(c->arena, fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < c->diags.list.len; i++) {
+        const bind_diag *d = c->diags.list.items[i];
+        if (d->code == code && d->span.file == span.file && d->span.start == span.start &&
+            d->span.end == span.end && strcmp(d->message, msg) == 0)
+            return NULL;
+    }
+    return bind_diag_push(&c->diags, code, span, "%s", msg);
+}
+
+const char *bind_http_sys_ipport(bind_arena *a, const bind_addr *addr, uint16_t port)
+{
+    char buf[48];
+    /* `*` is 0.0.0.0 to HTTP.sys: an SSL record for 0.0.0.0 serves every
+     * IPv4 and IPv6 address (HTTP_SERVICE_CONFIG_SSL_KEY), as IIS writes it. */
+    if (addr->kind == BIND_ADDR_ANY || addr->kind == BIND_ADDR_NONE) strcpy(buf, "0.0.0.0");
+    else bind_addr_format(addr, buf, true);
+    return bind_arena_printf(a, "%s:%u", buf, port);
+}
+
+const char *bind_http_sys_address(bind_arena *a, const bind_addr *addr)
+{
+    char buf[48];
+    bind_addr_format(addr, buf, false);
+    return bind_arena_strdup(a, buf);
+}
+
+static bool ascii_ieq(const char *a, const char *b)
+{
+    while (*a && *b && tolower((unsigned char)*a) == tolower((unsigned char)*b)) { a++; b++; }
+    return !*a && !*b;
+}
+
+static bool serves_http_sys(const bind_site *s)
+{
+    return s->server == BIND_SERVER_ANY || s->server == BIND_SERVER_IIS;
+}
+
+static bool is_local_host(const bind_platform *pf, const char *host)
+{
+    for (uint32_t i = 0; i < pf->nlocal_hosts; i++) if (pf->local_hosts[i] == host) return true;
+    return false;
+}
+
+static bool is_loopback(const bind_addr *a)
+{
+    static const uint8_t v6[16] = { [15] = 1 };
+    if (a->kind == BIND_ADDR_V4) return a->bytes[0] == 127;
+    return a->kind == BIND_ADDR_V6 && memcmp(a->bytes, v6, 16) == 0;
+}
+
+/* `S-1-5-21-...`: a SID needs no name lookup and survives localisation. */
+static bool is_sid(const char *s)
+{
+    if ((s[0] != 'S' && s[0] != 's') || s[1] != '-' || s[2] != '1') return false;
+    const char *p = s + 3;
+    if (!*p) return false;
+    while (*p) {
+        if (*p++ != '-' || !isdigit((unsigned char)*p)) return false;
+        while (isdigit((unsigned char)*p)) p++;
+    }
+    return true;
+}
+
+/* The names the checker's W0406 treats as Everyone: written as SDDL, since
+ * "Everyone" itself is localised (netsh error 1332 on a German Windows). */
+static bool is_everyone(const char *acl)
+{
+    return !acl || ascii_ieq(acl, "everyone") || ascii_ieq(acl, "s-1-1-0") || ascii_ieq(acl, "wd");
+}
+
+/* ---- URL ACLs ------------------------------------------------------------ */
+
+static bool needs_url_acl(const planner *P, const bind_binding *b)
+{
+    if (b->acl) return true;         /* `acl=` on the binding asks for the reservation */
+    if (!P->user_mode) return false;
+    if (P->pf->has_free_ports && !bind_port_in(P->pf->free_ports, P->pf->nfree_ports, b->port)) return true;
+    return P->pf->has_local_hosts && !(*b->host && is_local_host(P->pf, b->host));
+}
+
+/* The URL prefix the server registers: the host name; else the address for
+ * an exact one; else a wildcard — `*` (weak) for a user-mode server, which
+ * registers what its binding says, `+` (strong) for full IIS (LANGUAGE.md
+ * §5a).  0.0.0.0 and [::] have no URL form; the iis target writes them as
+ * `*` (with W0407), so the wildcard is what the server registers. */
+static const char *url_of(const planner *P, const bind_binding *b)
+{
+    const char *scheme = b->protocol == BIND_PROTO_HTTPS ? "https" : "http";
+    char host[48];
+    if (*b->host) return bind_arena_printf(P->c->arena, "%s://%s:%u/", scheme, b->host, b->port);
+    if (b->addr.kind == BIND_ADDR_V4 || b->addr.kind == BIND_ADDR_V6) bind_addr_format(&b->addr, host, true);
+    else strcpy(host, P->user_mode ? "*" : "+");
+    return bind_arena_printf(P->c->arena, "%s://%s:%u/", scheme, host, b->port);
+}
+
+static int32_t sid_lookup(planner *P, const char *user)
+{
+    int64_t at = record_find(&P->sid_at, 0, user);
+    if (at >= 0) return (int32_t)at;
+    bind_sid_lookup l = { user };
+    record_add(P, &P->sid_at, 0, user, P->sids.len);
+    bind_vec_push(&P->sids, l);
+    return (int32_t)(P->sids.len - 1);
+}
+
+static void plan_url_acl(planner *P, const bind_binding *b)
+{
+    bind_url_acl a;
+    memset(&a, 0, sizeof a);
+    a.url = url_of(P, b);
+    a.binding = b;
+    a.user_lookup = -1;
+    const char *acl = b->acl ? b->acl : P->m->default_acl;
+    a.user_span = b->info_span;
+    if (b->acl) a.user_span = b->acl_span;
+    else if (acl) a.user_span = P->m->default_acl_span;
+    if (is_everyone(acl)) {
+        a.grantee = BIND_GRANTEE_EVERYONE;
+    } else if (is_sid(acl)) {
+        a.grantee = BIND_GRANTEE_SID;
+        char *sid = bind_arena_strdup(P->c->arena, acl);
+        sid[0] = 'S';
+        a.user = sid;
+    } else {
+        enum bind_cmd_quote_refusal r = bind_cmd_quote_check(acl);
+        if (r != BIND_CMD_QUOTE_OK) {
+            bind_diag *d = bind_http_sys_diag_once(P->c, BIND_E0007, a.user_span,
+                                                   "acl user %s: the netsh and httpcfg scripts cannot carry it",
+                                                   bind_cmd_quote_reason(r));
+            if (d && r == BIND_CMD_QUOTE_NON_ASCII)
+                bind_diag_note(&P->c->diags, d, NULL, "write the account's SID instead (acl=S-1-5-21-...): it is ASCII and the same in every language");
+            P->ok = false;
+            return;
+        }
+        a.grantee = BIND_GRANTEE_USER;
+        a.user = acl;
+    }
+    int64_t at = record_find(&P->acl_at, 0, a.url);
+    if (at >= 0) {
+        const bind_url_acl *o = &P->acls.items[at];
+        if (o->grantee != a.grantee || (a.user && strcmp(o->user, a.user) != 0)) {
+            bind_diag *d = bind_http_sys_diag_once(P->c, BIND_E0007, a.user_span,
+                                                   "URL %s is reserved for %s by another binding: one URL has one reservation",
+                                                   a.url, o->user ? o->user : "Everyone");
+            if (d) bind_diag_note(&P->c->diags, d, &o->user_span, "the first grantee is given here");
+            P->ok = false;
+        }
+        return;
+    }
+    if (a.grantee == BIND_GRANTEE_USER) a.user_lookup = sid_lookup(P, a.user);
+    record_add(P, &P->acl_at, 0, a.url, P->acls.len);
+    bind_vec_push(&P->acls, a);
+}
+
+/* ---- SSL bindings ---------------------------------------------------------- */
+
+static int32_t cert_lookup(planner *P, const bind_cert *ct, const char *store, bool revert)
+{
+    for (size_t i = 0; i < P->certs.len; i++) {
+        bind_cert_lookup *l = &P->certs.items[i];
+        if (l->cert == ct) {
+            if (revert) l->revert = true;
+            else l->forward = true;
+            return (int32_t)i;
+        }
+    }
+    bind_cert_lookup l = { ct, store, !revert, revert };
+    bind_vec_push(&P->certs, l);
+    return (int32_t)(P->certs.len - 1);
+}
+
+/* A certificate as the script names it: its thumbprint, or a look-up by
+ * friendly name when the thumbprint differs per machine.  False (after E0301)
+ * when it has neither. */
+static bool resolve_cert(planner *P, const bind_cert *ct, const char *store, bind_span where, bool revert,
+                         const char **thumbprint, int32_t *lookup)
+{
+    *thumbprint = NULL;
+    *lookup = -1;
+    if (ct->thumbprint) { *thumbprint = ct->thumbprint; return true; }
+    if (ct->friendly_name) {
+        enum bind_cmd_quote_refusal r = bind_cmd_quote_check(ct->friendly_name);
+        if (r == BIND_CMD_QUOTE_OK) { *lookup = cert_lookup(P, ct, store, revert); return true; }
+        bind_diag *d = bind_http_sys_diag_once(P->c, BIND_E0007, ct->span,
+                                               "the friendly name of certificate `%s` %s: the script cannot look it up",
+                                               ct->name, bind_cmd_quote_reason(r));
+        if (d) bind_diag_note(&P->c->diags, d, NULL, "give the certificate a thumbprint instead");
+        P->ok = false;
+        return false;
+    }
+    bind_diag *d = bind_http_sys_diag_once(P->c, BIND_E0301, where,
+                                           "certificate `%s` has no thumbprint and no friendly_name: the SSL binding cannot name it",
+                                           ct->name);
+    if (d) bind_diag_note(&P->c->diags, d, &ct->span, "add `thumbprint = ...` (or `friendly_name`, looked up when the script runs) here");
+    P->ok = false;
+    return false;
+}
+
+static const char *store_of(const planner *P, const bind_cert *ct)
+{
+    if (ct && ct->store) return ct->store;
+    return P->m->default_store ? P->m->default_store : "My";
+}
+
+static const char *appid_of(const planner *P, const bind_cert *ct)
+{
+    if (ct && ct->appid) return ct->appid;
+    return P->m->default_appid ? P->m->default_appid : BIND_IIS_APPID;
+}
+
+static bool same_ssl(const bind_ssl_binding *a, const bind_ssl_binding *b)
+{
+    bool tp = a->thumbprint && b->thumbprint ? strcmp(a->thumbprint, b->thumbprint) == 0 : a->thumbprint == b->thumbprint;
+    return tp && a->lookup == b->lookup && a->disable == b->disable && strcmp(a->appid, b->appid) == 0 &&
+           (a->store && b->store ? strcmp(a->store, b->store) == 0 : a->store == b->store);
+}
+
+static void plan_ssl(planner *P, const bind_binding *b)
+{
+    const bind_platform *pf = P->pf;
+    bool in_ssl_ports = pf->has_ssl_ports && bind_port_in(pf->ssl_ports, pf->nssl_ports, b->port);
+    bool default_cert = P->default_cert && b->cert == P->default_cert && !b->thumbprint;
+    /* The platform's installer bound its default certificate on these ports
+     * for every address (IIS Express: 0.0.0.0:44300-44399). */
+    if (P->user_mode && in_ssl_ports && default_cert && !b->sni && !b->ccs) return;
+
+    bind_ssl_binding s;
+    memset(&s, 0, sizeof s);
+    s.binding = b;
+    s.lookup = -1;
+    s.disable = b->ssl_flags & BIND_SSL_EXT_MASK;
+    s.appid = appid_of(P, b->cert);
+    if (b->ccs) {
+        s.key_kind = BIND_SSL_KEY_CCS;
+        s.key = bind_arena_printf(P->c->arena, "%u", b->port);
+    } else {
+        if (b->sni) {
+            s.key_kind = BIND_SSL_KEY_HOSTNAMEPORT;
+            s.key = bind_arena_printf(P->c->arena, "%s:%u", b->host, b->port);
+        } else {
+            s.key_kind = BIND_SSL_KEY_IPPORT;
+            s.key = bind_http_sys_ipport(P->c->arena, &b->addr, b->port);
+            s.replaces_platform = P->user_mode && in_ssl_ports && P->default_cert &&
+                                  (b->addr.kind == BIND_ADDR_ANY || b->addr.kind == BIND_ADDR_ANY4);
+        }
+        s.store = store_of(P, b->cert);
+        if (b->thumbprint) s.thumbprint = b->thumbprint;
+        else if (!b->cert) return;    /* E0301 came from the checker */
+        else if (!resolve_cert(P, b->cert, s.store, b->cert_span.end ? b->cert_span : b->info_span, false,
+                               &s.thumbprint, &s.lookup))
+            return;
+    }
+    int64_t at = record_find(&P->ssl_at, s.key_kind, s.key);
+    if (at >= 0) {
+        const bind_ssl_binding *o = &P->ssl.items[at];
+        if (!same_ssl(o, &s)) {
+            bind_diag *d = bind_http_sys_diag_once(P->c, BIND_E0205, b->info_span,
+                                                   "HTTP.sys holds one SSL binding for %s%s, but these bindings need different certificates or settings",
+                                                   s.key_kind == BIND_SSL_KEY_HOSTNAMEPORT ? "hostnameport=" :
+                                                   s.key_kind == BIND_SSL_KEY_CCS ? "ccs=" : "ipport=", s.key);
+            if (d) bind_diag_note(&P->c->diags, d, &o->binding->info_span, "this binding has that record already");
+            P->ok = false;
+        }
+        return;
+    }
+    record_add(P, &P->ssl_at, s.key_kind, s.key, P->ssl.len);
+    bind_vec_push(&P->ssl, s);
+}
+
+/* ---- firewall ------------------------------------------------------------ */
+
+static void plan_firewall(planner *P, const bind_binding *b, bool http_sys)
+{
+    enum bind_info_form form = bind_protocol_form((enum bind_protocol)b->protocol);
+    if (form == BIND_FORM_HOST || b->firewall < 0) return;
+    /* Traffic from other machines: a host the platform does not call local,
+     * unless the address itself is loopback. */
+    bool external = http_sys && (b->protocol == BIND_PROTO_HTTP || b->protocol == BIND_PROTO_HTTPS) &&
+                    P->pf->has_local_hosts && !(*b->host && is_local_host(P->pf, b->host)) && !is_loopback(&b->addr);
+    if (b->firewall == 0 && !external) return;
+    bind_firewall_rule r;
+    memset(&r, 0, sizeof r);
+    r.port = b->port;
+    r.binding = b;
+    if (form == BIND_FORM_IP_PORT_HOST && (b->addr.kind == BIND_ADDR_V4 || b->addr.kind == BIND_ADDR_V6)) {
+        r.local = b->addr;
+        r.name = bind_arena_printf(P->c->arena, "bindc TCP %s", bind_http_sys_ipport(P->c->arena, &b->addr, b->port));
+    } else {
+        r.name = bind_arena_printf(P->c->arena, "bindc TCP %u", b->port);
+    }
+    if (record_find(&P->firewall_at, 0, r.name) >= 0) return;
+    record_add(P, &P->firewall_at, 0, r.name, P->firewall.len);
+    bind_vec_push(&P->firewall, r);
+}
+
+/* ---- the plan -------------------------------------------------------------- */
+
+#define FREEZE(P, vec, out, n)                                                     \
+    do {                                                                           \
+        (n) = (uint32_t)(vec).len;                                                 \
+        (out) = bind_arena_alloc((P)->c->arena, ((vec).len + 1) * sizeof *(vec).items); \
+        if ((vec).len) memcpy((out), (vec).items, (vec).len * sizeof *(vec).items); \
+        bind_vec_free(&(vec));                                                     \
+    } while (0)
+
+static bool plan_build(bind_compilation *c, bind_http_sys_plan *out)
+{
+    memset(out, 0, sizeof *out);
+    out->restore_lookup = -1;
+    planner P;
+    memset(&P, 0, sizeof P);
+    P.c = c;
+    P.m = c->model;
+    P.pf = c->model->platform;
+    P.ok = true;
+    bind_table_init(&P.acl_at, record_eq);
+    bind_table_init(&P.ssl_at, record_eq);
+    bind_table_init(&P.firewall_at, record_eq);
+    bind_table_init(&P.sid_at, record_eq);
+    P.user_mode = P.pf->has_free_ports || P.pf->has_local_hosts || P.pf->has_ssl_ports;
+    if (P.pf->default_cert) P.default_cert = bind_model_find_cert(P.m, P.pf->default_cert);
+
+    for (uint32_t i = 0; i < P.m->niplisten; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < P.iplisten.len && !seen; j++) seen = bind_addr_equal(&P.iplisten.items[j], &P.m->iplisten[i].addr);
+        if (!seen) bind_vec_push(&P.iplisten, P.m->iplisten[i].addr);
+    }
+    for (uint32_t i = 0; i < P.m->nsites; i++) {
+        const bind_site *site = P.m->sites[i];
+        bool http_sys = serves_http_sys(site);
+        for (uint32_t j = 0; j < site->nbindings; j++) {
+            const bind_binding *b = site->bindings[j];
+            if (!b->valid) continue;
+            plan_firewall(&P, b, http_sys);
+            if (!http_sys || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS)) continue;
+            if (needs_url_acl(&P, b)) plan_url_acl(&P, b);
+            if (b->protocol == BIND_PROTO_HTTPS) plan_ssl(&P, b);
+        }
+    }
+
+    bool replaced = false;
+    for (size_t i = 0; i < P.ssl.len; i++) replaced |= P.ssl.items[i].replaces_platform;
+    if (replaced) {
+        const bind_cert *dc = P.default_cert;
+        out->restore_store = store_of(&P, dc);
+        out->restore_appid = appid_of(&P, dc);
+        resolve_cert(&P, dc, out->restore_store, P.pf->default_cert_span, true, &out->restore_thumbprint,
+                     &out->restore_lookup);
+    }
+
+    FREEZE(&P, P.iplisten, out->iplisten, out->niplisten);
+    FREEZE(&P, P.acls, out->url_acls, out->nurl_acls);
+    FREEZE(&P, P.ssl, out->ssl, out->nssl);
+    FREEZE(&P, P.firewall, out->firewall, out->nfirewall);
+    FREEZE(&P, P.certs, out->cert_lookups, out->ncert_lookups);
+    FREEZE(&P, P.sids, out->sid_lookups, out->nsid_lookups);
+    bind_table_fini(&P.acl_at);
+    bind_table_fini(&P.ssl_at);
+    bind_table_fini(&P.firewall_at);
+    bind_table_fini(&P.sid_at);
+    return P.ok;
+}
+
+/* ---- one plan for --target all ----------------------------------------- */
+
+/* pthreads, as task.c: the sanitizers and valgrind know them. */
+struct bind_http_sys_shared {
+    pthread_mutex_t lock;
+    bool built, ok;
+    bind_http_sys_plan plan;
+    bind_arena *arena;              /* the plan and its diagnostics */
+    bind_diag_bag diags;
+};
+
+bind_http_sys_shared *bind_http_sys_shared_new(size_t diag_limit)
+{
+    bind_http_sys_shared *s = bind_xmalloc(sizeof *s);
+    memset(s, 0, sizeof *s);
+    pthread_mutex_init(&s->lock, NULL);
+    s->arena = bind_arena_new();
+    bind_diag_bag_init(&s->diags, s->arena);
+    s->diags.limit = diag_limit;
+    return s;
+}
+
+void bind_http_sys_shared_free(bind_http_sys_shared *s)
+{
+    if (!s) return;
+    pthread_mutex_destroy(&s->lock);
+    bind_diag_bag_fini(&s->diags);
+    bind_arena_free(s->arena);
+    free(s);
+}
+
+const bind_diag_bag *bind_http_sys_shared_diags(const bind_http_sys_shared *s) { return &s->diags; }
+
+bool bind_http_sys_plan_build(bind_compilation *c, bind_http_sys_plan *out)
+{
+    bind_http_sys_shared *s = c->http_sys_shared;
+    if (!s) return plan_build(c, out);
+    pthread_mutex_lock(&s->lock);
+    if (!s->built) {
+        /* Built as for one target, into the shared arena and bag. */
+        bind_compilation v = *c;
+        v.arena = s->arena;
+        v.diags = s->diags;
+        v.http_sys_shared = NULL;
+        s->ok = plan_build(&v, &s->plan);
+        s->diags = v.diags;
+        s->built = true;
+    }
+    pthread_mutex_unlock(&s->lock);
+    *out = s->plan;
+    return s->ok;
+}

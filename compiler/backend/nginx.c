@@ -1,0 +1,258 @@
+/* The nginx target: prints the nginx plan (runtime/nginx_plan.h).
+ *
+ * The output is meant to be `include`d inside nginx's http {} block.  The
+ * routing decisions (which socket carries which names, which server is
+ * default_server, where a generated server refuses) are the plan's; this
+ * file only writes them down, quotes every user string for nginx, and
+ * refuses what nginx cannot be given: a TLS binding whose certificate has
+ * no pem/key files (E0304), and paths or URLs with `$` (a variable in
+ * nginx, with no escape), control characters, or too long for nginx's
+ * read buffer (E0007). */
+#include <string.h>
+
+#include "backend.h"
+#include "runtime/nginx_plan.h"
+#include "base/table.h"
+
+/* nginx's default server_names_hash_bucket_size on x86-64 (the cache line). */
+#define NGINX_DEFAULT_BUCKET 64
+/* Above this many names on one socket nginx 1.22 cannot build its names
+ * hash within the default server_names_hash_max_size (512) and warns. */
+#define NGINX_MANY_NAMES 100
+
+/* nginx reads its configuration through a 4096-byte buffer
+ * (NGX_CONF_BUFFER): a quoted string, escapes and closing quote included,
+ * must fit in 4095 bytes and a comment, from its `#`, in 4095 too, or
+ * `nginx -t` fails with "too long parameter". */
+#define NGINX_MAX_QUOTED 4094
+#define NGINX_MAX_COMMENT_NAME 256
+
+static bool quotable(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '$') return false;
+        n += *p == '"' || *p == '\\' ? 2 : 1;
+    }
+    return n <= NGINX_MAX_QUOTED;
+}
+
+/* nginx's quoted strings take \" and \\ as escapes (and \n \t \r, which
+ * cannot start once every backslash is doubled); nothing else is special
+ * inside them (`;`, `{`, `#` included). */
+static void put_quoted(bind_buf *out, const char *s)
+{
+    bind_buf_putc(out, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') bind_buf_putc(out, '\\');
+        bind_buf_putc(out, *s);
+    }
+    bind_buf_putc(out, '"');
+}
+
+/* A comment runs to the end of the line: control characters are written
+ * as \xNN so a name cannot end it early.  The name is only a reminder
+ * there, so a long one is cut (between UTF-8 characters) to fit the buffer. */
+static void put_comment_text(bind_buf *out, const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p & 0xC0) != 0x80 && n >= NGINX_MAX_COMMENT_NAME) {
+            bind_buf_puts(out, "...");
+            return;
+        }
+        if (*p < 0x20 || *p == 0x7f) {
+            bind_buf_printf(out, "\\x%02X", *p);
+            n += 4;
+        } else {
+            bind_buf_putc(out, (char)*p);
+            n++;
+        }
+    }
+}
+
+static void put_listen(bind_buf *out, const bind_nginx_socket *s, bool is_default)
+{
+    char addr[48];
+    bind_buf_puts(out, "    listen ");
+    if (s->addr.kind == BIND_ADDR_ANY4) bind_buf_printf(out, "%u", s->port);
+    else {
+        bind_addr_format(&s->addr, addr, true);
+        bind_buf_printf(out, "%s:%u", addr, s->port);
+    }
+    if (s->ssl) bind_buf_puts(out, " ssl");
+    if (is_default) bind_buf_puts(out, " default_server");
+    bind_buf_puts(out, ";\n");
+}
+
+typedef struct emitter {
+    bind_compilation *c;
+    bind_table reported;     /* certificates and sites already refused */
+    bool ok;
+} emitter;
+
+static bool ptr_eq(const void *a, const void *b) { return a == b; }
+
+static bool first_report(emitter *e, const void *key)
+{
+    uint64_t h = bind_hash_bytes(&key, sizeof key, BIND_HASH_SEED);
+    if (bind_table_get(&e->reported, h, key)) return false;
+    bind_table_put(&e->reported, h, key, (void *)key);
+    return true;
+}
+
+/* The certificate files of a TLS server, or E0304 once per certificate. */
+static const bind_cert *tls_files(emitter *e, const bind_binding *b)
+{
+    bind_diag_bag *bag = &e->c->diags;
+    bind_span at = b->cert_span.end ? b->cert_span : b->info_span;
+    const bind_cert *ct = b->cert;
+    if (ct && ct->pem && ct->key) {
+        if (quotable(ct->pem) && quotable(ct->key)) return ct;
+        if (first_report(e, ct)) {
+            bind_diag *d = bind_diag_push(bag, BIND_E0007, ct->span,
+                                          "certificate `%s`: nginx cannot be given a pem or key path with `$`, a control character or more than 4094 bytes", ct->name);
+            bind_diag_note(bag, d, NULL, "nginx reads `$` as a variable and has no escape for it, and reads its configuration through a 4096-byte buffer");
+        }
+        e->ok = false;
+        return NULL;
+    }
+    const void *key = ct ? (const void *)ct : b->thumbprint ? (const void *)b->thumbprint : (const void *)b;
+    if (first_report(e, key)) {
+        bind_diag *d;
+        if (ct) {
+            d = bind_diag_push(bag, BIND_E0304, at, "certificate `%s` has no `%s` for the nginx target", ct->name,
+                               !ct->pem && !ct->key ? "pem`/`key" : !ct->pem ? "pem" : "key");
+            if (!ct->is_stdlib)
+                bind_diag_note(bag, d, &ct->span, "add %s here",
+                               !ct->pem && !ct->key ? "pem = \"FILE\" and key = \"FILE\"" : !ct->pem ? "pem = \"FILE\"" : "key = \"FILE\"");
+        } else if (b->thumbprint) {
+            d = bind_diag_push(bag, BIND_E0304, at, "a thumbprint names a certificate in the Windows store, which nginx cannot read");
+            bind_diag_note(bag, d, NULL, "declare `cert NAME { thumbprint, pem, key }` and use cert=NAME");
+        } else {
+            d = bind_diag_push(bag, BIND_E0304, at, "the central certificate store (`ccs`) is IIS-only; nginx needs certificate files");
+            bind_diag_note(bag, d, NULL, "give the binding cert=NAME with a certificate that has pem and key");
+        }
+        bind_diag_note(bag, d, NULL, "or keep the site off nginx with `server = iis`");
+    }
+    e->ok = false;
+    return NULL;
+}
+
+static void put_tls(emitter *e, bind_buf *out, const bind_nginx_server *sv)
+{
+    const bind_cert *ct = tls_files(e, sv->tls);
+    if (!ct) return;
+    bind_buf_puts(out, "    ssl_certificate ");
+    put_quoted(out, ct->pem);
+    bind_buf_puts(out, ";\n    ssl_certificate_key ");
+    put_quoted(out, ct->key);
+    bind_buf_puts(out, ";\n");
+    /* The IIS sslFlags that switch TLS versions off; nginx 1.22's default
+     * is TLSv1 TLSv1.1 TLSv1.2 TLSv1.3. */
+    switch (sv->tls_off & (BIND_SSL_NO_TLS13 | BIND_SSL_NO_LEGACY_TLS)) {
+    case BIND_SSL_NO_TLS13: bind_buf_puts(out, "    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;\n"); break;
+    case BIND_SSL_NO_LEGACY_TLS: bind_buf_puts(out, "    ssl_protocols TLSv1.2 TLSv1.3;\n"); break;
+    case BIND_SSL_NO_TLS13 | BIND_SSL_NO_LEGACY_TLS: bind_buf_puts(out, "    ssl_protocols TLSv1.2;\n"); break;
+    default: break;
+    }
+}
+
+static bool site_text_ok(emitter *e, const bind_site *s, const char *field, const char *value)
+{
+    if (!value || quotable(value)) return true;
+    if (first_report(e, field[0] == 'r' ? (const void *)&s->root : (const void *)&s->proxy)) {
+        bind_diag *d = bind_diag_push(&e->c->diags, BIND_E0007, s->name_span,
+                                      "site `%s`: nginx cannot be given a `%s` with `$`, a control character or more than 4094 bytes", s->name, field);
+        bind_diag_note(&e->c->diags, d, NULL, "nginx reads `$` as a variable and has no escape for it, and reads its configuration through a 4096-byte buffer");
+    }
+    e->ok = false;
+    return false;
+}
+
+static void put_server(emitter *e, bind_buf *out, const bind_nginx_plan *p, uint32_t index)
+{
+    const bind_nginx_server *sv = &p->servers[index];
+    bind_buf_puts(out, "\nserver {\n    # ");
+    if (sv->site) {
+        bind_buf_puts(out, "site \"");
+        put_comment_text(out, sv->site->name);
+        bind_buf_puts(out, "\"\n");
+    } else if (sv->kind == BIND_NGINX_REFUSE_TLS_CERT) {
+        bind_buf_puts(out, "no binding matches: refused as by HTTP.sys, after a handshake with the IP:port certificate\n");
+    } else {
+        bind_buf_puts(out, "no binding matches: refused as by HTTP.sys\n");
+    }
+    for (uint32_t i = 0; i < sv->nsockets; i++) {
+        const bind_nginx_socket *s = &p->sockets[sv->sockets[i]];
+        put_listen(out, s, s->default_server == index);
+    }
+    if (sv->nnames) {
+        bind_buf_puts(out, "    server_name");
+        for (uint32_t i = 0; i < sv->nnames; i++) bind_buf_printf(out, " %s", sv->names[i].name);
+        bind_buf_puts(out, ";\n");
+    }
+    switch (sv->kind) {
+    case BIND_NGINX_REFUSE:
+        bind_buf_puts(out, "    return 404;\n");
+        break;
+    case BIND_NGINX_REFUSE_TLS:
+        bind_buf_puts(out, "    ssl_reject_handshake on;\n");
+        break;
+    case BIND_NGINX_REFUSE_TLS_CERT:
+        put_tls(e, out, sv);
+        bind_buf_puts(out, "    return 404;\n");
+        break;
+    default:
+        if (sv->ssl) put_tls(e, out, sv);
+        if (site_text_ok(e, sv->site, "root", sv->site->root) && sv->site->root) {
+            bind_buf_puts(out, "    root ");
+            put_quoted(out, sv->site->root);
+            bind_buf_puts(out, ";\n");
+        }
+        if (site_text_ok(e, sv->site, "proxy", sv->site->proxy) && sv->site->proxy) {
+            bind_buf_puts(out, "    location / {\n        proxy_pass ");
+            put_quoted(out, sv->site->proxy);
+            bind_buf_puts(out, ";\n    }\n");
+        }
+        break;
+    }
+    bind_buf_puts(out, "}\n");
+}
+
+/* nginx stores each name in a hash bucket with two pointers beside it
+ * (NGX_HASH_ELT_SIZE): a bucket must hold 8 + align8(len + 2) + 8 bytes. */
+static void put_hash_sizes(bind_buf *out, const bind_nginx_plan *p)
+{
+    size_t need = 8 + ((p->longest_name + 2 + 7) & ~(size_t)7) + 8;
+    size_t bucket = NGINX_DEFAULT_BUCKET;
+    while (bucket < need) bucket *= 2;
+    bool many = p->most_names > NGINX_MANY_NAMES;
+    if (many && bucket < 256) bucket = 256;
+    if (bucket > NGINX_DEFAULT_BUCKET)
+        bind_buf_printf(out, "server_names_hash_bucket_size %zu;   # long or many host names\n", bucket);
+    if (many) {
+        uint32_t max = 2 * p->most_names < 1024 ? 1024 : 2 * p->most_names;
+        bind_buf_printf(out, "server_names_hash_max_size %u;   # %u names on one socket\n", max, p->most_names);
+    }
+}
+
+static bool emit_nginx(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out)
+{
+    (void)opts;
+    emitter e = { c, { 0 }, true };
+    bind_table_init(&e.reported, ptr_eq);
+    const bind_nginx_plan *p = bind_compilation_nginx_plan(c);
+
+    bind_buf_puts(out,
+        "# nginx server blocks written by bindc: include this file inside http { }.\n"
+        "# Sites with server = nginx or any.  Every address:port has exactly one\n"
+        "# default_server: the site with a binding without host name there, or a\n"
+        "# generated server that refuses the request as HTTP.sys would.\n");
+    put_hash_sizes(out, p);
+    for (uint32_t i = 0; i < p->nservers; i++) put_server(&e, out, p, i);
+    bind_table_fini(&e.reported);
+    return e.ok;
+}
+
+const bind_backend bind_backend_nginx = { "nginx", "nginx.conf", emit_nginx, 6, false };

@@ -1,0 +1,111 @@
+/* A compilation: the set of .bind files checked as one server (or fleet).
+ *
+ * It owns the arena, the interner, the sources, the diagnostics and the
+ * model; bind_compilation_free releases all of them at once.  No globals:
+ * the language server keeps many compilations alive. */
+#ifndef BIND_COMPILE_H
+#define BIND_COMPILE_H
+
+#include "syntax/ast.h"
+#include "diag/diag.h"
+#include "model/model.h"
+
+/* Reads a file for `use` and the command line.  The language server passes
+ * one that prefers open editor buffers.  Returns 0 and a malloc'ed buffer
+ * of at least *len + 1 bytes (the compilation keeps it as the source text
+ * and writes the NUL), or an errno value. */
+typedef int (*bind_read_fn)(void *ctx, const char *path, char **text, size_t *len);
+
+typedef struct bind_loaded_file {
+    bind_ast_file *ast;
+    int32_t *use_target;            /* per statement: index of the used file, or -1 (no tree: NULL) */
+    bool done;                      /* loaded with all its uses (cycle detection) */
+} bind_loaded_file;
+
+struct bind_checker;
+
+typedef struct bind_compilation {
+    bind_arena *arena;
+    bind_arena *syntax;             /* the syntax trees (their names are interned in arena) */
+    bind_interner *interner;
+    bind_sources sources;
+    bind_diag_bag diags;
+    BIND_VEC(bind_loaded_file) files;
+    BIND_VEC(uint32_t) roots;       /* files given by the user, in order */
+    bind_model *model;
+    const char *platform_override;  /* --platform */
+    bind_read_fn read;
+    void *read_ctx;
+    size_t max_file_size;
+    uint32_t max_use_depth;
+    /* The nginx plan the checker builds for W0407, kept here for the nginx
+     * target and `route --server nginx` when keep_nginx_plan is set (the
+     * CLI sets it for those: building the plan twice was a sixth of a
+     * fleet's compile).  Unset, the checks build a plan without exact names
+     * unless they need them (nginx_plan.h): `check`, the language server
+     * (whose compilations live on while the plan is as big as the fleet),
+     * and `--target all`, whose nginx job builds the whole plan beside the
+     * other outputs instead of making the checks wait for it. */
+    bool keep_nginx_plan;
+    const struct bind_nginx_plan *nginx_plan;
+    /* Set by `--target all` (backend/http_sys_plan.h): the four HTTP.sys targets build
+     * their plan once between them, and its diagnostics are reported once. */
+    struct bind_http_sys_shared *http_sys_shared;
+    /* The kept plan and the route checks' diagnostics, made on a thread of
+     * their own beside the conflict checks (check/checker.c). */
+    bind_arena *routes_arena;
+    /* No syntax trees (bind_compilation_new_streaming): each statement is
+     * declared as it is parsed, and each file keeps an empty tree, its
+     * source and syntax_errors. */
+    bool streaming;
+    /* Where a streamed file's parse is split between two threads: 0 lets
+     * bind_parse_split_point choose, UINT32_MAX never splits; the tests set
+     * other offsets to try every place (the result must not change). */
+    uint32_t parse_split_at;
+    struct bind_checker *checker;   /* the checker's state, from the first declaration on */
+} bind_compilation;
+
+/* The nginx plan of the checked model, built on first use and kept in the
+ * compilation (check/routes.c). */
+const struct bind_nginx_plan *bind_compilation_nginx_plan(bind_compilation *c);
+
+#define BIND_MAX_FILE_SIZE (64u << 20)
+#define BIND_MAX_USE_DEPTH 64
+
+/* A compilation that keeps every file's syntax tree: the language server,
+ * the formatter and the tests read them. */
+bind_compilation *bind_compilation_new(void);
+/* One that keeps none: the command line's.  A fleet's trees are six times
+ * its text, and every byte of them held was a byte the checks across the
+ * fleet had to fault in fresh; here a statement's tree lives while the
+ * checker declares it (bind_parse_stream).  Diagnostics and the model are
+ * the same as bind_compilation_new's, byte for byte. */
+bind_compilation *bind_compilation_new_streaming(void);
+void bind_compilation_free(bind_compilation *c);
+
+/* Adds a file given by the user (and, through `use`, what it uses).
+ * Returns false with errno-style *err when the file itself cannot be read. */
+bool bind_compilation_add_file(bind_compilation *c, const char *path, int *err);
+/* The size of all the files about to be added, when known before the first
+ * is read: the interner is sized once for all of them.  Sized by each file
+ * as it came, it was rebuilt when the second of a fleet's files came (a
+ * 32 MB table filled again from a 16 MB one).  Advice only. */
+void bind_compilation_expect_bytes(bind_compilation *c, uint64_t bytes);
+/* Adds a file from memory (editor buffers, tests). */
+void bind_compilation_add_text(bind_compilation *c, const char *path, const char *text, size_t len);
+/* Resolves and checks everything added; fills c->model.  Diagnostics are
+ * sorted afterwards. */
+void bind_compilation_check(bind_compilation *c);
+
+/* Reads a whole file (at most `limit` bytes) into a malloc'ed buffer with
+ * room for a NUL after it.
+ * Returns 0, or an errno value (EFBIG past the limit, EISDIR for a folder). */
+int bind_read_file(const char *path, size_t limit, char **text, size_t *len);
+
+/* Stdlib sources embedded at build time. */
+typedef struct bind_stdlib_file { const char *name; const char *text; size_t len; } bind_stdlib_file;
+const bind_stdlib_file *bind_stdlib_find(const char *name);
+size_t bind_stdlib_count(void);
+const bind_stdlib_file *bind_stdlib_at(size_t i);
+
+#endif

@@ -1,0 +1,538 @@
+/* Hover: what the thing under the cursor means, in words.
+ *
+ * A binding is explained field by field (protocol, address, port, host,
+ * site, certificate, SNI) and then how HTTP.sys routes to it: its rank in
+ * the order of LANGUAGE.md §4 and the bindings on the same port that take
+ * requests before it.  Sites, certificates, platforms, fields, options and
+ * keywords get their own texts; a diagnostic code (in a comment, or under a
+ * diagnostic) gets its long explanation, as `bindc explain` prints it.
+ *
+ * Every user string is written as a Markdown code span built for its
+ * contents (a longer backtick fence than any run inside it, control bytes
+ * as \xNN), so a site name cannot inject Markdown. */
+#include "session.h"
+#include "vocab.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* ---- Markdown ------------------------------------------------------------- */
+
+static void md_code(bind_buf *b, const char *s)
+{
+    if (!*s) { bind_buf_puts(b, "(empty)"); return; }
+    size_t run = 0, longest = 0, n = strlen(s);
+    for (size_t i = 0; i < n; i++) {
+        run = s[i] == '`' ? run + 1 : 0;
+        if (run > longest) longest = run;
+    }
+    bool pad = s[0] == '`' || s[n - 1] == '`' || s[0] == ' ' || s[n - 1] == ' ';
+    for (size_t i = 0; i <= longest; i++) bind_buf_putc(b, '`');
+    if (pad) bind_buf_putc(b, ' ');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f) bind_buf_printf(b, "\\x%02X", c);
+        else bind_buf_putc(b, (char)c);
+    }
+    if (pad) bind_buf_putc(b, ' ');
+    for (size_t i = 0; i <= longest; i++) bind_buf_putc(b, '`');
+}
+
+static bool in_span(bind_span sp, uint32_t file, size_t offset)
+{
+    return sp.file == file && offset >= sp.start && offset < sp.end;
+}
+
+/* ---- bindings ------------------------------------------------------------- */
+
+static const char *protocol_words(enum bind_protocol p)
+{
+    switch (p) {
+    case BIND_PROTO_HTTP: return "plain HTTP";
+    case BIND_PROTO_HTTPS: return "HTTP over TLS";
+    case BIND_PROTO_FTP: return "FTP, served by the IIS FTP service";
+    case BIND_PROTO_NET_TCP: return "WCF over TCP, through Net.TCP Port Sharing";
+    case BIND_PROTO_NET_PIPE: return "WCF over named pipes";
+    case BIND_PROTO_NET_MSMQ: return "WCF over MSMQ queues";
+    default: return "MSMQ format-name activation";
+    }
+}
+
+static void addr_words(bind_buf *b, const bind_addr *a)
+{
+    char text[48];
+    bind_addr_format(a, text, true);
+    md_code(b, text);
+    switch (a->kind) {
+    case BIND_ADDR_ANY: bind_buf_puts(b, ": every local address, IPv4 and IPv6 (IIS \"All Unassigned\")"); break;
+    case BIND_ADDR_ANY4: bind_buf_puts(b, ": every local IPv4 address, and no IPv6 address"); break;
+    case BIND_ADDR_ANY6: bind_buf_puts(b, ": every local IPv6 address, and no IPv4 address"); break;
+    default: bind_buf_puts(b, ": only connections to this local address"); break;
+    }
+}
+
+static const char *server_words(uint8_t server)
+{
+    switch (server) {
+    case BIND_SERVER_IIS: return "IIS only (`server = iis`)";
+    case BIND_SERVER_NGINX: return "nginx only (`server = nginx`)";
+    case BIND_SERVER_APACHE: return "Apache httpd only (`server = apache`)";
+    default: return "every target (`server = any`)";
+    }
+}
+
+/* HTTP.sys's order (LANGUAGE.md §4): 1 exact host + exact address ...
+ * 6 no host + any-tier address. */
+static int rank_of(const bind_binding *b)
+{
+    int host = !*b->host ? 2 : b->host_wildcard ? 1 : 0;
+    return host * 2 + (bind_addr_is_any_tier(&b->addr) ? 1 : 0) + 1;
+}
+
+static const char *const rank_names[] = {
+    "", "exact host on an exact address", "exact host on an any-address", "wildcard host on an exact address",
+    "wildcard host on an any-address", "no host on an exact address", "no host on an any-address",
+};
+
+static bool host_matches(const bind_binding *w, const char *host)
+{
+    if (!*w->host) return true;
+    if (!w->host_wildcard) return strcmp(w->host, host) == 0;
+    size_t n = strlen(host), sn = strlen(w->host + 1);        /* ".example.com" */
+    return n > sn && strcmp(host + n - sn, w->host + 1) == 0;
+}
+
+/* Whether `o` takes a request that `b` would also match, before `b`. */
+static bool outranks(const bind_binding *o, const bind_binding *b)
+{
+    if (o == b || !o->valid || o->protocol != b->protocol || o->port != b->port) return false;
+    if (!bind_addr_overlaps(&o->addr, &b->addr) || rank_of(o) >= rank_of(b)) return false;
+    if (!*b->host) return true;                              /* b is a catch-all */
+    if (!*o->host) return false;
+    if (!o->host_wildcard) return host_matches(b, o->host);  /* o's exact host is one b would take */
+    if (!b->host_wildcard) return false;
+    return strlen(o->host) > strlen(b->host) && host_matches(b, o->host + 2);   /* a longer wildcard suffix */
+}
+
+static void binding_ref(bind_buf *b, bind_arena *a, const bind_binding *o)
+{
+    md_code(b, bind_binding_text(a, o));
+    bind_buf_puts(b, " (site ");
+    md_code(b, o->site->name);
+    bind_buf_puts(b, ")");
+}
+
+static void routing(bind_buf *b, bind_arena *a, const bind_model *m, const bind_binding *bd)
+{
+    char addr[48];
+    bind_addr_format(&bd->addr, addr, true);
+    bind_buf_printf(b, "\n**Routing.** An %s request to port %u ", bind_protocol_name((enum bind_protocol)bd->protocol), bd->port);
+    switch (bd->addr.kind) {
+    case BIND_ADDR_ANY: bind_buf_puts(b, "on any local address"); break;
+    case BIND_ADDR_ANY4: bind_buf_puts(b, "on any local IPv4 address"); break;
+    case BIND_ADDR_ANY6: bind_buf_puts(b, "on any local IPv6 address"); break;
+    default: bind_buf_puts(b, "arriving at "); md_code(b, addr); break;
+    }
+    if (!*bd->host) bind_buf_puts(b, ", whatever its Host header,");
+    else if (bd->host_wildcard) { bind_buf_puts(b, " whose Host ends in "); md_code(b, bd->host + 1); }
+    else { bind_buf_puts(b, " whose Host is "); md_code(b, bd->host); }
+    bind_buf_puts(b, " reaches site ");
+    md_code(b, bd->site->name);
+    int r = rank_of(bd);
+    bind_buf_printf(b, " here: rank %d of 6 in HTTP.sys's order (%s).", r, rank_names[r]);
+    size_t n = 0, shown = 0;
+    for (uint32_t i = 0; i < m->nsites; i++)
+        for (uint32_t j = 0; j < m->sites[i]->nbindings; j++) n += outranks(m->sites[i]->bindings[j], bd);
+    if (n == 0) {
+        bind_buf_puts(b, r == 1 ? " Nothing can take these requests first."
+                                : " No other binding takes any of these requests first.");
+    } else {
+        bind_buf_printf(b, " %zu binding%s on this port take%s %s first:", n, n == 1 ? "" : "s", n == 1 ? "s" : "",
+                        *bd->host ? "some of these requests" : "the requests for their own hosts");
+        for (uint32_t i = 0; i < m->nsites && shown < 8; i++) {
+            for (uint32_t j = 0; j < m->sites[i]->nbindings && shown < 8; j++) {
+                const bind_binding *o = m->sites[i]->bindings[j];
+                if (!outranks(o, bd)) continue;
+                bind_buf_puts(b, shown ? ", " : " ");
+                binding_ref(b, a, o);
+                shown++;
+            }
+        }
+        if (n > shown) bind_buf_printf(b, " and %zu more", n - shown);
+        bind_buf_puts(b, ".");
+    }
+    bind_buf_puts(b, " The nginx and apache targets are written to route the same way (W0407 where they cannot).\n");
+}
+
+static void binding_hover(bind_buf *b, bind_arena *a, const bind_model *m, const bind_binding *bd, const bind_ast_binding *ab)
+{
+    enum bind_protocol p = (enum bind_protocol)bd->protocol;
+    if (!bd->valid) {
+        bind_buf_puts(b, "**binding** ");
+        md_code(b, ab ? ab->protocol.text : "");
+        bind_buf_puts(b, " ");
+        md_code(b, ab ? ab->info.text : "");
+        bind_buf_puts(b, " of site ");
+        md_code(b, bd->site->name);
+        bind_buf_puts(b, "\n\nThis binding has errors (see the diagnostics); its routing is explained once they are fixed.\n");
+        return;
+    }
+    bind_buf_printf(b, "**%s** binding ", bind_protocol_name(p));
+    md_code(b, bind_binding_info_text(a, bd));
+    bind_buf_puts(b, " of site ");
+    md_code(b, bd->site->name);
+    bind_buf_printf(b, " (id %u)\n\n", bd->site->id);
+    bind_buf_printf(b, "- **protocol** %s: %s\n", bind_protocol_name(p), protocol_words(p));
+    enum bind_info_form form = bind_protocol_form(p);
+    if (form == BIND_FORM_IP_PORT_HOST) { bind_buf_puts(b, "- **address** "); addr_words(b, &bd->addr); bind_buf_puts(b, "\n"); }
+    if (form != BIND_FORM_HOST) bind_buf_printf(b, "- **port** %u\n", bd->port);
+    bind_buf_puts(b, "- **host** ");
+    if (!*bd->host) bind_buf_puts(b, "none: this binding answers any Host header that no other binding on the port claims\n");
+    else if (strcmp(bd->host, "*") == 0) bind_buf_puts(b, "`*`: every host name\n");
+    else if (bd->host_wildcard) {
+        md_code(b, bd->host);
+        bind_buf_puts(b, ": a wildcard host, every name ending in ");
+        md_code(b, bd->host + 1);
+        bind_buf_puts(b, " (IIS 10 and later)\n");
+    } else {
+        md_code(b, bd->host);
+        bind_buf_puts(b, ": requests whose Host header names it, in any case\n");
+    }
+    if (p == BIND_PROTO_HTTPS) {
+        bind_buf_puts(b, "- **certificate** ");
+        if (bd->ccs) {
+            bind_buf_puts(b, "from the Central Certificate Store, found by host name");
+            if (*bd->host) { bind_buf_puts(b, " (file "); md_code(b, bind_arena_printf(a, "%s.pfx", bd->host)); bind_buf_puts(b, ")"); }
+        } else if (bd->cert) {
+            md_code(b, bd->cert->name);
+            if (!bd->cert_span.end) bind_buf_puts(b, " (the platform's default certificate)");
+            if (bd->cert->thumbprint) { bind_buf_puts(b, ", thumbprint "); md_code(b, bd->cert->thumbprint); }
+            else if (bd->cert->friendly_name) { bind_buf_puts(b, ", found by its friendly name "); md_code(b, bd->cert->friendly_name); bind_buf_puts(b, " when the script runs"); }
+            const char *store = bd->cert->store ? bd->cert->store : m->default_store ? m->default_store : "My";
+            bind_buf_puts(b, ", store ");
+            md_code(b, store);
+            if (!bd->cert->has_names) bind_buf_puts(b, "; it declares no `names`, so its coverage is not checked");
+            else if (*bd->host && strcmp(bd->host, "*") != 0) {
+                bool covers = false;
+                for (uint32_t i = 0; i < bd->cert->nnames && !covers; i++) {
+                    const char *n = bd->cert->names[i];
+                    covers = strcmp(n, bd->host) == 0;
+                    if (!covers && n[0] == '*' && bd->host[0] != '*') {
+                        const char *dot = strchr(bd->host, '.');
+                        covers = dot && strcmp(dot, n + 1) == 0;
+                    }
+                }
+                bind_buf_puts(b, covers ? "; its names cover " : "; its names do **not** cover ");
+                md_code(b, bd->host);
+            }
+        } else if (bd->thumbprint) {
+            bind_buf_puts(b, "thumbprint ");
+            md_code(b, bd->thumbprint);
+            bind_buf_puts(b, " (not a declared certificate)");
+        } else {
+            bind_buf_puts(b, "none (E0301)");
+        }
+        bind_buf_puts(b, "\n- **SNI** ");
+        if (bd->sni) {
+            bind_buf_puts(b, "on: HTTP.sys picks the certificate by the host name the client sends (netsh `hostnameport=");
+            bind_buf_printf(b, "%s:%u`)\n", bd->host, bd->port);
+        } else if (bd->ccs) {
+            bind_buf_printf(b, "off: the certificate store is keyed by port (netsh `ccs=%u`)\n", bd->port);
+        } else {
+            bind_buf_puts(b, "off: HTTP.sys keeps one certificate per IP:port, shared by every https binding there (netsh `ipport`)\n");
+        }
+        static const struct { uint32_t bit; const char *what; } bits[] = {
+            { BIND_SSL_NO_HTTP2, "HTTP/2 off" }, { BIND_SSL_NO_QUIC, "QUIC off" }, { BIND_SSL_NO_TLS13, "TLS 1.3 off" },
+            { BIND_SSL_NO_LEGACY_TLS, "TLS 1.0/1.1 refused" }, { BIND_SSL_NO_OCSP, "OCSP stapling off" },
+        };
+        if (bd->ssl_flags & BIND_SSL_EXT_MASK) {
+            bind_buf_puts(b, "- **TLS**");
+            bool first = true;
+            for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
+                if (!(bd->ssl_flags & bits[i].bit)) continue;
+                bind_buf_printf(b, "%s %s", first ? "" : ",", bits[i].what);
+                first = false;
+            }
+            bind_buf_printf(b, " (sslFlags %u)\n", (unsigned)bd->ssl_flags);
+        }
+    }
+    if (bd->acl) { bind_buf_puts(b, "- **URL ACL** granted to "); md_code(b, bd->acl); bind_buf_puts(b, "\n"); }
+    if (bd->firewall) bind_buf_puts(b, bd->firewall > 0 ? "- **firewall** the netsh target opens this port\n"
+                                                         : "- **firewall** never opened for this binding\n");
+    bind_buf_printf(b, "- **served by** %s\n", server_words(bd->site->server));
+    if (form == BIND_FORM_IP_PORT_HOST) routing(b, a, m, bd);
+}
+
+/* ---- sites, certificates, platforms ---------------------------------------- */
+
+static void site_hover(bind_buf *b, bind_arena *a, const bind_site *s)
+{
+    bind_buf_puts(b, "**site** ");
+    md_code(b, s->name);
+    bind_buf_printf(b, ", id %u%s\n\n", s->id, s->id_given ? "" : " (the next free id: none is given)");
+    if (s->physical_path) { bind_buf_puts(b, "- **path** "); md_code(b, s->physical_path); bind_buf_puts(b, "\n"); }
+    if (s->pool) { bind_buf_puts(b, "- **pool** "); md_code(b, s->pool); bind_buf_puts(b, "\n"); }
+    bind_buf_printf(b, "- **served by** %s\n", server_words(s->server));
+    if (!s->autostart) bind_buf_puts(b, "- **autostart** off: IIS does not start it with the server\n");
+    bind_buf_printf(b, "- **bindings** %u", s->nbindings);
+    for (uint32_t i = 0; i < s->nbindings && i < 12; i++) {
+        bind_buf_puts(b, i ? ", " : ": ");
+        if (s->bindings[i]->valid) md_code(b, bind_binding_text(a, s->bindings[i]));
+        else bind_buf_puts(b, "(one with errors)");
+    }
+    if (s->nbindings > 12) bind_buf_printf(b, " and %u more", s->nbindings - 12);
+    bind_buf_puts(b, "\n");
+    if (s->napps) {
+        bind_buf_printf(b, "- **apps** %u:", s->napps);
+        for (uint32_t i = 0; i < s->napps; i++) { bind_buf_puts(b, " "); md_code(b, s->apps[i].path); }
+        bind_buf_puts(b, "\n");
+    }
+}
+
+static void cert_hover(bind_buf *b, bind_arena *a, const bind_model *m, const bind_cert *c)
+{
+    bind_buf_puts(b, "**certificate** ");
+    md_code(b, c->name);
+    bind_buf_puts(b, c->is_stdlib ? " (stdlib)\n\n" : "\n\n");
+    bind_buf_puts(b, "- **thumbprint** ");
+    if (c->thumbprint) md_code(b, c->thumbprint);
+    else if (c->friendly_name) { bind_buf_puts(b, "none: scripts find it by its friendly name "); md_code(b, c->friendly_name); }
+    else bind_buf_puts(b, "none");
+    bind_buf_puts(b, "\n- **store** ");
+    md_code(b, c->store ? c->store : m->default_store ? m->default_store : "My");
+    bind_buf_puts(b, "\n- **names** ");
+    if (!c->has_names) bind_buf_puts(b, "not given: which hosts it covers is not checked");
+    for (uint32_t i = 0; i < c->nnames; i++) { if (i) bind_buf_puts(b, ", "); md_code(b, c->names[i]); }
+    bind_buf_puts(b, "\n");
+    if (c->pem) { bind_buf_puts(b, "- **pem** "); md_code(b, c->pem); bind_buf_puts(b, "\n"); }
+    if (c->key) { bind_buf_puts(b, "- **key** "); md_code(b, c->key); bind_buf_puts(b, "\n"); }
+    size_t used = 0;
+    for (uint32_t i = 0; i < m->nsites; i++)
+        for (uint32_t j = 0; j < m->sites[i]->nbindings; j++) used += m->sites[i]->bindings[j]->cert == c;
+    bind_buf_printf(b, "- **used by** %zu binding%s", used, used == 1 ? "" : "s");
+    size_t shown = 0;
+    for (uint32_t i = 0; i < m->nsites && shown < 8; i++) {
+        for (uint32_t j = 0; j < m->sites[i]->nbindings && shown < 8; j++) {
+            const bind_binding *o = m->sites[i]->bindings[j];
+            if (o->cert != c) continue;
+            bind_buf_puts(b, shown ? ", " : ": ");
+            binding_ref(b, a, o);
+            shown++;
+        }
+    }
+    if (used > shown) bind_buf_printf(b, " and %zu more", used - shown);
+    bind_buf_puts(b, "\n");
+}
+
+static void ports_line(bind_buf *b, const char *what, bool has, const bind_port_range *r, uint32_t n, const char *unset)
+{
+    bind_buf_printf(b, "- **%s** ", what);
+    if (!has) { bind_buf_printf(b, "%s\n", unset); return; }
+    for (uint32_t i = 0; i < n; i++) {
+        if (r[i].lo == r[i].hi) bind_buf_printf(b, "%s%u", i ? ", " : "", r[i].lo);
+        else bind_buf_printf(b, "%s%u-%u", i ? ", " : "", r[i].lo, r[i].hi);
+    }
+    bind_buf_puts(b, "\n");
+}
+
+static void platform_hover(bind_buf *b, const bind_model *m, const bind_platform *p)
+{
+    bind_buf_puts(b, "**platform** ");
+    md_code(b, p->name);
+    bind_buf_puts(b, p == m->platform ? " (the platform of this compilation)\n\n" : "\n\n");
+    bind_buf_printf(b, "- **SNI** %s\n- **central certificate store** %s\n- **wildcard hosts** %s\n"
+                       "- **sslFlags disable bits** %s\n",
+                    p->sni ? "yes" : "no", p->ccs ? "yes" : "no", p->wildcard_hosts ? "yes" : "no",
+                    p->ssl_flags_ext ? "yes (http2, quic, tls13, legacy_tls, ocsp)" : "no");
+    ports_line(b, "free ports", p->has_free_ports, p->free_ports, p->nfree_ports,
+               "not limited: the server registers its own URLs, no URL ACL is needed");
+    ports_line(b, "SSL ports", p->has_ssl_ports, p->ssl_ports, p->nssl_ports,
+               "not limited: the netsh target writes each SSL binding");
+    bind_buf_puts(b, "- **local hosts** ");
+    if (!p->has_local_hosts) bind_buf_puts(b, "not limited");
+    for (uint32_t i = 0; i < p->nlocal_hosts; i++) { if (i) bind_buf_puts(b, ", "); md_code(b, p->local_hosts[i]); }
+    bind_buf_puts(b, "\n");
+    if (p->default_cert) { bind_buf_puts(b, "- **default certificate** "); md_code(b, p->default_cert); bind_buf_puts(b, "\n"); }
+}
+
+/* ---- words and codes ------------------------------------------------------ */
+
+static void word_hover(bind_buf *b, const char *kind, const bind_lsp_word *w)
+{
+    bind_buf_printf(b, "**%s** `%s`\n\n%s\n", kind, w->name, w->doc);
+}
+
+static void code_hover(bind_buf *b, enum bind_code code)
+{
+    bind_buf_printf(b, "**%s** (%s): %s\n\n%s", bind_code_name(code), bind_severity_name(bind_code_severity(code)),
+                    bind_code_summary(code), bind_code_explanation(code));
+}
+
+/* A word like E0201 at the offset, in a comment (codes are not part of
+ * the language: they appear in notes such as `# expect: E0201`). */
+static bool code_at(const bind_ast_file *ast, size_t offset, enum bind_code *code, size_t *start, size_t *end)
+{
+    bool in_comment = false;
+    for (uint32_t i = 0; i < ast->ncomments && !in_comment; i++)
+        in_comment = offset >= ast->comments[i].span.start && offset < ast->comments[i].span.end;
+    if (!in_comment) return false;
+    const char *text = ast->src->text;
+    size_t len = ast->src->len;
+    size_t a = offset, z = offset;
+    while (a > 0 && isalnum((unsigned char)text[a - 1])) a--;
+    while (z < len && isalnum((unsigned char)text[z])) z++;
+    if (z - a != 5 || !strchr("EWIewi", text[a])) return false;
+    char word[6];
+    memcpy(word, text + a, 5);
+    word[5] = '\0';
+    if (!bind_code_parse(word, code)) return false;
+    *start = a;
+    *end = z;
+    return true;
+}
+
+static enum bind_lsp_block block_of_stmt(int kind)
+{
+    switch (kind) {
+    case BIND_STMT_SITE: return BIND_LSP_SITE;
+    case BIND_STMT_CERT: return BIND_LSP_CERT;
+    case BIND_STMT_DEFAULTS: return BIND_LSP_DEFAULTS;
+    case BIND_STMT_PLATFORM_DEF: return BIND_LSP_PLATFORM;
+    default: return BIND_LSP_TOP;
+    }
+}
+
+/* Fields, options and keywords, from the syntax tree. */
+static bool vocab_hover(bind_buf *b, const bind_ast_file *ast, uint32_t file, size_t offset, bind_span *range)
+{
+    size_t n;
+    for (uint32_t i = 0; i < ast->nstmts; i++) {
+        const bind_stmt *st = &ast->stmts[i];
+        if (st->span.file != file || offset < st->span.start || offset >= st->span.end) continue;
+        if (in_span(st->keyword, file, offset)) {
+            const bind_lsp_word *k = bind_lsp_vocab_keywords(&n);
+            const char *src = ast->src->text + st->keyword.start;
+            const bind_lsp_word *w = bind_lsp_word_find(k, n, src, st->keyword.end - st->keyword.start);
+            if (w) { word_hover(b, "keyword", w); *range = st->keyword; return true; }
+        }
+        for (uint32_t j = 0; j < st->nitems; j++) {
+            const bind_item *it = &st->items[j];
+            enum bind_lsp_block blk = block_of_stmt(st->kind);
+            const bind_field *f = NULL;
+            if (it->kind == BIND_ITEM_FIELD) f = &it->u.field;
+            if (it->kind == BIND_ITEM_APP) {
+                for (uint32_t q = 0; q < it->u.app.nitems; q++)
+                    if (it->u.app.items[q].kind == BIND_ITEM_FIELD && in_span(it->u.app.items[q].u.field.key.span, file, offset)) {
+                        f = &it->u.app.items[q].u.field;
+                        blk = BIND_LSP_APP;
+                    }
+            }
+            if (f && in_span(f->key.span, file, offset)) {
+                const bind_lsp_word *fields = bind_lsp_vocab_fields(blk, &n);
+                const bind_lsp_word *w = bind_lsp_word_find(fields, n, f->key.text, strlen(f->key.text));
+                if (w) { word_hover(b, "field", w); *range = f->key.span; return true; }
+            }
+            if (it->kind != BIND_ITEM_BINDING) continue;
+            const bind_ast_binding *ab = &it->u.binding;
+            for (uint32_t q = 0; q < ab->noptions; q++) {
+                if (!in_span(ab->options[q].name.span, file, offset)) continue;
+                const bind_lsp_word *o = bind_lsp_vocab_options(&n);
+                const bind_lsp_word *w = bind_lsp_word_find(o, n, ab->options[q].name.text, strlen(ab->options[q].name.text));
+                if (w) { word_hover(b, "option", w); *range = ab->options[q].name.span; return true; }
+            }
+        }
+    }
+    return false;
+}
+
+static const bind_ast_binding *ast_binding(const bind_ast_file *ast, bind_span span)
+{
+    for (uint32_t i = 0; i < ast->nstmts; i++)
+        for (uint32_t j = 0; j < ast->stmts[i].nitems; j++) {
+            const bind_item *it = &ast->stmts[i].items[j];
+            if (it->kind == BIND_ITEM_BINDING && it->u.binding.span.start == span.start && it->u.binding.span.end == span.end)
+                return &it->u.binding;
+        }
+    return NULL;
+}
+
+/* The model object under the cursor. */
+static bool model_hover(bind_buf *b, bind_arena *a, const bind_model *m, const bind_ast_file *ast, uint32_t file,
+                        size_t offset, bind_span *range)
+{
+    for (uint32_t i = 0; i < m->nsites; i++) {
+        const bind_site *s = m->sites[i];
+        if (in_span(s->name_span, file, offset)) { site_hover(b, a, s); *range = s->name_span; return true; }
+        for (uint32_t j = 0; j < s->nbindings; j++) {
+            const bind_binding *bd = s->bindings[j];
+            if (bd->cert && bd->cert_span.end && in_span(bd->cert_span, file, offset)) {
+                cert_hover(b, a, m, bd->cert);
+                *range = bd->cert_span;
+                return true;
+            }
+            if (in_span(bd->span, file, offset)) {
+                binding_hover(b, a, m, bd, ast_binding(ast, bd->span));
+                *range = bd->span;
+                return true;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < m->ncerts; i++)
+        if (in_span(m->certs[i]->span, file, offset)) { cert_hover(b, a, m, m->certs[i]); *range = m->certs[i]->span; return true; }
+    for (uint32_t i = 0; i < m->nplatforms; i++)
+        if (in_span(m->platforms[i]->span, file, offset)) {
+            platform_hover(b, m, m->platforms[i]);
+            *range = m->platforms[i]->span;
+            return true;
+        }
+    for (uint32_t i = 0; i < ast->nstmts; i++) {
+        const bind_stmt *st = &ast->stmts[i];
+        if (st->kind != BIND_STMT_PLATFORM_SELECT || !in_span(st->name.span, file, offset)) continue;
+        const bind_platform *p = bind_model_find_platform(m, st->name.text);
+        if (p) { platform_hover(b, m, p); *range = st->name.span; return true; }
+    }
+    return false;
+}
+
+json_t *bind_lsp_hover(bind_lsp_server *s, json_t *params, int *code, const char **message)
+{
+    bind_lsp_doc *doc;
+    size_t offset;
+    if (!bind_lsp_position_params(s, params, &doc, &offset, code, message)) return NULL;
+    uint32_t file;
+    bind_lsp_unit *u = doc ? bind_lsp_unit_of(s, doc, &file) : NULL;
+    if (!u) return json_null();
+    const bind_ast_file *ast = bind_lsp_unit_ast(u, file);
+    bind_buf b;
+    bind_buf_init(&b);
+    bind_span range = bind_span_make(file, (uint32_t)offset, (uint32_t)offset);
+    bool found = false;
+    enum bind_code c;
+    size_t cs = 0, ce = 0;
+    if (ast && code_at(ast, offset, &c, &cs, &ce)) {
+        code_hover(&b, c);
+        range = bind_span_make(file, (uint32_t)cs, (uint32_t)ce);
+        found = true;
+    }
+    if (!found && ast) found = vocab_hover(&b, ast, file, offset, &range);
+    if (!found && ast) found = model_hover(&b, u->c->arena, u->c->model, ast, file, offset, &range);
+    /* The diagnostics here: why each code matters, once per code. */
+    bool seen[BIND_CODE_COUNT] = { false };
+    const bind_diag_bag *bag = &u->c->diags;
+    for (size_t i = 0; i < bag->list.len; i++) {
+        const bind_diag *d = bag->list.items[i];
+        bool at = d->span.file == file && offset >= d->span.start && (offset < d->span.end || offset == d->span.start);
+        if (!at || seen[d->code]) continue;
+        seen[d->code] = true;
+        bind_buf_puts(&b, b.len ? "\n---\n\n" : "");
+        code_hover(&b, d->code);
+        if (!found) { range = d->span; found = true; }
+    }
+    if (!found) { bind_buf_free(&b); return json_null(); }
+    json_t *r = json_object();
+    json_object_set_new(r, "contents", json_pack("{s:s, s:o}", "kind", s->hover_markdown ? "markdown" : "plaintext",
+                                                 "value", bind_lsp_json_string(b.data, b.len)));
+    json_object_set_new(r, "range", bind_lsp_range_json(s, u, range));
+    bind_buf_free(&b);
+    return r;
+}
