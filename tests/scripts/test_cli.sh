@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The command line: exit codes (LANGUAGE.md §6), flags, explain, usage errors.
+# The command line: exit codes (grammar/README.md §10), flags, explain, usage errors.
 set -u
 bindc=$1
 src=${BINDC_SOURCE_DIR:?}

@@ -5,7 +5,7 @@
 set -u
 bindc=$1
 src=${BINDC_SOURCE_DIR:?}
-fixtures=$src/../shared/fixtures/iis
+fixtures=$src/tests/fixtures/iis
 [ -d "$fixtures" ] || { echo "fixtures folder $fixtures is missing"; echo "0 passed, 1 failed"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

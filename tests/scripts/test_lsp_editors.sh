@@ -31,7 +31,7 @@ check "every grammar include is defined" bash -c '
         jq -e --arg k "${r#\#}" ".repository | has(\$k)" "$1" > /dev/null || { echo "undefined $r"; exit 1; }
     done' _ "$vs/syntaxes/bind.tmLanguage.json"
 check "the client runs bindc lsp" grep -q "args: \['lsp'\]" "$vs/extension.js"
-# The word pattern is the language's word (LANGUAGE.md §2): a binding is one word.
+# The word pattern is the language's word (grammar/README.md §2): a binding is one word.
 word=$(jq -r .wordPattern "$vs/language-configuration.json")
 check "word pattern takes a binding whole" bash -c 'printf "%s\n" "*:443:shop.example" | grep -q -x -P "$1"' _ "$word"
 check "word pattern stops at = and ," bash -c '! printf "%s\n" "cert=shop" | grep -q -x -P "$1"' _ "$word"

@@ -69,7 +69,7 @@ same "merge into broken XML" "$tmp/broken.config" "$tmp/broken.prev"
 
 # 6. --merge in place killed mid-write: the original stays (the .bak, if
 #    written, is an exact copy).
-cp "$src/../shared/fixtures/iis/shirhatti-HwcConsole.config" "$tmp/hwc.config"
+cp "$src/tests/fixtures/iis/shirhatti-HwcConsole.config" "$tmp/hwc.config"
 cp "$tmp/hwc.config" "$tmp/hwc.prev"
 killed 4 "$bindc" compile "$shop" --target iis --merge "$tmp/hwc.config" 2> /dev/null
 if cmp -s "$tmp/hwc.config" "$tmp/hwc.prev"; then ok
@@ -177,7 +177,7 @@ only "$tmp/a" $names && ok || bad "--target all, 4th rename: left $(ls -A "$tmp/
 # --merge in place writes EXISTING.bak, then EXISTING.  A failure on the
 # .bak keeps the previous .bak; one on EXISTING leaves the .bak an exact
 # copy of it.  Either way EXISTING is untouched.
-hwc=$src/../shared/fixtures/iis/shirhatti-HwcConsole.config
+hwc=$src/tests/fixtures/iis/shirhatti-HwcConsole.config
 mkdir "$tmp/m"
 cp "$hwc" "$tmp/m.prev"
 hsize=$(wc -c < "$hwc")

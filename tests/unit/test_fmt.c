@@ -52,7 +52,7 @@ static void check_fmt(const char *in, const char *want)
 static void test_fmt_language_example(void **state)
 {
     (void)state;
-    /* LANGUAGE.md §1, written carelessly. */
+    /* grammar/README.md §1, written carelessly. */
     check_fmt("# shop.bind\nplatform iis10\n"
               "defaults {\n  acl='CONTOSO\\webdeploy'   # urlacl user (netsh user=)\n  store = My # certificate store for thumbprints\n}\n"
               "cert shop {\n\tthumbprint = \"3a1b 9f00 77c2 4e6d 0a11 5b2c 8d3e 4f50 6172 8394\"\n\tnames = shop.example, www.shop.example\n}\n"
