@@ -2,7 +2,7 @@
  *
  * A request is (protocol, local IP, port, Host header).  Two routers answer
  * it over the checked model:
- *   - the IIS/HTTP.sys rules of LANGUAGE.md §4 (route_iis.c), which define
+ *   - the IIS/HTTP.sys rules of grammar/README.md §7 (route_iis.c), which define
  *     what a .bind file means;
  *   - nginx's own selection algorithm applied to the plan the nginx target
  *     writes (route_nginx.c over nginx_plan.h), so the checker and the tests
@@ -84,6 +84,13 @@ bind_route_iis *bind_route_iis_new(const bind_model *m, enum bind_server server)
 bind_route_iis *bind_route_iis_new_for(const bind_model *m, enum bind_server server, bool exact_names);
 void bind_route_iis_free(bind_route_iis *ix);
 void bind_route_iis_resolve(const bind_route_iis *ix, const bind_route_request *rq, bind_route_result *out);
+/* The rule under which HTTP.sys picks a valid http/https binding: its
+ * host (exact, wildcard, none) and its address tier. */
+enum bind_route_rule bind_route_iis_rule(const bind_binding *b);
+/* Whether `o` answers, before `b`, some request that `b` matches: the same
+ * protocol and port, overlapping addresses, a host both match, and o ranked
+ * first there by the resolver's order (rule, then the longer name). */
+bool bind_route_iis_takes_first(const bind_binding *o, const bind_binding *b);
 
 /* ---- nginx ------------------------------------------------------------- */
 

@@ -1,4 +1,4 @@
-/* The IIS/HTTP.sys routing rules of LANGUAGE.md §4 over the model.
+/* The IIS/HTTP.sys routing rules of grammar/README.md §7 over the model.
  *
  * Among the bindings with the request's protocol and port whose address
  * contains the local IP, HTTP.sys prefers, in order: exact host + exact
@@ -167,20 +167,60 @@ static void offer(ranking *rk, const bind_binding *b, enum bind_route_rule rule,
     }
 }
 
-/* Offers every binding of one key whose address contains the local IP:
- * `exact_rule` when it names that very address, the next rule when its
- * address is of the any tier. */
+enum bind_route_rule bind_route_iis_rule(const bind_binding *b)
+{
+    enum bind_route_rule host = !*b->host ? BIND_ROUTE_NOHOST_ADDR
+                              : b->host_wildcard ? BIND_ROUTE_WILDCARD_ADDR : BIND_ROUTE_HOST_ADDR;
+    return bind_addr_is_any_tier(&b->addr) ? (enum bind_route_rule)(host + 1) : host;
+}
+
+/* Offers every binding of one key whose address contains the local IP,
+ * under the rule its host and address tier give it. */
 static void offer_slot(const bind_route_iis *ix, ranking *rk, uint32_t scope, uint32_t kind, const char *name,
-                       size_t len, const bind_addr *local, enum bind_route_rule exact_rule)
+                       size_t len, const bind_addr *local)
 {
     bind_route_key probe = { scope, kind, name, len };
     const slot *s = bind_table_get(&ix->names, bind_route_key_hash(&probe), &probe);
     if (!s) return;
-    for (const entry *e = s->head; e; e = e->next) {
-        if (bind_addr_equal(&e->b->addr, local)) offer(rk, e->b, exact_rule, len);
-        else if (bind_addr_is_any_tier(&e->b->addr) && bind_addr_contains(&e->b->addr, local))
-            offer(rk, e->b, (enum bind_route_rule)(exact_rule + 1), len);
-    }
+    for (const entry *e = s->head; e; e = e->next)
+        if (bind_addr_equal(&e->b->addr, local) ||
+            (bind_addr_is_any_tier(&e->b->addr) && bind_addr_contains(&e->b->addr, local)))
+            offer(rk, e->b, bind_route_iis_rule(e->b), len);
+}
+
+/* What a binding's host claims: the whole host, the suffix after `*.`,
+ * or nothing (a catch-all), and the length the router ranks it by. */
+static const char *claim_of(const bind_binding *b, size_t *len)
+{
+    const char *suffix = bind_route_wildcard_suffix(b);
+    const char *claim = suffix ? suffix : b->host;
+    *len = strlen(claim);
+    return claim;
+}
+
+/* Whether host `h` (not a wildcard) ends in `.suffix` after one label or more. */
+static bool under(const char *h, size_t hl, const char *suffix, size_t sl)
+{
+    return hl > sl + 1 && h[hl - sl - 1] == '.' && memcmp(h + hl - sl, suffix, sl) == 0;
+}
+
+bool bind_route_iis_takes_first(const bind_binding *o, const bind_binding *b)
+{
+    if (o == b || !o->valid || !b->valid || o->protocol != b->protocol || o->port != b->port) return false;
+    if (!bind_addr_overlaps(&o->addr, &b->addr)) return false;
+    enum bind_route_rule ro = bind_route_iis_rule(o), rb = bind_route_iis_rule(b);
+    size_t lo, lb;
+    const char *co = claim_of(o, &lo), *cb = claim_of(b, &lb);
+    bool wo = bind_route_wildcard_suffix(o) != NULL, wb = bind_route_wildcard_suffix(b) != NULL;
+    /* A host both match, if there is one; both then rank it as offer() does. */
+    bool shared;
+    if (!lo || !lb) shared = true;                            /* a catch-all matches every host */
+    else if (!wo && !wb) shared = lo == lb && memcmp(co, cb, lo) == 0;
+    else if (!wo) shared = under(co, lo, cb, lb);             /* o's host under b's wildcard */
+    else if (!wb) shared = under(cb, lb, co, lo);
+    else shared = (lo >= lb ? lo == lb ? memcmp(co, cb, lo) == 0 : under(co, lo, cb, lb)
+                            : under(cb, lb, co, lo));          /* one suffix ends the other */
+    return shared && better(ro, lo, rb, lb);
 }
 
 static bool listening(const bind_route_iis *ix, const bind_addr *local)
@@ -218,13 +258,13 @@ void bind_route_iis_resolve(const bind_route_iis *ix, const bind_route_request *
     ranking rk;
     memset(&rk, 0, sizeof rk);
     if (hl != (size_t)-1 && hl > 0) {
-        offer_slot(ix, &rk, scope, KIND_EXACT, host, hl, &rq->local, BIND_ROUTE_HOST_ADDR);
+        offer_slot(ix, &rk, scope, KIND_EXACT, host, hl, &rq->local);
         /* `*.s` matches every host that ends in `.s`, however deep. */
         for (size_t i = 0; i + 1 < hl; i++)
             if (host[i] == '.')
-                offer_slot(ix, &rk, scope, KIND_WILDCARD, host + i + 1, hl - i - 1, &rq->local, BIND_ROUTE_WILDCARD_ADDR);
+                offer_slot(ix, &rk, scope, KIND_WILDCARD, host + i + 1, hl - i - 1, &rq->local);
     }
-    offer_slot(ix, &rk, scope, KIND_EXACT, "", 0, &rq->local, BIND_ROUTE_NOHOST_ADDR);
+    offer_slot(ix, &rk, scope, KIND_EXACT, "", 0, &rq->local);
     if (!rk.b[0]) { out->refusal = BIND_REFUSE_UNKNOWN_HOST; return; }
     out->binding = rk.b[0];
     out->rule = rk.rule[0];

@@ -1,33 +1,54 @@
 /* Backends: pure functions of the checked model.
  *
- * Each target is one file behind this interface.  emit() appends the whole
- * output to `out` and may push diagnostics (E0304, W0407): deterministic
- * order, fixed quoting, no clock, no environment.  The driver writes `out`
- * atomically only when the compilation and the backend reported no error. */
+ * Each target is one file behind this interface.  emit() reads the frozen
+ * model and the sources (to quote what the user wrote), appends the whole
+ * output to `out`, and may push diagnostics (E0304, W0407) into its own
+ * context: deterministic order, fixed quoting, no clock, no environment.
+ * It never sees the compilation, so it cannot add a source or fill a cache
+ * there; `--target all` runs two at a time, each with a context of its own.
+ * The driver writes `out` only when the compilation and the backend
+ * reported no error. */
 #ifndef BIND_BACKEND_H
 #define BIND_BACKEND_H
 
 #include "base/buf.h"
-#include "check/compile.h"
+#include "base/source.h"
+#include "diag/diag.h"
+#include "model/model.h"
+
+struct bind_nginx_plan;
+struct bind_http_sys_shared;
 
 typedef struct bind_emit_opts {
-    const char *merge_path;        /* iis --merge: the existing applicationhost.config */
-    const char *merge_text;        /* its bytes (read by the driver) */
-    size_t merge_len;
+    /* iis --merge: the existing applicationhost.config, already one of the
+     * compilation's sources so that diagnostics can point into it; NULL
+     * writes a document of bindc's own. */
+    const bind_source *merge;
 } bind_emit_opts;
+
+/* What a backend writes besides its output, and the plans it may share
+ * with its siblings.  Everything else it reads is const. */
+typedef struct bind_emit_ctx {
+    bind_arena *arena;
+    bind_diag_bag *diags;
+    /* The nginx plan the checks kept (compile.h), or NULL: the nginx
+     * target then builds its own. */
+    const struct bind_nginx_plan *nginx_plan;
+    /* `--target all`: the HTTP.sys plan, built once for the four targets
+     * that need it (http_sys_plan.h); NULL builds one for this target. */
+    struct bind_http_sys_shared *http_sys;
+} bind_emit_ctx;
 
 typedef struct bind_backend {
     const char *name;              /* --target NAME */
     const char *file_name;         /* its file under `--target all -o DIR` */
-    /* Returns false when it pushed an error (nothing must be written).  It
-     * may allocate from c->arena and push to c->diags, and reads the rest
-     * of c only: `--target all` runs two at a time, each on a copy of c
-     * with an arena and diagnostics of its own. */
-    bool (*emit)(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out);
+    /* Returns false when it pushed an error (nothing must be written). */
+    bool (*emit)(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts,
+                 bind_emit_ctx *ctx, bind_buf *out);
     /* Its rough cost on a fleet, relative to the others: `--target all`
      * starts the costly ones first, so that the two threads end together. */
     unsigned weight;
-    /* It builds the HTTP.sys plan (backend/http_sys_plan.h): `--target all` has the
+    /* It builds the HTTP.sys plan (http_sys_plan.h): `--target all` has the
      * targets that do build it once between them. */
     bool http_sys;
 } bind_backend;
@@ -35,5 +56,9 @@ typedef struct bind_backend {
 /* Every target in a fixed order (the order of `--target all`). */
 const bind_backend *const *bind_backends(size_t *n);
 const bind_backend *bind_backend_find(const char *name);
+/* Runs be: true when it says it succeeded and pushed no error (its
+ * warnings, such as W0407, do not stop the write). */
+bool bind_backend_run(const bind_backend *be, const bind_model *m, const bind_sources *sources,
+                      const bind_emit_opts *opts, bind_emit_ctx *cx, bind_buf *out);
 
 #endif

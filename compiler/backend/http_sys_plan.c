@@ -10,7 +10,7 @@
 #include "base/table.h"
 
 typedef struct planner {
-    bind_compilation *c;
+    bind_emit_ctx *cx;
     const bind_model *m;
     const bind_platform *pf;
     bool user_mode;                  /* the platform runs as an ordinary user (IIS Express) */
@@ -49,25 +49,25 @@ static int64_t record_find(const bind_table *t, uint8_t kind, const char *text)
 
 static void record_add(planner *P, bind_table *t, uint8_t kind, const char *text, size_t index)
 {
-    record_key *k = bind_arena_alloc(P->c->arena, sizeof *k);
+    record_key *k = bind_arena_alloc(P->cx->arena, sizeof *k);
     k->kind = kind;
     k->text = text;
     bind_table_put(t, record_hash(k), k, (void *)(uintptr_t)(index + 1));
 }
 
-bind_diag *bind_http_sys_diag_once(bind_compilation *c, enum bind_code code, bind_span span, const char *fmt, ...)
+bind_diag *bind_http_sys_diag_once(bind_emit_ctx *cx, enum bind_code code, bind_span span, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    const char *msg = bind_arena_vprintf(c->arena, fmt, ap);
+    const char *msg = bind_arena_vprintf(cx->arena, fmt, ap);
     va_end(ap);
-    for (size_t i = 0; i < c->diags.list.len; i++) {
-        const bind_diag *d = c->diags.list.items[i];
+    for (size_t i = 0; i < cx->diags->list.len; i++) {
+        const bind_diag *d = cx->diags->list.items[i];
         if (d->code == code && d->span.file == span.file && d->span.start == span.start &&
             d->span.end == span.end && strcmp(d->message, msg) == 0)
             return NULL;
     }
-    return bind_diag_push(&c->diags, code, span, "%s", msg);
+    return bind_diag_push(cx->diags, code, span, "%s", msg);
 }
 
 const char *bind_http_sys_ipport(bind_arena *a, const bind_addr *addr, uint16_t port)
@@ -143,17 +143,17 @@ static bool needs_url_acl(const planner *P, const bind_binding *b)
 
 /* The URL prefix the server registers: the host name; else the address for
  * an exact one; else a wildcard — `*` (weak) for a user-mode server, which
- * registers what its binding says, `+` (strong) for full IIS (LANGUAGE.md
- * §5a).  0.0.0.0 and [::] have no URL form; the iis target writes them as
+ * registers what its binding says, `+` (strong) for full IIS (grammar/README.md
+ * §9.2).  0.0.0.0 and [::] have no URL form; the iis target writes them as
  * `*` (with W0407), so the wildcard is what the server registers. */
 static const char *url_of(const planner *P, const bind_binding *b)
 {
     const char *scheme = b->protocol == BIND_PROTO_HTTPS ? "https" : "http";
     char host[48];
-    if (*b->host) return bind_arena_printf(P->c->arena, "%s://%s:%u/", scheme, b->host, b->port);
+    if (*b->host) return bind_arena_printf(P->cx->arena, "%s://%s:%u/", scheme, b->host, b->port);
     if (b->addr.kind == BIND_ADDR_V4 || b->addr.kind == BIND_ADDR_V6) bind_addr_format(&b->addr, host, true);
     else strcpy(host, P->user_mode ? "*" : "+");
-    return bind_arena_printf(P->c->arena, "%s://%s:%u/", scheme, host, b->port);
+    return bind_arena_printf(P->cx->arena, "%s://%s:%u/", scheme, host, b->port);
 }
 
 static int32_t sid_lookup(planner *P, const char *user)
@@ -181,17 +181,17 @@ static void plan_url_acl(planner *P, const bind_binding *b)
         a.grantee = BIND_GRANTEE_EVERYONE;
     } else if (is_sid(acl)) {
         a.grantee = BIND_GRANTEE_SID;
-        char *sid = bind_arena_strdup(P->c->arena, acl);
+        char *sid = bind_arena_strdup(P->cx->arena, acl);
         sid[0] = 'S';
         a.user = sid;
     } else {
         enum bind_cmd_quote_refusal r = bind_cmd_quote_check(acl);
         if (r != BIND_CMD_QUOTE_OK) {
-            bind_diag *d = bind_http_sys_diag_once(P->c, BIND_E0007, a.user_span,
+            bind_diag *d = bind_http_sys_diag_once(P->cx, BIND_E0007, a.user_span,
                                                    "acl user %s: the netsh and httpcfg scripts cannot carry it",
                                                    bind_cmd_quote_reason(r));
             if (d && r == BIND_CMD_QUOTE_NON_ASCII)
-                bind_diag_note(&P->c->diags, d, NULL, "write the account's SID instead (acl=S-1-5-21-...): it is ASCII and the same in every language");
+                bind_diag_note(P->cx->diags, d, NULL, "write the account's SID instead (acl=S-1-5-21-...): it is ASCII and the same in every language");
             P->ok = false;
             return;
         }
@@ -202,10 +202,10 @@ static void plan_url_acl(planner *P, const bind_binding *b)
     if (at >= 0) {
         const bind_url_acl *o = &P->acls.items[at];
         if (o->grantee != a.grantee || (a.user && strcmp(o->user, a.user) != 0)) {
-            bind_diag *d = bind_http_sys_diag_once(P->c, BIND_E0007, a.user_span,
+            bind_diag *d = bind_http_sys_diag_once(P->cx, BIND_E0007, a.user_span,
                                                    "URL %s is reserved for %s by another binding: one URL has one reservation",
                                                    a.url, o->user ? o->user : "Everyone");
-            if (d) bind_diag_note(&P->c->diags, d, &o->user_span, "the first grantee is given here");
+            if (d) bind_diag_note(P->cx->diags, d, &o->user_span, "the first grantee is given here");
             P->ok = false;
         }
         return;
@@ -244,17 +244,17 @@ static bool resolve_cert(planner *P, const bind_cert *ct, const char *store, bin
     if (ct->friendly_name) {
         enum bind_cmd_quote_refusal r = bind_cmd_quote_check(ct->friendly_name);
         if (r == BIND_CMD_QUOTE_OK) { *lookup = cert_lookup(P, ct, store, revert); return true; }
-        bind_diag *d = bind_http_sys_diag_once(P->c, BIND_E0007, ct->span,
+        bind_diag *d = bind_http_sys_diag_once(P->cx, BIND_E0007, ct->span,
                                                "the friendly name of certificate `%s` %s: the script cannot look it up",
                                                ct->name, bind_cmd_quote_reason(r));
-        if (d) bind_diag_note(&P->c->diags, d, NULL, "give the certificate a thumbprint instead");
+        if (d) bind_diag_note(P->cx->diags, d, NULL, "give the certificate a thumbprint instead");
         P->ok = false;
         return false;
     }
-    bind_diag *d = bind_http_sys_diag_once(P->c, BIND_E0301, where,
+    bind_diag *d = bind_http_sys_diag_once(P->cx, BIND_E0301, where,
                                            "certificate `%s` has no thumbprint and no friendly_name: the SSL binding cannot name it",
                                            ct->name);
-    if (d) bind_diag_note(&P->c->diags, d, &ct->span, "add `thumbprint = ...` (or `friendly_name`, looked up when the script runs) here");
+    if (d) bind_diag_note(P->cx->diags, d, &ct->span, "add `thumbprint = ...` (or `friendly_name`, looked up when the script runs) here");
     P->ok = false;
     return false;
 }
@@ -295,14 +295,14 @@ static void plan_ssl(planner *P, const bind_binding *b)
     s.appid = appid_of(P, b->cert);
     if (b->ccs) {
         s.key_kind = BIND_SSL_KEY_CCS;
-        s.key = bind_arena_printf(P->c->arena, "%u", b->port);
+        s.key = bind_arena_printf(P->cx->arena, "%u", b->port);
     } else {
         if (b->sni) {
             s.key_kind = BIND_SSL_KEY_HOSTNAMEPORT;
-            s.key = bind_arena_printf(P->c->arena, "%s:%u", b->host, b->port);
+            s.key = bind_arena_printf(P->cx->arena, "%s:%u", b->host, b->port);
         } else {
             s.key_kind = BIND_SSL_KEY_IPPORT;
-            s.key = bind_http_sys_ipport(P->c->arena, &b->addr, b->port);
+            s.key = bind_http_sys_ipport(P->cx->arena, &b->addr, b->port);
             s.replaces_platform = P->user_mode && in_ssl_ports && P->default_cert &&
                                   (b->addr.kind == BIND_ADDR_ANY || b->addr.kind == BIND_ADDR_ANY4);
         }
@@ -317,11 +317,11 @@ static void plan_ssl(planner *P, const bind_binding *b)
     if (at >= 0) {
         const bind_ssl_binding *o = &P->ssl.items[at];
         if (!same_ssl(o, &s)) {
-            bind_diag *d = bind_http_sys_diag_once(P->c, BIND_E0205, b->info_span,
+            bind_diag *d = bind_http_sys_diag_once(P->cx, BIND_E0205, b->info_span,
                                                    "HTTP.sys holds one SSL binding for %s%s, but these bindings need different certificates or settings",
                                                    s.key_kind == BIND_SSL_KEY_HOSTNAMEPORT ? "hostnameport=" :
                                                    s.key_kind == BIND_SSL_KEY_CCS ? "ccs=" : "ipport=", s.key);
-            if (d) bind_diag_note(&P->c->diags, d, &o->binding->info_span, "this binding has that record already");
+            if (d) bind_diag_note(P->cx->diags, d, &o->binding->info_span, "this binding has that record already");
             P->ok = false;
         }
         return;
@@ -347,9 +347,9 @@ static void plan_firewall(planner *P, const bind_binding *b, bool http_sys)
     r.binding = b;
     if (form == BIND_FORM_IP_PORT_HOST && (b->addr.kind == BIND_ADDR_V4 || b->addr.kind == BIND_ADDR_V6)) {
         r.local = b->addr;
-        r.name = bind_arena_printf(P->c->arena, "bindc TCP %s", bind_http_sys_ipport(P->c->arena, &b->addr, b->port));
+        r.name = bind_arena_printf(P->cx->arena, "bindc TCP %s", bind_http_sys_ipport(P->cx->arena, &b->addr, b->port));
     } else {
-        r.name = bind_arena_printf(P->c->arena, "bindc TCP %u", b->port);
+        r.name = bind_arena_printf(P->cx->arena, "bindc TCP %u", b->port);
     }
     if (record_find(&P->firewall_at, 0, r.name) >= 0) return;
     record_add(P, &P->firewall_at, 0, r.name, P->firewall.len);
@@ -361,20 +361,20 @@ static void plan_firewall(planner *P, const bind_binding *b, bool http_sys)
 #define FREEZE(P, vec, out, n)                                                     \
     do {                                                                           \
         (n) = (uint32_t)(vec).len;                                                 \
-        (out) = bind_arena_alloc((P)->c->arena, ((vec).len + 1) * sizeof *(vec).items); \
+        (out) = bind_arena_alloc((P)->cx->arena, ((vec).len + 1) * sizeof *(vec).items); \
         if ((vec).len) memcpy((out), (vec).items, (vec).len * sizeof *(vec).items); \
         bind_vec_free(&(vec));                                                     \
     } while (0)
 
-static bool plan_build(bind_compilation *c, bind_http_sys_plan *out)
+static bool plan_build(const bind_model *m, bind_emit_ctx *cx, bind_http_sys_plan *out)
 {
     memset(out, 0, sizeof *out);
     out->restore_lookup = -1;
     planner P;
     memset(&P, 0, sizeof P);
-    P.c = c;
-    P.m = c->model;
-    P.pf = c->model->platform;
+    P.cx = cx;
+    P.m = m;
+    P.pf = m->platform;
     P.ok = true;
     bind_table_init(&P.acl_at, record_eq);
     bind_table_init(&P.ssl_at, record_eq);
@@ -457,19 +457,15 @@ void bind_http_sys_shared_free(bind_http_sys_shared *s)
 
 const bind_diag_bag *bind_http_sys_shared_diags(const bind_http_sys_shared *s) { return &s->diags; }
 
-bool bind_http_sys_plan_build(bind_compilation *c, bind_http_sys_plan *out)
+bool bind_http_sys_plan_build(const bind_model *m, bind_emit_ctx *cx, bind_http_sys_plan *out)
 {
-    bind_http_sys_shared *s = c->http_sys_shared;
-    if (!s) return plan_build(c, out);
+    bind_http_sys_shared *s = cx->http_sys;
+    if (!s) return plan_build(m, cx, out);
     pthread_mutex_lock(&s->lock);
     if (!s->built) {
         /* Built as for one target, into the shared arena and bag. */
-        bind_compilation v = *c;
-        v.arena = s->arena;
-        v.diags = s->diags;
-        v.http_sys_shared = NULL;
-        s->ok = plan_build(&v, &s->plan);
-        s->diags = v.diags;
+        bind_emit_ctx shared = { .arena = s->arena, .diags = &s->diags };
+        s->ok = plan_build(m, &shared, &s->plan);
         s->built = true;
     }
     pthread_mutex_unlock(&s->lock);

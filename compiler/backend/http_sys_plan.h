@@ -20,8 +20,7 @@
 #ifndef BIND_HTTP_SYS_H
 #define BIND_HTTP_SYS_H
 
-#include "base/buf.h"
-#include "check/compile.h"
+#include "backend.h"
 
 /* IIS's own application id: the appid of every SSL binding IIS makes. */
 #define BIND_IIS_APPID "{4dc3e181-e14b-4a21-b022-59fc669b0914}"
@@ -83,15 +82,15 @@ typedef struct bind_http_sys_plan {
     const char *restore_store, *restore_appid;
 } bind_http_sys_plan;
 
-/* Builds the plan from c->model.  Refuses (E0007) grantees that cmd.exe
+/* Builds the plan from the model.  Refuses (E0007) grantees that cmd.exe
  * cannot carry, reports certificates the script cannot find (E0301) and
  * records that collide (E0205, E0007), and warns (W0407) where HTTP.sys
  * cannot hold a binding exactly.  Returns false when it found an error.
  * Diagnostics are pushed once per compilation, however many targets ask;
- * with c->http_sys_shared set, the plan is built once for every target
- * that asks, on whichever thread asks first, and its diagnostics go to the
- * shared bag instead of c->diags. */
-bool bind_http_sys_plan_build(bind_compilation *c, bind_http_sys_plan *out);
+ * with cx->http_sys set, the plan is built once for every target that
+ * asks, on whichever thread asks first, and its diagnostics go to the
+ * shared bag instead of cx->diags. */
+bool bind_http_sys_plan_build(const bind_model *m, bind_emit_ctx *cx, bind_http_sys_plan *out);
 
 /* One plan for the outputs of `--target all`, which are made two at a time:
  * a fleet's plan cost each of the four targets as much as its script, and
@@ -106,7 +105,7 @@ const bind_diag_bag *bind_http_sys_shared_diags(const bind_http_sys_shared *s);
 /* Pushes a diagnostic unless the same code, span and message is already in
  * the bag (each of the four targets builds the same plan).  NULL when it
  * was there already. */
-bind_diag *bind_http_sys_diag_once(bind_compilation *c, enum bind_code code, bind_span span,
+bind_diag *bind_http_sys_diag_once(bind_emit_ctx *cx, enum bind_code code, bind_span span,
                                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Addresses as the HTTP.sys tools write them: `0.0.0.0:443` / `[fe80::1]:443`
@@ -118,7 +117,7 @@ const char *bind_http_sys_address(bind_arena *a, const bind_addr *addr);
  * lines, the elevation check, certificate and SID look-ups, numbered steps
  * that stop on the first failure, and the closing lines. */
 typedef struct bind_script {
-    bind_compilation *c;
+    bind_emit_ctx *cx;
     bind_buf *out;
     uint32_t step, nsteps;
     bind_buf line;              /* bind_script_new_line's */
@@ -126,7 +125,7 @@ typedef struct bind_script {
 
 /* `what` says what the script does; `elevation` is the command whose
  * failure means "not an administrator" (`fltmc`, `net session`). */
-void bind_script_begin(bind_script *s, bind_compilation *c, bind_buf *out, const char *what,
+void bind_script_begin(bind_script *s, bind_emit_ctx *cx, bind_buf *out, const char *what,
                        const char *elevation, uint32_t nsteps);
 /* A line of fixed text (no user strings), CRLF appended. */
 void bind_script_line(bind_script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

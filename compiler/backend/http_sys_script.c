@@ -31,10 +31,10 @@ void bind_script_put_line(bind_script *s, const bind_buf *line)
     bind_buf_puts(s->out, "\r\n");
 }
 
-void bind_script_begin(bind_script *s, bind_compilation *c, bind_buf *out, const char *what,
+void bind_script_begin(bind_script *s, bind_emit_ctx *cx, bind_buf *out, const char *what,
                        const char *elevation, uint32_t nsteps)
 {
-    s->c = c;
+    s->cx = cx;
     s->out = out;
     s->step = 0;
     s->nsteps = nsteps;

@@ -24,26 +24,26 @@ typedef struct httpcfg_plan {
 
 /* One W0407 per missing feature, at its first binding: a site with fifty
  * SNI bindings needs to hear it once. */
-static void warn(bind_compilation *c, const bind_ssl_binding *first, uint32_t count, const char *what)
+static void warn(bind_emit_ctx *cx, const bind_ssl_binding *first, uint32_t count, const char *what)
 {
     if (!first) return;
-    bind_diag *d = bind_http_sys_diag_once(c, BIND_W0407, first->binding->info_span,
+    bind_diag *d = bind_http_sys_diag_once(cx, BIND_W0407, first->binding->info_span,
                                            "httpcfg.exe (Windows XP / Server 2003) has no %s", what);
     if (!d) return;
-    if (count > 1) bind_diag_note(&c->diags, d, NULL, "%u SSL bindings need it", count);
-    bind_diag_note(&c->diags, d, NULL, "%s",
+    if (count > 1) bind_diag_note(cx->diags, d, NULL, "%u SSL bindings need it", count);
+    bind_diag_note(cx->diags, d, NULL, "%s",
                    first->key_kind == BIND_SSL_KEY_IPPORT
                        ? "the httpcfg script binds the certificate without it; the netsh target (Windows Vista and later) can write it"
                        : "the httpcfg script writes no SSL binding for it; use the netsh target (Windows Vista and later)");
 }
 
-static bool plan_build(bind_compilation *c, httpcfg_plan *h)
+static bool plan_build(const bind_model *m, bind_emit_ctx *cx, httpcfg_plan *h)
 {
     memset(h, 0, sizeof *h);
-    if (!bind_http_sys_plan_build(c, &h->p)) return false;
+    if (!bind_http_sys_plan_build(m, cx, &h->p)) return false;
     const bind_http_sys_plan *p = &h->p;
-    h->ssl_ok = bind_arena_alloc(c->arena, (p->nssl + 1) * sizeof *h->ssl_ok);
-    h->ports = bind_arena_alloc(c->arena, (p->nfirewall + 1) * sizeof *h->ports);
+    h->ssl_ok = bind_arena_alloc(cx->arena, (p->nssl + 1) * sizeof *h->ssl_ok);
+    h->ports = bind_arena_alloc(cx->arena, (p->nfirewall + 1) * sizeof *h->ports);
     uint32_t nssl = 0;
     enum { SNI, CCS, FLAGS, NKIND };
     const bind_ssl_binding *first[NKIND] = { NULL, NULL, NULL };
@@ -55,9 +55,9 @@ static bool plan_build(bind_compilation *c, httpcfg_plan *h)
         h->ssl_ok[i] = r->key_kind == BIND_SSL_KEY_IPPORT;
         nssl += h->ssl_ok[i];
     }
-    warn(c, first[SNI], count[SNI], "SNI (sslFlags 1)");
-    warn(c, first[CCS], count[CCS], "central certificate store (sslFlags 2)");
-    warn(c, first[FLAGS], count[FLAGS], "switch to turn off HTTP/2, QUIC, TLS 1.3, legacy TLS or OCSP stapling per binding");
+    warn(cx, first[SNI], count[SNI], "SNI (sslFlags 1)");
+    warn(cx, first[CCS], count[CCS], "central certificate store (sslFlags 2)");
+    warn(cx, first[FLAGS], count[FLAGS], "switch to turn off HTTP/2, QUIC, TLS 1.3, legacy TLS or OCSP stapling per binding");
     /* The XP firewall opens a port on every address: one rule per port. */
     for (uint32_t i = 0; i < p->nfirewall; i++) {
         bool seen = false;
@@ -91,7 +91,7 @@ static void set_ssl(bind_script *s, const char *key, const char *thumbprint, int
 static void forward(bind_script *s, const httpcfg_plan *h)
 {
     const bind_http_sys_plan *p = &h->p;
-    bind_arena *a = s->c->arena;
+    bind_arena *a = s->cx->arena;
     for (uint32_t i = 0; i < p->nsid_lookups; i++) bind_script_sid_lookup(s, p, i);
     for (uint32_t i = 0; i < p->ncert_lookups; i++) if (p->cert_lookups[i].forward) bind_script_cert_lookup(s, p, i);
     for (uint32_t i = 0; i < p->niplisten; i++) {
@@ -132,7 +132,7 @@ static void forward(bind_script *s, const httpcfg_plan *h)
 static void revert(bind_script *s, const httpcfg_plan *h)
 {
     const bind_http_sys_plan *p = &h->p;
-    bind_arena *a = s->c->arena;
+    bind_arena *a = s->cx->arena;
     for (uint32_t i = 0; i < p->ncert_lookups; i++) if (p->cert_lookups[i].revert) bind_script_cert_lookup(s, p, i);
     for (uint32_t i = h->nports; i-- > 0;) {
         bind_script_step(s, bind_arena_printf(a, "remove firewall port TCP %u", h->ports[i]));
@@ -157,13 +157,13 @@ static void revert(bind_script *s, const httpcfg_plan *h)
     }
 }
 
-static bool emit(bind_compilation *c, bind_buf *out, bool is_revert)
+static bool emit(const bind_model *m, bind_emit_ctx *cx, bind_buf *out, bool is_revert)
 {
     httpcfg_plan h;
-    if (!plan_build(c, &h)) return false;
+    if (!plan_build(m, cx, &h)) return false;
     bind_script s;
     /* `net session` needs an administrator on XP too, where fltmc is missing. */
-    bind_script_begin(&s, c, out,
+    bind_script_begin(&s, cx, out,
                       is_revert ? "Undoes httpcfg.cmd: deletes its HTTP.sys records and firewall ports (httpcfg, Windows XP SP2 / Server 2003)."
                                 : "HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall ports (httpcfg, Windows XP SP2 / Server 2003).",
                       "net session", h.nsteps);
@@ -174,16 +174,18 @@ static bool emit(bind_compilation *c, bind_buf *out, bool is_revert)
     return true;
 }
 
-static bool emit_httpcfg(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out)
+static bool emit_httpcfg(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts,
+                         bind_emit_ctx *cx, bind_buf *out)
 {
-    (void)opts;
-    return emit(c, out, false);
+    (void)sources, (void)opts;
+    return emit(m, cx, out, false);
 }
 
-static bool emit_httpcfg_revert(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out)
+static bool emit_httpcfg_revert(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts,
+                         bind_emit_ctx *cx, bind_buf *out)
 {
-    (void)opts;
-    return emit(c, out, true);
+    (void)sources, (void)opts;
+    return emit(m, cx, out, true);
 }
 
 const bind_backend bind_backend_httpcfg = { "httpcfg", "httpcfg.cmd", emit_httpcfg, 1, true };

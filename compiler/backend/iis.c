@@ -34,7 +34,7 @@ typedef struct written {
 } written;
 
 typedef struct writer {
-    bind_compilation *c;
+    bind_emit_ctx *cx;
     const bind_model *m;
     const bind_iis_doc *d;
     xmlDocPtr doc;                 /* no nodes: tells libxml2 the output's encoding */
@@ -76,10 +76,10 @@ static bool xml_text_ok(writer *w, const char *s, bind_span span, const char *wh
             bad = cp < 0x10000 || cp > 0x10FFFF;
         }
         if (bad) {
-            bind_diag *dg = bind_diag_push(&w->c->diags, BIND_E0007, span,
+            bind_diag *dg = bind_diag_push(w->cx->diags, BIND_E0007, span,
                                            "%s cannot be written to applicationhost.config: it has a character XML 1.0 cannot carry",
                                            what);
-            bind_diag_note(&w->c->diags, dg, NULL, "control characters other than tab and line breaks, and U+FFFE/U+FFFF, are not XML");
+            bind_diag_note(w->cx->diags, dg, NULL, "control characters other than tab and line breaks, and U+FFFE/U+FFFF, are not XML");
             w->ok = false;
             return false;
         }
@@ -101,10 +101,10 @@ static unsigned any_family(const bind_binding *b)
  * any-tier addresses are all `*`. */
 static const char *iis_info(writer *w, const bind_binding *b)
 {
-    if (!any_family(b)) return bind_binding_info_text(w->c->arena, b);
+    if (!any_family(b)) return bind_binding_info_text(w->cx->arena, b);
     bind_binding star = *b;
     star.addr.kind = BIND_ADDR_ANY;
-    return bind_binding_info_text(w->c->arena, &star);
+    return bind_binding_info_text(w->cx->arena, &star);
 }
 
 /* "protocol information", the binding as IIS tells bindings apart. */
@@ -112,7 +112,7 @@ static const char *binding_key(writer *w, const bind_binding *b, const char *inf
 {
     const char *protocol = bind_protocol_name((enum bind_protocol)b->protocol);
     size_t p = strlen(protocol), i = strlen(info);
-    char *key = bind_arena_alloc(w->c->arena, p + 1 + i + 1);
+    char *key = bind_arena_alloc(w->cx->arena, p + 1 + i + 1);
     memcpy(key, protocol, p);
     key[p] = ' ';
     memcpy(key + p + 1, info, i + 1);
@@ -125,7 +125,7 @@ static bool site_emitted(const bind_site *s)
 }
 
 /* Whether `iplisten` keeps HTTP.sys to one family anyway, so that `*`
- * means the same as that family's any-address (LANGUAGE.md §4). */
+ * means the same as that family's any-address (grammar/README.md §5.2). */
 static bool iplisten_only(const bind_model *m, unsigned family)
 {
     if (!m->niplisten) return false;
@@ -166,7 +166,7 @@ static void plan_bindings(writer *w)
             uint64_t h = key_hash(key);
             written *wr = bind_table_get(&w->bindings, h, key);
             if (!wr) {
-                wr = bind_arena_alloc(w->c->arena, sizeof *wr);
+                wr = bind_arena_alloc(w->cx->arena, sizeof *wr);
                 wr->key = key;
                 wr->info = info;
                 wr->first = b;
@@ -193,15 +193,15 @@ static const written *binding_written(writer *w, const bind_binding *b)
     const bind_binding *owner = wr->first;
     if (owner != b) {
         if (owner->site == b->site && owner->ssl_flags != b->ssl_flags) {
-            bind_diag *dg = bind_diag_push(&w->c->diags, BIND_W0407, b->info_span,
+            bind_diag *dg = bind_diag_push(w->cx->diags, BIND_W0407, b->info_span,
                                            "iis target: `%s` and the binding it joins as `*` have different TLS options", key);
-            bind_diag_note(&w->c->diags, dg, &owner->info_span, "IIS gets one binding, with the options of this one");
+            bind_diag_note(w->cx->diags, dg, &owner->info_span, "IIS gets one binding, with the options of this one");
         } else if (owner->site != b->site && !unreachable(w, b)) {
-            bind_diag *dg = bind_diag_push(&w->c->diags, BIND_W0407, b->info_span,
+            bind_diag *dg = bind_diag_push(w->cx->diags, BIND_W0407, b->info_span,
                                            "iis target: this is the same IIS binding as site `%s`'s, `%s`; only that site gets it",
                                            owner->site->name, key);
-            bind_diag_note(&w->c->diags, dg, &owner->info_span, "IIS writes `0.0.0.0` and `[::]` both as `*`");
-            bind_diag_note(&w->c->diags, dg, NULL, "requests this binding would take go to site `%s`", owner->site->name);
+            bind_diag_note(w->cx->diags, dg, &owner->info_span, "IIS writes `0.0.0.0` and `[::]` both as `*`");
+            bind_diag_note(w->cx->diags, dg, NULL, "requests this binding would take go to site `%s`", owner->site->name);
         }
         return NULL;
     }
@@ -210,12 +210,12 @@ static const written *binding_written(writer *w, const bind_binding *b)
     if (on_http_sys(b) && iplisten_only(w->m, fam)) return wr;
     char addr[48];
     bind_addr_format(&b->addr, addr, true);
-    bind_diag *dg = bind_diag_push(&w->c->diags, BIND_W0407, b->info_span,
+    bind_diag *dg = bind_diag_push(w->cx->diags, BIND_W0407, b->info_span,
                                    "iis target: IIS cannot bind every %s address without the %s ones; `%s` is written as `*`",
                                    fam == 1 ? "IPv4" : "IPv6", fam == 1 ? "IPv6" : "IPv4", addr);
-    bind_diag_note(&w->c->diags, dg, NULL, "the site then also answers on every %s address", fam == 1 ? "IPv6" : "IPv4");
+    bind_diag_note(w->cx->diags, dg, NULL, "the site then also answers on every %s address", fam == 1 ? "IPv6" : "IPv4");
     if (on_http_sys(b))
-        bind_diag_note(&w->c->diags, dg, NULL, "`iplisten %s` limits HTTP.sys, and with it every IIS site, to %s",
+        bind_diag_note(w->cx->diags, dg, NULL, "`iplisten %s` limits HTTP.sys, and with it every IIS site, to %s",
                        fam == 1 ? "0.0.0.0" : "::", fam == 1 ? "IPv4" : "IPv6");
     return wr;
 }
@@ -279,7 +279,7 @@ static void end(writer *w, const char *name)
  * pool names without regard to case (ASCII case here). */
 static bool pool_is_new(writer *w, const char *pool)
 {
-    char *low = bind_arena_strdup(w->c->arena, pool);
+    char *low = bind_arena_strdup(w->cx->arena, pool);
     for (char *p = low; *p; p++) if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
     uint64_t h = key_hash(low);
     if (bind_table_get(&w->pools, h, low)) return false;
@@ -319,7 +319,7 @@ static const char *enabled_protocols(writer *w, const bind_site *s)
         memcpy(list + n, name, len);
         n += len;
     }
-    return bind_arena_strndup(w->c->arena, list, n);
+    return bind_arena_strndup(w->cx->arena, list, n);
 }
 
 static void application(writer *w, const char *path, const char *pool, const char *physical, const char *protocols)
@@ -342,7 +342,7 @@ static void application(writer *w, const char *path, const char *pool, const cha
 static const char *app_folder(writer *w, const char *root, const char *path)
 {
     size_t n = strlen(root);
-    char *s = bind_arena_printf(w->c->arena, "%.*s%s", (int)(n && root[n - 1] == '\\' ? n - 1 : n), root, path);
+    char *s = bind_arena_printf(w->cx->arena, "%.*s%s", (int)(n && root[n - 1] == '\\' ? n - 1 : n), root, path);
     for (char *p = s + (n && root[n - 1] == '\\' ? n - 1 : n); *p; p++) if (*p == '/') *p = '\\';
     return s;
 }
@@ -433,15 +433,14 @@ static void site_element(writer *w, const bind_site *s)
     end(w, "site");
 }
 
-static bool emit_iis(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out)
+static bool emit_iis(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts,
+                     bind_emit_ctx *cx, bind_buf *out)
 {
-    bool merge = opts && opts->merge_text;
+    (void)sources;
     bind_iis_doc d;
-    if (!bind_iis_doc_read(c, merge ? opts->merge_path : NULL, merge ? opts->merge_text : bind_iis_skeleton,
-                           merge ? opts->merge_len : strlen(bind_iis_skeleton), &d))
-        return false;
-    const bind_platform *pf = c->model->platform;
-    writer w = { .c = c, .m = c->model, .d = &d, .ok = true };
+    if (!bind_iis_doc_read(cx, opts ? opts->merge : NULL, &d)) return false;
+    const bind_platform *pf = m->platform;
+    writer w = { .cx = cx, .m = m, .d = &d, .ok = true };
     w.ssl_flags = pf && (pf->sni || pf->ccs || pf->ssl_flags_ext);   /* IIS 8 and later */
     bind_table_init(&w.bindings, key_eq);
     bind_table_init(&w.pools, key_eq);

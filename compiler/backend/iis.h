@@ -31,11 +31,10 @@ typedef struct bind_iis_doc {
     struct bind_iis_section *sites, *app_pools;
 } bind_iis_doc;
 
-/* Reads `text` (len bytes) as an applicationhost.config.  `path` names it
- * in diagnostics; NULL means the built-in skeleton.  On refusal pushes a
- * BIND_IIS_MERGE_REFUSED error into c (with the file added to c->sources so
- * the span points into it) and returns false.  Memory comes from c->arena. */
-bool bind_iis_doc_read(bind_compilation *c, const char *path, const char *text, size_t len, bind_iis_doc *d);
+/* Reads src, one of the compilation's sources, as an applicationhost.config
+ * (NULL: the built-in skeleton).  On refusal pushes a BIND_IIS_MERGE_REFUSED
+ * error pointing into src and returns false.  Memory comes from cx->arena. */
+bool bind_iis_doc_read(bind_emit_ctx *cx, const bind_source *src, bind_iis_doc *d);
 
 /* The document with every <site> in <sites> replaced by `sites` and `pools`
  * added at the end of <applicationPools>.  Both are whole lines, indented

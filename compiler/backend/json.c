@@ -195,7 +195,7 @@ static void names_json(jw *w, const char *const *names, uint32_t n, bool has)
     close_(w, ']');
 }
 
-static void site_json(jw *w, bind_compilation *c, const bind_site *s)
+static void site_json(jw *w, bind_arena *a, const bind_site *s)
 {
     open_(w, '{');
     kstr(w, "name", s->name);
@@ -208,7 +208,7 @@ static void site_json(jw *w, bind_compilation *c, const bind_site *s)
     kstr(w, "proxy", s->proxy);
     key(w, "bindings");
     open_(w, '[');
-    for (uint32_t j = 0; j < s->nbindings; j++) { next(w); binding_json(w, c->arena, s->bindings[j]); }
+    for (uint32_t j = 0; j < s->nbindings; j++) { next(w); binding_json(w, a, s->bindings[j]); }
     close_(w, ']');
     key(w, "apps");
     open_(w, '[');
@@ -225,10 +225,10 @@ static void site_json(jw *w, bind_compilation *c, const bind_site *s)
     close_(w, '}');
 }
 
-static bool emit_json(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out)
+static bool emit_json(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts,
+                      bind_emit_ctx *cx, bind_buf *out)
 {
-    (void)opts;
-    const bind_model *m = c->model;
+    (void)sources, (void)opts;
     /* The caches are 40 KB: not on a backend thread's stack. */
     jw *w = bind_xmalloc(sizeof *w);
     memset(w, 0, sizeof *w);
@@ -298,7 +298,7 @@ static bool emit_json(bind_compilation *c, const bind_emit_opts *opts, bind_buf 
 
     key(w, "sites");
     open_(w, '[');
-    for (uint32_t i = 0; i < m->nsites; i++) { next(w); site_json(w, c, m->sites[i]); }
+    for (uint32_t i = 0; i < m->nsites; i++) { next(w); site_json(w, cx->arena, m->sites[i]); }
     close_(w, ']');
     close_(w, '}');
     bind_buf_putc(out, '\n');

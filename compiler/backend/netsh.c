@@ -75,7 +75,7 @@ static void firewall_rule(bind_script *s, const bind_firewall_rule *r, bool add)
     bind_cmd_quote_put_tagged(line, "name", r->name);
     if (add) {
         bind_buf_printf(line, " dir=in action=allow protocol=TCP localport=%u", r->port);
-        if (r->local.kind != BIND_ADDR_NONE) bind_buf_printf(line, " localip=%s", bind_http_sys_address(s->c->arena, &r->local));
+        if (r->local.kind != BIND_ADDR_NONE) bind_buf_printf(line, " localip=%s", bind_http_sys_address(s->cx->arena, &r->local));
     } else {
         bind_buf_puts(line, " >nul 2>&1");
     }
@@ -91,7 +91,7 @@ static void lookups(bind_script *s, const bind_http_sys_plan *p, bool revert)
 
 static void forward(bind_script *s, const bind_http_sys_plan *p)
 {
-    bind_arena *a = s->c->arena;
+    bind_arena *a = s->cx->arena;
     for (uint32_t i = 0; i < p->niplisten; i++) {
         const char *ip = bind_http_sys_address(a, &p->iplisten[i]);
         bind_script_step(s, bind_arena_printf(a, "IP listen address %s", ip));
@@ -122,7 +122,7 @@ static void forward(bind_script *s, const bind_http_sys_plan *p)
 
 static void revert(bind_script *s, const bind_http_sys_plan *p)
 {
-    bind_arena *a = s->c->arena;
+    bind_arena *a = s->cx->arena;
     for (uint32_t i = p->nfirewall; i-- > 0;) {
         bind_script_step(s, bind_arena_printf(a, "remove firewall rule %s", p->firewall[i].name));
         firewall_rule(s, &p->firewall[i], false);
@@ -147,13 +147,13 @@ static void revert(bind_script *s, const bind_http_sys_plan *p)
     }
 }
 
-static bool emit(bind_compilation *c, bind_buf *out, bool is_revert)
+static bool emit(const bind_model *m, bind_emit_ctx *cx, bind_buf *out, bool is_revert)
 {
     bind_http_sys_plan p;
-    if (!bind_http_sys_plan_build(c, &p)) return false;
+    if (!bind_http_sys_plan_build(m, cx, &p)) return false;
     bind_script s;
     uint32_t n = p.niplisten + p.nurl_acls + p.nssl + p.nfirewall;
-    bind_script_begin(&s, c, out,
+    bind_script_begin(&s, cx, out,
                       is_revert ? "Undoes netsh.cmd: deletes its HTTP.sys records and firewall rules (netsh, Windows Vista and later)."
                                 : "HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall rules (netsh, Windows Vista and later).",
                       "fltmc", n);
@@ -165,16 +165,18 @@ static bool emit(bind_compilation *c, bind_buf *out, bool is_revert)
     return true;
 }
 
-static bool emit_netsh(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out)
+static bool emit_netsh(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts,
+                       bind_emit_ctx *cx, bind_buf *out)
 {
-    (void)opts;
-    return emit(c, out, false);
+    (void)sources, (void)opts;
+    return emit(m, cx, out, false);
 }
 
-static bool emit_netsh_revert(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out)
+static bool emit_netsh_revert(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts,
+                       bind_emit_ctx *cx, bind_buf *out)
 {
-    (void)opts;
-    return emit(c, out, true);
+    (void)sources, (void)opts;
+    return emit(m, cx, out, true);
 }
 
 const bind_backend bind_backend_netsh = { "netsh", "netsh.cmd", emit_netsh, 1, true };

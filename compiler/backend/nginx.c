@@ -86,7 +86,7 @@ static void put_listen(bind_buf *out, const bind_nginx_socket *s, bool is_defaul
 }
 
 typedef struct emitter {
-    bind_compilation *c;
+    bind_emit_ctx *cx;
     bind_table reported;     /* certificates and sites already refused */
     bool ok;
 } emitter;
@@ -104,7 +104,7 @@ static bool first_report(emitter *e, const void *key)
 /* The certificate files of a TLS server, or E0304 once per certificate. */
 static const bind_cert *tls_files(emitter *e, const bind_binding *b)
 {
-    bind_diag_bag *bag = &e->c->diags;
+    bind_diag_bag *bag = e->cx->diags;
     bind_span at = b->cert_span.end ? b->cert_span : b->info_span;
     const bind_cert *ct = b->cert;
     if (ct && ct->pem && ct->key) {
@@ -162,9 +162,9 @@ static bool site_text_ok(emitter *e, const bind_site *s, const char *field, cons
 {
     if (!value || quotable(value)) return true;
     if (first_report(e, field[0] == 'r' ? (const void *)&s->root : (const void *)&s->proxy)) {
-        bind_diag *d = bind_diag_push(&e->c->diags, BIND_E0007, s->name_span,
+        bind_diag *d = bind_diag_push(e->cx->diags, BIND_E0007, s->name_span,
                                       "site `%s`: nginx cannot be given a `%s` with `$`, a control character or more than 4094 bytes", s->name, field);
-        bind_diag_note(&e->c->diags, d, NULL, "nginx reads `$` as a variable and has no escape for it, and reads its configuration through a 4096-byte buffer");
+        bind_diag_note(e->cx->diags, d, NULL, "nginx reads `$` as a variable and has no escape for it, and reads its configuration through a 4096-byte buffer");
     }
     e->ok = false;
     return false;
@@ -237,12 +237,13 @@ static void put_hash_sizes(bind_buf *out, const bind_nginx_plan *p)
     }
 }
 
-static bool emit_nginx(bind_compilation *c, const bind_emit_opts *opts, bind_buf *out)
+static bool emit_nginx(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts,
+                       bind_emit_ctx *cx, bind_buf *out)
 {
-    (void)opts;
-    emitter e = { c, { 0 }, true };
+    (void)sources, (void)opts;
+    emitter e = { cx, { 0 }, true };
     bind_table_init(&e.reported, ptr_eq);
-    const bind_nginx_plan *p = bind_compilation_nginx_plan(c);
+    const bind_nginx_plan *p = cx->nginx_plan ? cx->nginx_plan : bind_nginx_plan_build(cx->arena, m);
 
     bind_buf_puts(out,
         "# nginx server blocks written by bindc: include this file inside http { }.\n"

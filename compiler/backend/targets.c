@@ -27,6 +27,14 @@ const bind_backend *const *bind_backends(size_t *n)
     return backends;
 }
 
+bool bind_backend_run(const bind_backend *be, const bind_model *m, const bind_sources *sources,
+                      const bind_emit_opts *opts, bind_emit_ctx *cx, bind_buf *out)
+{
+    size_t errors_before = cx->diags->counts[BIND_SEV_ERROR];
+    bool ok = be->emit(m, sources, opts, cx, out);
+    return ok && cx->diags->counts[BIND_SEV_ERROR] == errors_before;
+}
+
 const bind_backend *bind_backend_find(const char *name)
 {
     for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++)

@@ -1,7 +1,7 @@
 /* A growable byte buffer: backends write their whole output into one, and
- * the driver writes it to a file atomically only when nothing failed —
- * held whole (standard output), or streamed into the temporary file that
- * becomes the output (bind_buf_to_file). */
+ * the driver writes it to a file atomically (file_io.h) only when nothing
+ * failed — held whole (standard output), or streamed into the temporary
+ * file that becomes the output (bind_buf_to_file). */
 #ifndef BIND_BUF_H
 #define BIND_BUF_H
 
@@ -45,28 +45,5 @@ static inline void bind_buf_puts(bind_buf *b, const char *s) { bind_buf_put(b, s
 static inline void bind_buf_putc(bind_buf *b, char c) { bind_buf_put(b, &c, 1); }
 void bind_buf_printf(bind_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void bind_buf_vprintf(bind_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-
-/* Writes data to path through a temporary file in the same directory,
- * fsync and rename: readers see the old file or the new one, never half.
- * Returns 0 or an errno value; on failure the old file is untouched. */
-int bind_write_atomic(const char *path, const void *data, size_t len);
-
-/* bind_write_atomic in two steps, to replace several files only when all
- * of them could be written: stage writes and syncs the temporary file and
- * sets *tmp to its name (NULL on failure); commit renames it over path,
- * discard removes it.  Both free *tmp. */
-int bind_write_stage(const char *path, const void *data, size_t len, char **tmp);
-int bind_write_commit(const char *path, char *tmp);
-void bind_write_discard(char *tmp);
-
-/* bind_write_stage for an output written as it is made: open creates the
- * temporary file beside path (its descriptor in *fd), finish syncs and
- * closes it and sets *tmp as stage does — or removes it and returns the
- * error, `failed` (a write error of the caller's) included. */
-typedef struct bind_stage { char *tmp; int fd; unsigned mode; } bind_stage;
-int bind_stage_open(const char *path, bind_stage *st);
-int bind_stage_finish(bind_stage *st, int failed, char **tmp);
-/* Removes the temporary file of an output that must not be written. */
-void bind_stage_abandon(bind_stage *st);
 
 #endif

@@ -20,19 +20,6 @@ static const struct { const char *name; bool needs_value; bool tls; uint32_t off
     [O_OCSP] = { "ocsp", false, true, BIND_SSL_NO_OCSP },
 };
 
-bool bind_check_cert_covers(const bind_cert *c, const char *host)
-{
-    for (uint32_t i = 0; i < c->nnames; i++) {
-        const char *n = c->names[i];
-        if (strcmp(n, host) == 0) return true;
-        if (n[0] == '*' && n[1] == '.' && host[0] != '*') {
-            const char *dot = strchr(host, '.');     /* a wildcard covers one whole label */
-            if (dot && dot > host && strcmp(dot + 1, n + 2) == 0) return true;
-        }
-    }
-    return false;
-}
-
 static bool parse_protocol(bind_checker *k, const bind_ast_binding *ab, bind_binding *b)
 {
     char lower[32];
@@ -164,7 +151,7 @@ static bind_cert *suggest_cert(bind_checker *k, const bind_binding *b)
         if (c->is_stdlib) continue;
         user++;
         only = c;
-        if (*b->host && c->has_names && bind_check_cert_covers(c, b->host)) return c;
+        if (*b->host && c->has_names && bind_cert_covers(c, b->host)) return c;
     }
     return user == 1 ? only : NULL;
 }
@@ -247,7 +234,7 @@ static void check_tls(bind_checker *k, bind_binding *b, const bind_binding_synta
                 bind_diag_note(k->diags, d, NULL, "add cert=NAME (a declared cert) or cert=THUMBPRINT, or `ccs` for the central certificate store");
         }
     }
-    if (b->cert && b->cert->has_names && b->valid && *b->host && !bind_check_cert_covers(b->cert, b->host)) {
+    if (b->cert && b->cert->has_names && b->valid && *b->host && !bind_cert_covers(b->cert, b->host)) {
         bind_diag *d = bind_diag_push(k->diags, BIND_W0301, b->cert_span.end ? b->cert_span : b->info_span,
                                       "certificate `%s` does not cover host `%s`", b->cert->name, b->host);
         bind_diag_note(k->diags, d, &b->cert->span, "its names are declared here");

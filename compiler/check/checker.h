@@ -59,7 +59,7 @@ bool bind_check_part_declare(bind_check_part *pt, const bind_stmt *st);
 void bind_check_part_merge(bind_checker *k, bind_check_part *pt);
 void bind_check_part_close(bind_check_part *pt);
 
-/* Helpers shared by the passes (check/declarations.c). */
+/* Helpers shared by the passes (helpers.c). */
 bind_span bind_check_subspan(const bind_scalar *s, uint32_t off, uint32_t len);
 void bind_check_word_errors(bind_checker *k, const bind_scalar *s, uint32_t base, const bind_word_errors *errs);
 void bind_check_did_you_mean(bind_checker *k, bind_diag *d, bind_span span, const char *word,
@@ -89,21 +89,24 @@ static inline bind_binding *bind_check_binding_at(const bind_checker *k, size_t 
 /* ASCII case folding, without the locale (`I` is `i` everywhere). */
 char bind_check_ascii_lower(char ch);
 bool bind_check_ascii_ieq(const char *a, const char *b);
+/* A thumbprint's 40 upper-case hex digits (interned), or NULL after E0302. */
 const char *bind_check_thumbprint(bind_checker *k, const bind_scalar *s);
-bool bind_check_cert_covers(const bind_cert *c, const char *host);
-
-/* Declares the trees' statements (unless streamed), then resolves the platform and site ids. */
-void bind_check_declarations(bind_checker *k);   /* check/declarations.c */
-/* One binding on its own, at its declaration (syn is its entry in binding_syntax). */
-void bind_check_binding_declared(bind_checker *k, bind_binding *b, const bind_ast_binding *ab, bind_binding_syntax *syn);
-void bind_check_bindings(bind_checker *k);       /* check/bindings.c: after the declarations */
-/* The conflict checks (check/conflicts.c: E0201-E0205, E0208, I0401,
- * W0302), one after another on the checking thread. */
-void bind_check_conflicts(bind_checker *k);
 /* Whether a binding's host has a www. twin that I0401 asks about. */
 bool bind_check_has_twin(const char *host, bool wildcard);
+/* The twin a hint is about: www.x for a two-label x, x for www.x when x
+ * is a domain; NULL for any other host.  buf holds 256 bytes. */
+const char *bind_check_www_twin(const char *host, char *buf, size_t *len);
 
-/* The route checks (check/routes.c: W0405, W0407) run on a thread of their
+/* Declares the trees' statements (unless streamed), then resolves the platform and site ids. */
+void bind_check_declarations(bind_checker *k);   /* declarations.c */
+/* One binding on its own, at its declaration (syn is its entry in binding_syntax). */
+void bind_check_binding_declared(bind_checker *k, bind_binding *b, const bind_ast_binding *ab, bind_binding_syntax *syn);
+void bind_check_bindings(bind_checker *k);       /* bindings.c: after the declarations */
+/* The conflict checks (conflicts.c: E0201-E0205, E0208, I0401,
+ * W0302), one after another on the checking thread. */
+void bind_check_conflicts(bind_checker *k);
+
+/* The route checks (routes.c: W0405, W0407) run on a thread of their
  * own beside the conflict checks, on the finished model: they read the
  * model and the interner, and write only here. */
 typedef struct bind_route_checker {

@@ -7,6 +7,7 @@
 #define BIND_COMPILE_H
 
 #include "syntax/ast.h"
+#include "base/file_io.h"
 #include "diag/diag.h"
 #include "model/model.h"
 
@@ -48,9 +49,6 @@ typedef struct bind_compilation {
      * other outputs instead of making the checks wait for it. */
     bool keep_nginx_plan;
     const struct bind_nginx_plan *nginx_plan;
-    /* Set by `--target all` (backend/http_sys_plan.h): the four HTTP.sys targets build
-     * their plan once between them, and its diagnostics are reported once. */
-    struct bind_http_sys_shared *http_sys_shared;
     /* The kept plan and the route checks' diagnostics, made on a thread of
      * their own beside the conflict checks (check/checker.c). */
     bind_arena *routes_arena;
@@ -96,11 +94,6 @@ void bind_compilation_add_text(bind_compilation *c, const char *path, const char
 /* Resolves and checks everything added; fills c->model.  Diagnostics are
  * sorted afterwards. */
 void bind_compilation_check(bind_compilation *c);
-
-/* Reads a whole file (at most `limit` bytes) into a malloc'ed buffer with
- * room for a NUL after it.
- * Returns 0, or an errno value (EFBIG past the limit, EISDIR for a folder). */
-int bind_read_file(const char *path, size_t limit, char **text, size_t *len);
 
 /* Stdlib sources embedded at build time. */
 typedef struct bind_stdlib_file { const char *name; const char *text; size_t len; } bind_stdlib_file;

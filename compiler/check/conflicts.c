@@ -153,21 +153,6 @@ static void check_duplicates(bind_checker *k)
 /* Site names compare without case (IIS's do): keyed by the site itself,
  * whose name's hash was worked out where it was declared. */
 
-uint64_t bind_check_site_name_hash(const char *name)
-{
-    char buf[64];
-    uint64_t h = BIND_HASH_SEED;
-    size_t n = 0;
-    for (const char *p = name;; p++) {
-        if (!*p || n == sizeof buf) {            /* a buffer at a time */
-            h = bind_hash_bytes(buf, n, h);
-            n = 0;
-            if (!*p) return h;
-        }
-        buf[n++] = bind_check_ascii_lower(*p);
-    }
-}
-
 static bool site_name_eq(const void *a, const void *b)
 {
     return bind_check_ascii_ieq(((const bind_site *)a)->name, ((const bind_site *)b)->name);
@@ -514,38 +499,6 @@ static void check_servers(bind_checker *k)
 
 /* ---- I0401: the www. twin ---------------------------------------------- */
 
-static bool looks_numeric(const char *h)
-{
-    for (; *h; h++) if (!(*h >= '0' && *h <= '9') && *h != '.') return false;
-    return true;
-}
-
-/* The twin a hint is about: www.x for a two-label x (shop.example), x for
- * www.x when x is a domain; NULL for any other host.  www. goes in front of
- * a domain, not of every subdomain (api.shop.example has no www. twin that
- * anyone types).  buf holds 256 bytes. */
-static const char *www_twin(const char *host, char *buf, size_t *len)
-{
-    size_t n = strlen(host);
-    if (strncmp(host, "www.", 4) == 0) {
-        *len = n - 4;
-        return strchr(host + 4, '.') ? host + 4 : NULL;
-    }
-    const char *dot = strchr(host, '.');
-    if (!dot || strchr(dot + 1, '.') || n + 4 > 253) return NULL;   /* `www.` would make it too long a host name */
-    memcpy(buf, "www.", 4);
-    memcpy(buf + 4, host, n + 1);
-    *len = n + 4;
-    return buf;
-}
-
-bool bind_check_has_twin(const char *host, bool wildcard)
-{
-    char buf[256];
-    size_t len;
-    return *host && !wildcard && !looks_numeric(host) && www_twin(host, buf, &len);
-}
-
 /* A binding whose host has a twin asks whether the twin is bound on its
  * protocol and port.  The questions are gathered first, from the bindings
  * whose host has a twin form (b->has_twin, worked out where the binding was
@@ -580,7 +533,7 @@ static void check_www_twins(bind_checker *k)
         if (!b->has_twin || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS)) continue;
         char buf[256];
         size_t tlen;
-        const char *twin = www_twin(b->host, buf, &tlen);
+        const char *twin = bind_check_www_twin(b->host, buf, &tlen);
         /* Bound hosts are interned: a twin the interner never saw is bound nowhere. */
         twin_question q = { b, host_key(b, bind_intern_lookup(k->in, twin, tlen)), NULL, false };
         bind_vec_push(&qs, q);
@@ -612,7 +565,7 @@ static void check_www_twins(bind_checker *k)
         if (bind_table_put(&hinted, key_hash(own_host_key, b), b, (void *)b) != b) continue;
         char buf[256];
         size_t tlen;
-        const char *twin = www_twin(b->host, buf, &tlen);
+        const char *twin = bind_check_www_twin(b->host, buf, &tlen);
         /* Not interned: the route checks read the interner meanwhile (check/checker.c). */
         twin = qs.items[i].key.host ? qs.items[i].key.host : bind_arena_strndup(k->arena, twin, tlen);
         bind_diag *d = bind_diag_push(k->diags, BIND_I0401, b->info_span, "host `%s` is bound but `%s` is not", b->host, twin);

@@ -3,6 +3,7 @@
  * Each file is read and parsed once (keyed by its canonical path); a file
  * that is `use`d again while it is still being loaded closes a cycle. */
 #include "checker.h"
+#include "load.h"
 #include "syntax/parse.h"
 #include "base/suggest.h"
 
@@ -27,44 +28,7 @@ const bind_stdlib_file *bind_stdlib_find(const char *name)
     return NULL;
 }
 
-int bind_read_file(const char *path, size_t limit, char **text, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return errno;
-    struct stat st;
-    if (fstat(fd, &st) != 0) { int e = errno; close(fd); return e; }
-    if (S_ISDIR(st.st_mode)) { close(fd); return EISDIR; }
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
-    if (cap > limit + 1) { close(fd); return EFBIG; }
-    /* A fleet's file on huge pages, 512 times fewer page faults: aligned to
-     * one, or the malloc'ed block's ends fell on 4 KiB pages (a tenth of a
-     * fleet check's faults were the read's). */
-    char *buf = NULL;
-    if (cap >= BIND_HUGE_PAGE) {
-        cap = (cap + BIND_HUGE_PAGE - 1) & ~(BIND_HUGE_PAGE - 1);      /* the last one whole too */
-        if (posix_memalign((void **)&buf, BIND_HUGE_PAGE, cap) != 0) buf = NULL;
-    }
-    if (!buf) buf = bind_xmalloc(cap);
-    bind_pages_advise(buf, cap);
-    for (;;) {
-        if (n == cap) {
-            if (cap > limit) { free(buf); close(fd); return EFBIG; }
-            cap *= 2;
-            buf = bind_xrealloc(buf, cap);
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0) { if (errno == EINTR) continue; int e = errno; free(buf); close(fd); return e; }
-        if (r == 0) break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (n > limit) { free(buf); return EFBIG; }
-    *text = buf;
-    *len = n;
-    return 0;
-}
-
-static int read_disk(void *ctx, const char *path, char **text, size_t *len)
+int bind_load_read_disk(void *ctx, const char *path, char **text, size_t *len)
 {
     return bind_read_file(path, *(const size_t *)ctx, text, len);
 }
@@ -75,13 +39,13 @@ typedef struct loader {
     BIND_VEC(uint32_t) stack;       /* files being loaded, for cycle messages */
 } loader;
 
-static const char *file_key(bind_compilation *c, uint32_t idx)
+static const char *file_key(const bind_compilation *c, uint32_t idx)
 {
     bind_source *s = c->files.items[idx].ast->src;
     return s->real_path ? s->real_path : s->path;
 }
 
-static uint32_t find_loaded(bind_compilation *c, const char *key)
+uint32_t bind_load_find(const bind_compilation *c, const char *key)
 {
     for (uint32_t i = 0; i < c->files.len; i++)
         if (strcmp(file_key(c, i), key) == 0) return i;
@@ -169,7 +133,7 @@ static int32_t resolve_use(loader *L, uint32_t idx, const bind_stmt *st)
         real = key_buf;
     }
 
-    uint32_t existing = find_loaded(c, stdlib ? display : real);
+    uint32_t existing = bind_load_find(c, stdlib ? display : real);
     if (existing != UINT32_MAX) {
         if (!c->files.items[existing].done) { cycle_error(L, st, existing); return -1; }
         return (int32_t)existing;
@@ -248,8 +212,8 @@ static uint32_t load(loader *L, const char *path, const char *real_path, const c
     return idx;
 }
 
-static void add_root(bind_compilation *c, const char *path, const char *real, const char *text, char *owned,
-                     size_t len, bool stdlib)
+void bind_load_root(bind_compilation *c, const char *path, const char *real, const char *text, char *owned,
+                    size_t len, bool stdlib)
 {
     loader L = { c, { 0 } };
     uint32_t idx = load(&L, path, real, text, owned, len, stdlib);
@@ -257,64 +221,8 @@ static void add_root(bind_compilation *c, const char *path, const char *real, co
     bind_vec_free(&L.stack);
 }
 
-static bind_compilation *compilation_new(bool streaming)
+void bind_load_prelude(bind_compilation *c)
 {
-    bind_arena *a = bind_arena_new();
-    bind_compilation *c = bind_arena_alloc(a, sizeof *c);
-    c->arena = a;
-    c->interner = bind_interner_new(a);
-    bind_sources_init(&c->sources, a);
-    bind_diag_bag_init(&c->diags, a);
-    c->read = read_disk;
-    c->max_file_size = BIND_MAX_FILE_SIZE;
-    c->max_use_depth = BIND_MAX_USE_DEPTH;
-    c->streaming = streaming;
-    c->checker = bind_checker_new(c);
-    c->routes_arena = bind_arena_new();
     const bind_stdlib_file *prelude = bind_stdlib_find("prelude");
-    add_root(c, STDLIB_PREFIX "prelude.bind", NULL, prelude->text, NULL, prelude->len, true);
-    return c;
-}
-
-bind_compilation *bind_compilation_new(void) { return compilation_new(false); }
-bind_compilation *bind_compilation_new_streaming(void) { return compilation_new(true); }
-
-void bind_compilation_free(bind_compilation *c)
-{
-    if (!c) return;
-    bind_arena *a = c->arena;
-    bind_checker_free(c->checker);
-    bind_vec_free(&c->files);
-    bind_vec_free(&c->roots);
-    bind_diag_bag_fini(&c->diags);
-    bind_sources_fini(&c->sources);
-    bind_interner_free(c->interner);
-    bind_arena_free(c->syntax);
-    bind_arena_free(c->routes_arena);
-    bind_arena_free(a);
-}
-
-void bind_compilation_expect_bytes(bind_compilation *c, uint64_t bytes)
-{
-    bind_interner_reserve(c->interner, (size_t)(bytes / BIND_BYTES_PER_NAME));
-}
-
-bool bind_compilation_add_file(bind_compilation *c, const char *path, int *err)
-{
-    char real[PATH_MAX];
-    if (!realpath(path, real)) { *err = errno; return false; }
-    if (find_loaded(c, real) != UINT32_MAX) return true;    /* given twice, or used by an earlier file */
-    char *text = NULL;
-    size_t len = 0;
-    int e = c->read(c->read_ctx ? c->read_ctx : &c->max_file_size, real, &text, &len);
-    if (e) { *err = e; return false; }
-    add_root(c, path, real, NULL, text, len, false);
-    return true;
-}
-
-void bind_compilation_add_text(bind_compilation *c, const char *path, const char *text, size_t len)
-{
-    char real[PATH_MAX];
-    const char *key = realpath(path, real) ? real : path;
-    add_root(c, path, key, text, NULL, len, false);
+    bind_load_root(c, STDLIB_PREFIX "prelude.bind", NULL, prelude->text, NULL, prelude->len, true);
 }

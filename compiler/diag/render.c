@@ -53,7 +53,7 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) { retu
 
 /* Code points a terminal shows as nothing, as a space, or that reorder the
  * text around them.  They are the ones pasted from certificate dialogs and
- * web pages (LANGUAGE.md §2), and an echoed line must show them. */
+ * web pages (grammar/README.md §2), and an echoed line must show them. */
 static bool is_invisible(uint32_t c)
 {
     return (c >= 0x80 && c <= 0xA0)          /* C1 controls, NBSP */

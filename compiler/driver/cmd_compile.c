@@ -15,13 +15,12 @@
 #include "base/task.h"
 
 
-/* Runs one backend; it succeeds when it says so and pushed no error (its
- * warnings, such as W0407, are shown but do not stop the write). */
-static bool run_backend(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo, bind_buf *out)
+/* The context of a backend that runs alone: the compilation's own arena
+ * and diagnostics. */
+static bind_emit_ctx own_ctx(bind_compilation *c)
 {
-    size_t errors_before = c->diags.counts[BIND_SEV_ERROR];
-    bool ok = be->emit(c, eo, out);
-    return ok && c->diags.counts[BIND_SEV_ERROR] == errors_before;
+    bind_emit_ctx cx = { .arena = c->arena, .diags = &c->diags, .nginx_plan = c->nginx_plan };
+    return cx;
 }
 
 /* Runs the backend into the staged file st (NULL when it could not be
@@ -30,13 +29,13 @@ static bool run_backend(bind_compilation *c, const bind_backend *be, const bind_
  * (or *write_error says why not) but still open: the caller finishes the
  * stage (bind_stage_finish), now or, for --target all, on a thread of its
  * own. */
-static bool emit_staged(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo, bool werror,
-                        bind_stage *st, int *write_error)
+static bool emit_staged(const bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo,
+                        bind_emit_ctx *cx, bool werror, bind_stage *st, int *write_error)
 {
     bind_buf out;
     bind_buf_init(&out);
     if (st) bind_buf_to_file(&out, st->fd);
-    bool ok = run_backend(c, be, eo, &out) && !bind_diag_has_errors(&c->diags, werror);
+    bool ok = bind_backend_run(be, c->model, &c->sources, eo, cx, &out) && !bind_diag_has_errors(cx->diags, werror);
     int e = bind_buf_flush(&out);
     bind_buf_free(&out);
     if (!st) return ok;
@@ -57,9 +56,9 @@ static void render(const bind_compilation *c, const bind_diag_bag *bag, size_t f
 
 /* ---- --target all -------------------------------------------------------- */
 
-/* One output: its backend runs on a copy of the compilation with an arena
- * and diagnostics of its own (two outputs are made at a time), and its
- * bytes stream into a staged file beside the final one. */
+/* One output: its backend runs with an arena and diagnostics of its own
+ * (two outputs are made at a time), and its bytes stream into a staged
+ * file beside the final one. */
 typedef struct job {
     const bind_backend *backend;
     char path[4096];
@@ -77,7 +76,8 @@ typedef struct job {
 } job;
 
 typedef struct jobs {
-    bind_compilation *c;            /* read-only while the jobs run */
+    const bind_compilation *c;      /* read-only while the jobs run */
+    bind_http_sys_shared *http_sys; /* the four HTTP.sys targets' one plan */
     const bind_emit_opts *eo;
     bool werror;
     job *list;
@@ -95,12 +95,13 @@ static void sync_job(void *p)
 
 static void run_job(jobs *js, job *j)
 {
-    bind_compilation view = *js->c;
-    view.arena = j->arena = bind_arena_new();
-    bind_diag_bag_init(&view.diags, view.arena);
+    j->arena = bind_arena_new();
+    bind_diag_bag_init(&j->diags, j->arena);
+    bind_emit_ctx cx = { .arena = j->arena, .diags = &j->diags, .nginx_plan = js->c->nginx_plan,
+                         .http_sys = js->http_sys };
     j->write_error = bind_stage_open(j->path, &j->stage);
     if (!j->write_error) {
-        j->refused = !emit_staged(&view, j->backend, js->eo, js->werror, &j->stage, &j->write_error);
+        j->refused = !emit_staged(js->c, j->backend, js->eo, &cx, js->werror, &j->stage, &j->write_error);
         if (!j->refused) {                  /* a refusal abandoned the stage */
             if (j->write_error) j->write_error = bind_stage_finish(&j->stage, j->write_error, &j->staged);
             else j->sync = bind_task_start(sync_job, j);
@@ -109,7 +110,6 @@ static void run_job(jobs *js, job *j)
     /* A failed write stops the outputs not yet begun (a failed fsync is
      * known only at the end: it fails the set the same way). */
     if (j->write_error) atomic_store(&js->stop, true);
-    j->diags = view.diags;
 }
 
 static void work(void *p)
@@ -139,8 +139,7 @@ static int compile_all(bind_compilation *c, const bind_backend *const *list, siz
     if (!js.list || !js.order) bind_oom();
     atomic_init(&js.next, 0);
     atomic_init(&js.stop, false);
-    /* Set before the jobs start, read-only while they run. */
-    c->http_sys_shared = bind_http_sys_shared_new(c->diags.limit);
+    js.http_sys = bind_http_sys_shared_new(c->diags.limit);
     for (size_t i = 0; i < n; i++) {
         js.list[i].backend = list[i];
         snprintf(js.list[i].path, sizeof js.list[i].path, "%s/%s", dir, list[i]->file_name);
@@ -163,7 +162,7 @@ static int compile_all(bind_compilation *c, const bind_backend *const *list, siz
         job *j = &js.list[i];
         /* The HTTP.sys plan's diagnostics, once, where the first of its targets is. */
         if (j->backend->http_sys && !shared_shown) {
-            render(c, bind_http_sys_shared_diags(c->http_sys_shared), 0, o);
+            render(c, bind_http_sys_shared_diags(js.http_sys), 0, o);
             shared_shown = true;
         }
         if (j->arena) render(c, &j->diags, 0, o);
@@ -185,8 +184,7 @@ static int compile_all(bind_compilation *c, const bind_backend *const *list, siz
     }
     free(js.list);
     free(js.order);
-    bind_http_sys_shared_free(c->http_sys_shared);
-    c->http_sys_shared = NULL;
+    bind_http_sys_shared_free(js.http_sys);
     if (rc != EXIT_OK && made_dir) rmdir(dir);   /* as it was: no folder */
     return rc;
 }
@@ -201,7 +199,8 @@ static int compile_to_file(bind_compilation *c, const bind_backend *be, const bi
     char *staged = NULL;
     int e = bind_stage_open(dest, &st);
     bool opened = !e;
-    bool ok = emit_staged(c, be, eo, o->werror, opened ? &st : NULL, &e);
+    bind_emit_ctx cx = own_ctx(c);
+    bool ok = emit_staged(c, be, eo, &cx, o->werror, opened ? &st : NULL, &e);
     if (ok && opened) e = bind_stage_finish(&st, e, &staged);
     render(c, &c->diags, first_new, o);
     if (!ok) return EXIT_INPUT;                  /* nothing is written */
@@ -218,14 +217,15 @@ static int compile_held(bind_compilation *c, const bind_backend *be, const bind_
     size_t first_new = c->diags.list.len;
     bind_buf out;
     bind_buf_init(&out);
-    bool ok = run_backend(c, be, eo, &out) && !bind_diag_has_errors(&c->diags, o->werror);
+    bind_emit_ctx cx = own_ctx(c);
+    bool ok = bind_backend_run(be, c->model, &c->sources, eo, &cx, &out) && !bind_diag_has_errors(&c->diags, o->werror);
     render(c, &c->diags, first_new, o);
     int rc = ok ? EXIT_OK : EXIT_INPUT;          /* nothing is written */
     if (ok && merge_in_place) {
         char bak[4096];
         snprintf(bak, sizeof bak, "%s.bak", merge_in_place);
         const char *failed = bak;
-        int e = bind_write_atomic(bak, eo->merge_text, eo->merge_len);
+        int e = bind_write_atomic(bak, eo->merge->text, eo->merge->len);
         if (!e) { failed = merge_in_place; e = bind_write_atomic(merge_in_place, out.data ? out.data : "", out.len); }
         if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", failed, strerror(e)); rc = EXIT_USAGE; }
     } else if (ok) {
@@ -264,17 +264,14 @@ int bind_cmd_compile(int argc, char **argv)
     bind_emit_opts eo;
     memset(&eo, 0, sizeof eo);
     char *merge_text = NULL;
+    size_t merge_len = 0;
     if (merge) {
-        size_t len = 0;
-        int e = bind_read_file(merge, BIND_MAX_FILE_SIZE, &merge_text, &len);
+        int e = bind_read_file(merge, BIND_MAX_FILE_SIZE, &merge_text, &merge_len);
         if (e) {
             fprintf(stderr, "bindc: cannot read %s: %s\n", merge, strerror(e));
             bind_cli_free(&o);
             return EXIT_USAGE;
         }
-        eo.merge_path = merge;
-        eo.merge_text = merge_text;
-        eo.merge_len = len;
     }
 
     bind_compilation *c;
@@ -284,6 +281,10 @@ int bind_cmd_compile(int argc, char **argv)
     o.nginx_plan = !all && strcmp(target, "nginx") == 0;
     rc = bind_cli_load_and_check(&o, &c);
     if (rc != EXIT_OK) goto done;
+    if (merge) {      /* one of the sources, so that a refusal can point into it */
+        eo.merge = bind_sources_adopt(&c->sources, merge, NULL, merge_text, merge_len, false);
+        merge_text = NULL;
+    }
 
     if (all) {
         size_t n;

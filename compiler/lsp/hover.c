@@ -2,7 +2,7 @@
  *
  * A binding is explained field by field (protocol, address, port, host,
  * site, certificate, SNI) and then how HTTP.sys routes to it: its rank in
- * the order of LANGUAGE.md §4 and the bindings on the same port that take
+ * the order of grammar/README.md §7 and the bindings on the same port that take
  * requests before it.  Sites, certificates, platforms, fields, options and
  * keywords get their own texts; a diagnostic code (in a comment, or under a
  * diagnostic) gets its long explanation, as `bindc explain` prints it.
@@ -12,6 +12,7 @@
  * as \xNN), so a site name cannot inject Markdown. */
 #include "session.h"
 #include "vocab.h"
+#include "runtime/route.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -81,38 +82,11 @@ static const char *server_words(uint8_t server)
     }
 }
 
-/* HTTP.sys's order (LANGUAGE.md §4): 1 exact host + exact address ...
- * 6 no host + any-tier address. */
-static int rank_of(const bind_binding *b)
-{
-    int host = !*b->host ? 2 : b->host_wildcard ? 1 : 0;
-    return host * 2 + (bind_addr_is_any_tier(&b->addr) ? 1 : 0) + 1;
-}
-
+/* The rules of HTTP.sys's order, by enum bind_route_rule (the router's). */
 static const char *const rank_names[] = {
     "", "exact host on an exact address", "exact host on an any-address", "wildcard host on an exact address",
     "wildcard host on an any-address", "no host on an exact address", "no host on an any-address",
 };
-
-static bool host_matches(const bind_binding *w, const char *host)
-{
-    if (!*w->host) return true;
-    if (!w->host_wildcard) return strcmp(w->host, host) == 0;
-    size_t n = strlen(host), sn = strlen(w->host + 1);        /* ".example.com" */
-    return n > sn && strcmp(host + n - sn, w->host + 1) == 0;
-}
-
-/* Whether `o` takes a request that `b` would also match, before `b`. */
-static bool outranks(const bind_binding *o, const bind_binding *b)
-{
-    if (o == b || !o->valid || o->protocol != b->protocol || o->port != b->port) return false;
-    if (!bind_addr_overlaps(&o->addr, &b->addr) || rank_of(o) >= rank_of(b)) return false;
-    if (!*b->host) return true;                              /* b is a catch-all */
-    if (!*o->host) return false;
-    if (!o->host_wildcard) return host_matches(b, o->host);  /* o's exact host is one b would take */
-    if (!b->host_wildcard) return false;
-    return strlen(o->host) > strlen(b->host) && host_matches(b, o->host + 2);   /* a longer wildcard suffix */
-}
 
 static void binding_ref(bind_buf *b, bind_arena *a, const bind_binding *o)
 {
@@ -138,11 +112,11 @@ static void routing(bind_buf *b, bind_arena *a, const bind_model *m, const bind_
     else { bind_buf_puts(b, " whose Host is "); md_code(b, bd->host); }
     bind_buf_puts(b, " reaches site ");
     md_code(b, bd->site->name);
-    int r = rank_of(bd);
+    int r = (int)bind_route_iis_rule(bd);
     bind_buf_printf(b, " here: rank %d of 6 in HTTP.sys's order (%s).", r, rank_names[r]);
     size_t n = 0, shown = 0;
     for (uint32_t i = 0; i < m->nsites; i++)
-        for (uint32_t j = 0; j < m->sites[i]->nbindings; j++) n += outranks(m->sites[i]->bindings[j], bd);
+        for (uint32_t j = 0; j < m->sites[i]->nbindings; j++) n += bind_route_iis_takes_first(m->sites[i]->bindings[j], bd);
     if (n == 0) {
         bind_buf_puts(b, r == 1 ? " Nothing can take these requests first."
                                 : " No other binding takes any of these requests first.");
@@ -152,7 +126,7 @@ static void routing(bind_buf *b, bind_arena *a, const bind_model *m, const bind_
         for (uint32_t i = 0; i < m->nsites && shown < 8; i++) {
             for (uint32_t j = 0; j < m->sites[i]->nbindings && shown < 8; j++) {
                 const bind_binding *o = m->sites[i]->bindings[j];
-                if (!outranks(o, bd)) continue;
+                if (!bind_route_iis_takes_first(o, bd)) continue;
                 bind_buf_puts(b, shown ? ", " : " ");
                 binding_ref(b, a, o);
                 shown++;
@@ -213,15 +187,7 @@ static void binding_hover(bind_buf *b, bind_arena *a, const bind_model *m, const
             md_code(b, store);
             if (!bd->cert->has_names) bind_buf_puts(b, "; it declares no `names`, so its coverage is not checked");
             else if (*bd->host && strcmp(bd->host, "*") != 0) {
-                bool covers = false;
-                for (uint32_t i = 0; i < bd->cert->nnames && !covers; i++) {
-                    const char *n = bd->cert->names[i];
-                    covers = strcmp(n, bd->host) == 0;
-                    if (!covers && n[0] == '*' && bd->host[0] != '*') {
-                        const char *dot = strchr(bd->host, '.');
-                        covers = dot && strcmp(dot, n + 1) == 0;
-                    }
-                }
+                bool covers = bind_cert_covers(bd->cert, bd->host);
                 bind_buf_puts(b, covers ? "; its names cover " : "; its names do **not** cover ");
                 md_code(b, bd->host);
             }

@@ -1,14 +1,16 @@
-/* The language server's state, shared by lsp_*.c (not for other modules).
+/* The language server's state, shared by the files of lsp/ (not for other modules).
  *
- * lsp/dispatch.c   lifecycle, dispatch, capability negotiation
- * lsp/units.c    units (a compilation rooted at an open document) and diagnostics
- * lsp/features.c definition, document symbols, code actions, formatting
- * lsp/hover.c    hover texts: bindings, sites, certificates, platforms, codes
- * lsp/completion.c completion
- * lsp/vocab.c    the language's words with their documentation
- */
-#ifndef BIND_LSP_INTERNAL_H
-#define BIND_LSP_INTERNAL_H
+ * dispatch.c        lifecycle, dispatch, capability negotiation
+ * session.c         sending, logging, open documents, request parameters
+ * units.c           units (a compilation rooted at an open document), their
+ *                   diagnostics, and positions in LSP terms
+ * features.c        definition, document symbols, code actions, formatting
+ * hover.c           hover texts: bindings, sites, certificates, platforms, codes
+ * completion.c      completion
+ * The handlers call units.c and session.c, units.c calls session.c, and
+ * only dispatch.c calls the handlers: no file calls one that calls it. */
+#ifndef BIND_LSP_SESSION_H
+#define BIND_LSP_SESSION_H
 
 #include "check/compile.h"
 #include "base/buf.h"
@@ -45,7 +47,7 @@ struct bind_lsp_server {
     bind_buf out;
 };
 
-/* lsp/dispatch.c */
+/* session.c */
 void bind_lsp_send(bind_lsp_server *s, json_t *msg);            /* steals msg */
 void bind_lsp_log(bind_lsp_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bind_lsp_doc *bind_lsp_find_doc(bind_lsp_server *s, const char *uri);
@@ -86,10 +88,10 @@ json_t *bind_lsp_document_symbol(bind_lsp_server *s, json_t *params, int *code, 
 json_t *bind_lsp_code_action(bind_lsp_server *s, json_t *params, int *code, const char **message);
 json_t *bind_lsp_formatting(bind_lsp_server *s, json_t *params, int *code, const char **message);
 
-/* Shared by the handlers: the open document and the byte offset named by
- * TextDocumentPositionParams.  False (with *code set) when params are
- * malformed; *doc is NULL when the document is not open. */
-/* textDocument.uri of a request; *doc is NULL when that file is not open. */
+/* session.c, shared by the handlers: the open document and the byte
+ * offset named by TextDocumentPositionParams.  False (with *code set) when
+ * params are malformed; *doc is NULL when the document is not open. */
+const char *bind_lsp_doc_uri(json_t *params);      /* textDocument.uri, or NULL */
 bool bind_lsp_document_params(bind_lsp_server *s, json_t *params, bind_lsp_doc **doc, int *code, const char **message);
 bool bind_lsp_position_params(bind_lsp_server *s, json_t *params, bind_lsp_doc **doc, size_t *offset,
                               int *code, const char **message);

@@ -1,5 +1,5 @@
 /* The .bind vocabulary for completion and hover (see lsp/vocab.h).
- * The texts follow LANGUAGE.md §3-4. */
+ * The texts follow grammar/README.md §4-5. */
 #include "vocab.h"
 
 #include <string.h>

@@ -40,7 +40,7 @@ typedef struct bind_word_errors {
     size_t len;
 } bind_word_errors;
 
-/* The three shapes of binding information (LANGUAGE.md §4). */
+/* The three shapes of binding information (grammar/README.md §5.1). */
 enum bind_info_form {
     BIND_FORM_IP_PORT_HOST,   /* http https ftp:   IP:PORT:HOST, HOST may be empty */
     BIND_FORM_PORT_HOST,      /* net.tcp:          PORT:HOST, HOST `*` for all */
@@ -73,7 +73,7 @@ bool bind_info_read_common(bind_arena *a, const char *word, size_t n, bind_info 
 bool bind_info_parse_full(bind_arena *a, enum bind_info_form form, const char *word, size_t n,
                           bind_info *out, bind_word_errors *errs);
 
-/* Host name rules of LANGUAGE.md §4: labels 1-63 of [a-z0-9-], no leading or
+/* Host name rules (grammar/README.md §5.4): labels 1-63 of [a-z0-9-], no leading or
  * trailing `-`, total <= 253; upper case is accepted and lowered; a leading
  * `*.` label is a wildcard (reported as E0106 only when not left-most or
  * not a whole label, e.g. `shop.*.example`, `*shop.example`); non-ASCII is

@@ -36,6 +36,19 @@ bind_platform *bind_model_find_platform(const bind_model *m, const char *name)
     return NULL;
 }
 
+bool bind_cert_covers(const bind_cert *c, const char *host)
+{
+    for (uint32_t i = 0; i < c->nnames; i++) {
+        const char *n = c->names[i];
+        if (strcmp(n, host) == 0) return true;
+        if (n[0] == '*' && n[1] == '.' && host[0] != '*') {
+            const char *dot = strchr(host, '.');     /* a wildcard covers one whole label */
+            if (dot && dot > host && strcmp(dot + 1, n + 2) == 0) return true;
+        }
+    }
+    return false;
+}
+
 bool bind_port_in(const bind_port_range *r, uint32_t n, uint32_t port)
 {
     for (uint32_t i = 0; i < n; i++) if (port >= r[i].lo && port <= r[i].hi) return true;

@@ -7,7 +7,7 @@
 #define BIND_MODEL_H
 
 #include "addr.h"
-#include "syntax/ast.h"
+#include "base/source.h"
 
 enum bind_protocol {
     BIND_PROTO_HTTP, BIND_PROTO_HTTPS, BIND_PROTO_FTP, BIND_PROTO_NET_TCP,
@@ -20,7 +20,7 @@ enum bind_info_form bind_protocol_form(enum bind_protocol p);
 enum bind_server { BIND_SERVER_ANY, BIND_SERVER_IIS, BIND_SERVER_NGINX, BIND_SERVER_APACHE };
 const char *bind_server_name(enum bind_server s);
 
-/* IIS sslFlags bits (LANGUAGE.md §5a). */
+/* IIS sslFlags bits (grammar/README.md §5.5). */
 enum {
     BIND_SSL_SNI = 1, BIND_SSL_CCS = 2, BIND_SSL_NO_HTTP2 = 4, BIND_SSL_NO_OCSP = 8,
     BIND_SSL_NO_QUIC = 16, BIND_SSL_NO_TLS13 = 32, BIND_SSL_NO_LEGACY_TLS = 64,
@@ -126,6 +126,9 @@ typedef struct bind_model {
 
 bind_cert *bind_model_find_cert(const bind_model *m, const char *interned_name);
 bind_platform *bind_model_find_platform(const bind_model *m, const char *interned_name);
+/* Whether the certificate's `names` cover a host: an exact name, or `*.x`
+ * for a host of one more label than x (W0301; the hover says the same). */
+bool bind_cert_covers(const bind_cert *c, const char *host);
 bool bind_port_in(const bind_port_range *r, uint32_t n, uint32_t port);
 
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
+#include "../unit/emit_target.h"
 
 static const char model[] =
     "site \"A&<b>\" {\n    pool = P1\n    http *:80:a.example\n    https [::1]:443:b.example cert=3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\n}\n";
@@ -17,15 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bind_compilation *c = bind_compilation_new();
     bind_compilation_add_text(c, "fuzz.bind", model, sizeof model - 1);
     bind_compilation_check(c);
-    bind_emit_opts o;
-    memset(&o, 0, sizeof o);
-    o.merge_path = "fuzz.config";
-    o.merge_text = (const char *)data;
-    o.merge_len = size;
     bind_buf out;
     bind_buf_init(&out);
-    bool ok = bind_backend_find("iis")->emit(c, &o, &out);
-    if (ok && c->diags.counts[BIND_SEV_ERROR] == 0) {
+    if (emit_target(c, "iis", "fuzz.config", (const char *)data, size, &out)) {
         xmlDocPtr doc = xmlReadMemory(out.data, (int)out.len, "merged.config", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
         if (!doc) __builtin_trap();     /* a merge that succeeded must give well-formed XML */
         xmlFreeDoc(doc);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
+#include "../unit/emit_target.h"
 #include "check/compile.h"
 
 static char *check(const char *text, size_t len, uint32_t split_at)
@@ -25,8 +26,7 @@ static char *check(const char *text, size_t len, uint32_t split_at)
     if (!bind_diag_has_errors(&c->diags, false)) {     /* as `bindc compile`: no output after an error */
         bind_buf model;
         bind_buf_init(&model);
-        bind_emit_opts eo = { 0 };
-        (void)bind_backend_find("json")->emit(c, &eo, &model);
+        (void)emit_target(c, "json", NULL, NULL, 0, &model);
         fwrite(model.data ? model.data : "", 1, model.len, f);
         bind_buf_free(&model);
     }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "backend/backend.h"
+#include "emit_target.h"
 #include "syntax/parse.h"
 #include "harness.h"
 
@@ -125,8 +126,7 @@ static char *model_json(bind_compilation *c)
 {
     bind_buf out;
     bind_buf_init(&out);
-    bind_emit_opts opts = { 0 };
-    (void)bind_backend_find("json")->emit(c, &opts, &out);
+    (void)emit_target(c, "json", NULL, NULL, 0, &out);
     char *text = strndup(out.data ? out.data : "", out.len);
     bind_buf_free(&out);
     return text;

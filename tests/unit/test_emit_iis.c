@@ -1,7 +1,7 @@
 /* The iis target: standalone output, --merge into real applicationhost.config
- * files (../shared/fixtures/iis/), and the emitted sections checked against
+ * files (tests/fixtures/iis/), and the emitted sections checked against
  * Microsoft's IIS configuration schema of the platform
- * (../shared/fixtures/iis-schema/) by a small validator written here. */
+ * (tests/fixtures/iis-schema/) by a small validator written here. */
 #include <dirent.h>
 #include <libxml/c14n.h>
 #include <libxml/parser.h>
@@ -12,8 +12,9 @@
 
 #include "harness.h"
 #include "backend/backend.h"
+#include "emit_target.h"
 
-#define FIXTURES BINDC_SOURCE_DIR "/../shared/fixtures"
+#define FIXTURES BINDC_SOURCE_DIR "/tests/fixtures"
 #define FRAGMENT "karthickvkumar-docker-react.fragment.config"
 
 /* ------------------------------------------------------------------------
@@ -54,11 +55,7 @@ static bool no_errors(bind_compilation *c)
  * result also fails when the backend pushed an error (as the driver does). */
 static bool emit(bind_compilation *c, const char *merge_path, const char *merge_text, size_t merge_len, bind_buf *out)
 {
-    const bind_backend *be = bind_backend_find("iis");
-    assert_non_null(be);
-    bind_emit_opts o = { merge_path, merge_text, merge_len };
-    size_t before = c->diags.counts[BIND_SEV_ERROR];
-    return be->emit(c, merge_text ? &o : NULL, out) && c->diags.counts[BIND_SEV_ERROR] == before;
+    return emit_target(c, "iis", merge_path, merge_text, merge_len, out);
 }
 
 /* emit() that must succeed: shows the diagnostics when it does not. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "backend/backend.h"
+#include "emit_target.h"
 #include "cmd_model.h"
 #include "backend/cmd_exe_quote.h"
 
@@ -87,13 +88,10 @@ static emitted emit_on(bind_compilation *c, const char *target)
     emitted e;
     memset(&e, 0, sizeof e);
     e.c = c;
-    const bind_backend *be = bind_backend_find(target);
-    assert_non_null(be);
-    bind_emit_opts opts;
-    memset(&opts, 0, sizeof opts);
+    assert_non_null(bind_backend_find(target));
     bind_buf b;
     bind_buf_init(&b);
-    e.ok = be->emit(c, &opts, &b);
+    e.ok = emit_target(c, target, NULL, NULL, 0, &b);
     bind_buf_putc(&b, '\0');
     e.text = b.data;
     if (e.ok) check_script(&e);

@@ -13,6 +13,7 @@
 
 #include "harness.h"
 #include "backend/backend.h"
+#include "emit_target.h"
 #include "base/buf.h"
 #include "syntax/format.h"
 #include "syntax/parse.h"
@@ -131,9 +132,7 @@ static void meaning_of(bind_compilation *c, bind_buf *out)
         bind_buf_printf(out, "  fix-its: %d\n", fixits);
     }
     if (!bind_diag_has_errors(&c->diags, false)) {
-        bind_emit_opts eo;
-        memset(&eo, 0, sizeof eo);
-        assert_true(bind_backend_find("json")->emit(c, &eo, out));
+        assert_true(emit_target(c, "json", NULL, NULL, 0, out));
     }
     bind_buf_putc(out, '\0');
     bind_compilation_free(c);

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 
 #include "backend/backend.h"
+#include "emit_target.h"
 #include "cmd_model.h"
 #include "nginx_model.h"
 
@@ -481,18 +482,10 @@ static void same_model(const char *base, const char *got, const char *slot, cons
 /* The target's output; NULL when it refused. */
 static char *emit(bind_compilation *c, const struct target *t)
 {
-    bind_emit_opts o;
-    memset(&o, 0, sizeof o);
-    if (t->merge) {
-        o.merge_path = "applicationHost.config";
-        o.merge_text = t->merge;
-        o.merge_len = strlen(t->merge);
-    }
-    size_t errors = c->diags.counts[BIND_SEV_ERROR];
     bind_buf b;
     bind_buf_init(&b);
     xml_complaints = 0;
-    bool ok = bind_backend_find(t->backend)->emit(c, &o, &b) && c->diags.counts[BIND_SEV_ERROR] == errors;
+    bool ok = emit_target(c, t->backend, "applicationHost.config", t->merge, t->merge ? strlen(t->merge) : 0, &b);
     CHECK(xml_complaints == 0, "libxml2 printed %d complaints while %s wrote it", xml_complaints, t->label);
     bind_buf_putc(&b, '\0');
     if (ok) return b.data;

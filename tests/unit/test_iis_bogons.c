@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "backend/backend.h"
+#include "emit_target.h"
 #include "harness.h"
 
 static void merge_one(const char *path)
@@ -21,14 +22,9 @@ static void merge_one(const char *path)
     free(text);
 
     bind_compilation *c = compile_text("site s {\n    http *:80:s\n}\n");
-    bind_emit_opts o;
-    memset(&o, 0, sizeof o);
-    o.merge_path = path;
-    o.merge_text = exact;
-    o.merge_len = len;
     bind_buf out;
     bind_buf_init(&out);
-    bool ok = bind_backend_find("iis")->emit(c, &o, &out) && c->diags.counts[BIND_SEV_ERROR] == 0;
+    bool ok = emit_target(c, "iis", path, exact, len, &out) && c->diags.counts[BIND_SEV_ERROR] == 0;
     if (ok) {
         xmlDocPtr doc = xmlReadMemory(out.data, (int)out.len, "merged", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
         assert_non_null(doc);

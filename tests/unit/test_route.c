@@ -210,6 +210,63 @@ static void test_route_unnamed_addr(void **state)
     bind_compilation_free(c);
 }
 
+/* The router's own order, pair by pair: `o` takes first some request `b`
+ * matches exactly when, over a grid of requests, one that b answers alone
+ * is answered by o once both are bound (what the hover says of a binding). */
+static const bind_binding *only_binding(bind_compilation *c, const char *site)
+{
+    for (uint32_t i = 0; i < c->model->nsites; i++)
+        if (strcmp(c->model->sites[i]->name, site) == 0) return c->model->sites[i]->bindings[0];
+    return NULL;
+}
+
+static void test_route_takes_first(void **state)
+{
+    (void)state;
+    static const char *const addrs[] = { "*", "0.0.0.0", "10.0.0.1", "10.0.0.2", "[::]", "[::1]" };
+    static const char *const hosts[] = { "", "a.x", "b.x", "a.a.x", "*.x", "*.a.x", "*.y" };
+    static const char *const locals[] = { "10.0.0.1", "10.0.0.2", "10.0.0.9", "::1", "::9" };
+    static const char *const asked[] = { NULL, "a.x", "b.x", "a.a.x", "q.x", "q.a.x", "q.y", "x" };
+    size_t pairs = 0, firsts = 0;
+    for (size_t ao = 0; ao < LEN(addrs); ao++)
+    for (size_t ho = 0; ho < LEN(hosts); ho++)
+    for (size_t ab = 0; ab < LEN(addrs); ab++)
+    for (size_t hb = 0; hb < LEN(hosts); hb++) {
+        char both[256], alone[128];
+        snprintf(both, sizeof both, "site O {\n http %s:80:%s\n}\nsite B {\n http %s:80:%s\n}\n",
+                 addrs[ao], hosts[ho], addrs[ab], hosts[hb]);
+        snprintf(alone, sizeof alone, "site B {\n http %s:80:%s\n}\n", addrs[ab], hosts[hb]);
+        bind_compilation *c2 = compile_text(both);
+        if (bind_diag_has_errors(&c2->diags, false)) { bind_compilation_free(c2); continue; }   /* duplicates */
+        bind_compilation *c1 = compile_text(alone);
+        const bind_binding *o = only_binding(c2, "O"), *b = only_binding(c2, "B");
+        bind_route_iis *r2 = bind_route_iis_new(c2->model, BIND_SERVER_IIS);
+        bind_route_iis *r1 = bind_route_iis_new(c1->model, BIND_SERVER_IIS);
+        bool seen = false;
+        for (size_t l = 0; l < LEN(locals) && !seen; l++)
+            for (size_t h = 0; h < LEN(asked) && !seen; h++) {
+                bind_route_request rq = { BIND_PROTO_HTTP, { 0 }, 80, asked[h] };
+                parse_local(locals[l], &rq.local);
+                bind_route_result alone_r, both_r;
+                bind_route_iis_resolve(r1, &rq, &alone_r);
+                bind_route_iis_resolve(r2, &rq, &both_r);
+                seen = alone_r.binding && both_r.binding == o;
+            }
+        if (bind_route_iis_takes_first(o, b) != seen)
+            fprintf(stderr, "O %s:80:%s, B %s:80:%s: takes_first says %d, the router %d\n",
+                    addrs[ao], hosts[ho], addrs[ab], hosts[hb], !seen, seen);
+        assert_true(bind_route_iis_takes_first(o, b) == seen);
+        assert_false(bind_route_iis_takes_first(b, b));
+        pairs++;
+        firsts += seen;
+        bind_route_iis_free(r1);
+        bind_route_iis_free(r2);
+        bind_compilation_free(c1);
+        bind_compilation_free(c2);
+    }
+    assert_true(pairs > 1000 && firsts > 100 && firsts < pairs);
+}
+
 /* A fleet: one lookup per label, whatever the number of sites. */
 static void test_route_fleet(void **state)
 {
@@ -316,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_route_server_sets),
         cmocka_unit_test(test_route_host_normalize),
         cmocka_unit_test(test_route_unnamed_addr),
+        cmocka_unit_test(test_route_takes_first),
         cmocka_unit_test(test_route_fleet),
         cmocka_unit_test(test_route_items_sort),
     };
