@@ -1,24 +1,10 @@
 /* Each binding on its own: protocol, binding information, options, the
  * certificate it uses, and what the platform allows without setup. */
 #include "checker.h"
+#include "model/vocab.h"
 
 #include <ctype.h>
 #include <string.h>
-
-enum opt { O_CERT, O_SNI, O_CCS, O_ACL, O_FIREWALL, O_HTTP2, O_QUIC, O_TLS13, O_LEGACY_TLS, O_OCSP, O_COUNT };
-
-static const struct { const char *name; bool needs_value; bool tls; uint32_t off_bit; } options[O_COUNT] = {
-    [O_CERT] = { "cert", true, true, 0 },
-    [O_SNI] = { "sni", false, true, 0 },
-    [O_CCS] = { "ccs", false, true, 0 },
-    [O_ACL] = { "acl", true, false, 0 },
-    [O_FIREWALL] = { "firewall", false, false, 0 },
-    [O_HTTP2] = { "http2", false, true, BIND_SSL_NO_HTTP2 },
-    [O_QUIC] = { "quic", false, true, BIND_SSL_NO_QUIC },
-    [O_TLS13] = { "tls13", false, true, BIND_SSL_NO_TLS13 },
-    [O_LEGACY_TLS] = { "legacy_tls", false, true, BIND_SSL_NO_LEGACY_TLS },
-    [O_OCSP] = { "ocsp", false, true, BIND_SSL_NO_OCSP },
-};
 
 static bool parse_protocol(bind_checker *k, const bind_ast_binding *ab, bind_binding *b)
 {
@@ -37,7 +23,10 @@ static bool parse_protocol(bind_checker *k, const bind_ast_binding *ab, bind_bin
     const char *names[BIND_PROTO_COUNT];
     for (int p = 0; p < BIND_PROTO_COUNT; p++) names[p] = bind_protocol_name((enum bind_protocol)p);
     bind_check_did_you_mean(k, d, ab->protocol.span, ab->protocol.text, names, BIND_PROTO_COUNT);
-    bind_diag_note(k->diags, d, NULL, "protocols are http, https, ftp, net.tcp, net.pipe, net.msmq and msmq.formatname");
+    const char *list = names[0];
+    for (int p = 1; p < BIND_PROTO_COUNT; p++)
+        list = bind_arena_printf(k->scratch, "%s%s%s", list, p + 1 < BIND_PROTO_COUNT ? ", " : " and ", names[p]);
+    bind_diag_note(k->diags, d, NULL, "protocols are %s", list);
     return false;
 }
 
@@ -64,16 +53,16 @@ static int option_bool(bind_checker *k, const bind_option *o)
 static const bind_option *read_options(bind_checker *k, const bind_ast_binding *ab, bind_binding *b,
                                        const bind_option **seen)
 {
-    for (int i = 0; i < O_COUNT; i++) seen[i] = NULL;
+    for (int i = 0; i < BIND_OPTION_COUNT; i++) seen[i] = NULL;
     for (uint32_t i = 0; i < ab->noptions; i++) {
         const bind_option *o = &ab->options[i];
         int j = 0;
-        while (j < O_COUNT && strcmp(options[j].name, o->name.text) != 0) j++;
-        if (j == O_COUNT) {
+        while (j < BIND_OPTION_COUNT && strcmp(bind_options[j].word.name, o->name.text) != 0) j++;
+        if (j == BIND_OPTION_COUNT) {
             bind_diag *d = bind_diag_push(k->diags, BIND_E0006, o->name.span, "unknown option `%s` for a binding", o->name.text);
-            const char *names[O_COUNT];
-            for (int q = 0; q < O_COUNT; q++) names[q] = options[q].name;
-            bind_check_did_you_mean(k, d, o->name.span, o->name.text, names, O_COUNT);
+            const char *names[BIND_OPTION_COUNT];
+            for (int q = 0; q < BIND_OPTION_COUNT; q++) names[q] = bind_options[q].word.name;
+            bind_check_did_you_mean(k, d, o->name.span, o->name.text, names, BIND_OPTION_COUNT);
             continue;
         }
         if (seen[j]) {
@@ -81,7 +70,7 @@ static const bind_option *read_options(bind_checker *k, const bind_ast_binding *
             bind_diag_note(k->diags, d, &seen[j]->span, "first given here");
             continue;
         }
-        if (options[j].needs_value && !o->has_value) {
+        if (bind_options[j].needs_value && !o->has_value) {
             bind_diag_push(k->diags, BIND_E0007, o->span, "option `%s` needs a value: `%s=…`", o->name.text, o->name.text);
             continue;
         }
@@ -92,10 +81,10 @@ static const bind_option *read_options(bind_checker *k, const bind_ast_binding *
         seen[j] = o;
         int on;
         switch (j) {
-        case O_SNI: b->sni = option_bool(k, o) == 1; break;
-        case O_CCS: b->ccs = option_bool(k, o) == 1; break;
-        case O_FIREWALL: on = option_bool(k, o); b->firewall = on == 1 ? 1 : on == 0 ? -1 : 0; break;
-        case O_ACL: {
+        case BIND_OPTION_SNI: b->sni = option_bool(k, o) == 1; break;
+        case BIND_OPTION_CCS: b->ccs = option_bool(k, o) == 1; break;
+        case BIND_OPTION_FIREWALL: on = option_bool(k, o); b->firewall = on == 1 ? 1 : on == 0 ? -1 : 0; break;
+        case BIND_OPTION_ACL: {
             const bind_scalar *v = &o->value.items[0];
             bool ctl = false;
             for (const unsigned char *p = (const unsigned char *)v->text; *p; p++) ctl |= *p < 0x20 || *p == 0x7f;
@@ -103,15 +92,15 @@ static const bind_option *read_options(bind_checker *k, const bind_ast_binding *
             else { b->acl = v->text; b->acl_span = v->span; }
             break;
         }
-        case O_CERT: break;
+        case BIND_OPTION_CERT: break;
         default:
-            if (option_bool(k, o) == 0) b->ssl_flags |= options[j].off_bit;
+            if (option_bool(k, o) == 0) b->ssl_flags |= bind_options[j].off_bit;
             break;
         }
     }
     if (b->sni) b->ssl_flags |= BIND_SSL_SNI;
     if (b->ccs) b->ssl_flags |= BIND_SSL_CCS;
-    return seen[O_CERT];
+    return seen[BIND_OPTION_CERT];
 }
 
 static bind_cert *declared_cert(bind_checker *k, const char *name)
@@ -162,7 +151,7 @@ static bind_cert *suggest_cert(bind_checker *k, const bind_binding *b)
 static bool cert_written(const bind_ast_binding *ab)
 {
     for (uint32_t i = 0; i < ab->noptions; i++)
-        if (strcmp(ab->options[i].name.text, options[O_CERT].name) == 0) return true;
+        if (strcmp(ab->options[i].name.text, bind_options[BIND_OPTION_CERT].word.name) == 0) return true;
     return false;
 }
 
@@ -173,29 +162,29 @@ static void tls_declared(bind_checker *k, const bind_ast_binding *ab, bind_bindi
                          bind_binding_syntax *syn)
 {
     if (b->protocol != BIND_PROTO_HTTPS) {
-        for (int j = 0; j < O_COUNT; j++) {
-            if (!seen[j] || !options[j].tls) continue;
+        for (int j = 0; j < BIND_OPTION_COUNT; j++) {
+            if (!seen[j] || !bind_options[j].tls) continue;
             bind_diag *d = bind_diag_push(k->diags, BIND_E0305, seen[j]->span, "option `%s` is for https bindings, not %s",
-                                          options[j].name, bind_protocol_name((enum bind_protocol)b->protocol));
+                                          bind_options[j].word.name, bind_protocol_name((enum bind_protocol)b->protocol));
             bind_diag_fixit(k->diags, d, seen[j]->span, "");
         }
         return;
     }
     if (b->sni && b->valid && !*b->host) {
-        bind_diag *d = bind_diag_push(k->diags, BIND_E0206, seen[O_SNI]->span, "`sni` needs a host name: this binding has none");
+        bind_diag *d = bind_diag_push(k->diags, BIND_E0206, seen[BIND_OPTION_SNI]->span, "`sni` needs a host name: this binding has none");
         bind_diag_note(k->diags, d, NULL, "SNI picks the certificate by the host name the client sends; give the binding a host name or drop `sni`");
     }
-    if (seen[O_SNI]) syn->sni = seen[O_SNI]->span;
-    if (seen[O_CCS]) syn->ccs = seen[O_CCS]->span;
+    if (seen[BIND_OPTION_SNI]) syn->sni = seen[BIND_OPTION_SNI]->span;
+    if (seen[BIND_OPTION_CCS]) syn->ccs = seen[BIND_OPTION_CCS]->span;
     if (b->ssl_flags & BIND_SSL_EXT_MASK) {
-        bind_span *off = bind_arena_alloc(k->arena, (O_OCSP - O_HTTP2 + 1) * sizeof *off);
-        for (int j = O_HTTP2; j <= O_OCSP; j++)
-            if (seen[j]) off[j - O_HTTP2] = seen[j]->span;
+        bind_span *off = bind_arena_alloc(k->arena, (BIND_OPTION_OCSP - BIND_OPTION_HTTP2 + 1) * sizeof *off);
+        for (int j = BIND_OPTION_HTTP2; j <= BIND_OPTION_OCSP; j++)
+            if (seen[j]) off[j - BIND_OPTION_HTTP2] = seen[j]->span;
         syn->off = off;
     }
     syn->cert_written = cert_written(ab);
-    if (seen[O_CERT]) {
-        const bind_scalar *v = &seen[O_CERT]->value.items[0];
+    if (seen[BIND_OPTION_CERT]) {
+        const bind_scalar *v = &seen[BIND_OPTION_CERT]->value.items[0];
         b->cert_span = v->span;
         if (!(b->cert = declared_cert(k, v->text))) {
             bind_scalar *later = bind_arena_alloc(k->arena, sizeof *later);
@@ -215,10 +204,10 @@ static void check_tls(bind_checker *k, bind_binding *b, const bind_binding_synta
     if (b->ccs && !pf->ccs)
         bind_diag_push(k->diags, BIND_E0207, syn->ccs, "platform `%s` has no central certificate store", pf->name);
     if ((b->ssl_flags & BIND_SSL_EXT_MASK) && !pf->ssl_flags_ext) {
-        for (int j = O_HTTP2; j <= O_OCSP; j++)
-            if (syn->off[j - O_HTTP2].end && (b->ssl_flags & options[j].off_bit))
-                bind_diag_push(k->diags, BIND_E0207, syn->off[j - O_HTTP2],
-                               "platform `%s` cannot switch off %s per binding (an IIS 10 sslFlags bit)", pf->name, options[j].name);
+        for (int j = BIND_OPTION_HTTP2; j <= BIND_OPTION_OCSP; j++)
+            if (syn->off[j - BIND_OPTION_HTTP2].end && (b->ssl_flags & bind_options[j].off_bit))
+                bind_diag_push(k->diags, BIND_E0207, syn->off[j - BIND_OPTION_HTTP2],
+                               "platform `%s` cannot switch off %s per binding (an IIS 10 sslFlags bit)", pf->name, bind_options[j].word.name);
     }
 
     if (syn->cert) resolve_cert(k, syn->cert, b);
@@ -317,7 +306,7 @@ static void check_platform_rules(bind_checker *k, bind_binding *b, const bind_bi
 
 void bind_check_binding_declared(bind_checker *k, bind_binding *b, const bind_ast_binding *ab, bind_binding_syntax *syn)
 {
-    const bind_option *seen[O_COUNT];
+    const bind_option *seen[BIND_OPTION_COUNT];
     bool proto_ok = parse_protocol(k, ab, b);
     read_options(k, ab, b, seen);
     if (!proto_ok) return;

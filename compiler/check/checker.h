@@ -20,7 +20,7 @@
 typedef struct bind_binding_syntax {
     bind_span port, host;           /* parts of the information (the whole of it without a host) */
     bind_span sni, ccs;             /* the options, when given */
-    const bind_span *off;           /* the sslFlags options, O_HTTP2..O_OCSP (check/bindings.c), when one is given */
+    const bind_span *off;           /* the sslFlags options, BIND_OPTION_HTTP2..BIND_OPTION_OCSP (model/vocab.h), when one is given */
     const bind_scalar *cert;        /* the cert= value, when it named no certificate declared so far */
     bool parsed;                    /* protocol and information were read (the checks after need both) */
     bool cert_written;              /* a cert option was written, even one refused */

@@ -2,6 +2,8 @@
  * apps, iplisten — with every field's name and value checked (E0006,
  * E0007, E0302 for thumbprints). */
 #include "checker.h"
+#include "model/vocab.h"
+#include "base/buf.h"
 #include "base/suggest.h"
 
 #include <ctype.h>
@@ -11,48 +13,19 @@ static bool ptr_eq(const void *a, const void *b) { return a == b; }
 
 /* ---- fields ------------------------------------------------------------ */
 
-enum ftype { T_BOOL, T_ID, T_TEXT, T_POOL, T_STORE, T_SERVER, T_GUID, T_HOSTS, T_RANGES, T_NAME, T_THUMB, T_URL };
-
-typedef struct field_spec { const char *name; uint8_t type; bool list; } field_spec;
-
-enum { D_ACL, D_STORE, D_APPID, D_POOL, D_COUNT };
-static const field_spec defaults_fields[D_COUNT] = {
-    { "acl", T_TEXT, false }, { "store", T_STORE, false }, { "appid", T_GUID, false }, { "pool", T_POOL, false },
-};
-
-enum { C_THUMBPRINT, C_STORE, C_NAMES, C_PEM, C_KEY, C_APPID, C_FRIENDLY, C_COUNT };
-static const field_spec cert_fields[C_COUNT] = {
-    { "thumbprint", T_THUMB, false }, { "store", T_STORE, false }, { "names", T_HOSTS, true },
-    { "pem", T_TEXT, false }, { "key", T_TEXT, false }, { "appid", T_GUID, false },
-    { "friendly_name", T_TEXT, false },
-};
-
-enum { S_ID, S_PATH, S_POOL, S_SERVER, S_ROOT, S_PROXY, S_AUTOSTART, S_COUNT };
-static const field_spec site_fields[S_COUNT] = {
-    { "id", T_ID, false }, { "path", T_TEXT, false }, { "pool", T_POOL, false }, { "server", T_SERVER, false },
-    { "root", T_TEXT, false }, { "proxy", T_URL, false }, { "autostart", T_BOOL, false },
-};
-
-enum { A_PATH, A_POOL, A_COUNT };
-static const field_spec app_fields[A_COUNT] = { { "path", T_TEXT, false }, { "pool", T_POOL, false } };
-
-enum { P_SNI, P_CCS, P_WILDCARD, P_SSLEXT, P_SSL_PORTS, P_FREE_PORTS, P_LOCAL_HOSTS, P_DEFAULT_CERT, P_COUNT };
-static const field_spec platform_fields[P_COUNT] = {
-    { "sni", T_BOOL, false }, { "ccs", T_BOOL, false }, { "wildcard_hosts", T_BOOL, false },
-    { "ssl_flags_ext", T_BOOL, false }, { "ssl_ports", T_RANGES, true }, { "free_ports", T_RANGES, true },
-    { "local_hosts", T_HOSTS, true }, { "default_cert", T_NAME, false },
-};
-
 /* Collects a block's fields by spec; reports unknown, repeated and
  * wrongly-listed fields.  out[i] is the field for spec i, or NULL. */
-static void collect_fields(bind_checker *k, const bind_item *items, uint32_t n, const field_spec *specs,
-                           size_t nspecs, const bind_field **out, const char *block)
+static void collect_fields(bind_checker *k, const bind_item *items, uint32_t n, enum bind_block blk,
+                           const bind_field **out)
 {
+    size_t nspecs;
+    const bind_word *specs = bind_vocab_fields(blk, &nspecs);
+    const char *block = bind_block_name(blk);
     for (size_t i = 0; i < nspecs; i++) out[i] = NULL;
     for (uint32_t i = 0; i < n; i++) {
         const bind_item *it = &items[i];
         if (it->kind != BIND_ITEM_FIELD) {
-            if (strcmp(block, "a site block") == 0) continue;
+            if (blk == BIND_BLOCK_SITE) continue;
             bind_span sp = it->kind == BIND_ITEM_BINDING ? it->u.binding.span : it->u.app.span;
             bind_diag *d = bind_diag_push(k->diags, BIND_E0006, sp, "%s belongs in a site block, not in %s",
                                           it->kind == BIND_ITEM_BINDING ? "a binding" : "an app", block);
@@ -166,12 +139,16 @@ static const char *store_of(bind_checker *k, const bind_field *f)
 {
     if (!f) return NULL;
     const bind_scalar *s = &f->value.items[0];
-    static const char *const stores[] = { "My", "WebHosting" };
-    for (size_t i = 0; i < 2; i++)
-        if (bind_check_ascii_ieq(s->text, stores[i])) return stores[i];    /* `MY` is `My`: netsh and IIS agree */
+    size_t n;
+    const bind_word *stores = bind_vocab_stores(&n);
+    const char *names[4];
+    for (size_t i = 0; i < n; i++) {
+        names[i] = stores[i].name;
+        if (bind_check_ascii_ieq(s->text, stores[i].name)) return stores[i].name;   /* `MY` is `My`: netsh and IIS agree */
+    }
     bind_diag *d = bind_diag_push(k->diags, BIND_E0007, s->span,
-                                  "certificate store `%s` is not `My` or `WebHosting`", s->text);
-    bind_check_did_you_mean(k, d, s->span, s->text, stores, 2);
+                                  "certificate store `%s` is not `%s` or `%s`", s->text, names[0], names[1]);
+    bind_check_did_you_mean(k, d, s->span, s->text, names, n);
     return NULL;
 }
 
@@ -242,24 +219,24 @@ static uint32_t hosts_of(bind_checker *k, const bind_field *f, const char ***out
 
 static void declare_platform(bind_checker *k, const bind_stmt *st)
 {
-    const bind_field *f[P_COUNT];
-    collect_fields(k, st->items, st->nitems, platform_fields, P_COUNT, f, "a platform block");
+    const bind_field *f[BIND_FIELD_PLATFORM_COUNT];
+    collect_fields(k, st->items, st->nitems, BIND_BLOCK_PLATFORM, f);
     bind_platform *p = bind_arena_alloc(k->arena, sizeof *p);
     p->name = st->name.text;
     p->span = st->name.span;
     bool *flags[] = { &p->sni, &p->ccs, &p->wildcard_hosts, &p->ssl_flags_ext };
-    for (int i = P_SNI; i <= P_SSLEXT; i++)
-        if (f[i]) *flags[i] = bool_of(k, &f[i]->value.items[0], platform_fields[i].name) == 1;
-    if (f[P_SSL_PORTS]) { p->has_ssl_ports = true; p->nssl_ports = ranges_of(k, f[P_SSL_PORTS], &p->ssl_ports); }
-    if (f[P_FREE_PORTS]) { p->has_free_ports = true; p->nfree_ports = ranges_of(k, f[P_FREE_PORTS], &p->free_ports); }
-    if (f[P_LOCAL_HOSTS]) {
+    for (int i = BIND_FIELD_PLATFORM_SNI; i <= BIND_FIELD_PLATFORM_SSL_FLAGS_EXT; i++)
+        if (f[i]) *flags[i] = bool_of(k, &f[i]->value.items[0], f[i]->key.text) == 1;
+    if (f[BIND_FIELD_PLATFORM_SSL_PORTS]) { p->has_ssl_ports = true; p->nssl_ports = ranges_of(k, f[BIND_FIELD_PLATFORM_SSL_PORTS], &p->ssl_ports); }
+    if (f[BIND_FIELD_PLATFORM_FREE_PORTS]) { p->has_free_ports = true; p->nfree_ports = ranges_of(k, f[BIND_FIELD_PLATFORM_FREE_PORTS], &p->free_ports); }
+    if (f[BIND_FIELD_PLATFORM_LOCAL_HOSTS]) {
         p->has_local_hosts = true;
-        p->nlocal_hosts = hosts_of(k, f[P_LOCAL_HOSTS], &p->local_hosts, NULL, false);
+        p->nlocal_hosts = hosts_of(k, f[BIND_FIELD_PLATFORM_LOCAL_HOSTS], &p->local_hosts, NULL, false);
     }
-    if (f[P_DEFAULT_CERT]) {
+    if (f[BIND_FIELD_PLATFORM_DEFAULT_CERT]) {
         /* A name, looked up by pointer: field values are not interned (parser.y). */
-        p->default_cert = bind_intern_cstr(k->in, f[P_DEFAULT_CERT]->value.items[0].text);
-        p->default_cert_span = f[P_DEFAULT_CERT]->value.items[0].span;
+        p->default_cert = bind_intern_cstr(k->in, f[BIND_FIELD_PLATFORM_DEFAULT_CERT]->value.items[0].text);
+        p->default_cert_span = f[BIND_FIELD_PLATFORM_DEFAULT_CERT]->value.items[0].span;
     }
     bind_platform *prev = bind_table_put(&k->platform_by_name, bind_check_name_hash(p->name), p->name, p);
     if (prev != p) {
@@ -272,19 +249,19 @@ static void declare_platform(bind_checker *k, const bind_stmt *st)
 
 static void declare_cert(bind_checker *k, const bind_stmt *st, bool is_stdlib)
 {
-    const bind_field *f[C_COUNT];
-    collect_fields(k, st->items, st->nitems, cert_fields, C_COUNT, f, "a cert block");
+    const bind_field *f[BIND_FIELD_CERT_COUNT];
+    collect_fields(k, st->items, st->nitems, BIND_BLOCK_CERT, f);
     bind_cert *c = bind_arena_alloc(k->arena, sizeof *c);
     c->name = st->name.text;
     c->span = st->name.span;
     c->is_stdlib = is_stdlib;
-    if (f[C_THUMBPRINT]) c->thumbprint = bind_check_thumbprint(k, &f[C_THUMBPRINT]->value.items[0]);
-    c->store = store_of(k, f[C_STORE]);
-    if (f[C_NAMES]) { c->has_names = true; c->nnames = hosts_of(k, f[C_NAMES], &c->names, &c->name_spans, true); }
-    c->pem = text_of(k, f[C_PEM], "a certificate path");
-    c->key = text_of(k, f[C_KEY], "a key path");
-    c->appid = guid_of(k, f[C_APPID]);
-    c->friendly_name = text_of(k, f[C_FRIENDLY], "a friendly name");
+    if (f[BIND_FIELD_CERT_THUMBPRINT]) c->thumbprint = bind_check_thumbprint(k, &f[BIND_FIELD_CERT_THUMBPRINT]->value.items[0]);
+    c->store = store_of(k, f[BIND_FIELD_CERT_STORE]);
+    if (f[BIND_FIELD_CERT_NAMES]) { c->has_names = true; c->nnames = hosts_of(k, f[BIND_FIELD_CERT_NAMES], &c->names, &c->name_spans, true); }
+    c->pem = text_of(k, f[BIND_FIELD_CERT_PEM], "a certificate path");
+    c->key = text_of(k, f[BIND_FIELD_CERT_KEY], "a key path");
+    c->appid = guid_of(k, f[BIND_FIELD_CERT_APPID]);
+    c->friendly_name = text_of(k, f[BIND_FIELD_CERT_FRIENDLY_NAME], "a friendly name");
     bind_cert *prev = bind_table_put(&k->cert_by_name, bind_check_name_hash(c->name), c->name, c);
     if (prev != c) {
         bind_diag *d = bind_diag_push(k->diags, BIND_E0007, st->name.span, "certificate `%s` is already declared", c->name);
@@ -296,20 +273,20 @@ static void declare_cert(bind_checker *k, const bind_stmt *st, bool is_stdlib)
 
 static void declare_defaults(bind_checker *k, const bind_stmt *st)
 {
-    const bind_field *f[D_COUNT];
-    collect_fields(k, st->items, st->nitems, defaults_fields, D_COUNT, f, "a defaults block");
+    const bind_field *f[BIND_FIELD_DEFAULTS_COUNT];
+    collect_fields(k, st->items, st->nitems, BIND_BLOCK_DEFAULTS, f);
     bind_model *m = k->m;
-    const char **slots[D_COUNT] = { &m->default_acl, &m->default_store, &m->default_appid, &m->default_pool };
-    for (int i = 0; i < D_COUNT; i++) {
+    const char **slots[BIND_FIELD_DEFAULTS_COUNT] = { &m->default_acl, &m->default_store, &m->default_appid, &m->default_pool };
+    for (int i = 0; i < BIND_FIELD_DEFAULTS_COUNT; i++) {
         if (!f[i]) continue;
         if (*slots[i]) {
             bind_diag_push(k->diags, BIND_E0007, f[i]->key.span, "default `%s` is already set by another defaults block",
-                           defaults_fields[i].name);
+                           f[i]->key.text);
             continue;
         }
-        *slots[i] = i == D_ACL ? text_of(k, f[i], "an acl user") : i == D_STORE ? store_of(k, f[i])
-                  : i == D_APPID ? guid_of(k, f[i]) : pool_of(k, f[i]);
-        if (i == D_ACL) m->default_acl_span = f[i]->value.items[0].span;
+        *slots[i] = i == BIND_FIELD_DEFAULTS_ACL ? text_of(k, f[i], "an acl user") : i == BIND_FIELD_DEFAULTS_STORE ? store_of(k, f[i])
+                  : i == BIND_FIELD_DEFAULTS_APPID ? guid_of(k, f[i]) : pool_of(k, f[i]);
+        if (i == BIND_FIELD_DEFAULTS_ACL) m->default_acl_span = f[i]->value.items[0].span;
     }
 }
 
@@ -331,8 +308,8 @@ static bool app_path_ok(const char *p)
 
 static void declare_site(bind_checker *k, const bind_stmt *st, bool is_stdlib)
 {
-    const bind_field *f[S_COUNT];
-    collect_fields(k, st->items, st->nitems, site_fields, S_COUNT, f, "a site block");
+    const bind_field *f[BIND_FIELD_SITE_COUNT];
+    collect_fields(k, st->items, st->nitems, BIND_BLOCK_SITE, f);
     bind_site *s = bind_arena_alloc(k->arena, sizeof *s);
     s->name = st->name.text;
     s->name_hash = bind_check_site_name_hash(s->name);  /* while the name is in the cache */
@@ -345,9 +322,9 @@ static void declare_site(bind_checker *k, const bind_stmt *st, bool is_stdlib)
             bind_diag_push(k->diags, BIND_E0007, st->name.span,
                            "site name `%s` is empty or contains `/` or `?` (IIS refuses it)", s->name);
     }
-    if (f[S_ID]) {
+    if (f[BIND_FIELD_SITE_ID]) {
         uint64_t id;
-        const bind_scalar *v = &f[S_ID]->value.items[0];
+        const bind_scalar *v = &f[BIND_FIELD_SITE_ID]->value.items[0];
         if (uint_of(v->text, 4294967295u, &id) && id >= 1) {
             s->id = (uint32_t)id;
             s->id_given = true;
@@ -356,29 +333,38 @@ static void declare_site(bind_checker *k, const bind_stmt *st, bool is_stdlib)
             bind_diag_push(k->diags, BIND_E0007, v->span, "site id `%s` is not a whole number 1-4294967295", v->text);
         }
     }
-    s->physical_path = text_of(k, f[S_PATH], "a path");
-    s->pool = f[S_POOL] ? pool_of(k, f[S_POOL]) : k->m->default_pool;
-    if (f[S_SERVER]) {
-        const bind_scalar *v = &f[S_SERVER]->value.items[0];
-        static const char *const servers[] = { "any", "iis", "nginx", "apache" };
+    s->physical_path = text_of(k, f[BIND_FIELD_SITE_PATH], "a path");
+    s->pool = f[BIND_FIELD_SITE_POOL] ? pool_of(k, f[BIND_FIELD_SITE_POOL]) : k->m->default_pool;
+    if (f[BIND_FIELD_SITE_SERVER]) {
+        const bind_scalar *v = &f[BIND_FIELD_SITE_SERVER]->value.items[0];
+        size_t n;
+        const bind_word *servers = bind_vocab_servers(&n);
+        const char *names[8];
         size_t i = 0;
-        while (i < 4 && strcmp(servers[i], v->text) != 0) i++;
-        if (i < 4) s->server = (uint8_t)i;
+        while (i < n && strcmp(servers[i].name, v->text) != 0) i++;
+        if (i < n) s->server = (uint8_t)i;
         else {
-            bind_diag *d = bind_diag_push(k->diags, BIND_E0007, v->span,
-                                          "server `%s` is not one of iis, nginx, apache, any", v->text);
-            bind_check_did_you_mean(k, d, v->span, v->text, servers, 4);
+            /* The choices, the default (any) last. */
+            bind_buf list;
+            bind_buf_init(&list);
+            for (size_t q = 0; q < n; q++) {
+                names[q] = servers[q].name;
+                bind_buf_printf(&list, "%s%s", q ? ", " : "", servers[(q + 1) % n].name);
+            }
+            bind_diag *d = bind_diag_push(k->diags, BIND_E0007, v->span, "server `%s` is not one of %s", v->text, list.data);
+            bind_buf_free(&list);
+            bind_check_did_you_mean(k, d, v->span, v->text, names, n);
         }
     }
-    s->root = text_of(k, f[S_ROOT], "a root path");
-    if (f[S_PROXY]) {
-        const char *u = text_of(k, f[S_PROXY], "a proxy URL");
+    s->root = text_of(k, f[BIND_FIELD_SITE_ROOT], "a root path");
+    if (f[BIND_FIELD_SITE_PROXY]) {
+        const char *u = text_of(k, f[BIND_FIELD_SITE_PROXY], "a proxy URL");
         if (u && strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
-            bind_diag_push(k->diags, BIND_E0007, f[S_PROXY]->value.items[0].span,
+            bind_diag_push(k->diags, BIND_E0007, f[BIND_FIELD_SITE_PROXY]->value.items[0].span,
                            "proxy `%s` is not an http:// or https:// URL", u);
         else s->proxy = u;
     }
-    if (f[S_AUTOSTART]) s->autostart = bool_of(k, &f[S_AUTOSTART]->value.items[0], "autostart") != 0;
+    if (f[BIND_FIELD_SITE_AUTOSTART]) s->autostart = bool_of(k, &f[BIND_FIELD_SITE_AUTOSTART]->value.items[0], "autostart") != 0;
 
     uint32_t nb = 0, na = 0;
     for (uint32_t i = 0; i < st->nitems; i++) {
@@ -405,8 +391,8 @@ static void declare_site(bind_checker *k, const bind_stmt *st, bool is_stdlib)
             bind_check_binding_declared(k, b, &it->u.binding, &k->binding_syntax.items[k->binding_syntax.len - 1]);
         } else if (it->kind == BIND_ITEM_APP) {
             const bind_ast_app *ap = &it->u.app;
-            const bind_field *af[A_COUNT];
-            collect_fields(k, ap->items, ap->nitems, app_fields, A_COUNT, af, "an app block");
+            const bind_field *af[BIND_FIELD_APP_COUNT];
+            collect_fields(k, ap->items, ap->nitems, BIND_BLOCK_APP, af);
             bind_app *a = &s->apps[s->napps];
             a->span = ap->span;
             a->path = ap->path.text;
@@ -425,8 +411,8 @@ static void declare_site(bind_checker *k, const bind_stmt *st, bool is_stdlib)
                 dup = true;
             }
             if (dup) continue;
-            a->physical_path = text_of(k, af[A_PATH], "a path");
-            a->pool = af[A_POOL] ? pool_of(k, af[A_POOL]) : NULL;
+            a->physical_path = text_of(k, af[BIND_FIELD_APP_PATH], "a path");
+            a->pool = af[BIND_FIELD_APP_POOL] ? pool_of(k, af[BIND_FIELD_APP_POOL]) : NULL;
             s->napps++;
         }
     }

@@ -6,7 +6,7 @@
  * statement so far), not from the syntax tree; the names to offer come
  * from the last check of the unit. */
 #include "session.h"
-#include "vocab.h"
+#include "model/vocab.h"
 
 #include <dirent.h>
 #include <string.h>
@@ -19,7 +19,7 @@ typedef struct ctok { int kind; size_t start, end; } ctok;
 #define MAX_TOKS 16
 
 typedef struct context {
-    enum bind_lsp_block block;
+    enum bind_block block;
     ctok toks[MAX_TOKS];          /* the statement so far, without the word being typed */
     size_t ntoks;
     size_t prefix_start;          /* the word (or string contents) being typed ends at the cursor */
@@ -38,26 +38,26 @@ static bool tok_is(const char *text, const ctok *t, const char *word)
     return t->kind == T_WORD && t->end - t->start == n && memcmp(text + t->start, word, n) == 0;
 }
 
-static enum bind_lsp_block block_of(const char *text, const context *c, enum bind_lsp_block outer)
+static enum bind_block block_of(const char *text, const context *c, enum bind_block outer)
 {
-    if (c->ntoks == 0) return BIND_LSP_OTHER;
+    if (c->ntoks == 0) return BIND_BLOCK_OTHER;
     const ctok *t = &c->toks[0];
-    if (outer == BIND_LSP_TOP) {
-        if (tok_is(text, t, "site")) return BIND_LSP_SITE;
-        if (tok_is(text, t, "cert")) return BIND_LSP_CERT;
-        if (tok_is(text, t, "defaults")) return BIND_LSP_DEFAULTS;
-        if (tok_is(text, t, "platform")) return BIND_LSP_PLATFORM;
+    if (outer == BIND_BLOCK_TOP) {
+        if (tok_is(text, t, "site")) return BIND_BLOCK_SITE;
+        if (tok_is(text, t, "cert")) return BIND_BLOCK_CERT;
+        if (tok_is(text, t, "defaults")) return BIND_BLOCK_DEFAULTS;
+        if (tok_is(text, t, "platform")) return BIND_BLOCK_PLATFORM;
     }
-    if (outer == BIND_LSP_SITE && tok_is(text, t, "app")) return BIND_LSP_APP;
-    return BIND_LSP_OTHER;
+    if (outer == BIND_BLOCK_SITE && tok_is(text, t, "app")) return BIND_BLOCK_APP;
+    return BIND_BLOCK_OTHER;
 }
 
 static void scan(const char *text, size_t cursor, context *c)
 {
-    enum bind_lsp_block stack[MAX_DEPTH];
+    enum bind_block stack[MAX_DEPTH];
     size_t depth = 0;
     memset(c, 0, sizeof *c);
-    c->block = BIND_LSP_TOP;
+    c->block = BIND_BLOCK_TOP;
     int last = T_NL;
     size_t i = 0;
     while (i < cursor) {
@@ -96,7 +96,7 @@ static void scan(const char *text, size_t cursor, context *c)
         }
         last = t.kind;
         if (t.kind == T_LBRACE) {
-            enum bind_lsp_block b = block_of(text, c, c->block);
+            enum bind_block b = block_of(text, c, c->block);
             if (depth < MAX_DEPTH) stack[depth++] = c->block;
             c->block = b;
             c->ntoks = 0;
@@ -143,7 +143,7 @@ static void add(items *it, const char *label, int kind, const char *detail, cons
 enum { K_FIELD = 5, K_VALUE = 12, K_PROPERTY = 10, K_KEYWORD = 14, K_FILE = 17, K_REFERENCE = 18,
        K_ENUM_MEMBER = 20, K_MODULE = 9, K_CONSTANT = 21 };
 
-static void add_words(items *it, const bind_lsp_word *w, size_t n, int kind, const char *detail, bool field)
+static void add_words(items *it, const bind_word *w, size_t n, int kind, const char *detail, bool field)
 {
     char buf[64];
     for (size_t i = 0; i < n; i++) {
@@ -154,16 +154,15 @@ static void add_words(items *it, const bind_lsp_word *w, size_t n, int kind, con
 
 static void add_options(items *it, const char *text, const context *c)
 {
-    size_t n;
-    const bind_lsp_word *w = bind_lsp_vocab_options(&n);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < BIND_OPTION_COUNT; i++) {
+        const bind_option_word *o = &bind_options[i];
         bool given = false;
-        for (size_t t = 2; t < c->ntoks; t++) given |= tok_is(text, &c->toks[t], w[i].name);
+        for (size_t t = 2; t < c->ntoks; t++) given |= tok_is(text, &c->toks[t], o->word.name);
         if (given) continue;
         char insert[40];
-        const char *form = w[i].value == BIND_LSP_V_CERT || w[i].value == BIND_LSP_V_TEXT ? "=" : w[i].value == BIND_LSP_V_OFF ? "=off" : "";
-        snprintf(insert, sizeof insert, "%s%s", w[i].name, form);
-        add(it, w[i].name, K_PROPERTY, "binding option", w[i].doc, insert);
+        const char *form = o->needs_value ? "=" : o->word.value == BIND_VALUE_OFF ? "=off" : "";
+        snprintf(insert, sizeof insert, "%s%s", o->word.name, form);
+        add(it, o->word.name, K_PROPERTY, "binding option", o->word.doc, insert);
     }
 }
 
@@ -227,25 +226,25 @@ static void add_use_targets(items *it, const bind_lsp_doc *doc, bool in_string)
     bind_vec_free(&names);
 }
 
-static void add_values(items *it, enum bind_lsp_value v, const bind_model *m)
+static void add_values(items *it, enum bind_value_kind v, const bind_model *m)
 {
     switch (v) {
-    case BIND_LSP_V_BOOL:
+    case BIND_VALUE_BOOL:
         add(it, "on", K_VALUE, NULL, NULL, NULL);
         add(it, "off", K_VALUE, NULL, NULL, NULL);
         break;
-    case BIND_LSP_V_OFF: add(it, "off", K_VALUE, NULL, NULL, NULL); break;
-    case BIND_LSP_V_CERT: add_certs(it, m); break;
-    case BIND_LSP_V_STORE:
-        add(it, "My", K_VALUE, "certificate store", "The personal store of the local machine.", NULL);
-        add(it, "WebHosting", K_VALUE, "certificate store", "The store IIS 8+ loads on demand, for many certificates.", NULL);
+    case BIND_VALUE_OFF: add(it, "off", K_VALUE, NULL, NULL, NULL); break;
+    case BIND_VALUE_CERT: add_certs(it, m); break;
+    case BIND_VALUE_STORE: {
+        size_t n;
+        const bind_word *w = bind_vocab_stores(&n);
+        for (size_t i = 0; i < n; i++) add(it, w[i].name, K_VALUE, "certificate store", w[i].doc, NULL);
         break;
-    case BIND_LSP_V_SERVER: {
-        static const char *const servers[][2] = {
-            { "any", "Every target emits the site (the default)." }, { "iis", "Only IIS runs the site." },
-            { "nginx", "Only nginx runs the site." }, { "apache", "Only Apache httpd runs the site." },
-        };
-        for (size_t i = 0; i < 4; i++) add(it, servers[i][0], K_ENUM_MEMBER, "server", servers[i][1], NULL);
+    }
+    case BIND_VALUE_SERVER: {
+        size_t n;
+        const bind_word *w = bind_vocab_servers(&n);
+        for (size_t i = 0; i < n; i++) add(it, w[i].name, K_ENUM_MEMBER, "server", w[i].doc, NULL);
         break;
     }
     default: break;
@@ -255,8 +254,8 @@ static void add_values(items *it, enum bind_lsp_value v, const bind_model *m)
 static bool is_protocol(const char *text, const ctok *t)
 {
     size_t n;
-    const bind_lsp_word *p = bind_lsp_vocab_protocols(&n);
-    return t->kind == T_WORD && bind_lsp_word_find(p, n, text + t->start, t->end - t->start);
+    const bind_word *p = bind_vocab_protocols(&n);
+    return t->kind == T_WORD && bind_word_find(p, n, text + t->start, t->end - t->start);
 }
 
 static void complete(items *it, const bind_lsp_doc *doc, const context *c, const bind_model *m)
@@ -265,9 +264,9 @@ static void complete(items *it, const bind_lsp_doc *doc, const context *c, const
     const ctok *t = c->toks;
     size_t n;
     if (c->in_comment) return;
-    if (c->block == BIND_LSP_TOP) {
+    if (c->block == BIND_BLOCK_TOP) {
         if (c->ntoks == 0 && !c->in_string) {
-            const bind_lsp_word *k = bind_lsp_vocab_keywords(&n);
+            const bind_word *k = bind_vocab_keywords(&n);
             add_words(it, k, n, K_KEYWORD, "keyword", false);
         } else if (c->ntoks == 1 && tok_is(text, &t[0], "platform") && !c->in_string) {
             add_platforms(it, m);
@@ -276,32 +275,30 @@ static void complete(items *it, const bind_lsp_doc *doc, const context *c, const
         }
         return;
     }
-    if (c->in_string || c->block == BIND_LSP_OTHER) return;
-    const bind_lsp_word *fields = bind_lsp_vocab_fields(c->block, &n);
+    if (c->in_string || c->block == BIND_BLOCK_OTHER) return;
+    const bind_word *fields = bind_vocab_fields(c->block, &n);
     if (c->ntoks == 0) {
-        if (c->block == BIND_LSP_SITE) {
+        if (c->block == BIND_BLOCK_SITE) {
             size_t np;
-            const bind_lsp_word *p = bind_lsp_vocab_protocols(&np);
+            const bind_word *p = bind_vocab_protocols(&np);
             add_words(it, p, np, K_KEYWORD, "protocol", false);
         }
         add_words(it, fields, n, K_FIELD, "field", true);
-        if (c->block == BIND_LSP_SITE)
+        if (c->block == BIND_BLOCK_SITE)
             add(it, "app", K_KEYWORD, "keyword", "`app \"/path\" { path, pool }`: an IIS application under the site.", NULL);
         return;
     }
     if (c->ntoks >= 2 && t[1].kind == T_EQ && t[0].kind == T_WORD && (c->ntoks == 2 || t[c->ntoks - 1].kind == T_COMMA)) {
-        const bind_lsp_word *f = bind_lsp_word_find(fields, n, text + t[0].start, t[0].end - t[0].start);
+        const bind_word *f = bind_word_find(fields, n, text + t[0].start, t[0].end - t[0].start);
         if (f) add_values(it, f->value, m);
         return;
     }
-    if (c->block == BIND_LSP_SITE && is_protocol(text, &t[0]) && c->ntoks >= 2) {
+    if (c->block == BIND_BLOCK_SITE && is_protocol(text, &t[0]) && c->ntoks >= 2) {
         const ctok *last = &t[c->ntoks - 1];
         if (last->kind == T_EQ && c->ntoks >= 3 && t[c->ntoks - 2].kind == T_WORD) {
-            size_t no;
-            const bind_lsp_word *o = bind_lsp_vocab_options(&no);
             const ctok *name = &t[c->ntoks - 2];
-            const bind_lsp_word *w = bind_lsp_word_find(o, no, text + name->start, name->end - name->start);
-            if (w) add_values(it, w->value, m);
+            const bind_option_word *o = bind_option_find(text + name->start, name->end - name->start);
+            if (o) add_values(it, o->word.value, m);
             return;
         }
         if (last->kind == T_WORD && c->ntoks >= 2) add_options(it, text, c);

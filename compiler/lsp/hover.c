@@ -11,7 +11,7 @@
  * contents (a longer backtick fence than any run inside it, control bytes
  * as \xNN), so a site name cannot inject Markdown. */
 #include "session.h"
-#include "vocab.h"
+#include "model/vocab.h"
 #include "runtime/route.h"
 
 #include <ctype.h>
@@ -323,7 +323,7 @@ static void platform_hover(bind_buf *b, const bind_model *m, const bind_platform
 
 /* ---- words and codes ------------------------------------------------------ */
 
-static void word_hover(bind_buf *b, const char *kind, const bind_lsp_word *w)
+static void word_hover(bind_buf *b, const char *kind, const bind_word *w)
 {
     bind_buf_printf(b, "**%s** `%s`\n\n%s\n", kind, w->name, w->doc);
 }
@@ -357,14 +357,14 @@ static bool code_at(const bind_ast_file *ast, size_t offset, enum bind_code *cod
     return true;
 }
 
-static enum bind_lsp_block block_of_stmt(int kind)
+static enum bind_block block_of_stmt(int kind)
 {
     switch (kind) {
-    case BIND_STMT_SITE: return BIND_LSP_SITE;
-    case BIND_STMT_CERT: return BIND_LSP_CERT;
-    case BIND_STMT_DEFAULTS: return BIND_LSP_DEFAULTS;
-    case BIND_STMT_PLATFORM_DEF: return BIND_LSP_PLATFORM;
-    default: return BIND_LSP_TOP;
+    case BIND_STMT_SITE: return BIND_BLOCK_SITE;
+    case BIND_STMT_CERT: return BIND_BLOCK_CERT;
+    case BIND_STMT_DEFAULTS: return BIND_BLOCK_DEFAULTS;
+    case BIND_STMT_PLATFORM_DEF: return BIND_BLOCK_PLATFORM;
+    default: return BIND_BLOCK_TOP;
     }
 }
 
@@ -376,35 +376,34 @@ static bool vocab_hover(bind_buf *b, const bind_ast_file *ast, uint32_t file, si
         const bind_stmt *st = &ast->stmts[i];
         if (st->span.file != file || offset < st->span.start || offset >= st->span.end) continue;
         if (in_span(st->keyword, file, offset)) {
-            const bind_lsp_word *k = bind_lsp_vocab_keywords(&n);
+            const bind_word *k = bind_vocab_keywords(&n);
             const char *src = ast->src->text + st->keyword.start;
-            const bind_lsp_word *w = bind_lsp_word_find(k, n, src, st->keyword.end - st->keyword.start);
+            const bind_word *w = bind_word_find(k, n, src, st->keyword.end - st->keyword.start);
             if (w) { word_hover(b, "keyword", w); *range = st->keyword; return true; }
         }
         for (uint32_t j = 0; j < st->nitems; j++) {
             const bind_item *it = &st->items[j];
-            enum bind_lsp_block blk = block_of_stmt(st->kind);
+            enum bind_block blk = block_of_stmt(st->kind);
             const bind_field *f = NULL;
             if (it->kind == BIND_ITEM_FIELD) f = &it->u.field;
             if (it->kind == BIND_ITEM_APP) {
                 for (uint32_t q = 0; q < it->u.app.nitems; q++)
                     if (it->u.app.items[q].kind == BIND_ITEM_FIELD && in_span(it->u.app.items[q].u.field.key.span, file, offset)) {
                         f = &it->u.app.items[q].u.field;
-                        blk = BIND_LSP_APP;
+                        blk = BIND_BLOCK_APP;
                     }
             }
             if (f && in_span(f->key.span, file, offset)) {
-                const bind_lsp_word *fields = bind_lsp_vocab_fields(blk, &n);
-                const bind_lsp_word *w = bind_lsp_word_find(fields, n, f->key.text, strlen(f->key.text));
+                const bind_word *fields = bind_vocab_fields(blk, &n);
+                const bind_word *w = bind_word_find(fields, n, f->key.text, strlen(f->key.text));
                 if (w) { word_hover(b, "field", w); *range = f->key.span; return true; }
             }
             if (it->kind != BIND_ITEM_BINDING) continue;
             const bind_ast_binding *ab = &it->u.binding;
             for (uint32_t q = 0; q < ab->noptions; q++) {
                 if (!in_span(ab->options[q].name.span, file, offset)) continue;
-                const bind_lsp_word *o = bind_lsp_vocab_options(&n);
-                const bind_lsp_word *w = bind_lsp_word_find(o, n, ab->options[q].name.text, strlen(ab->options[q].name.text));
-                if (w) { word_hover(b, "option", w); *range = ab->options[q].name.span; return true; }
+                const bind_option_word *o = bind_option_find(ab->options[q].name.text, strlen(ab->options[q].name.text));
+                if (o) { word_hover(b, "option", &o->word); *range = ab->options[q].name.span; return true; }
             }
         }
     }

@@ -1,13 +1,15 @@
 /* Small queries over the model. */
 #include "model.h"
+#include "vocab.h"
 
 #include <string.h>
 
-static const char *const protocol_names[BIND_PROTO_COUNT] = {
-    "http", "https", "ftp", "net.tcp", "net.pipe", "net.msmq", "msmq.formatname",
-};
-
-const char *bind_protocol_name(enum bind_protocol p) { return p < BIND_PROTO_COUNT ? protocol_names[p] : "?"; }
+const char *bind_protocol_name(enum bind_protocol p)
+{
+    size_t n;
+    const bind_word *w = bind_vocab_protocols(&n);
+    return (size_t)p < n ? w[p].name : "?";
+}
 
 enum bind_info_form bind_protocol_form(enum bind_protocol p)
 {
@@ -20,8 +22,9 @@ enum bind_info_form bind_protocol_form(enum bind_protocol p)
 
 const char *bind_server_name(enum bind_server s)
 {
-    static const char *const names[] = { "any", "iis", "nginx", "apache" };
-    return s <= BIND_SERVER_APACHE ? names[s] : "?";
+    size_t n;
+    const bind_word *w = bind_vocab_servers(&n);
+    return (size_t)s < n ? w[s].name : "?";
 }
 
 bind_cert *bind_model_find_cert(const bind_model *m, const char *name)

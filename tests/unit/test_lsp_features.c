@@ -2,7 +2,7 @@
  * their ranges, files that use each other, incremental edits, hover,
  * definition, symbols, completion, code actions, formatting. */
 #include "test_lsp_harness.h"
-#include "lsp/vocab.h"
+#include "model/vocab.h"
 #include "check/compile.h"
 
 #include <sys/stat.h>
@@ -581,20 +581,37 @@ static void test_lsp_formatting(void **state)
     session_close(x);
 }
 
-/* Every word the editor offers is one the checker accepts where it is
- * offered (no E0006), and every protocol is a protocol (no E0101). */
+/* Where a row of an explanation's table ends: its continuation lines are
+ * indented past the row's name. */
+static const char *row_end(const char *row)
+{
+    const char *e = row + 1;
+    while ((e = strchr(e, '\n')) && strncmp(e + 1, "              ", 14) == 0) e++;
+    return e;
+}
+
+/* The one vocabulary: the checker accepts every field where the editor
+ * offers it (no E0006) and knows every option on every protocol, and
+ * `bindc explain E0006` lists every field and option the vocabulary has. */
 static void test_lsp_vocabulary_is_the_checkers(void **state)
 {
     (void)state;
-    static const struct { enum bind_lsp_block b; const char *head, *tail, *value; } blocks[] = {
-        { BIND_LSP_SITE, "site s {\n", "}\n", "x" }, { BIND_LSP_CERT, "cert c {\n", "}\n", "x" },
-        { BIND_LSP_DEFAULTS, "defaults {\n", "}\n", "x" }, { BIND_LSP_PLATFORM, "platform p {\n", "}\n", "x" },
-        { BIND_LSP_APP, "site s {\n app \"/a\" {\n", "}\n}\n", "x" },
+    static const struct { enum bind_block b; const char *head, *tail, *value, *row; } blocks[] = {
+        { BIND_BLOCK_SITE, "site s {\n", "}\n", "x", "\n    site " },
+        { BIND_BLOCK_CERT, "cert c {\n", "}\n", "x", "\n    cert " },
+        { BIND_BLOCK_DEFAULTS, "defaults {\n", "}\n", "x", "\n    defaults " },
+        { BIND_BLOCK_PLATFORM, "platform p {\n", "}\n", "x", "\n    platform " },
+        { BIND_BLOCK_APP, "site s {\n app \"/a\" {\n", "}\n}\n", "x", "\n    app " },
     };
+    const char *explained = bind_code_explanation(BIND_E0006);
     for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++) {
         size_t n;
-        const bind_lsp_word *w = bind_lsp_vocab_fields(blocks[i].b, &n);
+        const bind_word *w = bind_vocab_fields(blocks[i].b, &n);
         assert_true(n > 0);
+        /* The block's row of the explanation, continuation lines included. */
+        const char *row = strstr(explained, blocks[i].row);
+        assert_non_null(row);
+        const char *end = row_end(row);
         for (size_t j = 0; j < n; j++) {
             char text[256];
             snprintf(text, sizeof text, "%s %s = %s\n%s", blocks[i].head, w[j].name, blocks[i].value, blocks[i].tail);
@@ -602,18 +619,28 @@ static void test_lsp_vocabulary_is_the_checkers(void **state)
             bind_compilation_add_text(c, "v.bind", text, strlen(text));
             bind_compilation_check(c);
             for (size_t k = 0; k < c->diags.list.len; k++)
-                if (c->diags.list.items[k]->code == BIND_E0006) fail_msg("field %s in %s: %s", w[j].name, bind_lsp_block_name(blocks[i].b), text);
+                if (c->diags.list.items[k]->code == BIND_E0006) fail_msg("field %s in %s: %s", w[j].name, bind_block_name(blocks[i].b), text);
             bind_compilation_free(c);
+            char word[40];
+            snprintf(word, sizeof word, " %s", w[j].name);
+            const char *at = strstr(row, word);
+            if (!at || (end && at > end)) fail_msg("bindc explain E0006 does not list field `%s` of %s", w[j].name, bind_block_name(blocks[i].b));
         }
     }
-    size_t n, np;
-    const bind_lsp_word *o = bind_lsp_vocab_options(&n);
-    const bind_lsp_word *p = bind_lsp_vocab_protocols(&np);
-    for (size_t j = 0; j < np; j++) {
-        for (size_t q = 0; q < n; q++) {
+    size_t np;
+    const bind_word *p = bind_vocab_protocols(&np);
+    const char *row = strstr(explained, "\n    binding ");
+    assert_non_null(row);
+    for (size_t q = 0; q < BIND_OPTION_COUNT; q++) {
+        const bind_option_word *o = &bind_options[q];
+        char word[40];
+        snprintf(word, sizeof word, " %s", o->word.name);
+        const char *at = strstr(row, word), *end = row_end(row);
+        if (!at || at > end) fail_msg("bindc explain E0006 does not list option `%s`", o->word.name);
+        for (size_t j = 0; j < np; j++) {
             char text[256];
-            snprintf(text, sizeof text, "site s {\n %s *:1:x %s%s\n}\n", p[j].name, o[q].name,
-                     o[q].value == BIND_LSP_V_NONE ? "" : o[q].value == BIND_LSP_V_BOOL || o[q].value == BIND_LSP_V_OFF ? "=off" : "=x");
+            snprintf(text, sizeof text, "site s {\n %s *:1:x %s%s\n}\n", p[j].name, o->word.name,
+                     o->needs_value ? "=x" : o->word.value == BIND_VALUE_NONE ? "" : "=off");
             bind_compilation *c = bind_compilation_new();
             bind_compilation_add_text(c, "v.bind", text, strlen(text));
             bind_compilation_check(c);
@@ -624,9 +651,10 @@ static void test_lsp_vocabulary_is_the_checkers(void **state)
             bind_compilation_free(c);
         }
     }
-    const bind_lsp_word *k = bind_lsp_vocab_keywords(&n);
+    size_t n;
+    const bind_word *k = bind_vocab_keywords(&n);
     assert_int_equal(n, 6);
-    assert_non_null(bind_lsp_word_find(k, n, "iplisten", 8));
+    assert_non_null(bind_word_find(k, n, "iplisten", 8));
 }
 
 int main(void)
