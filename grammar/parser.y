@@ -152,7 +152,7 @@ static bind_scalar info_of(struct bind_parser *p, const bind_token *t)
 }
 
 /* A node as big as the member it carries: the union is sized by bind_item,
- * and a scalar in a 112-byte node was a third of a fleet's parse memory. */
+ * and most of a fleet's nodes are scalars, far smaller. */
 #define node(p, member) \
     ((bind_pnode *)bind_arena_alloc((p)->nodes, offsetof(bind_pnode, u) + sizeof(((bind_pnode *)0)->u.member)))
 
@@ -299,8 +299,7 @@ file
     | file NL
     /* A finished statement has copied its list nodes into arrays, and no
      * other value on the stack holds one: the scratch nodes are reused, so
-     * a file's parse touches one statement's worth of them, not the file's
-     * (they were a third of checking a fleet's memory). */
+     * a file's parse touches one statement's worth of them, not the file's. */
     | file stmt NL           { stmt_done(p); }
     | file error NL          { yyerrok; if (p->depth > 0) p->skip_block = true; stmt_done(p); }
     ;
@@ -660,7 +659,8 @@ uint32_t bind_parse_split_point(const bind_source *src)
     if (src->len < BIND_PARSE_SPLIT_MIN) return 0;
     /* A little after the middle: both parts declare as they go, but the
      * second's sites cost more (its own interner and notes for the merge,
-     * which is short): measured, 53% puts both ends together. */
+     * which is short), so both parts end together when the first takes a
+     * little more. */
     const char *text = src->text, *end = text + src->len;
     for (const char *at = text + src->len / 100 * 53; (at = memchr(at, '\n', (size_t)(end - at))) && ++at < end;)
         if ((size_t)(end - at) > 5 && (memcmp(at, "site ", 5) == 0 || memcmp(at, "cert ", 5) == 0))

@@ -84,8 +84,8 @@ typedef struct builder {
     const uint32_t *rank_of;        /* by item order: its name's rank, looked up once */
     bind_table drafts;              /* draft key -> draft */
     BIND_VEC(draft *) draft_list;
-    /* Every block's listen lines in one list, in socket order: 150,000
-     * blocks each growing a vector of its own was a tenth of the plan. */
+    /* Every block's listen lines in one list, in socket order: a fleet has
+     * hundreds of thousands of blocks, too many for a vector each. */
     BIND_VEC(listen_line) listens;
     BIND_VEC(bind_nginx_socket) sockets;
     size_t longest;
@@ -147,7 +147,7 @@ static uint32_t intern_ident(builder *bd, const ident *probe)
 /* A site's identities and name ranks can only equal its own, and its
  * bindings come one after another: up to this many, they are found by
  * looking back over the site's own, not in the fleet-wide tables (two hash
- * lookups a binding, each a cache miss, were a tenth of the plan). */
+ * lookups a binding, each a cache miss). */
 #define SITE_SCAN 16
 
 static uint32_t site_ident(builder *bd, const bind_binding *b, uint32_t site_order, size_t site_first, bool scan)

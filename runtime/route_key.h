@@ -44,8 +44,7 @@ static inline size_t bind_route_addr_bytes(const bind_addr *a, uint8_t out[17])
 
 /* A binding with what the routers sort it by, copied out of the binding:
  * sorting hundreds of thousands of bindings then compares adjacent memory
- * instead of chasing a pointer per comparison, which was most of what the
- * sorts cost in the profile. */
+ * instead of chasing a pointer, a cache miss, per comparison. */
 typedef struct bind_route_item {
     const bind_binding *b;
     uint32_t order;          /* declaration order: the last tie-break, so sorts are stable */
@@ -63,8 +62,8 @@ static inline bind_route_item bind_route_item_of(const bind_binding *b, uint32_t
 }
 
 /* Whether two items name the same address.  The item holds all of an IPv4
- * address: only IPv6 reads the bindings, which a fleet's 200,000 scattered
- * over memory made a cache miss per item when grouping by address. */
+ * address: only IPv6 reads the bindings, which lie scattered over memory,
+ * a cache miss per item when grouping by address. */
 static inline bool bind_route_item_same_addr(const bind_route_item *x, const bind_route_item *y)
 {
     return x->kind == y->kind && x->prefix == y->prefix && (x->kind != BIND_ADDR_V6 || bind_addr_equal(&x->b->addr, &y->b->addr));

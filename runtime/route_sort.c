@@ -53,9 +53,8 @@ void bind_route_items_sort(bind_route_item *items, size_t n, uint64_t (*major)(c
                            const void *ctx)
 {
     /* By the major key, then the IPv6 items among equal major keys by their
-     * other twelve bytes.  (Two more radix passes over every item came
-     * first, each reading every IPv6 item's binding: at 1,000,000 bindings
-     * that was most of the sort.) */
+     * other twelve bytes.  (Two more radix passes over every item would each
+     * read every IPv6 item's binding, a cache miss apiece.) */
     bind_sort_by_key(items, n, sizeof *items, major, ctx);
     for (size_t i = 0; i < n;) {
         uint64_t k = major(&items[i], ctx);

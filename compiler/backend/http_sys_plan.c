@@ -22,7 +22,7 @@ typedef struct planner {
     BIND_VEC(bind_cert_lookup) certs;
     BIND_VEC(bind_sid_lookup) sids;
     /* Where each record is in its list, by its key: a fleet has hundreds of
-     * thousands, and a scan per binding made the scripts quadratic. */
+     * thousands, and a scan per binding would make the scripts quadratic. */
     bind_table acl_at, ssl_at, firewall_at, sid_at;
     bool ok;
 } planner;

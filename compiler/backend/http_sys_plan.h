@@ -93,8 +93,8 @@ typedef struct bind_http_sys_plan {
 bool bind_http_sys_plan_build(const bind_model *m, bind_emit_ctx *cx, bind_http_sys_plan *out);
 
 /* One plan for the outputs of `--target all`, which are made two at a time:
- * a fleet's plan cost each of the four targets as much as its script, and
- * each reported the same diagnostics again. */
+ * a fleet's plan costs as much as a script, and built by each of the four
+ * targets it would report the same diagnostics four times. */
 typedef struct bind_http_sys_shared bind_http_sys_shared;
 bind_http_sys_shared *bind_http_sys_shared_new(size_t diag_limit);
 void bind_http_sys_shared_free(bind_http_sys_shared *s);
@@ -130,9 +130,9 @@ void bind_script_begin(bind_script *s, bind_emit_ctx *cx, bind_buf *out, const c
 /* A line of fixed text (no user strings), CRLF appended. */
 void bind_script_line(bind_script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The buffer a line with user strings is put together in, emptied: one
- * for every line of the script (a buffer a line was a zeroed 4 KB
- * allocation a line, most of the time a fleet's scripts took).  The next
- * call to any bind_script_ function but put_line may reuse it. */
+ * for every line of the script, so that a fleet's hundreds of thousands of
+ * lines make no allocation each.  The next call to any bind_script_
+ * function but put_line may reuse it. */
 bind_buf *bind_script_new_line(bind_script *s);
 /* A line built in `line` (already quoted), CRLF appended. */
 void bind_script_put_line(bind_script *s, const bind_buf *line);

@@ -8,7 +8,7 @@
  * needs; the markup around the values is written here as the model is
  * walked, with the document's own indentation and the ` />` of empty
  * elements that IIS and appcmd write.  (A libxml2 tree per site, dumped
- * and re-indented, was most of a fleet's iis output time.)  What IIS
+ * and re-indented, would be most of the target's work on a fleet.)  What IIS
  * itself would refuse is refused here with a diagnostic: characters XML
  * 1.0 cannot carry.  What it can only approximate (IIS
  * has no `0.0.0.0` or `[::]`, only `*`) is written with W0407. */

@@ -31,8 +31,8 @@ void *bind_xrealloc(void *p, size_t n)
     return q;
 }
 
-/* Page faults, not instructions, were 40% of checking a 200,000-binding
- * fleet: every fresh 4 KiB page costs a fault (on a virtual machine, an
+/* Checking a fleet is bound by page faults as much as by instructions:
+ * every fresh 4 KiB page costs a fault (on a virtual machine, an
  * expensive one), and the arena and tables touch hundreds of megabytes of
  * them.  Large blocks are therefore mapped directly and offered to the
  * kernel for transparent huge pages, 512 times fewer faults; the mapping
@@ -68,7 +68,7 @@ void bind_pages_advise(void *p, size_t n)
 void *bind_pages_realloc(void *p, size_t old_n, size_t new_n)
 {
     /* Below the huge-page size nothing is zeroed, a first block included:
-     * a buffer that calloc cleared was 4 KB cleared per script line. */
+     * the vectors and buffers grown here write each byte before reading it. */
     if (old_n < BIG_BLOCK && new_n < BIG_BLOCK) return bind_xrealloc(p, new_n ? new_n : 1);
     if (!p) return bind_pages_alloc(new_n);
     if (old_n >= BIG_BLOCK && new_n >= BIG_BLOCK) {
@@ -259,14 +259,14 @@ static void interner_resize(bind_interner *in, size_t ncap)
 
 /* At most three quarters full: each slot holds its string's hash, so a
  * probe past a neighbour costs a compare of two integers, and a smaller
- * table is fewer cache misses (the table's slot load was nine tenths of
- * interning on a fleet) and less fresh memory. */
+ * table is fewer cache misses (interning a fleet's names waits mostly on
+ * the slot loads) and less fresh memory. */
 static bool interner_full(size_t count, size_t cap) { return count * 4 >= cap * 3; }
 
 void bind_interner_reserve(bind_interner *in, size_t n)
 {
-    /* Straight to the size asked for: doubling there step by step made and
-     * filled every table in between (12 MB more for a fleet's two parts). */
+    /* Straight to the size asked for: doubling there step by step would
+     * make and fill every table in between. */
     size_t cap = in->cap;
     while (interner_full(in->count + n, cap)) cap *= 2;
     if (cap != in->cap) interner_resize(in, cap);

@@ -58,9 +58,8 @@ void bind_pages_advise(void *p, size_t n);
 /* A growable array of T outside the arena, so that it can grow without
  * stranding arena space; bind_vec_free releases it.  Its storage comes
  * from bind_pages_*: a fleet's vectors (statements, bindings, sort keys)
- * are megabytes, and on 4 KiB pages each of them faulted its pages in one
- * by one (a third of a fleet check's page faults were the parser's
- * statement vector and the plan's arrays). */
+ * are megabytes, and on 4 KiB pages each of them would fault its pages in
+ * one by one. */
 #define BIND_VEC(T) struct { T *items; size_t len, cap; }
 #define bind_vec_push(v, x)                                                    \
     do {                                                                       \
@@ -102,25 +101,27 @@ void bind_intern_all(bind_interner *in, const bind_intern_item *items, size_t n)
 /* A copy of s where the interned strings live, not interned: for texts that
  * name nothing (a path, a pool), which nothing compares by pointer. */
 const char *bind_interner_copy(bind_interner *in, const char *s, size_t n);
-/* Room for n more strings without growing (each growth re-placed every
+/* Room for n more strings without growing (each growth re-places every
  * string in fresh memory).  Not a free guess on the high side: strings land
  * all over the table, so every page of it is touched. */
 void bind_interner_reserve(bind_interner *in, size_t n);
 /* Bytes of source per name interned, for sizing the interner before a
  * parse: a fleet names a new site, host, path or pool every 75 bytes or so
- * (the generated fleets), and one every 64 gives its names the table they
- * need without a rebuild, where one every 48 took the next power of two. */
+ * (the generated fleets).  One every 64 gives its names the table they
+ * need without a rebuild, and a guess much lower would take the next
+ * power of two, every page of it touched. */
 #define BIND_BYTES_PER_NAME 64
 /* The interned copy of s, or NULL when nothing interned it: then no name in
  * the sources is s, which answers "is this bound?" without a table. */
 const char *bind_intern_lookup(const bind_interner *in, const char *s, size_t n);
 
-/* The hash every table in bindc uses: eight bytes a step (a byte-at-a-time
- * FNV-1a was a fifth of the language server's re-check, all of it hashing
- * words for the interner).  Each step is a bijection of the state for a
- * given word, so inputs of one length that differ collide only through the
- * 64-bit state; the table finaliser below spreads the bits.  Byte order
- * changes the values, never an output: nothing is printed in table order. */
+/* The hash every table in bindc uses: eight bytes a step, since the
+ * interner hashes every word of every re-check the language server makes
+ * and a byte at a time would be much of it.  Each step is a bijection of
+ * the state for a given word, so inputs of one length that differ collide
+ * only through the 64-bit state; the table finaliser below spreads the
+ * bits.  Byte order changes the values, never an output: nothing is
+ * printed in table order. */
 static inline uint64_t bind_hash_bytes(const void *p, size_t n, uint64_t h)
 {
     const unsigned char *b = p;

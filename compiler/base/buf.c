@@ -70,8 +70,8 @@ void bind_buf_put_slow(bind_buf *b, const void *p, size_t n)
 void bind_buf_vprintf(bind_buf *b, const char *fmt, va_list ap)
 {
     /* Format straight into the free space; only a line that does not fit
-     * is formatted again (measuring every line first doubled the cost of
-     * printf, a tenth of writing a fleet's scripts). */
+     * is formatted again (measuring every line first would format each
+     * line twice, and the scripts are written a printf a line). */
     reserve(b, 256);
     va_list cp;
     va_copy(cp, ap);

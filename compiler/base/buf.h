@@ -19,8 +19,8 @@ typedef struct bind_buf {
 
 void bind_buf_init(bind_buf *b);
 /* From now on b's bytes go to fd a chunk at a time instead of growing the
- * buffer: a fleet's outputs are hundreds of MB, and every byte held was a
- * byte of memory faulted in fresh.  Nothing reads back what was put. */
+ * buffer: a fleet's outputs are hundreds of MB, streamed a chunk at a time,
+ * never held whole.  Nothing reads back what was put. */
 void bind_buf_to_file(bind_buf *b, int fd);
 /* Writes what b holds to its file; returns 0 or the first write error. */
 int bind_buf_flush(bind_buf *b);

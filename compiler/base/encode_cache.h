@@ -1,10 +1,10 @@
 /* What an encoder (jansson, for the json target) wrote for a value, kept
  * for when the value comes back: a fleet's model says the same few values
  * on every binding (protocols, address kinds, addresses, certificates,
- * ports), and each encoder call costs a thousand instructions.  The
+ * ports), and an encoder call costs far more than a copy.  The
  * encoder still writes every distinct value; the cache only repeats its
  * text.  (The iis target's attributes are mostly one-off names and paths:
- * there the lookups cost what libxml2 saved.)
+ * there a cache would save nothing.)
  *
  * Direct-mapped by the value's bytes: a value that keeps coming back keeps
  * its slot, and a one-off value (a host name) costs one copy. */

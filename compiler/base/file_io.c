@@ -21,8 +21,7 @@ int bind_read_file(const char *path, size_t limit, char **text, size_t *len)
     size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
     if (cap > limit + 1) { close(fd); return EFBIG; }
     /* A fleet's file on huge pages, 512 times fewer page faults: aligned to
-     * one, or the malloc'ed block's ends fell on 4 KiB pages (a tenth of a
-     * fleet check's faults were the read's). */
+     * one, or the malloc'ed block's ends would fall on 4 KiB pages. */
     char *buf = NULL;
     if (cap >= BIND_HUGE_PAGE) {
         cap = (cap + BIND_HUGE_PAGE - 1) & ~(BIND_HUGE_PAGE - 1);      /* the last one whole too */
@@ -62,8 +61,8 @@ int bind_write_all(int fd, const char *p, size_t n)
 /* The file being replaced keeps its bytes on disk, but its cached pages
  * are of no more use: dropped now, they are free for the new file's pages
  * instead of fresh memory (a million-binding fleet's outputs are a
- * gigabyte: system time 2.2 -> 0.6 s), and the rename over it no longer
- * frees them.  Advice only: a failure changes nothing. */
+ * gigabyte), and the rename over it has none left to free.  Advice only:
+ * a failure changes nothing. */
 static void drop_cached(const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);

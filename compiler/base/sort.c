@@ -4,8 +4,7 @@
 #include <string.h>
 
 /* The temporaries are bind_pages blocks: a fleet's are megabytes, which the
- * C heap maps on 4 KiB pages (a fault each: a third of a fleet check's page
- * faults were its sorts'), bind_pages on huge ones. */
+ * C heap maps on 4 KiB pages (a fault each), bind_pages on huge ones. */
 
 /* Below this, counting 8 x 256 buckets costs more than it saves. */
 #define SMALL 32

@@ -69,9 +69,9 @@ bool bind_source_long_line(const bind_source *src, size_t max, uint32_t *start, 
 {
     /* Window by window, not line by line: when the last newline in the
      * max + 1 bytes from a line's start is at q, every line that starts
-     * before q ends within the window and fits.  A fleet's 15 MB is then a
-     * few hundred backward scans of a line or so each, not a memchr call
-     * per line (4-7 ms before the parse could start). */
+     * before q ends within the window and fits.  A fleet's file is then a
+     * backward scan of a line or so per window, not a memchr call per
+     * line, and the parse waits for it. */
     const char *p = src->text, *end = src->text + src->len;
     while ((size_t)(end - p) > max) {
         const char *q = memrchr(p, '\n', max + 1);

@@ -33,8 +33,8 @@ void bind_sources_fini(bind_sources *s);
 bind_source *bind_sources_add(bind_sources *s, const char *path, const char *real_path,
                               const char *text, size_t len, bool is_stdlib);
 /* Takes text, a malloc'ed buffer of at least len + 1 bytes, instead of
- * copying it: a fleet's file is tens of MB, and a second copy of it was
- * memory the rest of the compile had to fault in. */
+ * copying it: a fleet's file is tens of MB, and a second copy of it would
+ * be memory the rest of the compile had to fault in. */
 bind_source *bind_sources_adopt(bind_sources *s, const char *path, const char *real_path,
                                 char *text, size_t len, bool is_stdlib);
 bind_source *bind_sources_get(const bind_sources *s, uint32_t id);

@@ -18,8 +18,8 @@ typedef struct bind_table {
 
 void bind_table_init(bind_table *t, bind_table_eq eq);
 void bind_table_fini(bind_table *t);
-/* Room for n entries without growing: a fleet's tables grew a dozen times,
- * each time into fresh memory, re-placing every entry. */
+/* Room for n entries without growing: a fleet's tables would grow a dozen
+ * times, each time into fresh memory, re-placing every entry. */
 void bind_table_reserve(bind_table *t, size_t n);
 /* Asks the memory for the slot a lookup of hash starts at.  A walk that
  * knows its next keys asks a few keys ahead: a fleet's tables are bigger

@@ -51,8 +51,8 @@ void bind_checker_free(bind_checker *k)
 }
 
 /* The second thread runs the route checks while the main one runs the
- * conflict checks (with the conflict checks' tables prefetched, the route
- * checks are the longer half even with only part of the nginx plan). */
+ * conflict checks: on a fleet the route checks are the longer half, so
+ * everything else (E0205 included) stays on the main thread. */
 static void run_routes(void *p) { bind_check_routes(p); }
 
 void bind_compilation_check(bind_compilation *c)

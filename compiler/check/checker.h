@@ -71,8 +71,8 @@ uint64_t bind_check_site_name_hash(const char *name);
 /* The binding at i of a walk over all of them, asking the memory for the
  * one BIND_CHECK_AHEAD further on.  The bindings lie in the arena between
  * their sites, names and hosts, a stride the hardware does not prefetch, and
- * every conflict check walks all of them: on a fleet a check waited on
- * each binding's first load (a third of check_www_twins' samples). */
+ * every conflict check walks all of them: without the hint each step of a
+ * walk over a fleet waits for its binding's first load. */
 #define BIND_CHECK_AHEAD 8
 static inline bind_binding *bind_check_binding_at(const bind_checker *k, size_t i)
 {

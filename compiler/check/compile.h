@@ -41,12 +41,12 @@ typedef struct bind_compilation {
     uint32_t max_use_depth;
     /* The nginx plan the checker builds for W0407, kept here for the nginx
      * target and `route --server nginx` when keep_nginx_plan is set (the
-     * CLI sets it for those: building the plan twice was a sixth of a
-     * fleet's compile).  Unset, the checks build a plan without exact names
-     * unless they need them (nginx_plan.h): `check`, the language server
-     * (whose compilations live on while the plan is as big as the fleet),
-     * and `--target all`, whose nginx job builds the whole plan beside the
-     * other outputs instead of making the checks wait for it. */
+     * CLI sets it for those, so that a fleet's plan is built once).  Unset,
+     * the checks build a plan without exact names unless they need them
+     * (nginx_plan.h): `check`, the language server (whose compilations
+     * live on while the plan is as big as the fleet), and `--target all`,
+     * whose nginx job builds the whole plan beside the other outputs
+     * instead of making the checks wait for it. */
     bool keep_nginx_plan;
     const struct bind_nginx_plan *nginx_plan;
     /* The kept plan and the route checks' diagnostics, made on a thread of
@@ -73,11 +73,11 @@ const struct bind_nginx_plan *bind_compilation_nginx_plan(bind_compilation *c);
 /* A compilation that keeps every file's syntax tree: the language server,
  * the formatter and the tests read them. */
 bind_compilation *bind_compilation_new(void);
-/* One that keeps none: the command line's.  A fleet's trees are six times
- * its text, and every byte of them held was a byte the checks across the
- * fleet had to fault in fresh; here a statement's tree lives while the
- * checker declares it (bind_parse_stream).  Diagnostics and the model are
- * the same as bind_compilation_new's, byte for byte. */
+/* One that keeps none: the command line's.  A fleet's trees are several
+ * times its text, and every byte of them held would be a byte the checks
+ * across the fleet had to fault in fresh; here a statement's tree lives
+ * while the checker declares it (bind_parse_stream).  Diagnostics and the
+ * model are the same as bind_compilation_new's, byte for byte. */
 bind_compilation *bind_compilation_new_streaming(void);
 void bind_compilation_free(bind_compilation *c);
 
@@ -86,8 +86,8 @@ void bind_compilation_free(bind_compilation *c);
 bool bind_compilation_add_file(bind_compilation *c, const char *path, int *err);
 /* The size of all the files about to be added, when known before the first
  * is read: the interner is sized once for all of them.  Sized by each file
- * as it came, it was rebuilt when the second of a fleet's files came (a
- * 32 MB table filled again from a 16 MB one).  Advice only. */
+ * as it comes, it would be rebuilt at a fleet's later files, every name
+ * placed again.  Advice only. */
 void bind_compilation_expect_bytes(bind_compilation *c, uint64_t bytes);
 /* Adds a file from memory (editor buffers, tests). */
 void bind_compilation_add_text(bind_compilation *c, const char *path, const char *text, size_t len);

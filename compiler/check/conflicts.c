@@ -13,9 +13,9 @@ static bool ptr_eq(const void *a, const void *b) { return a == b; }
 
 typedef struct bkey { uint8_t proto; uint16_t port; bind_addr addr; const char *host; } bkey;
 
-/* Four words, one hash step each: the key field by field was six calls
- * and a fifth of the conflict checks' instructions.  An address's bytes
- * past its width are zero (addr.h), so all 16 go in. */
+/* Four words, one hash step each, not a call per field: every check
+ * hashes every binding's key.  An address's bytes past its width are
+ * zero (addr.h), so all 16 go in. */
 static uint64_t bkey_hash(const bkey *k)
 {
     uint64_t w[4];
@@ -79,7 +79,7 @@ static uint64_t key_hash(key_fn key, const bind_binding *b)
 }
 
 /* Tables that hold the bindings themselves, each its own key (a key apiece
- * in the scratch arena was megabytes of fresh memory on a fleet). */
+ * in the scratch arena would be megabytes of fresh memory on a fleet). */
 static bool same_by(key_fn key, const void *a, const void *b)
 {
     bkey x = key(a), y = key(b);
@@ -98,8 +98,9 @@ static bkey *key_of(bind_checker *k, const bind_binding *b)
 
 /* The hash of binding i's key in a walk over all bindings, worked out
  * KEYS_AHEAD bindings early, when the binding's line has just been asked
- * for (bind_check_binding_at), so that its slot can be asked for too: at
- * 1,000,000 bindings a table is 48 MB, and each lookup waited on its slot. */
+ * for (bind_check_binding_at), so that its slot can be asked for too: a
+ * fleet's tables are bigger than the cache, and each lookup would wait on
+ * its slot. */
 enum { KEYS_AHEAD = 4 };
 static uint64_t walk_hash(const bind_checker *k, const bind_table *t, uint64_t ahead[KEYS_AHEAD], size_t i, key_fn key)
 {
@@ -502,10 +503,10 @@ static void check_servers(bind_checker *k)
 /* A binding whose host has a twin asks whether the twin is bound on its
  * protocol and port.  The questions are gathered first, from the bindings
  * whose host has a twin form (b->has_twin, worked out where the binding was
- * read: a fifth of a fleet's), and one walk over all bindings then answers
- * them in a table of only the asked keys.  (A table of every binding's key,
- * probed by each host's twin, was the largest of the conflict checks: every
- * host's bytes read again for its twin, tables of tens of megabytes.) */
+ * read), and one walk over all bindings then answers them in a table of
+ * only the asked keys.  (A table of every binding's key, probed by each
+ * host's twin, would read every host's bytes again for its twin, in tables
+ * of tens of megabytes.) */
 typedef struct twin_question {
     const bind_binding *b;
     bkey key;                       /* the twin on b's protocol and port; host NULL: bound nowhere */

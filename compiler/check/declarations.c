@@ -372,7 +372,7 @@ static void declare_site(bind_checker *k, const bind_stmt *st, bool is_stdlib)
         na += st->items[i].kind == BIND_ITEM_APP;
     }
     s->bindings = bind_arena_alloc(k->arena, (nb ? nb : 1) * sizeof *s->bindings);
-    /* Most sites have no app: no array (one each was 4 MB of a fleet). */
+    /* Most sites have no app: they get no array. */
     s->apps = na ? bind_arena_alloc(k->arena, na * sizeof *s->apps) : NULL;
     for (uint32_t i = 0; i < st->nitems; i++) {
         const bind_item *it = &st->items[i];

@@ -12,8 +12,8 @@
  *          only when some socket lost a protocol: otherwise they route
  *          alike by construction (the plan lists each name on each socket
  *          with the binding IIS picks for it there, and nginx tries exact
- *          names first, as IIS does), and asking 200,000 of them was most of
- *          a fleet's check time.  The unit and differential tests hold the
+ *          names first, as IIS does), and a fleet has hundreds of
+ *          thousands of them.  The unit and differential tests hold the
  *          plan to that.  Cost: the wildcards and the classes, never
  *          pairwise over bindings.
  * Both report only on a model without errors: routing a broken model would
@@ -218,7 +218,7 @@ static void probe_class(fidelity *f, const bind_addr *local, bool unnamed, uint1
     /* An any-tier wildcard routes on an exact address as on an unnamed one
      * (whose class asks it) unless the address has wildcards of its own:
      * IIS prefers those, and the plan leaves the any-tier ones off.  Asking
-     * every any-tier wildcard on every exact address was quadratic. */
+     * every any-tier wildcard on every exact address would be quadratic. */
     bool own_wildcards = false;
     for (size_t i = 0; i < nexact && !own_wildcards; i++) own_wildcards = exact[i].b->host_wildcard;
     for (size_t i = 0; i < nexact + nany; i++) {

@@ -23,7 +23,8 @@ typedef struct bind_check_part {
     size_t sites_merged, bindings_merged;
     /* What the merge interns: where each name is, with its hash and
      * length, worked out here while the name is in this thread's cache
-     * (on the merging thread each was a cache miss before the interner's). */
+     * (on the merging thread each would be a cache miss before the
+     * interner's). */
     BIND_VEC(bind_intern_item) names;
 } bind_check_part;
 

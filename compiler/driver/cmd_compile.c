@@ -68,8 +68,8 @@ typedef struct job {
     int write_error;                /* staging its file failed (errno) */
     bind_stage stage;
     /* The staged file's fsync and close, on a thread of its own: they wait
-     * for the disk (0.4 s for a fleet's 200 MB, all outputs together), and
-     * meanwhile the next output is made.  It sets sync_error and staged. */
+     * for the disk (a fleet's outputs are hundreds of MB), and meanwhile
+     * the next output is made.  It sets sync_error and staged. */
     bind_task *sync;
     int sync_error;
     char *staged;

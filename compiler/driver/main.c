@@ -37,11 +37,10 @@ int main(int argc, char **argv)
 {
     if (argc < 2) { fputs(usage, stderr); return EXIT_USAGE; }
     /* glibc maps every block above its threshold afresh and unmaps it when
-     * freed, so each sort buffer and vector of a fleet faulted its pages in
-     * again (a fifth of check's page faults were qsort's).  Blocks up to
-     * 32 MiB come from the heap instead, which keeps freed pages for the
-     * next one; the largest (outputs of hundreds of MB) are still mapped,
-     * where realloc grows them without copying. */
+     * freed, so each sort buffer and vector of a fleet would fault its pages
+     * in again.  Blocks up to 32 MiB come from the heap instead, which
+     * keeps freed pages for the next one; the largest (outputs of hundreds
+     * of MB) are still mapped, where realloc grows them without copying. */
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     const char *cmd = argv[1];

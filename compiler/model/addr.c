@@ -300,8 +300,8 @@ size_t bind_addr_format(const bind_addr *addr, char *buf, bool brackets)
     case BIND_ADDR_ANY4: lit = "0.0.0.0"; break;
     case BIND_ADDR_ANY6: lit = brackets ? "[::]" : "::"; break;
     case BIND_ADDR_V4: {
-        /* Every backend writes an address a binding: sprintf was a tenth
-         * of the json target. */
+        /* Every backend writes an address a binding: digits by hand, not
+         * through sprintf's format parsing. */
         size_t len = 0;
         for (int i = 0; i < 4; i++) {
             unsigned v = addr->bytes[i];

@@ -65,10 +65,10 @@ bool bind_info_parse(bind_arena *a, enum bind_info_form form, const char *word, 
 /* What bind_info_parse tries first: the IP:PORT:HOST almost every fleet is
  * made of (`*` or a dotted quad, a port, no host or an LDH host name with
  * perhaps a leading `*.`), read in one pass instead of field by field with
- * the error reporting ready (2,000 instructions a binding).  False when the
- * word is anything else, or anything it is unsure of; where it reads a
- * word, it reads what bind_info_parse_full does (test_addr holds them to
- * it).  bind_info_parse_full is the reading without this first try. */
+ * the error reporting ready.  False when the word is anything else, or
+ * anything it is unsure of; where it reads a word, it reads what
+ * bind_info_parse_full does (test_addr holds them to it).
+ * bind_info_parse_full is the reading without this first try. */
 bool bind_info_read_common(bind_arena *a, const char *word, size_t n, bind_info *out);
 bool bind_info_parse_full(bind_arena *a, enum bind_info_form form, const char *word, size_t n,
                           bind_info *out, bind_word_errors *errs);

@@ -34,7 +34,7 @@ typedef struct bind_part_sink {
 
 /* The same, but each statement goes to sink as soon as it is parsed, in
  * source order, and is gone when sink returns (its arrays are reused for
- * the next one): a fleet's tree is six times its text, and nothing but
+ * the next one): a fleet's tree is several times its text, and nothing but
  * the checker's declarations reads it on the command line.  The file
  * returned has the source and syntax_errors, no statements, no comments.
  * sink may parse other files meanwhile (a `use`).
