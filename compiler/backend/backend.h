@@ -24,6 +24,9 @@ typedef struct bind_emit_opts {
      * compilation's sources so that diagnostics can point into it; NULL
      * writes a document of bindc's own. */
     const bind_source *merge;
+    /* iis --merge --prune: sites of the file that the .bind files do not
+     * name are removed (and reported) instead of kept. */
+    bool prune;
 } bind_emit_opts;
 
 /* What a backend writes besides its output, and the plans it may share
@@ -37,6 +40,10 @@ typedef struct bind_emit_ctx {
     /* `--target all`: the HTTP.sys plan, built once for the four targets
      * that need it (http_sys_plan.h); NULL builds one for this target. */
     struct bind_http_sys_shared *http_sys;
+    /* Where a target says in words what it changed in a file it merged
+     * into (`site Shop: 1 binding added, 1 removed`), a line each; NULL
+     * when nobody asks. */
+    bind_buf *report;
 } bind_emit_ctx;
 
 typedef struct bind_backend {
