@@ -39,15 +39,13 @@ const char bind_iis_skeleton[] =
     "</configuration>\r\n";
 
 /* Where an element sits in the text: its `<`, just past its start tag, and
- * just past its end.  Kept in xmlNode._private for the first four levels. */
+ * just past its end.  Kept in xmlNode._private for the first six levels. */
 typedef struct elem_pos { size_t begin, tag_end, end; bool empty; } elem_pos;
 
 struct bind_iis_section {
     elem_pos at;
     size_t close;                  /* start of the end tag (`</sites>`) */
     const char *indent;            /* its own line's indentation, or "" */
-    elem_pos *sites;               /* <site> children (for <sites>) */
-    size_t nsites;
     size_t last_add_end;           /* just past the last <add> (for <applicationPools>), or 0 */
 };
 
@@ -76,7 +74,8 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
     int depth = ctxt->nameNr;               /* open ancestors: the root is 0 */
     size_t at = parser_offset(ctxt);        /* at the start tag's `>` or `/>` */
     xmlSAX2StartElementNs(ctx, name, prefix, uri, nns, ns, nattr, ndefaulted, attrs);
-    if (depth > 3 || !ctxt->node || ctxt->inputNr != 1 || at >= r->len) return;
+    /* Down to <site>'s children's children: <binding>, <virtualDirectory>. */
+    if (depth > 5 || !ctxt->node || ctxt->inputNr != 1 || at >= r->len) return;
     elem_pos *p = bind_arena_alloc(r->cx->arena, sizeof *p);
     p->empty = r->text[at] == '/';
     p->tag_end = at + (p->empty ? 2 : 1);
@@ -306,6 +305,187 @@ static bool has_config_source(reader *r, xmlNodePtr n)
     return true;
 }
 
+/* ------------------------------------------------------------------------
+ * Attributes, as written */
+
+/* An attribute value as XML reads it: entity and character references
+ * replaced, each tab, line break (CRLF as one) and CR a space.  The
+ * document has no DTD (refused), so only the predefined entities occur. */
+static const char *attr_value(reader *r, const char *v, size_t n)
+{
+    char *out = bind_arena_alloc(r->cx->arena, n + 1), *o = out;
+    for (size_t i = 0; i < n;) {
+        char c = v[i];
+        if (c == '\r' || c == '\n' || c == '\t') {
+            *o++ = ' ';
+            i += c == '\r' && i + 1 < n && v[i + 1] == '\n' ? 2 : 1;
+            continue;
+        }
+        if (c != '&') { *o++ = c; i++; continue; }
+        const char *semi = memchr(v + i, ';', n - i);
+        size_t len = semi ? (size_t)(semi - (v + i)) + 1 : 0;
+        static const struct { const char *ref; char ch; } named[] = {
+            { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&apos;", '\'' },
+        };
+        bool done = false;
+        for (size_t k = 0; k < sizeof named / sizeof named[0] && !done; k++)
+            if (len == strlen(named[k].ref) && memcmp(v + i, named[k].ref, len) == 0) { *o++ = named[k].ch; done = true; }
+        if (!done && len > 3 && v[i + 1] == '#') {
+            unsigned long cp = v[i + 2] == 'x' ? strtoul(v + i + 3, NULL, 16) : strtoul(v + i + 2, NULL, 10);
+            /* UTF-8; libxml2 accepted the reference, so cp is a character. */
+            if (cp < 0x80) *o++ = (char)cp;
+            else if (cp < 0x800) { *o++ = (char)(0xC0 | cp >> 6); *o++ = (char)(0x80 | (cp & 0x3F)); }
+            else if (cp < 0x10000) { *o++ = (char)(0xE0 | cp >> 12); *o++ = (char)(0x80 | (cp >> 6 & 0x3F)); *o++ = (char)(0x80 | (cp & 0x3F)); }
+            else { *o++ = (char)(0xF0 | cp >> 18); *o++ = (char)(0x80 | (cp >> 12 & 0x3F)); *o++ = (char)(0x80 | (cp >> 6 & 0x3F)); *o++ = (char)(0x80 | (cp & 0x3F)); }
+            done = true;
+        }
+        if (!done) { *o++ = c; i++; continue; }
+        i += len;
+    }
+    *o = '\0';
+    return out;
+}
+
+static bool xml_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* The element's attributes, read from its start tag [begin, tag_end),
+ * which libxml2 found well-formed. */
+static bind_iis_elem elem_of(reader *r, xmlNodePtr n)
+{
+    const elem_pos *p = n->_private;
+    bind_iis_elem e = { p->begin, p->tag_end, p->end, p->empty, NULL, 0 };
+    const char *t = r->text;
+    size_t i = p->begin + 1, stop = p->tag_end;
+    while (i < stop && !xml_space(t[i]) && t[i] != '/' && t[i] != '>') i++;    /* the element's name */
+    BIND_VEC(bind_iis_attr) attrs = { 0 };
+    for (;;) {
+        while (i < stop && xml_space(t[i])) i++;
+        if (i >= stop || t[i] == '/' || t[i] == '>') break;
+        size_t name = i;
+        while (i < stop && t[i] != '=' && !xml_space(t[i])) i++;
+        size_t name_end = i;
+        while (i < stop && t[i] != '"' && t[i] != '\'') i++;
+        if (i >= stop) break;
+        char q = t[i++];
+        size_t v = i;
+        while (i < stop && t[i] != q) i++;
+        bind_iis_attr a = { bind_arena_strndup(r->cx->arena, t + name, name_end - name), attr_value(r, t + v, i - v), v, i };
+        bind_vec_push(&attrs, a);
+        i++;
+    }
+    e.nattrs = (uint32_t)attrs.len;
+    e.attrs = bind_arena_alloc(r->cx->arena, (attrs.len + 1) * sizeof *e.attrs);
+    if (attrs.len) memcpy(e.attrs, attrs.items, attrs.len * sizeof *e.attrs);
+    bind_vec_free(&attrs);
+    return e;
+}
+
+const bind_iis_attr *bind_iis_attr_find(const bind_iis_elem *e, const char *name)
+{
+    for (uint32_t i = 0; i < e->nattrs; i++)
+        if (strcmp(e->attrs[i].name, name) == 0) return &e->attrs[i];
+    return NULL;
+}
+
+static const char *attr_of(const bind_iis_elem *e, const char *name)
+{
+    const bind_iis_attr *a = bind_iis_attr_find(e, name);
+    return a ? a->value : NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * The sites the file has, with what a merge may change in them */
+
+/* An element a merge reads inside a <site>: refused when its bytes cannot
+ * be found (then nothing can be changed safely). */
+static bool placed(reader *r, xmlNodePtr n)
+{
+    return pos_ok(r, n) || refuse_at_element(r, n, "cannot find where <%s> is in the file", (const char *)n->name);
+}
+
+static bool read_app(reader *r, xmlNodePtr n, bind_iis_app *app)
+{
+    app->at = elem_of(r, n);
+    app->path = attr_of(&app->at, "path");
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (!placed(r, c)) return false;
+        app->last_child_end = ((const elem_pos *)c->_private)->end;
+        if (!is_elem(c, "virtualDirectory") || app->root_dir) continue;
+        bind_iis_elem dir = elem_of(r, c);
+        const char *path = attr_of(&dir, "path");
+        if (path && strcmp(path, "/") == 0) {
+            app->root_dir = bind_arena_alloc(r->cx->arena, sizeof *app->root_dir);
+            *app->root_dir = dir;
+        }
+    }
+    return true;
+}
+
+static bool read_bindings(reader *r, xmlNodePtr n, bind_iis_site *site)
+{
+    site->bindings = bind_arena_alloc(r->cx->arena, sizeof *site->bindings);
+    *site->bindings = elem_of(r, n);
+    uint32_t count = 0;
+    for (xmlNodePtr c = n->children; c; c = c->next) count += is_elem(c, "binding");
+    site->binding = bind_arena_alloc(r->cx->arena, (count + 1) * sizeof *site->binding);
+    bool first = true;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (!placed(r, c)) return false;
+        if (first && is_elem(c, "clear")) site->clears = true;
+        first = false;
+        if (!is_elem(c, "binding")) continue;
+        bind_iis_binding *b = &site->binding[site->nbinding++];
+        b->at = elem_of(r, c);
+        b->protocol = attr_of(&b->at, "protocol");
+        b->info = attr_of(&b->at, "bindingInformation");
+    }
+    return true;
+}
+
+static bool read_site(reader *r, xmlNodePtr n, bind_iis_site *site)
+{
+    site->at = elem_of(r, n);
+    site->name = attr_of(&site->at, "name");
+    const char *id = attr_of(&site->at, "id");
+    if (id && *id >= '1' && *id <= '9' && strspn(id, "0123456789") == strlen(id) && strlen(id) <= 10) {
+        unsigned long long v = strtoull(id, NULL, 10);
+        if (v <= UINT32_MAX) site->id = (uint32_t)v;
+    }
+    uint32_t napps = 0;
+    for (xmlNodePtr c = n->children; c; c = c->next) napps += is_elem(c, "application");
+    site->apps = bind_arena_alloc(r->cx->arena, (napps + 1) * sizeof *site->apps);
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (!placed(r, c)) return false;
+        site->last_child_end = ((const elem_pos *)c->_private)->end;
+        if (is_elem(c, "application")) {
+            bind_iis_app *app = &site->apps[site->napps++];
+            memset(app, 0, sizeof *app);
+            if (!read_app(r, c, app)) return false;
+        } else if (is_elem(c, "bindings") && !site->bindings) {
+            if (!read_bindings(r, c, site)) return false;
+        }
+    }
+    return true;
+}
+
+static bool read_sites(reader *r, xmlNodePtr sites, bind_iis_doc *d)
+{
+    uint32_t n = 0;
+    for (xmlNodePtr c = sites->children; c; c = c->next) n += is_elem(c, "site");
+    d->sites = bind_arena_alloc(r->cx->arena, (n + 1) * sizeof *d->sites);
+    for (xmlNodePtr c = sites->children; c; c = c->next) {
+        if (!is_elem(c, "site")) continue;
+        if (!placed(r, c)) return false;
+        bind_iis_site *site = &d->sites[d->nsites++];
+        memset(site, 0, sizeof *site);
+        if (!read_site(r, c, site)) return false;
+    }
+    return true;
+}
+
 static bool locate(reader *r, xmlDocPtr doc, bind_iis_doc *d)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc), dup;
@@ -330,16 +510,9 @@ static bool locate(reader *r, xmlDocPtr doc, bind_iis_doc *d)
         if (!pos_ok(r, checked[i]))
             return refuse_at_element(r, checked[i], "cannot find where <%s> is in the file", (const char *)checked[i]->name);
 
-    d->sites = section(r, sites);
-    d->app_pools = section(r, pools);
-    for (xmlNodePtr n = sites->children; n; n = n->next) d->sites->nsites += is_elem(n, "site");
-    d->sites->sites = bind_arena_alloc(r->cx->arena, (d->sites->nsites + 1) * sizeof *d->sites->sites);
-    size_t k = 0;
-    for (xmlNodePtr n = sites->children; n; n = n->next) {
-        if (!is_elem(n, "site")) continue;
-        if (!pos_ok(r, n)) return refuse_at_element(r, n, "cannot find where <site> is in the file");
-        d->sites->sites[k++] = *(const elem_pos *)n->_private;
-    }
+    d->sites_section = section(r, sites);
+    d->pools_section = section(r, pools);
+    if (!read_sites(r, sites, d)) return false;
 
     /* Pool names IIS already has, and bindings every site would inherit. */
     for (xmlNodePtr n = pools->children; n; n = n->next) d->npools += is_elem(n, "add");
@@ -347,7 +520,7 @@ static bool locate(reader *r, xmlDocPtr doc, bind_iis_doc *d)
     d->npools = 0;
     for (xmlNodePtr n = pools->children; n; n = n->next) {
         if (!is_elem(n, "add")) continue;
-        if (pos_ok(r, n)) d->app_pools->last_add_end = ((const elem_pos *)n->_private)->end;
+        if (pos_ok(r, n)) d->pools_section->last_add_end = ((const elem_pos *)n->_private)->end;
         xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)"name");
         if (!v) continue;
         d->pools[d->npools++] = bind_arena_strdup(r->cx->arena, (const char *)v);
@@ -355,20 +528,26 @@ static bool locate(reader *r, xmlDocPtr doc, bind_iis_doc *d)
     }
     xmlNodePtr defaults = child(sites, "siteDefaults", &dup), inherited = child(defaults, "bindings", &dup);
     for (xmlNodePtr n = inherited ? inherited->children : NULL; n; n = n->next) d->inherits_bindings |= is_elem(n, "binding");
+    xmlNodePtr app_defaults = child(sites, "applicationDefaults", &dup);
+    xmlChar *pool = app_defaults ? xmlGetNoNsProp(app_defaults, (const xmlChar *)"applicationPool") : NULL;
+    if (pool) {
+        d->default_pool = bind_arena_strdup(r->cx->arena, (const char *)pool);
+        xmlFree(pool);
+    }
 
     /* Layout: the line end and indentation the section already uses. */
-    const char *nl = memchr(r->text + d->sites->at.tag_end, '\n', r->len - d->sites->at.tag_end);
+    const char *nl = memchr(r->text + d->sites_section->at.tag_end, '\n', r->len - d->sites_section->at.tag_end);
     if (!nl) nl = memchr(r->text, '\n', r->len);
     d->eol = !nl ? "\r\n" : nl > r->text && nl[-1] == '\r' ? "\r\n" : "\n";
     const char *host_indent = own_indent(r, ((const elem_pos *)host->_private)->begin);
-    const char *step = indent_step(r, host_indent ? host_indent : "", d->sites->indent);
+    const char *step = indent_step(r, host_indent ? host_indent : "", d->sites_section->indent);
     if (!step) step = "  ";
     const char *ind = child_indent(r, sites);
-    d->site_indent = ind ? ind : bind_arena_printf(r->cx->arena, "%s%s", d->sites->indent, step);
-    d->unit = indent_step(r, d->sites->indent, d->site_indent);
+    d->site_indent = ind ? ind : bind_arena_printf(r->cx->arena, "%s%s", d->sites_section->indent, step);
+    d->unit = indent_step(r, d->sites_section->indent, d->site_indent);
     if (!d->unit) d->unit = step;
     ind = child_indent(r, pools);
-    d->pool_indent = ind ? ind : bind_arena_printf(r->cx->arena, "%s%s", d->app_pools->indent, step);
+    d->pool_indent = ind ? ind : bind_arena_printf(r->cx->arena, "%s%s", d->pools_section->indent, step);
     return true;
 }
 
@@ -422,22 +601,23 @@ bool bind_iis_doc_read(bind_emit_ctx *cx, const bind_source *src, bind_iis_doc *
 /* ------------------------------------------------------------------------
  * Splicing */
 
-/* Text from start to end is replaced by the edit's text, with the block
- * (a fleet's sites: tens of MB) put at `split` in it, not copied into it. */
-typedef struct edit {
-    size_t start, end;
-    const bind_buf *text;
-    size_t split;
-    const char *block;
-    size_t block_len;
-} edit;
-typedef BIND_VEC(edit) edit_vec;
-
-static void edit_push(edit_vec *v, size_t start, size_t end, const bind_buf *text, size_t split,
-                      const char *block, size_t block_len)
+void bind_iis_edit_put(bind_iis_edits *v, size_t start, size_t end, const char *text, size_t text_len)
 {
-    edit e = { start, end, text, split, block, block_len };
+    bind_iis_edit e = { start, end, text, text_len, text_len, NULL, 0, v->len };
     bind_vec_push(v, e);
+}
+
+static void edit_block(bind_iis_edits *v, size_t start, size_t end, const char *text, size_t text_len, size_t split,
+                       const char *block, size_t block_len)
+{
+    bind_iis_edit e = { start, end, text ? text : "", text_len, split, block, block_len, v->len };
+    bind_vec_push(v, e);
+}
+
+const char *bind_iis_indent_at(const bind_iis_doc *d, size_t pos, bind_arena *a)
+{
+    size_t ls = line_start(d->text, pos);
+    return blank(d->text, ls, pos) ? bind_arena_strndup(a, d->text + ls, pos - ls) : NULL;
 }
 
 /* `<sites />` becomes `<sites>` EOL block INDENT `</sites>`; the block goes
@@ -455,60 +635,75 @@ static size_t open_empty(const bind_iis_doc *d, const struct bind_iis_section *s
     return split;
 }
 
-/* Inserts whole lines at pos: as they are at a line start, else after a
- * line break (and the text that followed goes on an indented line).  The
- * block goes at the returned offset of b. */
-static size_t lines_at(const bind_iis_doc *d, size_t pos, const char *indent, bind_buf *b)
+void bind_iis_lines_at(const bind_iis_doc *d, size_t pos, const char *indent, bind_buf *before, bind_buf *after)
 {
     bool at_line_start = pos == 0 || d->text[pos - 1] == '\n';
-    if (!at_line_start) bind_buf_puts(b, d->eol);
+    if (!at_line_start) {
+        bind_buf_puts(before, d->eol);
+        bind_buf_puts(after, indent);
+    }
+}
+
+/* Inserts whole lines at pos (see bind_iis_lines_at): the block goes at the
+ * returned offset of b. */
+static size_t lines_at(const bind_iis_doc *d, size_t pos, const char *indent, bind_buf *b)
+{
+    bind_buf after;
+    bind_buf_init(&after);
+    bind_iis_lines_at(d, pos, indent, b, &after);
     size_t split = b->len;
-    if (!at_line_start) bind_buf_puts(b, indent);
+    bind_buf_put(b, after.data, after.len);
+    bind_buf_free(&after);
     return split;
+}
+
+void bind_iis_elem_line(const bind_iis_doc *d, const bind_iis_elem *e, size_t *start, size_t *end)
+{
+    const char *t = d->text;
+    size_t b = e->begin, x = e->end, ls = line_start(t, b), le = x;
+    while (le < d->len && (t[le] == ' ' || t[le] == '\t')) le++;
+    if (le < d->len && t[le] == '\r' && le + 1 < d->len && t[le + 1] == '\n') le++;
+    if (blank(t, ls, b) && (le == d->len || t[le] == '\n')) { b = ls; x = le < d->len ? le + 1 : le; }
+    *start = b;
+    *end = x;
+}
+
+size_t bind_iis_after_line(const bind_iis_doc *d, size_t end)
+{
+    const char *t = d->text;
+    size_t q = end;
+    while (q < d->len && (t[q] == ' ' || t[q] == '\t' || t[q] == '\r')) q++;
+    return q < d->len && t[q] == '\n' ? q + 1 : end;
 }
 
 static int edit_cmp(const void *a, const void *b)
 {
-    const edit *x = a, *y = b;
-    return x->start < y->start ? -1 : x->start > y->start;
+    const bind_iis_edit *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    /* At one place: what is inserted before what replaces text there, each
+     * in the order it was planned. */
+    if ((x->end > x->start) != (y->end > y->start)) return x->end > x->start ? 1 : -1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-void bind_iis_doc_splice(const bind_iis_doc *d, const char *sites, size_t sites_len, const char *pools, size_t pools_len,
-                         bind_buf *out)
+void bind_iis_doc_splice(const bind_iis_doc *d, bind_iis_edits *edits, const char *sites, size_t sites_len,
+                         const char *pools, size_t pools_len, bind_buf *out)
 {
-    edit_vec edits = { 0 };
     bind_buf texts[2];
     bind_buf_init(&texts[0]);
     bind_buf_init(&texts[1]);
-    const struct bind_iis_section *s = d->sites, *p = d->app_pools;
+    const struct bind_iis_section *s = d->sites_section, *p = d->pools_section;
     const char *t = d->text;
 
-    /* <sites>: each <site> goes with its line when it has one to itself;
-     * the new sites go where the first one was (or open the section). */
-    if (s->at.empty) {
-        if (sites_len) {
+    /* New sites go after the last site of the file, else first in <sites>. */
+    if (sites_len) {
+        if (s->at.empty) {
             size_t split = open_empty(d, s, "sites", &texts[0]);
-            edit_push(&edits, s->at.begin, s->at.end, &texts[0], split, sites, sites_len);
-        }
-    } else {
-        for (size_t i = 0; i < s->nsites; i++) {
-            size_t b = s->sites[i].begin, e = s->sites[i].end, ls = line_start(t, b), le = e;
-            while (le < d->len && (t[le] == ' ' || t[le] == '\t')) le++;
-            if (le < d->len && t[le] == '\r' && le + 1 < d->len && t[le + 1] == '\n') le++;
-            if (blank(t, ls, b) && (le == d->len || t[le] == '\n')) { b = ls; e = le < d->len ? le + 1 : le; }
-            if (i == 0 && sites_len) {
-                size_t split = lines_at(d, b, s->indent, &texts[0]);
-                edit_push(&edits, b, e, &texts[0], split, sites, sites_len);
-            } else {
-                edit_push(&edits, b, e, NULL, 0, NULL, 0);
-            }
-        }
-        if (s->nsites == 0 && sites_len) {
-            size_t pos = s->at.tag_end, q = pos;
-            while (q < d->len && (t[q] == ' ' || t[q] == '\t' || t[q] == '\r')) q++;
-            if (q < d->len && t[q] == '\n') pos = q + 1;
+            edit_block(edits, s->at.begin, s->at.end, texts[0].data, texts[0].len, split, sites, sites_len);
+        } else {
+            size_t pos = d->nsites ? bind_iis_after_line(d, d->sites[d->nsites - 1].at.end) : bind_iis_after_line(d, s->at.tag_end);
             size_t split = lines_at(d, pos, s->indent, &texts[0]);
-            edit_push(&edits, pos, pos, &texts[0], split, sites, sites_len);
+            edit_block(edits, pos, pos, texts[0].data, texts[0].len, split, sites, sites_len);
         }
     }
 
@@ -517,7 +712,7 @@ void bind_iis_doc_splice(const bind_iis_doc *d, const char *sites, size_t sites_
     if (pools_len) {
         if (p->at.empty) {
             size_t split = open_empty(d, p, "applicationPools", &texts[1]);
-            edit_push(&edits, p->at.begin, p->at.end, &texts[1], split, pools, pools_len);
+            edit_block(edits, p->at.begin, p->at.end, texts[1].data, texts[1].len, split, pools, pools_len);
         } else {
             size_t pos;
             if (p->last_add_end) {
@@ -529,22 +724,22 @@ void bind_iis_doc_splice(const bind_iis_doc *d, const char *sites, size_t sites_
                 pos = blank(t, ls, p->close) && ls >= p->at.tag_end ? ls : p->close;
             }
             size_t split = lines_at(d, pos, p->indent, &texts[1]);
-            edit_push(&edits, pos, pos, &texts[1], split, pools, pools_len);
+            edit_block(edits, pos, pos, texts[1].data, texts[1].len, split, pools, pools_len);
         }
     }
 
-    if (edits.len > 1) qsort(edits.items, edits.len, sizeof *edits.items, edit_cmp);
+    if (edits->len > 1) qsort(edits->items, edits->len, sizeof *edits->items, edit_cmp);
     size_t at = 0;
-    for (size_t i = 0; i < edits.len; i++) {
-        const edit *e = &edits.items[i];
+    for (size_t i = 0; i < edits->len; i++) {
+        const bind_iis_edit *e = &edits->items[i];
+        if (e->start < at) continue;    /* never: the plan makes no overlapping edits */
         bind_buf_put(out, t + at, e->start - at);
-        if (e->text && e->text->len) bind_buf_put(out, e->text->data, e->split);
+        bind_buf_put(out, e->text, e->split);
         bind_buf_put(out, e->block, e->block_len);
-        if (e->text && e->text->len) bind_buf_put(out, e->text->data + e->split, e->text->len - e->split);
+        bind_buf_put(out, e->text + e->split, e->text_len - e->split);
         at = e->end;
     }
     bind_buf_put(out, t + at, d->len - at);
-    bind_vec_free(&edits);
     bind_buf_free(&texts[0]);
     bind_buf_free(&texts[1]);
 }

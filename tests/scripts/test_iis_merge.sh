@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `bindc compile --target iis` through the command line: the standalone
 # file, --merge in place (with EXISTING.bak) or to -o OUT, and a refused
-# merge that writes nothing at all.
+# merge that writes nothing at all.  What a merge keeps and changes is
+# tested in tests/unit/test_iis_merge.c.
 set -u
 bindc=$1
 src=${BINDC_SOURCE_DIR:?}
@@ -40,8 +41,11 @@ cp "$fixtures/0GiS0-webappwithazuread.iisexpress.config" "$tmp/dev.config"
 expect merge-in-place 0 "$bindc" compile "$shop" --target iis --merge "$tmp/dev.config"
 cmp -s "$tmp/dev.config.bak" "$fixtures/0GiS0-webappwithazuread.iisexpress.config" && ok || bad "merge: .bak is not the original"
 grep -q '<site name="Shop"' "$tmp/dev.config" && ok || bad "merge: Shop not merged"
+# Shop has id 2, which is WebAppWithAzureAD's: matched by id, that site is
+# Shop now; WebSite1, which the .bind does not name, stays as it was.
 grep -q 'WebAppWithAzureAD' "$fixtures/0GiS0-webappwithazuread.iisexpress.config" && ! grep -q 'name="WebAppWithAzureAD"' "$tmp/dev.config" \
-    && ok || bad "merge: the old site is still there"
+    && ok || bad "merge: the site with Shop's id was not renamed"
+grep -q '<site name="WebSite1" id="1" serverAutoStart="true">' "$tmp/dev.config" && ok || bad "merge: WebSite1 is gone"
 [ "$(head -c 3 "$tmp/dev.config" | od -An -tx1 | tr -d ' ')" = efbbbf ] && ok || bad "merge: the BOM is gone"
 wellformed merge "$tmp/dev.config"
 [ ! -s "$tmp/out" ] && ok || bad "merge in place wrote to stdout"
