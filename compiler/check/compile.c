@@ -20,6 +20,7 @@ static bind_compilation *compilation_new(bool streaming)
     c->max_file_size = BIND_MAX_FILE_SIZE;
     c->max_use_depth = BIND_MAX_USE_DEPTH;
     c->streaming = streaming;
+    bind_table_init(&c->loaded, bind_load_key_eq);
     c->checker = bind_checker_new(c);
     c->routes_arena = bind_arena_new();
     bind_load_prelude(c);
@@ -36,6 +37,8 @@ void bind_compilation_free(bind_compilation *c)
     bind_checker_free(c->checker);
     bind_vec_free(&c->files);
     bind_vec_free(&c->roots);
+    bind_vec_free(&c->project_dirs);
+    bind_table_fini(&c->loaded);
     bind_diag_bag_fini(&c->diags);
     bind_sources_fini(&c->sources);
     bind_interner_free(c->interner);
@@ -49,22 +52,43 @@ void bind_compilation_expect_bytes(bind_compilation *c, uint64_t bytes)
     bind_interner_reserve(c->interner, (size_t)(bytes / BIND_BYTES_PER_NAME));
 }
 
+bool bind_compilation_allow_dir(bind_compilation *c, const char *dir)
+{
+    char real[PATH_MAX];
+    if (!realpath(dir, real)) return false;
+    for (size_t i = 0; i < c->project_dirs.len; i++)
+        if (strcmp(c->project_dirs.items[i], real) == 0) return true;
+    bind_vec_push(&c->project_dirs, bind_arena_strdup(c->arena, real));
+    return true;
+}
+
+/* The folder of a file the user gave is the project's. */
+static void allow_dir_of(bind_compilation *c, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) { bind_compilation_allow_dir(c, "."); return; }
+    bind_compilation_allow_dir(c, slash == path ? "/" : bind_arena_strndup(c->arena, path, (size_t)(slash - path)));
+}
+
 bool bind_compilation_add_file(bind_compilation *c, const char *path, int *err)
 {
     char real[PATH_MAX];
     if (!realpath(path, real)) { *err = errno; return false; }
-    if (bind_load_find(c, real) != UINT32_MAX) return true;    /* given twice, or used by an earlier file */
+    allow_dir_of(c, real);
+    const char *key = bind_load_key(c, real);
+    if (bind_load_find(c, key) != UINT32_MAX) return true;    /* given twice, or used by an earlier file */
     char *text = NULL;
     size_t len = 0;
     int e = c->read(c->read_ctx ? c->read_ctx : &c->max_file_size, real, &text, &len);
     if (e) { *err = e; return false; }
-    bind_load_root(c, path, real, NULL, text, len, false);
+    bind_load_root(c, key, path, real, NULL, text, len, false);
     return true;
 }
 
 void bind_compilation_add_text(bind_compilation *c, const char *path, const char *text, size_t len)
 {
     char real[PATH_MAX];
-    const char *key = realpath(path, real) ? real : path;
-    bind_load_root(c, path, key, text, NULL, len, false);
+    const char *canon = realpath(path, real) ? real : path;
+    allow_dir_of(c, canon);
+    bind_load_root(c, bind_load_key(c, canon), path, canon, text, NULL, len, false);
 }

@@ -8,6 +8,7 @@
 
 #include "syntax/ast.h"
 #include "base/file_io.h"
+#include "base/table.h"
 #include "diag/diag.h"
 #include "model/model.h"
 
@@ -16,6 +17,10 @@
  * of at least *len + 1 bytes (the compilation keeps it as the source text
  * and writes the NUL), or an errno value. */
 typedef int (*bind_read_fn)(void *ctx, const char *path, char **text, size_t *len);
+/* What a bind_read_fn returns for a FIFO, a device or a socket. */
+#define BIND_ENOTREG 0x10000
+/* An error of a bind_read_fn in words. */
+const char *bind_load_error(int e);
 
 typedef struct bind_loaded_file {
     bind_ast_file *ast;
@@ -33,6 +38,13 @@ typedef struct bind_compilation {
     bind_diag_bag diags;
     BIND_VEC(bind_loaded_file) files;
     BIND_VEC(uint32_t) roots;       /* files given by the user, in order */
+    /* Each loaded file by its identity (device and inode for a file on
+     * disk; the stdlib name or the path for text given in memory): what
+     * makes a file used twice load once, in one lookup. */
+    bind_table loaded;
+    /* The folders, canonical, that `use` may reach into: the folders of the
+     * files the user gave, and any bind_compilation_allow_dir added. */
+    BIND_VEC(const char *) project_dirs;
     bind_model *model;
     const char *platform_override;  /* --platform */
     bind_read_fn read;
@@ -89,6 +101,10 @@ bool bind_compilation_add_file(bind_compilation *c, const char *path, int *err);
  * as it comes, it would be rebuilt at a fleet's later files, every name
  * placed again.  Advice only. */
 void bind_compilation_expect_bytes(bind_compilation *c, uint64_t bytes);
+/* Lets `use` reach into dir (canonical, or made so), besides the folders
+ * of the files the user gave: `--root DIR`, an editor's workspace folder.
+ * False when dir does not exist. */
+bool bind_compilation_allow_dir(bind_compilation *c, const char *dir);
 /* Adds a file from memory (editor buffers, tests). */
 void bind_compilation_add_text(bind_compilation *c, const char *path, const char *text, size_t len);
 /* Resolves and checks everything added; fills c->model.  Diagnostics are

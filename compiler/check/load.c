@@ -30,7 +30,19 @@ const bind_stdlib_file *bind_stdlib_find(const char *name)
 
 int bind_load_read_disk(void *ctx, const char *path, char **text, size_t *len)
 {
-    return bind_read_file(path, *(const size_t *)ctx, text, len);
+    /* Never blocks: a FIFO or a device named by `use` is refused, not
+     * opened for reading (an open() of a FIFO waits for a writer). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return errno;
+    struct stat st;
+    int e = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : !S_ISREG(st.st_mode) ? BIND_ENOTREG : 0;
+    close(fd);
+    return e ? e : bind_read_file(path, *(const size_t *)ctx, text, len);
+}
+
+const char *bind_load_error(int e)
+{
+    return e == EFBIG ? "file larger than the 64 MiB limit" : e == BIND_ENOTREG ? "not a regular file" : strerror(e);
 }
 
 /* Per-compilation loader state lives on the stack of the public calls. */
@@ -39,20 +51,39 @@ typedef struct loader {
     BIND_VEC(uint32_t) stack;       /* files being loaded, for cycle messages */
 } loader;
 
-static const char *file_key(const bind_compilation *c, uint32_t idx)
+bool bind_load_key_eq(const void *a, const void *b) { return strcmp(a, b) == 0; }
+
+const char *bind_load_key(bind_compilation *c, const char *path)
 {
-    bind_source *s = c->files.items[idx].ast->src;
-    return s->real_path ? s->real_path : s->path;
+    struct stat st;
+    if (path[0] == '<' || stat(path, &st) != 0) return bind_arena_strdup(c->arena, path);
+    return bind_arena_printf(c->arena, "@%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
 }
 
 uint32_t bind_load_find(const bind_compilation *c, const char *key)
 {
-    for (uint32_t i = 0; i < c->files.len; i++)
-        if (strcmp(file_key(c, i), key) == 0) return i;
-    return UINT32_MAX;
+    uintptr_t v = (uintptr_t)bind_table_get(&c->loaded, bind_hash_bytes(key, strlen(key), BIND_HASH_SEED), key);
+    return v ? (uint32_t)(v - 1) : UINT32_MAX;
 }
 
-static uint32_t load(loader *L, const char *path, const char *real_path, const char *text, char *owned,
+/* Whether a canonical path lies in one of the project's folders. */
+static bool in_project(const bind_compilation *c, const char *real)
+{
+    for (size_t i = 0; i < c->project_dirs.len; i++) {
+        const char *dir = c->project_dirs.items[i];
+        size_t n = strlen(dir);
+        if (strncmp(real, dir, n) == 0 && (real[n] == '/' || (n == 1 && dir[0] == '/'))) return true;
+    }
+    return false;
+}
+
+static bool has_bind_suffix(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 5 && strcmp(name + n - 5, ".bind") == 0;
+}
+
+static uint32_t load(loader *L, const char *key, const char *path, const char *real_path, const char *text, char *owned,
                      size_t len, bool is_stdlib);
 
 static const char *dir_of(bind_compilation *c, const char *path)
@@ -122,6 +153,14 @@ static int32_t resolve_use(loader *L, uint32_t idx, const bind_stmt *st)
             bind_diag_push(&c->diags, BIND_E0004, st->name.span, "stdlib files can only use stdlib files");
             return -1;
         }
+        /* Only .bind files, and only inside the project: a .bind file in
+         * a change under review must not be able to read anything else
+         * (its diagnostics would echo the lines of what it read). */
+        if (!has_bind_suffix(name)) {
+            bind_diag *d = bind_diag_push(&c->diags, BIND_E0004, st->name.span, "`use` names a .bind file or a stdlib name, not `%s`", name);
+            bind_diag_note(&c->diags, d, NULL, "a file's name ends in .bind; a stdlib name has no `/` (use \"iis-express\")");
+            return -1;
+        }
         display = name[0] == '/' ? name : bind_arena_printf(c->arena, "%s/%s", dir_of(c, from->path), name);
         if (strncmp(display, "./", 2) == 0 && name[0] != '.') display += 2;
         if (!realpath(display, key_buf)) {
@@ -130,10 +169,17 @@ static int32_t resolve_use(loader *L, uint32_t idx, const bind_stmt *st)
             bind_diag_note(&c->diags, d, NULL, "looked for %s (paths are relative to the file that uses them)", display);
             return -1;
         }
+        if (!in_project(c, key_buf)) {
+            bind_diag *d = bind_diag_push(&c->diags, BIND_E0004, st->name.span, "`use \"%s\"` leaves the project", name);
+            bind_diag_note(&c->diags, d, NULL, "a `use` stays in the folder of the files given to bindc (or the editor's workspace); "
+                                               "`--root DIR` widens it");
+            return -1;
+        }
         real = key_buf;
     }
 
-    uint32_t existing = bind_load_find(c, stdlib ? display : real);
+    const char *key = bind_load_key(c, stdlib ? display : real);
+    uint32_t existing = bind_load_find(c, key);
     if (existing != UINT32_MAX) {
         if (!c->files.items[existing].done) { cycle_error(L, st, existing); return -1; }
         return (int32_t)existing;
@@ -145,12 +191,11 @@ static int32_t resolve_use(loader *L, uint32_t idx, const bind_stmt *st)
     if (!stdlib) {
         int e = c->read(c->read_ctx ? c->read_ctx : &c->max_file_size, real, &owned, &len);
         if (e) {
-            bind_diag_push(&c->diags, BIND_E0004, st->name.span, "cannot read `%s`: %s", name,
-                           e == EFBIG ? "file larger than the 64 MiB limit" : strerror(e));
+            bind_diag_push(&c->diags, BIND_E0004, st->name.span, "cannot read `%s`: %s", name, bind_load_error(e));
             return -1;
         }
     }
-    return (int32_t)load(L, display, real, text, owned, len, stdlib);
+    return (int32_t)load(L, key, display, real, text, owned, len, stdlib);
 }
 
 /* Streaming: a statement of file `idx`, declared as soon as it is parsed.
@@ -175,7 +220,7 @@ static const bind_part_sink part_sites = { part_open, part_declare, part_merge, 
 
 /* Reads a file's statements (the text is `owned`, a read buffer the
  * sources adopt, or copied) and loads what it uses.  Returns its index. */
-static uint32_t load(loader *L, const char *path, const char *real_path, const char *text, char *owned,
+static uint32_t load(loader *L, const char *key, const char *path, const char *real_path, const char *text, char *owned,
                      size_t len, bool is_stdlib)
 {
     bind_compilation *c = L->c;
@@ -188,6 +233,7 @@ static uint32_t load(loader *L, const char *path, const char *real_path, const c
     f.ast->src = src;
     bind_vec_push(&c->files, f);
     uint32_t idx = (uint32_t)c->files.len - 1;
+    bind_table_put(&c->loaded, bind_hash_bytes(key, strlen(key), BIND_HASH_SEED), key, (void *)(uintptr_t)(idx + 1));
     bind_vec_push(&L->stack, idx);
     if (c->streaming) {
         stream_ctx sc = { L, idx, is_stdlib };
@@ -212,11 +258,11 @@ static uint32_t load(loader *L, const char *path, const char *real_path, const c
     return idx;
 }
 
-void bind_load_root(bind_compilation *c, const char *path, const char *real, const char *text, char *owned,
-                    size_t len, bool stdlib)
+void bind_load_root(bind_compilation *c, const char *key, const char *path, const char *real, const char *text,
+                    char *owned, size_t len, bool stdlib)
 {
     loader L = { c, { 0 } };
-    uint32_t idx = load(&L, path, real, text, owned, len, stdlib);
+    uint32_t idx = load(&L, key, path, real, text, owned, len, stdlib);
     bind_vec_push(&c->roots, idx);
     bind_vec_free(&L.stack);
 }
@@ -224,5 +270,6 @@ void bind_load_root(bind_compilation *c, const char *path, const char *real, con
 void bind_load_prelude(bind_compilation *c)
 {
     const bind_stdlib_file *prelude = bind_stdlib_find("prelude");
-    bind_load_root(c, STDLIB_PREFIX "prelude.bind", NULL, prelude->text, NULL, prelude->len, true);
+    bind_load_root(c, STDLIB_PREFIX "prelude.bind", STDLIB_PREFIX "prelude.bind", NULL, prelude->text, NULL,
+                   prelude->len, true);
 }
