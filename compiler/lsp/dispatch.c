@@ -358,6 +358,16 @@ bool bind_lsp_server_feed(bind_lsp_server *s, const char *data, size_t n)
         else if (ev == BIND_LSP_FRAMING_ERROR) bind_lsp_log(s, "%s", s->reader.error);
         else {
             bind_lsp_log(s, "%s", s->reader.error);
+            /* The next header came early and all before it is at hand: a
+             * Content-Length that lied, over a message that may be whole. */
+            json_t *m = s->reader.skip_cut && s->reader.peek_whole
+                            ? json_loadb(s->reader.peek, s->reader.peek_len, JSON_ALLOW_NUL, NULL) : NULL;
+            if (json_is_object(m)) {
+                bind_lsp_server_handle(s, m);
+                json_decref(m);
+                continue;
+            }
+            json_decref(m);
             json_t *id = bind_lsp_peek_id(s->reader.peek, s->reader.peek_len);
             char msg[200];
             snprintf(msg, sizeof msg, "message too large: over the %zu-byte limit", s->opt.max_message);
@@ -367,6 +377,7 @@ bool bind_lsp_server_feed(bind_lsp_server *s, const char *data, size_t n)
                                                    json_pack("{s:i, s:s}", "type", 1, "message", msg)));
         }
     }
+    bind_lsp_reader_shrink(&s->reader);
     return !exited(s);
 }
 

@@ -35,16 +35,20 @@ static void keep_peek(bind_lsp_reader *r, const char *p, size_t n)
     r->peek_len += n;
 }
 
+/* Bytes of a body being skipped: the first BIND_LSP_PEEK are kept. */
+static void skip_bytes(bind_lsp_reader *r, size_t k)
+{
+    keep_peek(r, r->buf + r->pos, k);
+    r->pos += k;
+    r->skipped += k;
+    r->skip_left -= k;
+}
+
 void bind_lsp_reader_feed(bind_lsp_reader *r, const char *data, size_t n)
 {
-    /* A body over the limit streams past without being stored. */
-    if (r->state == ST_SKIP && r->pos == r->len && r->skip_left > 0) {
-        size_t k = n < r->skip_left ? n : r->skip_left;
-        keep_peek(r, data, k);
-        r->skip_left -= k;
-        data += k;
-        n -= k;
-    }
+    /* A body being skipped is not stored either: next() consumes what it
+     * is given (all but the start of a header that may be cut), so the
+     * buffer holds one chunk of input at a time. */
     if (r->pos > 0) {
         memmove(r->buf, r->buf + r->pos, r->len - r->pos);
         r->len -= r->pos;
@@ -61,6 +65,22 @@ void bind_lsp_reader_feed(bind_lsp_reader *r, const char *data, size_t n)
     r->len += n;
 }
 
+void bind_lsp_reader_shrink(bind_lsp_reader *r)
+{
+    size_t used = r->len - r->pos;
+    if (r->cap <= ((size_t)1 << 20) || used > r->cap / 8) return;
+    size_t cap = 4096;
+    while (cap < used) cap *= 2;
+    char *b = bind_xmalloc(cap);
+    memcpy(b, r->buf + r->pos, used);
+    free(r->buf);
+    r->buf = b;
+    r->cap = cap;
+    r->body_start = 0;        /* a body handed out is invalid after a feed anyway */
+    r->len = used;
+    r->pos = 0;
+}
+
 static size_t find_header_name(const char *s, size_t n)
 {
     for (size_t i = 0; i + CONTENT_LENGTH_LEN <= n; i++) {
@@ -69,6 +89,32 @@ static size_t find_header_name(const char *s, size_t n)
         if (j == CONTENT_LENGTH_LEN) return i;
     }
     return n;
+}
+
+enum { HDR_NO, HDR_YES, HDR_CUT };
+
+/* Whether s[0, n) starts with a whole header line `Content-Length: N`
+ * (any case, a decimal N, a line break); HDR_CUT when the bytes end before
+ * that is known.  No JSON text holds one: `Content-Length:` outside a
+ * string is not JSON, and a string cannot hold a line break. */
+static int strong_header(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i < CONTENT_LENGTH_LEN; i++) {
+        if (i == n) return HDR_CUT;
+        if (tolower((unsigned char)s[i]) != CONTENT_LENGTH[i]) return HDR_NO;
+    }
+    size_t spaces = 0, digits = 0;
+    for (; i < n && (s[i] == ' ' || s[i] == '\t'); i++) if (++spaces > 16) return HDR_NO;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) if (++digits > 20) return HDR_NO;
+    if (i == n) return HDR_CUT;
+    if (!digits) return HDR_NO;
+    for (spaces = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++) if (++spaces > 16) return HDR_NO;
+    if (i == n) return HDR_CUT;
+    if (s[i] == '\n') return HDR_YES;
+    if (s[i] != '\r') return HDR_NO;
+    if (i + 1 == n) return HDR_CUT;
+    return s[i + 1] == '\n' ? HDR_YES : HDR_NO;
 }
 
 /* Quotes a header line for the log: printable ASCII, at most 40 bytes. */
@@ -155,11 +201,10 @@ static enum bind_lsp_event read_headers(bind_lsp_reader *r)
     }
     r->pos = p;
     if (clen > r->max_message) {
-        snprintf(r->error, sizeof r->error, "message of %zu bytes is over the %zu-byte limit; skipped",
-                 clen, r->max_message);
         r->state = ST_SKIP;
-        r->skip_left = clen;
-        r->peek_len = 0;
+        r->skip_len = r->skip_left = clen;
+        r->skipped = r->peek_len = 0;
+        r->skip_cut = false;
         return BIND_LSP_NEED_MORE;   /* state changed: the caller goes on */
     }
     r->state = ST_BODY;
@@ -192,11 +237,27 @@ enum bind_lsp_event bind_lsp_reader_next(bind_lsp_reader *r, const char **body, 
             r->state = ST_HEADERS;
             return BIND_LSP_MESSAGE;
         case ST_SKIP: {
-            size_t k = r->len - r->pos < r->skip_left ? r->len - r->pos : r->skip_left;
-            keep_peek(r, r->buf + r->pos, k);
-            r->pos += k;
-            r->skip_left -= k;
-            if (r->skip_left) return BIND_LSP_NEED_MORE;
+            /* Skipped up to the next header, where the stream resynchronises
+             * (a lying Content-Length), or to the end the header gave. */
+            const char *at = r->buf + r->pos;
+            size_t avail = r->len - r->pos, lim = avail < r->skip_left ? avail : r->skip_left, i = 0;
+            int found = HDR_NO;
+            for (; i < lim; i++) {
+                if (tolower((unsigned char)at[i]) != 'c') continue;
+                if ((found = strong_header(at + i, avail - i)) != HDR_NO) break;
+            }
+            skip_bytes(r, i);
+            if (found == HDR_CUT) return BIND_LSP_NEED_MORE;     /* keep the start of what may be a header */
+            r->skip_cut = found == HDR_YES;
+            if (!r->skip_cut && r->skip_left) return BIND_LSP_NEED_MORE;
+            r->peek_whole = r->skipped <= BIND_LSP_PEEK;
+            if (r->skip_cut)
+                snprintf(r->error, sizeof r->error, "Content-Length %zu is over the %zu-byte limit; "
+                         "the next header came %zu bytes on, and the stream goes on from there",
+                         r->skip_len, r->max_message, r->skipped);
+            else
+                snprintf(r->error, sizeof r->error, "message of %zu bytes is over the %zu-byte limit; skipped",
+                         r->skip_len, r->max_message);
             r->state = ST_HEADERS;
             return BIND_LSP_TOO_LARGE;
         }
@@ -213,10 +274,19 @@ void bind_lsp_reader_resync_in_body(bind_lsp_reader *r, size_t offset)
     r->state = ST_RESYNC;
 }
 
-bool bind_lsp_reader_in_body(const bind_lsp_reader *r) { return r->state == ST_BODY; }
+bool bind_lsp_reader_in_body(const bind_lsp_reader *r) { return r->state == ST_BODY || r->state == ST_SKIP; }
 
-bool bind_lsp_reader_partial(const bind_lsp_reader *r, const char **body, size_t *len)
+bool bind_lsp_reader_partial(bind_lsp_reader *r, const char **body, size_t *len)
 {
+    if (r->state == ST_SKIP) {
+        /* What may be the start of a header is the body's too: it did not come. */
+        size_t rest = r->len - r->pos;
+        if (r->skipped + rest > BIND_LSP_PEEK || r->skipped + rest == 0) return false;
+        skip_bytes(r, rest < r->skip_left ? rest : r->skip_left);
+        *body = r->peek;
+        *len = r->peek_len;
+        return true;
+    }
     if (r->state != ST_BODY || r->pos == r->len) return false;
     *body = r->buf + r->pos;
     *len = r->len - r->pos;
@@ -225,6 +295,7 @@ bool bind_lsp_reader_partial(const bind_lsp_reader *r, const char **body, size_t
 
 void bind_lsp_reader_abandon_body(bind_lsp_reader *r, size_t used)
 {
+    if (r->state == ST_SKIP) { r->state = ST_RESYNC; return; }     /* the bytes are consumed already */
     if (r->state != ST_BODY) return;
     if (used > r->len - r->pos) used = r->len - r->pos;
     r->pos += used;

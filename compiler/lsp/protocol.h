@@ -5,8 +5,11 @@
  * without a usable Content-Length, a header block that never ends, or a
  * body that turns out not to be JSON makes it search the stream for the
  * next `Content-Length:` and go on, so one broken message costs that
- * message and nothing else.  A body longer than the limit is skipped as it
- * streams in, never held in memory. */
+ * message and nothing else.  A Content-Length over the limit is never
+ * believed whole: its body is skipped as it streams in, never held in
+ * memory, but only as far as the next header (`Content-Length: N` and a
+ * line break, which no JSON text holds), so a header that lies (2 GB,
+ * 2^63) costs its own message at most, never the stream after it. */
 #ifndef BIND_LSP_PROTO_H
 #define BIND_LSP_PROTO_H
 
@@ -32,7 +35,9 @@ enum bind_lsp_event {
     BIND_LSP_NEED_MORE,       /* feed more bytes */
     BIND_LSP_MESSAGE,         /* a complete body */
     BIND_LSP_FRAMING_ERROR,   /* reader->error says what; already resynchronising */
-    BIND_LSP_TOO_LARGE,       /* a body over the limit was skipped; reader->peek holds its start */
+    BIND_LSP_TOO_LARGE,       /* a body over the limit was skipped; reader->peek holds its start
+                                 (all of it when peek_whole), skip_cut says whether the next
+                                 header came before the Content-Length ran out */
 };
 
 #define BIND_LSP_MAX_HEADER 8192         /* bytes in one header block */
@@ -45,9 +50,13 @@ typedef struct bind_lsp_reader {
     int state;                /* private: headers, body, skip, resync */
     size_t body_start;        /* offset in buf of the current or last body */
     size_t body_len;
+    size_t skip_len;          /* the Content-Length of the body being skipped */
     size_t skip_left;
+    size_t skipped;           /* bytes of it skipped so far */
     char peek[BIND_LSP_PEEK];
     size_t peek_len;
+    bool peek_whole;          /* peek holds every byte skipped */
+    bool skip_cut;            /* the skip ended at the next header, before skip_left ran out */
     char error[200];          /* the last framing problem, for the log */
 } bind_lsp_reader;
 
@@ -62,13 +71,17 @@ enum bind_lsp_event bind_lsp_reader_next(bind_lsp_reader *r, const char **body, 
  * header from `offset` bytes into it (call before the next feed). */
 void bind_lsp_reader_resync_in_body(bind_lsp_reader *r, size_t offset);
 /* The input has stalled in the middle of a body: the bytes of the body so
- * far (a Content-Length that promised more than was sent). */
-bool bind_lsp_reader_partial(const bind_lsp_reader *r, const char **body, size_t *len);
+ * far (a Content-Length that promised more than was sent).  For a body
+ * over the limit, only while everything skipped of it fits in peek. */
+bool bind_lsp_reader_partial(bind_lsp_reader *r, const char **body, size_t *len);
 /* Gives up on the current partial body after `used` bytes of it were
  * handled, and searches for the next header from there. */
 void bind_lsp_reader_abandon_body(bind_lsp_reader *r, size_t used);
-/* True when the reader waits for the rest of a body. */
+/* True when the reader waits for the rest of a body (one being skipped too). */
 bool bind_lsp_reader_in_body(const bind_lsp_reader *r);
+/* Gives back the input buffer's memory when it is large and empty: one
+ * big message must not keep its size for the rest of the session. */
+void bind_lsp_reader_shrink(bind_lsp_reader *r);
 
 /* The id of a request from the first bytes of its body (a body too large to
  * parse), or NULL.  Only the top-level "id" member counts. */

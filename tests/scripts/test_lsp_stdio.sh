@@ -3,7 +3,8 @@
 # logs go to stderr, exit codes follow the LSP rule, a 50 MB message is
 # served, one over the limit is refused with its id and the server goes on,
 # a Content-Length that promises too much is answered once the input
-# pauses, and a client that goes away does not crash the server.
+# pauses, one far over the limit (2 GB, 2^63) swallows nothing after it,
+# and a client that goes away does not crash the server.
 set -u
 bindc=$1
 tmp=$(mktemp -d)
@@ -87,6 +88,36 @@ has "70 MB request refused with its id" "$tmp/msgs" '"id":3,"error":{"code":-326
 has "the user is told" "$tmp/msgs" '"method":"window/showMessage"'
 has "serving after it" "$tmp/msgs" '"id":4,"result":null'
 has "oversized message logged" "$tmp/err" "over the 67108864-byte limit"
+
+# ---- a Content-Length far over the limit swallows nothing after it ---------------
+# 2 GB, 2^63: the message under the lie and every one after it are served,
+# and shutdown then exit still end the server with 0.
+for len in 2000000000 9223372036854775808; do
+    {
+        printf '%s\n' "$init" | frame
+        printf 'Content-Length: %s\r\n\r\n%s' "$len" '{"jsonrpc":"2.0","id":7,"method":"$/x"}'
+        printf '%s\n' '{"jsonrpc":"2.0","id":8,"method":"$/y"}' "$shutdown" "$exit_" | frame
+    } > "$tmp/in"
+    timeout 30 "$bindc" lsp < "$tmp/in" > "$tmp/out" 2> "$tmp/err"
+    rc=$?
+    unframe < "$tmp/out" > "$tmp/msgs"
+    [ $rc = 0 ] && ok || bad "Content-Length $len: exit code $rc, want 0"
+    has "Content-Length $len: the message under it answered" "$tmp/msgs" '"id":7,"error":{"code":-32601'
+    has "Content-Length $len: the next message answered" "$tmp/msgs" '"id":8,"error":{"code":-32601'
+    has "Content-Length $len: logged" "$tmp/err" "over the 67108864-byte limit"
+done
+# ... and when the lie is the last thing sent, the message under it is
+# answered once the input pauses.
+{
+    printf '%s\n' "$init" | frame
+    printf 'Content-Length: 2000000000\r\n\r\n%s' '{"jsonrpc":"2.0","id":9,"method":"$/x"}'
+    sleep 2
+    printf '%s\n%s\n' "$shutdown" "$exit_" | frame
+} | timeout 30 "$bindc" lsp > "$tmp/out" 2> "$tmp/err"
+rc=$?
+unframe < "$tmp/out" > "$tmp/msgs"
+[ $rc = 0 ] && ok || bad "Content-Length 2000000000 then a pause: exit code $rc, want 0"
+has "Content-Length 2000000000 then a pause: answered" "$tmp/msgs" '"id":9,"error":{"code":-32601'
 
 # ---- a Content-Length that promises too much, then a pause -----------------------
 body='{"jsonrpc":"2.0","id":5,"method":"$/x"}'

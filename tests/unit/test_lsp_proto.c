@@ -148,6 +148,73 @@ static void test_lsp_proto_too_large_is_skipped(void **state)
     bind_lsp_reader_fini(&r);
 }
 
+/* A Content-Length over the limit (a lie of 2 GB or 2^63, or an honest
+ * body too large) is skipped only as far as the next header: the stream
+ * resynchronises there instead of swallowing everything after it. */
+static void test_lsp_proto_insane_length_resyncs(void **state)
+{
+    (void)state;
+    const char *lengths[] = { "2000000000", "9223372036854775808", "18446744073709551615", "1048577" };
+    for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
+        for (size_t chunk = 1; chunk <= 64; chunk *= 4) {
+            bind_lsp_reader r;
+            bind_lsp_reader_init(&r, 1 << 20);
+            char in[512];
+            char *good = framed(MSG2);
+            snprintf(in, sizeof in, "Content-Length: %s\r\n\r\n%s%s", lengths[i], MSG1, good);
+            free(good);
+            char bodies[512] = "";
+            int errors = 0, too_large = 0;
+            for (size_t k = 0; k < strlen(in); k += chunk) {
+                size_t n = strlen(in) - k < chunk ? strlen(in) - k : chunk;
+                bind_lsp_reader_feed(&r, in + k, n);
+                const char *b;
+                size_t len;
+                enum bind_lsp_event ev;
+                while ((ev = bind_lsp_reader_next(&r, &b, &len)) != BIND_LSP_NEED_MORE) {
+                    if (ev == BIND_LSP_MESSAGE) {
+                        size_t at = strlen(bodies);
+                        snprintf(bodies + at, sizeof bodies - at, "%s%.*s", at ? "|" : "", (int)len, b);
+                    } else if (ev == BIND_LSP_TOO_LARGE) {
+                        too_large++;
+                        /* What came under the lying header is kept whole. */
+                        assert_int_equal(r.peek_len, strlen(MSG1));
+                        assert_memory_equal(r.peek, MSG1, r.peek_len);
+                    } else {
+                        errors++;
+                    }
+                }
+            }
+            assert_string_equal(bodies, MSG2);
+            /* 2^64 - 1 does not fit a size_t's arithmetic: not a byte count at all. */
+            assert_int_equal(too_large + errors, 1);
+            bind_lsp_reader_fini(&r);
+        }
+    }
+}
+
+/* An honest body over the limit is skipped to its end, even when its
+ * text names a Content-Length (a JSON string cannot hold a line break). */
+static void test_lsp_proto_too_large_mentions_header(void **state)
+{
+    (void)state;
+    bind_lsp_reader r;
+    bind_lsp_reader_init(&r, 40);
+    const char body[] = "{\"id\":3,\"params\":\"Content-Length: 12\\r\\n\\r\\n{}Content-Length: 2 x\"}";
+    char *bad = framed(body), *good = framed(MSG2);
+    bind_lsp_reader_feed(&r, bad, strlen(bad));
+    bind_lsp_reader_feed(&r, good, strlen(good));
+    const char *b;
+    size_t n;
+    assert_int_equal(bind_lsp_reader_next(&r, &b, &n), BIND_LSP_TOO_LARGE);
+    assert_int_equal(r.peek_len, strlen(body));
+    assert_int_equal(bind_lsp_reader_next(&r, &b, &n), BIND_LSP_MESSAGE);
+    assert_memory_equal(b, MSG2, n);
+    free(bad);
+    free(good);
+    bind_lsp_reader_fini(&r);
+}
+
 static void test_lsp_proto_resync_in_body(void **state)
 {
     (void)state;
@@ -256,6 +323,8 @@ int main(void)
         cmocka_unit_test(test_lsp_proto_broken_headers),
         cmocka_unit_test(test_lsp_proto_header_too_long),
         cmocka_unit_test(test_lsp_proto_too_large_is_skipped),
+        cmocka_unit_test(test_lsp_proto_insane_length_resyncs),
+        cmocka_unit_test(test_lsp_proto_too_large_mentions_header),
         cmocka_unit_test(test_lsp_proto_resync_in_body),
         cmocka_unit_test(test_lsp_proto_partial_body),
         cmocka_unit_test(test_lsp_proto_peek_id),

@@ -186,6 +186,41 @@ static void test_lsp_server_wrong_content_length(void **state)
     session_close(x);
 }
 
+/* A Content-Length far over the limit (2 GB, 2^63) must not swallow the
+ * input after it: the message under it and the next one are answered, at
+ * once or when the input stalls. */
+static void test_lsp_server_insane_content_length(void **state)
+{
+    (void)state;
+    const char *lengths[] = { "2000000000", "9223372036854775808", "67108865" };
+    const char a[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$/x\"}";
+    const char b[] = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"$/y\"}";
+    for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
+        session *x = session_start(NULL);
+        char buf[512];
+        snprintf(buf, sizeof buf, "Content-Length: %s\r\n\r\n%sContent-Length: %zu\r\n\r\n%s", lengths[i], a, sizeof b - 1, b);
+        session_bytes(x, buf, strlen(buf));
+        json_t *m = session_take(x);
+        assert_int_equal(error_code(find_response(m, 1)), BIND_RPC_METHOD_NOT_FOUND);
+        assert_int_equal(error_code(find_response(m, 2)), BIND_RPC_METHOD_NOT_FOUND);
+        json_decref(m);
+        /* The lie at the end of the input: answered once the input stalls. */
+        snprintf(buf, sizeof buf, "Content-Length: %s\r\n\r\n%s", lengths[i], a);
+        session_bytes(x, buf, strlen(buf));
+        assert_true(bind_lsp_server_in_body(x->server));
+        bind_lsp_server_stalled(x->server);
+        m = session_take(x);
+        assert_int_equal(error_code(find_response(m, 1)), BIND_RPC_METHOD_NOT_FOUND);
+        json_decref(m);
+        session_send_text(x, b);
+        m = session_take(x);
+        assert_non_null(find_response(m, 2));
+        json_decref(m);
+        assert_true(x->alive);
+        session_close(x);
+    }
+}
+
 static void test_lsp_server_too_large(void **state)
 {
     (void)state;
@@ -282,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_lsp_server_invalid_messages),
         cmocka_unit_test(test_lsp_server_wrong_content_length),
         cmocka_unit_test(test_lsp_server_too_large),
+        cmocka_unit_test(test_lsp_server_insane_content_length),
         cmocka_unit_test(test_lsp_server_position_encoding),
         cmocka_unit_test(test_lsp_server_binary_document),
     };
