@@ -230,15 +230,6 @@ static void check_tls(bind_checker *k, bind_binding *b, const bind_binding_synta
     }
 }
 
-static bool is_everyone(const char *acl)
-{
-    if (!acl) return true;
-    static const char *const names[] = { "everyone", "s-1-1-0", "wd" };
-    for (size_t i = 0; i < 3; i++)
-        if (bind_check_ascii_ieq(acl, names[i])) return true;
-    return false;
-}
-
 static void format_ranges(char *buf, size_t n, const bind_port_range *r, uint32_t nr)
 {
     size_t len = 0;
@@ -296,11 +287,13 @@ static void check_platform_rules(bind_checker *k, bind_binding *b, const bind_bi
             needs_acl = true;
         }
     }
-    const char *acl = b->acl ? b->acl : k->m->default_acl;
-    if (needs_acl && is_everyone(acl)) {
-        bind_diag *d = bind_diag_push(k->diags, BIND_W0406, b->acl ? b->acl_span : b->info_span,
+    /* Only where Everyone is what nobody chose: an acl=Everyone written on
+     * the binding or in defaults is the user's decision, not a mistake. */
+    if (needs_acl && !b->acl && !k->m->default_acl) {
+        bind_diag *d = bind_diag_push(k->diags, BIND_W0406, b->info_span,
                                       "the URL ACL for this binding is granted to Everyone");
-        bind_diag_note(k->diags, d, NULL, "any local program may then listen on this URL; set acl=USER on the binding or in defaults");
+        bind_diag_note(k->diags, d, NULL, "any local program may then listen on this URL; set acl=USER on the binding or in "
+                                          "defaults (acl=Everyone if that is what you want)");
     }
 }
 

@@ -147,9 +147,26 @@ const char *bind_check_www_twin(const char *host, char *buf, size_t *len)
     return buf;
 }
 
+/* A name only a private network resolves (RFC 6762's .local, RFC 2606's
+ * .test/.invalid/.localhost, RFC 8375's home.arpa, and the suffixes
+ * intranets use): nobody types www. in front of those. */
+static bool private_name(const char *host)
+{
+    static const char *const suffixes[] = {
+        "local", "lan", "corp", "internal", "intranet", "intra", "home", "home.arpa", "localdomain",
+        "localhost", "test", "invalid", "private", "priv", "domain", "workgroup",
+    };
+    size_t n = strlen(host);
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t k = strlen(suffixes[i]);
+        if (n > k && host[n - k - 1] == '.' && strcmp(host + n - k, suffixes[i]) == 0) return true;
+    }
+    return false;
+}
+
 bool bind_check_has_twin(const char *host, bool wildcard)
 {
     char buf[256];
     size_t len;
-    return *host && !wildcard && !looks_numeric(host) && bind_check_www_twin(host, buf, &len);
+    return *host && !wildcard && !looks_numeric(host) && !private_name(host) && bind_check_www_twin(host, buf, &len);
 }

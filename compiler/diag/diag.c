@@ -99,6 +99,7 @@ void bind_diag_fixit(bind_diag_bag *bag, bind_diag *d, bind_span span, const cha
 void bind_diag_copy(bind_diag_bag *bag, const bind_diag *d)
 {
     bind_diag *c = bind_diag_push(bag, d->code, d->span, "%s", d->message);
+    c->no_excerpt = d->no_excerpt;
     for (const bind_note *n = d->notes; n; n = n->next) bind_diag_note(bag, c, n->has_span ? &n->span : NULL, "%s", n->message);
     for (const bind_fixit *f = d->fixits; f; f = f->next) bind_diag_fixit(bag, c, f->span, f->replacement);
 }

@@ -39,6 +39,7 @@ typedef struct bind_diag {
     bind_note *notes, *notes_tail;
     bind_fixit *fixits, *fixits_tail;
     uint32_t seq;            /* push order, the last sort key */
+    bool no_excerpt;         /* the file is not text: its lines are not shown */
 } bind_diag;
 
 typedef struct bind_diag_bag {

@@ -335,6 +335,25 @@ static void put_fixit(FILE *out, bind_sources *srcs, const bind_diag *d, const b
     bool here = f->span.file == d->span.file && f->span.start == d->span.start
              && (insertion || f->span.end == d->span.end);
     put_tag(out, width, "help", ANSI_GREEN, o);
+    /* A whole line inserted at a line's end (or start): said as a line. */
+    size_t rn = strlen(rep);
+    bool at_end = src && insertion && (sp.start == src->len || src->text[sp.start] == '\n' || src->text[sp.start] == '\r');
+    bool at_start = src && insertion && (sp.start == 0 || src->text[sp.start - 1] == '\n');
+    if (insertion && rn > 1 && ((rep[0] == '\n' && at_end && !strchr(rep + 1, '\n')) ||
+                                (rep[rn - 1] == '\n' && at_start && !memchr(rep, '\n', rn - 1)))) {
+        bool after = rep[0] == '\n';
+        const char *line = after ? rep + 1 : rep;
+        size_t n = rn - 1;               /* without the line break */
+        while (n && (*line == ' ' || *line == '\t')) { line++; n--; }
+        uint32_t l, col;
+        bind_source_linecol(src, sp.start, &l, &col);
+        fprintf(out, "add the line `");
+        put_inline(out, line, n);
+        fprintf(out, "` %s line %u", after ? "after" : "before", (unsigned)l);
+        if (f->span.file != d->span.file) { fputs(" of ", out); put_inline_cstr(out, src->path); }
+        fputc('\n', out);
+        return;
+    }
     if (insertion) {
         fputs("insert `", out);
         put_inline_cstr(out, rep);
@@ -359,7 +378,7 @@ static void put_fixit(FILE *out, bind_sources *srcs, const bind_diag *d, const b
     fputc('\n', out);
 }
 
-void bind_diag_render_text(FILE *out, bind_sources *srcs, const bind_diag *d, bind_render_opts o)
+static void render_text(FILE *out, bind_sources *srcs, const bind_diag *d, bind_render_opts o)
 {
     enum bind_severity sev = shown_severity(d->severity, o);
     bind_source *src = span_source(srcs, d->span);
@@ -381,7 +400,7 @@ void bind_diag_render_text(FILE *out, bind_sources *srcs, const bind_diag *d, bi
     put_inline_cstr(out, d->message);
     if (o.color) fputs(ANSI_RESET, out);
     fputc('\n', out);
-    if (src) put_snippet(out, src, d->span, width, o);
+    if (src && !d->no_excerpt) put_snippet(out, src, d->span, width, o);
 
     /* Notes that point somewhere first, in push order, then the others. */
     for (const bind_note *n = d->notes; n; n = n->next) {
@@ -454,7 +473,7 @@ static void jset_span(json_t *obj, bind_sources *srcs, bind_span sp)
     jset(obj, "end_column", json_integer(ecol));
 }
 
-void bind_diag_render_json(FILE *out, bind_sources *srcs, const bind_diag *d, bind_render_opts o)
+static void render_json(FILE *out, bind_sources *srcs, const bind_diag *d, bind_render_opts o)
 {
     json_t *obj = jcheck(json_object());
     jset(obj, "code", jstring(bind_code_name(d->code)));
@@ -485,6 +504,32 @@ void bind_diag_render_json(FILE *out, bind_sources *srcs, const bind_diag *d, bi
     json_decref(obj);
 }
 
+/* A record is made in memory and written with one call: stderr is not
+ * buffered, and a record's hundreds of small pieces were a write(2) each. */
+typedef void (*render_fn)(FILE *, bind_sources *, const bind_diag *, bind_render_opts);
+
+static void render_buffered(render_fn fn, FILE *out, bind_sources *srcs, const bind_diag *d, bind_render_opts o)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    if (!m) bind_oom();
+    fn(m, srcs, d, o);
+    if (fclose(m) != 0) bind_oom();
+    fwrite(text, 1, n, out);
+    free(text);
+}
+
+void bind_diag_render_text(FILE *out, bind_sources *srcs, const bind_diag *d, bind_render_opts o)
+{
+    render_buffered(render_text, out, srcs, d, o);
+}
+
+void bind_diag_render_json(FILE *out, bind_sources *srcs, const bind_diag *d, bind_render_opts o)
+{
+    render_buffered(render_json, out, srcs, d, o);
+}
+
 /* ------------------------------------------------------------------------
  * The whole bag */
 
@@ -501,7 +546,14 @@ void bind_diag_render_all(FILE *out, bind_sources *srcs, bind_diag_bag *bag, boo
         if (json) bind_diag_render_json(out, srcs, bag->list.items[i], o);
         else bind_diag_render_text(out, srcs, bag->list.items[i], o);
     }
-    if (json) return;
+    if (json) {
+        /* What was not shown, so that a reader of the lines knows. */
+        if (bag->suppressed > 0)
+            fprintf(out, "{\"type\":\"summary\",\"errors\":%zu,\"warnings\":%zu,\"hints\":%zu,\"not_shown\":%zu}\n",
+                    bag->counts[BIND_SEV_ERROR] + (o.werror ? bag->counts[BIND_SEV_WARNING] : 0),
+                    o.werror ? 0 : bag->counts[BIND_SEV_WARNING], bag->counts[BIND_SEV_HINT], bag->suppressed);
+        return;
+    }
     if (bag->suppressed > 0)
         fprintf(out, "bindc: %zu more diagnostic%s not shown (limit %zu)\n", bag->suppressed,
                 bag->suppressed == 1 ? "" : "s", bag->limit);

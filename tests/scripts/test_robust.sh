@@ -21,7 +21,11 @@ run() {
     [ "$jrc" = "$want" ] || { echo "FAIL $name: json exit $jrc, expected $want"; ok=0; }
     [ -s "$tmp/out" ] && { echo "FAIL $name: printed to stdout"; ok=0; }
     grep -q -E 'AddressSanitizer|runtime error|Segmentation|Aborted' "$tmp/err" "$tmp/json" && { echo "FAIL $name: crash report"; ok=0; }
-    if [ -s "$tmp/json" ] && ! jq -e 'select((.code|test("^[EWI][0-9]{4}$")) and .line >= 1 and .column >= 1) | true' "$tmp/json" > /dev/null 2>&1; then
+    # Every line: a diagnostic with a code and a position, or the summary
+    # that says how many were not shown (the last line, then).
+    if [ -s "$tmp/json" ] && ! jq -e -s 'all(.[]; (.type == "summary" and .not_shown > 0) or ((.code|test("^[EWI][0-9]{4}$")) and .line >= 1 and .column >= 1))
+                                        and ([.[] | select(.type == "summary")] | length) <= 1
+                                        and (map(.type == "summary") | index(true) // (length - 1)) == length - 1' "$tmp/json" > /dev/null 2>&1; then
         echo "FAIL $name: JSON diagnostics do not parse or lack positions"; ok=0
     fi
     # Text mode: the first line of every record is file:line:col: severity[CODE].
