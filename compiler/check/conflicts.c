@@ -380,6 +380,29 @@ typedef struct sport { sock *any, *any_tail; const sock *fam[2][4]; } sport;
 
 static const char *server_label(uint8_t s) { return s == BIND_SERVER_IIS ? "HTTP.sys (IIS)" : bind_server_name(s); }
 
+/* Where a binding's `*` address is written (its information's first
+ * byte), or an empty span when it is not there as `*:`. */
+static bind_span star_of(const bind_checker *k, const bind_binding *b)
+{
+    const bind_source *src = bind_sources_get(&k->c->sources, b->info_span.file);
+    uint32_t at = b->info_span.start;
+    if (src && at + 1 < src->len && src->text[at] == '*' && src->text[at + 1] == ':')
+        return bind_span_make(b->info_span.file, at, at + 1);
+    return bind_span_make(b->info_span.file, at, at);
+}
+
+/* An address as the message says it: what `*`, 0.0.0.0 and [::] mean. */
+static const char *addr_words(bind_checker *k, const bind_addr *a)
+{
+    char buf[48];
+    switch (a->kind) {
+    case BIND_ADDR_ANY: return "every address (*)";
+    case BIND_ADDR_ANY4: return "every IPv4 address (0.0.0.0)";
+    case BIND_ADDR_ANY6: return "every IPv6 address ([::])";
+    default: bind_addr_format(a, buf, true); return bind_arena_strdup(k->scratch, buf);
+    }
+}
+
 static int addr_family(const bind_addr *a) { return a->kind == BIND_ADDR_V6 || a->kind == BIND_ADDR_ANY6 ? 1 : 0; }
 
 /* The socket of another server that addr overlaps on this port, if any;
@@ -417,7 +440,11 @@ static void check_servers(bind_checker *k)
     bind_table_init(&ports, ptr_eq);
     bind_table_init(&exact, bkey_eq);
     bind_diag *fix_target = NULL;
-    bool other_v4 = false, other_v6 = false;
+    bool other_v4 = false, other_v6 = false, both_fix = false;
+    /* Where the other server's * bindings of a port move to 0.0.0.0: every
+     * one of them, found after the walk (one E0208 is said per socket). */
+    typedef struct star_fix { bind_diag *d; uint16_t port; uint8_t server; } star_fix;
+    BIND_VEC(star_fix) star_fixes = { 0 };
     for (size_t i = 0; i < k->bindings.len; i++) {
         const bind_binding *b = bind_check_binding_at(k, i);
         if (!b->valid || b->site->server == BIND_SERVER_ANY) continue;
@@ -465,31 +492,60 @@ static void check_servers(bind_checker *k)
             }
             if (!clash || reported) continue;
             reported = true;
-            char a1[48], a2[48];
-            bind_addr_format(&clash->addr, a1, true);
-            bind_addr_format(addr, a2, true);
             bind_diag *d = bind_diag_push(k->diags, BIND_E0208, b->info_span,
-                                          "%s and %s would both listen on port %u (%s and %s overlap)",
-                                          server_label(clash->server), server_label(srv), b->port, a1, a2);
+                                          "%s and %s would both listen on port %u: %s on %s, %s on %s",
+                                          server_label(clash->server), server_label(srv), b->port,
+                                          server_label(clash->server), addr_words(k, &clash->addr),
+                                          server_label(srv), addr_words(k, addr));
             bind_diag_note(k->diags, d, &clash->b->info_span, "%s listens here, for site `%s`", server_label(clash->server),
                            clash->b->site->name);
             if (clash->server == BIND_SERVER_IIS || srv == BIND_SERVER_IIS) {
                 /* With iplisten, "every address unless iplisten limits it" would be
                  * wrong: point at the iplisten address that overlaps instead. */
                 const bind_iplisten *why = clash->server == BIND_SERVER_IIS ? clash->via : via;
+                const bind_binding *other = clash->server == BIND_SERVER_IIS ? b : clash->b;
                 if (why)
                     bind_diag_note(k->diags, d, &why->span, "`iplisten` puts HTTP.sys on %s",
-                                   clash->server == BIND_SERVER_IIS ? a1 : a2);
+                                   addr_words(k, clash->server == BIND_SERVER_IIS ? &clash->addr : addr));
                 else {
-                    fix_target = d;
-                    bind_diag_note(k->diags, d, NULL, "HTTP.sys listens on every address unless `iplisten` limits it");
+                    bind_diag_note(k->diags, d, NULL, "HTTP.sys listens on every address, whatever its bindings say, unless `iplisten` limits it");
+                    /* Both families taken by the other server: HTTP.sys gets
+                     * IPv6, the other server IPv4 (0.0.0.0), each binding of
+                     * its own fixed where it is reported. */
+                    if (other->addr.kind == BIND_ADDR_ANY) {
+                        bind_diag_note(k->diags, d, NULL, "with `iplisten ::` HTTP.sys keeps to IPv6, and %s must then listen on "
+                                                          "0.0.0.0 (IPv4) instead of *", server_label(other->site->server));
+                        star_fix f = { d, b->port, other->site->server };
+                        bind_vec_push(&star_fixes, f);
+                        both_fix = true;
+                    } else if (!bind_addr_is_any_tier(&other->addr)) {
+                        char taken[48];
+                        bind_addr_format(&other->addr, taken, true);
+                        bind_diag_note(k->diags, d, NULL, "or keep HTTP.sys to addresses of its own: `iplisten` with the addresses "
+                                                          "IIS answers on, every one but %s", taken);
+                    }
+                    if (!fix_target) fix_target = d;
                 }
             }
         }
     }
     bind_table_fini(&ports);
     bind_table_fini(&exact);
-    /* One fix-it: limit HTTP.sys to the family the other server leaves free. */
+    for (size_t i = 0; i < k->bindings.len && star_fixes.len; i++) {
+        const bind_binding *b = k->bindings.items[i];
+        if (!b->valid || b->addr.kind != BIND_ADDR_ANY || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS))
+            continue;
+        for (size_t f = 0; f < star_fixes.len; f++) {
+            const star_fix *x = &star_fixes.items[f];
+            bind_span at = star_of(k, b);
+            if (x->port == b->port && x->server == b->site->server && at.end > at.start)
+                bind_diag_fixit(k->diags, x->d, at, "0.0.0.0");
+        }
+    }
+    bind_vec_free(&star_fixes);
+    /* One fix-it: limit HTTP.sys to the family the other server leaves free
+     * (IPv6, when the other server's * bindings are moved to 0.0.0.0). */
+    if (both_fix) { other_v4 = true; other_v6 = false; }
     if (fix_target && other_v4 != other_v6 && k->c->roots.len > 1) {
         const bind_source *src = k->c->files.items[k->c->roots.items[1]].ast->src;
         /* After a BOM, which must stay the first bytes of the file (E0003 otherwise). */
