@@ -1,0 +1,614 @@
+/* Stand-ins for the Windows programs the HTTP.sys scripts run, for
+ * tests/scripts/test_http_sys_scripts.sh, which runs the scripts under
+ * Wine's cmd.exe.  One source, built once per program with
+ * x86_64-w64-mingw32-gcc -DSTANDIN_<NAME> (netsh, httpcfg, fltmc, net,
+ * powershell, wmic).  They keep one HTTP.sys state in the file that
+ * BINDC_FAKE_STATE names (a Windows path), a record a line:
+ *
+ *   iplisten|ADDR
+ *   urlacl|URL|SDDL
+ *   ssl|ipport|KEY|HASH|{APPID}|STORE|CHECKMODE|FRESHNESS|TIMEOUT|FLAGS|DISABLEBITS   (hostnameport, ccs alike)
+ *   fw|NAME|DIR|ACTION|PROTOCOL|LOCALPORT|LOCALIP          (Vista and later: advfirewall)
+ *   port|PORT|PROTOCOL|NAME                                (Windows XP: netsh firewall)
+ *   cert|STORE|THUMBPRINT|HASKEY|FRIENDLY NAME             (read only: powershell)
+ *   account|NAME|SID                                       (read only: user=, wmic)
+ *
+ * and answer add/delete/show (netsh), set/delete/query (httpcfg) as the
+ * real programs do: their text (English, or German labels and words with
+ * BINDC_FAKE_LANG=de, as a German Windows localises them), and their errors
+ * with the real codes and messages: 183 when the record exists, 2 when it
+ * does not, 87 for a bad parameter, 1332 for an unknown account; netsh
+ * exits 1 on an error, httpcfg with the code.  fltmc and `net session`
+ * succeed unless BINDC_FAKE_NOT_ADMIN is set.  Every run is appended to
+ * BINDC_FAKE_LOG when set. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXREC 512
+#define MAXF 12
+
+static char *rec[MAXREC][MAXF];
+static int nrec;
+static int german;
+
+static void die_usage(const char *msg) { printf("%s\n", msg); exit(1); }
+
+static char *dup(const char *s)
+{
+    char *r = malloc(strlen(s) + 1);
+    strcpy(r, s);
+    return r;
+}
+
+static int ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
+    return !*a && !*b;
+}
+
+static void load(void)
+{
+    const char *path = getenv("BINDC_FAKE_STATE");
+    if (!path) die_usage("BINDC_FAKE_STATE is not set");
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char line[4096];
+    while (fgets(line, sizeof line, f) && nrec < MAXREC) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (!*line) continue;
+        int n = 0;
+        char *p = line;
+        for (;;) {
+            char *bar = strchr(p, '|');
+            if (bar) *bar = 0;
+            rec[nrec][n++] = dup(p);
+            if (!bar || n == MAXF) break;
+            p = bar + 1;
+        }
+        for (; n < MAXF; n++) rec[nrec][n] = NULL;
+        nrec++;
+    }
+    fclose(f);
+}
+
+static void save(void)
+{
+    FILE *f = fopen(getenv("BINDC_FAKE_STATE"), "w");
+    if (!f) { printf("cannot write the state\n"); exit(1); }
+    for (int i = 0; i < nrec; i++) {
+        if (!rec[i][0]) continue;
+        for (int j = 0; j < MAXF && rec[i][j]; j++) fprintf(f, "%s%s", j ? "|" : "", rec[i][j]);
+        fputc('\n', f);
+    }
+    fclose(f);
+}
+
+static int find(const char *kind, int field, const char *value)
+{
+    for (int i = 0; i < nrec; i++)
+        if (rec[i][0] && strcmp(rec[i][0], kind) == 0 && rec[i][field] && ieq(rec[i][field], value)) return i;
+    return -1;
+}
+
+static int find2(const char *kind, const char *f1, const char *f2)
+{
+    for (int i = 0; i < nrec; i++)
+        if (rec[i][0] && strcmp(rec[i][0], kind) == 0 && ieq(rec[i][1], f1) && ieq(rec[i][2], f2)) return i;
+    return -1;
+}
+
+static void add(const char *f0, ...)
+{
+    va_list ap;
+    va_start(ap, f0);
+    rec[nrec][0] = dup(f0);
+    int n = 1;
+    for (const char *s; n < MAXF && (s = va_arg(ap, const char *));) rec[nrec][n++] = dup(s);
+    va_end(ap);
+    nrec++;
+}
+
+static void drop(int i) { rec[i][0] = NULL; }
+
+/* `tag=value` among the arguments (case-insensitive tag), or NULL. */
+static const char *arg(int argc, char **argv, int from, const char *tag)
+{
+    size_t n = strlen(tag);
+    for (int i = from; i < argc; i++)
+        if (strlen(argv[i]) > n && argv[i][n] == '=' && strncasecmp(argv[i], tag, n) == 0) return argv[i] + n + 1;
+    return NULL;
+}
+
+/* `/x value` (httpcfg). */
+static const char *opt(int argc, char **argv, int from, const char *flag)
+{
+    for (int i = from; i + 1 < argc; i++) if (ieq(argv[i], flag)) return argv[i + 1];
+    return NULL;
+}
+
+static const char *T(const char *en, const char *de) { return german ? de : en; }
+
+static void log_run(int argc, char **argv)
+{
+    const char *path = getenv("BINDC_FAKE_LOG");
+    if (!path) return;
+    FILE *f = fopen(path, "a");
+    if (!f) return;
+    for (int i = 0; i < argc; i++) fprintf(f, "%s%s", i ? " " : "", argv[i]);
+    fputc('\n', f);
+    fclose(f);
+}
+
+static int is_hex40(const char *s)
+{
+    if (strlen(s) != 40) return 0;
+    for (; *s; s++) if (!isxdigit((unsigned char)*s)) return 0;
+    return 1;
+}
+
+static int is_guid(const char *s)
+{
+    return strlen(s) == 38 && s[0] == '{' && s[37] == '}' && s[9] == '-' && s[14] == '-' && s[19] == '-' && s[24] == '-';
+}
+
+static char *lower(const char *s)
+{
+    char *r = dup(s);
+    for (char *p = r; *p; p++) *p = (char)tolower((unsigned char)*p);
+    return r;
+}
+
+/* ---- netsh --------------------------------------------------------------- */
+
+static int netsh_error(const char *what, int code)
+{
+    const char *msg = code == 183 ? T("Cannot create a file when that file already exists.", "Eine Datei kann nicht erstellt werden, wenn sie bereits vorhanden ist.")
+                    : code == 2 ? T("The system cannot find the file specified.", "Das System kann die angegebene Datei nicht finden.")
+                    : code == 1332 ? T("No mapping between account names and security IDs was done.", "Keine Zuordnung von Kontennamen und Sicherheitskennungen wurde ausgefuehrt.")
+                    : T("The parameter is incorrect.", "Falscher Parameter.");
+    printf("%s %s, %s: %d\n%s\n\n", what, T("failed", "fehlgeschlagen"), T("Error", "Fehler"), code, msg);
+    return 1;
+}
+
+static const char *account_of_sid(const char *sid)
+{
+    if (strcmp(sid, "WD") == 0) return T("\\Everyone", "\\Jeder");
+    for (int i = 0; i < nrec; i++)
+        if (rec[i][0] && strcmp(rec[i][0], "account") == 0 && strcmp(rec[i][2], sid) == 0) return rec[i][1];
+    return sid;
+}
+
+static const char *sid_of_account(const char *name)
+{
+    for (int i = 0; i < nrec; i++) {
+        if (!rec[i][0] || strcmp(rec[i][0], "account") != 0) continue;
+        const char *full = rec[i][1], *bs = strchr(full, '\\');
+        if (ieq(full, name) || (bs && ieq(bs + 1, name))) return rec[i][2];
+    }
+    return NULL;
+}
+
+static void show_urlacl_record(int i)
+{
+    const char *sddl = rec[i][2];
+    printf("    %-24s: %s\n", T("Reserved URL", "Reservierte URL"), rec[i][1]);
+    /* D:(A;;GX;;;WHO) -> the account */
+    const char *who = strrchr(sddl, ';');
+    char sid[128] = "";
+    if (who) { snprintf(sid, sizeof sid, "%s", who + 1); sid[strcspn(sid, ")")] = 0; }
+    printf("        %s: %s\n", T("User", "Benutzer"), account_of_sid(sid));
+    printf("            %s: %s\n", T("Listen", "Abhoeren"), T("Yes", "Ja"));
+    printf("            %s: %s\n", T("Delegate", "Delegieren"), T("No", "Nein"));
+    printf("            SDDL: %s\n\n", sddl);
+}
+
+static const char *ssl_label(const char *kind)
+{
+    if (strcmp(kind, "hostnameport") == 0) return T("Hostname:port", "Hostname:Port");
+    if (strcmp(kind, "ccs") == 0) return T("Central Certificate Store", "Zentraler Zertifikatspeicher");
+    return T("IP:port", "IP:Port");
+}
+
+static void show_ssl_record(int i)
+{
+    char **r = rec[i];
+    unsigned bits = (unsigned)atoi(r[10]);
+    const char *en = T("Enabled", "Aktiviert"), *dis = T("Disabled", "Deaktiviert");
+    const char *set = T("Set", "Festgelegt"), *notset = T("Not Set", "Nicht festgelegt");
+    printf("    %-28s : %s\n", ssl_label(r[1]), r[2]);
+    if (strcmp(r[1], "ccs") != 0) printf("    %-28s : %s\n", T("Certificate Hash", "Zertifikathash"), lower(r[3]));
+    printf("    %-28s : %s\n", T("Application ID", "Anwendungs-ID"), lower(r[4]));
+    if (strcmp(r[1], "ccs") != 0) printf("    %-28s : %s\n", T("Certificate Store Name", "Name des Zertifikatspeichers"), r[5]);
+    int mode = atoi(r[6]);
+    printf("    %s : %s\n", T("Verify Client Certificate Revocation", "Sperrung der Clientzertifikate ueberpruefen"), mode & 1 ? dis : en);
+    printf("    %s : %s\n", T("Verify Revocation Using Cached Client Certificate Only", "Sperrung nur mit zwischengespeichertem Clientzertifikat ueberpruefen"), mode & 2 ? en : dis);
+    printf("    %s : %s\n", T("Usage Check", "Verwendungspruefung"), mode & 0x10000 ? dis : en);
+    printf("    %s : %s\n", T("Revocation Freshness Time", "Aktualitaetszeit der Sperrung"), r[7]);
+    printf("    %s : %s\n", T("URL Retrieval Timeout", "Timeout beim URL-Abruf"), r[8]);
+    printf("    %s : (null)\n", T("Ctl Identifier", "CTL-Bezeichner"));
+    printf("    %s : (null)\n", T("Ctl Store Name", "CTL-Speichername"));
+    printf("    %s : %s\n", T("DS Mapper Usage", "DS-Zuordnungsverwendung"), dis);
+    printf("    %s : %s\n", T("Negotiate Client Certificate", "Clientzertifikat aushandeln"), atoi(r[9]) & 2 ? en : dis);
+    printf("    %s : %s\n", T("Reject Connections", "Verbindungen ablehnen"), dis);
+    static const char *const names[][2] = { { "Disable HTTP2", "HTTP2 deaktivieren" }, { "Disable QUIC", "QUIC deaktivieren" },
+                                            { "Disable TLS1.3", "TLS1.3 deaktivieren" }, { "Disable Legacy TLS Versions", "Legacy-TLS-Versionen deaktivieren" },
+                                            { "Disable OCSP Stapling", "OCSP-Heften deaktivieren" } };
+    for (int k = 0; k < 5; k++) printf("    %s : %s\n", T(names[k][0], names[k][1]), bits >> k & 1 ? set : notset);
+    printf("\n");
+}
+
+static void show_fw_rule(int i)
+{
+    char **r = rec[i];
+    printf("\n%-38s%s\n", T("Rule Name:", "Regelname:"), r[1]);
+    printf("----------------------------------------------------------------------\n");
+    printf("%-38s%s\n", T("Enabled:", "Aktiviert:"), T("Yes", "Ja"));
+    printf("%-38s%s\n", T("Direction:", "Richtung:"), ieq(r[2], "in") ? T("In", "Eingehend") : T("Out", "Ausgehend"));
+    printf("%-38s%s\n", T("Profiles:", "Profile:"), T("Domain,Private,Public", "Domaene,Privat,Oeffentlich"));
+    printf("%-38s\n", T("Grouping:", "Gruppierung:"));
+    printf("%-38s%s\n", T("LocalIP:", "LokaleIP:"), *r[6] ? r[6] : T("Any", "Beliebig"));
+    printf("%-38s%s\n", T("RemoteIP:", "RemoteIP:"), T("Any", "Beliebig"));
+    printf("%-38s%s\n", T("Protocol:", "Protokoll:"), r[4]);
+    printf("%-38s%s\n", T("LocalPort:", "LokalerPort:"), r[5]);
+    printf("%-38s%s\n", T("RemotePort:", "RemotePort:"), T("Any", "Beliebig"));
+    printf("%-38s%s\n", T("Edge traversal:", "Edgeausnahme:"), T("No", "Nein"));
+    printf("%-38s%s\n", T("Action:", "Aktion:"), ieq(r[3], "allow") ? T("Allow", "Zulassen") : T("Block", "Blockieren"));
+}
+
+static int netsh_http(int argc, char **argv)
+{
+    if (argc < 4) die_usage("usage");
+    const char *verb = argv[2], *obj = argv[3];
+    if (ieq(obj, "urlacl")) {
+        const char *url = arg(argc, argv, 4, "url");
+        if (!url) return netsh_error(T("Url reservation", "URL-Reservierung"), 87);
+        int at = find("urlacl", 1, url);
+        if (ieq(verb, "show")) {
+            printf("\n%s\n-----------------\n\n", T("URL Reservations:", "URL-Reservierungen:"));
+            if (at >= 0) show_urlacl_record(at);
+            return 0;
+        }
+        if (ieq(verb, "delete")) {
+            if (at < 0) return netsh_error(T("Url reservation delete", "Loeschen der URL-Reservierung"), 2);
+            drop(at);
+            save();
+            printf("\n%s\n\n", T("URL reservation successfully deleted", "Die URL-Reservierung wurde erfolgreich geloescht."));
+            return 0;
+        }
+        if (ieq(verb, "add")) {
+            const char *user = arg(argc, argv, 4, "user"), *sddl = arg(argc, argv, 4, "sddl");
+            char buf[512];
+            if (user) {
+                const char *sid = sid_of_account(user);
+                if (!sid) return netsh_error(T("Url reservation add", "Hinzufuegen der URL-Reservierung"), 1332);
+                snprintf(buf, sizeof buf, "D:(A;;GX;;;%s)", sid);
+                sddl = buf;
+            }
+            if (!sddl || strncmp(sddl, "D:(", 3) != 0) return netsh_error(T("Url reservation add", "Hinzufuegen der URL-Reservierung"), 87);
+            if (at >= 0) return netsh_error(T("Url reservation add", "Hinzufuegen der URL-Reservierung"), 183);
+            add("urlacl", url, sddl, NULL);
+            save();
+            printf("\n%s\n\n", T("URL reservation successfully added", "Die URL-Reservierung wurde erfolgreich hinzugefuegt."));
+            return 0;
+        }
+    } else if (ieq(obj, "sslcert")) {
+        const char *kind = NULL, *key = NULL;
+        static const char *const kinds[] = { "ipport", "hostnameport", "ccs" };
+        for (int k = 0; k < 3 && !key; k++) if ((key = arg(argc, argv, 4, kinds[k]))) kind = kinds[k];
+        if (!key) return netsh_error(T("SSL Certificate", "SSL-Zertifikat"), 87);
+        int at = find2("ssl", kind, key);
+        if (ieq(verb, "show")) {
+            printf("\n%s\n-------------------------\n\n", T("SSL Certificate bindings:", "SSL-Zertifikatbindungen:"));
+            if (at < 0) {
+                printf("%s\n\n", T("The system cannot find the file specified.", "Das System kann die angegebene Datei nicht finden."));
+                return 1;
+            }
+            show_ssl_record(at);
+            return 0;
+        }
+        if (ieq(verb, "delete")) {
+            if (at < 0) return netsh_error(T("SSL Certificate deletion", "Loeschen des SSL-Zertifikats"), 2);
+            drop(at);
+            save();
+            printf("\n%s\n\n", T("SSL Certificate successfully deleted", "Das SSL-Zertifikat wurde erfolgreich geloescht."));
+            return 0;
+        }
+        if (ieq(verb, "add")) {
+            const char *hash = arg(argc, argv, 4, "certhash"), *appid = arg(argc, argv, 4, "appid");
+            const char *store = arg(argc, argv, 4, "certstorename");
+            int ccs = strcmp(kind, "ccs") == 0;
+            if ((!ccs && (!hash || !is_hex40(hash))) || !appid || !is_guid(appid))
+                return netsh_error(T("SSL Certificate add", "Hinzufuegen des SSL-Zertifikats"), 87);
+            if (at >= 0) return netsh_error(T("SSL Certificate add", "Hinzufuegen des SSL-Zertifikats"), 183);
+            static const char *const sw[] = { "disablehttp2", "disablequic", "disabletls13", "disablelegacytls", "disableocspstapling" };
+            int bits = 0;
+            for (int k = 0; k < 5; k++) { const char *v = arg(argc, argv, 4, sw[k]); if (v && ieq(v, "enable")) bits |= 1 << k; }
+            char b[16];
+            snprintf(b, sizeof b, "%d", bits);
+            add("ssl", kind, key, ccs ? "-" : hash, appid, ccs ? "-" : (store ? store : "(null)"), "0", "0", "0", "0", b, NULL);
+            save();
+            printf("\n%s\n\n", T("SSL Certificate successfully added", "Das SSL-Zertifikat wurde erfolgreich hinzugefuegt."));
+            return 0;
+        }
+    } else if (ieq(obj, "iplisten")) {
+        if (ieq(verb, "show")) {
+            printf("\n%s\n-------------------------------------------\n\n", T("IP addresses present in the IP listen list:", "IP-Adressen in der IP-Abhoerliste:"));
+            for (int i = 0; i < nrec; i++) if (rec[i][0] && strcmp(rec[i][0], "iplisten") == 0) printf("    %s\n", rec[i][1]);
+            printf("\n");
+            return 0;
+        }
+        const char *ip = arg(argc, argv, 4, "ipaddress");
+        if (!ip) return netsh_error("IP listen", 87);
+        int at = find("iplisten", 1, ip);
+        if (ieq(verb, "add")) {
+            if (at >= 0) return netsh_error(T("IP address add", "Hinzufuegen der IP-Adresse"), 183);
+            add("iplisten", ip, NULL);
+            save();
+            printf("\n%s\n\n", T("IP address successfully added", "Die IP-Adresse wurde erfolgreich hinzugefuegt."));
+            return 0;
+        }
+        if (ieq(verb, "delete")) {
+            if (at < 0) return netsh_error(T("IP address delete", "Loeschen der IP-Adresse"), 2);
+            drop(at);
+            save();
+            printf("\n%s\n\n", T("IP address successfully deleted", "Die IP-Adresse wurde erfolgreich geloescht."));
+            return 0;
+        }
+    }
+    die_usage("The following command was not found.");
+    return 1;
+}
+
+static int netsh_advfirewall(int argc, char **argv)
+{
+    if (argc < 5 || !ieq(argv[2], "firewall") || !ieq(argv[4], "rule")) die_usage("The following command was not found.");
+    const char *verb = argv[3], *name = arg(argc, argv, 5, "name");
+    if (!name) die_usage(T("A specified value is not valid.", "Ein angegebener Wert ist ungueltig."));
+    int n = 0;
+    for (int i = 0; i < nrec; i++) n += rec[i][0] && strcmp(rec[i][0], "fw") == 0 && ieq(rec[i][1], name);
+    if (ieq(verb, "show") || ieq(verb, "delete")) {
+        if (!n) {
+            printf("%s\n", T("No rules match the specified criteria.", "Keine Regeln entsprechen den angegebenen Kriterien."));
+            return 1;
+        }
+        for (int i = 0; i < nrec; i++) {
+            if (!rec[i][0] || strcmp(rec[i][0], "fw") != 0 || !ieq(rec[i][1], name)) continue;
+            if (ieq(verb, "show")) show_fw_rule(i);
+            else drop(i);
+        }
+        if (ieq(verb, "delete")) { save(); printf("\n%s %d %s\n", T("Deleted", "Geloescht:"), n, T("rule(s).", "Regel(n).")); }
+        printf("Ok.\n\n");
+        return 0;
+    }
+    if (ieq(verb, "add")) {
+        const char *dir = arg(argc, argv, 5, "dir"), *action = arg(argc, argv, 5, "action");
+        const char *proto = arg(argc, argv, 5, "protocol"), *lport = arg(argc, argv, 5, "localport");
+        const char *lip = arg(argc, argv, 5, "localip");
+        if (!dir || !action) die_usage(T("A specified value is not valid.", "Ein angegebener Wert ist ungueltig."));
+        char ip[128] = "";
+        if (lip) snprintf(ip, sizeof ip, "%s/%s", lip, strchr(lip, ':') ? "128" : "32");
+        add("fw", name, dir, action, proto ? proto : "Any", lport ? lport : "Any", ip, NULL);
+        save();
+        printf("Ok.\n\n");
+        return 0;
+    }
+    die_usage("The following command was not found.");
+    return 1;
+}
+
+static int netsh_firewall(int argc, char **argv)
+{
+    if (argc < 4 || !ieq(argv[3], "portopening")) die_usage("The following command was not found.");
+    const char *verb = argv[2];
+    if (ieq(verb, "show")) {
+        printf("\n%s\n%-7s%-10s%-9s%s\n-------------------------------------------------------------------\n",
+               T("Port configuration for Domain profile:", "Portkonfiguration fuer Domaenenprofil:"), "Port", T("Protocol", "Protokoll"),
+               T("Mode", "Modus"), "Name");
+        for (int i = 0; i < nrec; i++)
+            if (rec[i][0] && strcmp(rec[i][0], "port") == 0) printf("%-7s%-10s%-9s%s\n", rec[i][1], rec[i][2], T("Enable", "Aktivieren"), rec[i][3]);
+        printf("\n");
+        return 0;
+    }
+    const char *proto = arg(argc, argv, 4, "protocol"), *port = arg(argc, argv, 4, "port"), *name = arg(argc, argv, 4, "name");
+    if (!proto || !port) { printf("%s\n", T("The parameter is incorrect.", "Falscher Parameter.")); return 1; }
+    int at = find2("port", port, proto);
+    if (ieq(verb, "delete")) {
+        if (at < 0) { printf("%s\n", T("The system cannot find the file specified.", "Das System kann die angegebene Datei nicht finden.")); return 1; }
+        drop(at);
+        save();
+        printf("Ok.\n");
+        return 0;
+    }
+    if (ieq(verb, "add")) {
+        if (!name) { printf("%s\n", T("The parameter is incorrect.", "Falscher Parameter.")); return 1; }
+        if (at >= 0) drop(at);    /* Windows XP's firewall keeps one opening per port and protocol */
+        add("port", port, proto, name, NULL);
+        save();
+        printf("Ok.\n");
+        return 0;
+    }
+    die_usage("The following command was not found.");
+    return 1;
+}
+
+/* ---- httpcfg ------------------------------------------------------------------ */
+
+static int httpcfg_done(const char *what, int code)
+{
+    printf("%s completed with %d.\n", what, code);
+    return code;
+}
+
+static int httpcfg(int argc, char **argv)
+{
+    if (argc < 3) die_usage("usage: httpcfg ACTION STORE [OPTIONS]");
+    const char *verb = argv[1], *obj = argv[2];
+    int set = ieq(verb, "set"), del = ieq(verb, "delete"), query = ieq(verb, "query");
+    const char *cfg = set ? "HttpSetServiceConfiguration" : del ? "HttpDeleteServiceConfiguration" : "HttpQueryServiceConfiguration";
+    if (ieq(obj, "ssl")) {
+        const char *key = opt(argc, argv, 3, "/i");
+        if (!key) return httpcfg_done(cfg, 87);
+        int at = find2("ssl", "ipport", key);
+        if (query) {
+            if (at < 0) return httpcfg_done(cfg, 2);
+            char **r = rec[at];
+            printf("    %-24s: %s\n    %-24s: %s\n    %-24s: %s\n    %-24s: %s\n", "IP", r[2], "Hash", lower(r[3]), "Guid", lower(r[4]), "CertStoreName", r[5]);
+            printf("    %-24s: %s\n    %-24s: %s\n    %-24s: %s\n", "CertCheckMode", r[6], "RevocationFreshnessTime", r[7], "UrlRetrievalTimeout", r[8]);
+            printf("    %-24s: (null)\n    %-24s: (null)\n    %-24s: %s\n", "SslCtlIdentifier", "SslCtlStoreName", "Flags", r[9]);
+            printf("------------------------------------------------------------------------------\n");
+            return 0;
+        }
+        if (del) {
+            if (at < 0) return httpcfg_done(cfg, 2);
+            drop(at);
+            save();
+            return httpcfg_done(cfg, 0);
+        }
+        if (set) {
+            const char *hash = opt(argc, argv, 3, "/h"), *guid = opt(argc, argv, 3, "/g"), *store = opt(argc, argv, 3, "/c");
+            const char *m = opt(argc, argv, 3, "/m"), *r = opt(argc, argv, 3, "/r"), *x = opt(argc, argv, 3, "/x"), *f = opt(argc, argv, 3, "/f");
+            if (!hash || !is_hex40(hash) || !guid || !is_guid(guid)) return httpcfg_done(cfg, 87);
+            if (at >= 0) return httpcfg_done(cfg, 183);
+            add("ssl", "ipport", key, hash, guid, store ? store : "(null)", m ? m : "0", r ? r : "0", x ? x : "0", f ? f : "0", "0", NULL);
+            save();
+            return httpcfg_done(cfg, 0);
+        }
+    } else if (ieq(obj, "urlacl")) {
+        const char *url = opt(argc, argv, 3, "/u");
+        if (query) {
+            for (int i = 0; i < nrec; i++) {
+                if (!rec[i][0] || strcmp(rec[i][0], "urlacl") != 0 || (url && !ieq(rec[i][1], url))) continue;
+                printf("    URL : %s\n    ACL : %s\n------------------------------------------------------------------------------\n", rec[i][1], rec[i][2]);
+            }
+            return 0;
+        }
+        if (!url) return httpcfg_done(cfg, 87);
+        int at = find("urlacl", 1, url);
+        if (del) {
+            if (at < 0) return httpcfg_done(cfg, 2);
+            drop(at);
+            save();
+            return httpcfg_done(cfg, 0);
+        }
+        if (set) {
+            const char *acl = opt(argc, argv, 3, "/a");
+            if (!acl || strncmp(acl, "D:(", 3) != 0) return httpcfg_done(cfg, 87);
+            if (at >= 0) return httpcfg_done(cfg, 183);
+            add("urlacl", url, acl, NULL);
+            save();
+            return httpcfg_done(cfg, 0);
+        }
+    } else if (ieq(obj, "iplisten")) {
+        if (query) {
+            for (int i = 0; i < nrec; i++)
+                if (rec[i][0] && strcmp(rec[i][0], "iplisten") == 0)
+                    printf("    IP      : %s\n------------------------------------------------------------------------------\n", rec[i][1]);
+            return 0;
+        }
+        const char *ip = opt(argc, argv, 3, "/i");
+        if (!ip) return httpcfg_done(cfg, 87);
+        int at = find("iplisten", 1, ip);
+        if (del) {
+            if (at < 0) return httpcfg_done(cfg, 2);
+            drop(at);
+            save();
+            return httpcfg_done(cfg, 0);
+        }
+        if (set) {
+            if (at >= 0) return httpcfg_done(cfg, 183);
+            add("iplisten", ip, NULL);
+            save();
+            return httpcfg_done(cfg, 0);
+        }
+    }
+    die_usage("usage: httpcfg ACTION STORE [OPTIONS]");
+    return 1;
+}
+
+/* ---- the look-ups ------------------------------------------------------------------ */
+
+/* The fixed command the scripts give PowerShell: the store after
+ * `Cert:\LocalMachine\`, the name in $env:BINDC_CERT_NAME_<n>. */
+static int powershell(int argc, char **argv)
+{
+    char cmd[8192] = "";
+    for (int i = 1; i < argc; i++) { strncat(cmd, argv[i], sizeof cmd - strlen(cmd) - 2); strcat(cmd, " "); }
+    const char *st = strstr(cmd, "Cert:\\LocalMachine\\"), *env = strstr(cmd, "$env:");
+    if (!st || !env) { fprintf(stderr, "powershell stand-in: unknown command\n"); return 1; }
+    char store[64], var[64];
+    sscanf(st + 19, "%63[A-Za-z]", store);
+    sscanf(env + 5, "%63[A-Za-z0-9_]", var);
+    const char *name = getenv(var);
+    if (!name) return 0;
+    for (int i = 0; i < nrec; i++)
+        if (rec[i][0] && strcmp(rec[i][0], "cert") == 0 && ieq(rec[i][1], store) && strcmp(rec[i][3], "1") == 0 &&
+            strcmp(rec[i][4], name) == 0) {
+            printf("%s\n", rec[i][2]);
+            return 0;
+        }
+    return 0;
+}
+
+/* `wmic path Win32_Account where "Caption='X' or Name='X'" get SID /value`,
+ * X with WQL's `\\` and `\'`. */
+static int wmic(int argc, char **argv)
+{
+    char cmd[8192] = "";
+    for (int i = 1; i < argc; i++) { strncat(cmd, argv[i], sizeof cmd - strlen(cmd) - 2); strcat(cmd, " "); }
+    const char *p = strstr(cmd, "Caption='");
+    if (!p) { printf("Error: Command line not supported\n"); return 1; }
+    char name[2048];
+    size_t n = 0;
+    for (p += 9; *p && *p != '\'' && n + 1 < sizeof name; p++) {
+        if (*p == '\\' && (p[1] == '\\' || p[1] == '\'')) p++;
+        name[n++] = *p;
+    }
+    name[n] = 0;
+    for (int i = 0; i < nrec; i++) {
+        if (!rec[i][0] || strcmp(rec[i][0], "account") != 0) continue;
+        const char *full = rec[i][1], *bs = strchr(full, '\\');
+        if (ieq(full, name) || (bs && ieq(bs + 1, name))) {
+            printf("\r\r\nSID=%s\r\r\n\r\r\n", rec[i][2]);
+            return 0;
+        }
+    }
+    fprintf(stderr, "No Instance(s) Available.\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    german = getenv("BINDC_FAKE_LANG") && strcmp(getenv("BINDC_FAKE_LANG"), "de") == 0;
+    log_run(argc, argv);
+#if defined STANDIN_FLTMC || defined STANDIN_NET
+    if (getenv("BINDC_FAKE_NOT_ADMIN")) {
+        printf("%s\n", T("Access is denied.", "Zugriff verweigert."));
+        return 5;
+    }
+#ifdef STANDIN_NET
+    if (argc < 2 || !ieq(argv[1], "session")) die_usage("net stand-in: only `net session`");
+    printf("%s\n", T("There are no entries in the list.", "Es sind keine Eintraege in der Liste."));
+#endif
+    return 0;
+#else
+    load();
+#if defined STANDIN_NETSH
+    if (argc >= 2 && ieq(argv[1], "http")) return netsh_http(argc, argv);
+    if (argc >= 2 && ieq(argv[1], "advfirewall")) return netsh_advfirewall(argc, argv);
+    if (argc >= 2 && ieq(argv[1], "firewall")) return netsh_firewall(argc, argv);
+    die_usage("The following command was not found.");
+    return 1;
+#elif defined STANDIN_HTTPCFG
+    return httpcfg(argc, argv);
+#elif defined STANDIN_POWERSHELL
+    return powershell(argc, argv);
+#elif defined STANDIN_WMIC
+    return wmic(argc, argv);
+#else
+#error "build with -DSTANDIN_<NAME>"
+#endif
+#endif
+}
