@@ -54,6 +54,18 @@ void bind_diag_bag_append(bind_diag_bag *dst, const bind_diag_bag *src)
 bind_diag *bind_diag_push(bind_diag_bag *bag, enum bind_code code, bind_span span, const char *fmt, ...)
 {
     enum bind_severity sev = codes[code].sev;
+    switch (bag->level[code]) {
+    case BIND_LEVEL_ALLOW:
+        if (sev != BIND_SEV_ERROR) {
+            bag->allowed++;
+            memset(&bag->scratch, 0, sizeof bag->scratch);
+            return &bag->scratch;
+        }
+        break;
+    case BIND_LEVEL_WARN: if (sev == BIND_SEV_HINT) sev = BIND_SEV_WARNING; break;
+    case BIND_LEVEL_DENY: sev = BIND_SEV_ERROR; break;
+    default: break;
+    }
     bag->counts[sev]++;
     if (bag->list.len >= bag->limit) {
         bag->suppressed++;
@@ -94,6 +106,11 @@ void bind_diag_fixit(bind_diag_bag *bag, bind_diag *d, bind_span span, const cha
     f->replacement = bind_arena_strdup(bag->arena, replacement);
     if (d->fixits_tail) d->fixits_tail->next = f; else d->fixits = f;
     d->fixits_tail = f;
+}
+
+void bind_diag_copy_levels(bind_diag_bag *dst, const bind_diag_bag *src)
+{
+    memcpy(dst->level, src->level, sizeof dst->level);
 }
 
 void bind_diag_copy(bind_diag_bag *bag, const bind_diag *d)

@@ -42,12 +42,18 @@ typedef struct bind_diag {
     bool no_excerpt;         /* the file is not text: its lines are not shown */
 } bind_diag;
 
+/* What the user made of a code (--allow, -W, --deny): nothing said, a
+ * warning, an error. */
+enum bind_diag_level { BIND_LEVEL_DEFAULT, BIND_LEVEL_ALLOW, BIND_LEVEL_WARN, BIND_LEVEL_DENY };
+
 typedef struct bind_diag_bag {
     bind_arena *arena;
     BIND_VEC(bind_diag *) list;
     size_t counts[3];        /* by severity, including suppressed ones */
     size_t limit;            /* records kept; later ones are only counted */
     size_t suppressed;
+    size_t allowed;          /* records not said: --allow, or `# bindc: allow` */
+    uint8_t level[BIND_CODE_COUNT];   /* enum bind_diag_level */
     bind_diag scratch;       /* absorbs notes/fix-its of suppressed records */
 } bind_diag_bag;
 
@@ -68,6 +74,12 @@ bind_diag *bind_diag_push(bind_diag_bag *bag, enum bind_code code, bind_span spa
 void bind_diag_note(bind_diag_bag *bag, bind_diag *d, const bind_span *span,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void bind_diag_fixit(bind_diag_bag *bag, bind_diag *d, bind_span span, const char *replacement);
+
+/* Drops the warnings and hints that a `# bindc: allow CODE` comment of
+ * their file covers (allow.c); returns how many. */
+size_t bind_diag_apply_allows(bind_diag_bag *bag, bind_sources *srcs);
+/* The levels of one bag for another's (the outputs of --target all). */
+void bind_diag_copy_levels(bind_diag_bag *dst, const bind_diag_bag *src);
 
 /* Orders records by file, position, code and push order: the output order
  * must not depend on hash-table iteration. */

@@ -479,17 +479,15 @@ static const char *const explanations[] = {
         "    }\n",
 
     [BIND_E0208] =
-        "Two servers would listen on the same IP:port.  HTTP.sys (IIS and IIS\n"
-        "Express, sites with `server = iis`) listens on every port an IIS binding\n"
-        "uses, on the `iplisten` addresses if there are any, else on every address of\n"
-        "both families.  nginx and Apache listen where their bindings say.\n"
+        "Two servers would listen on the same IP:port, and whichever starts second\n"
+        "cannot (\"Address already in use\").  HTTP.sys (sites with `server = iis`)\n"
+        "listens on every port an IIS binding uses, on the `iplisten` addresses if\n"
+        "there are any, else on every address; nginx and Apache listen where their\n"
+        "bindings say.  The fix-it splits the families: when the other server\n"
+        "leaves one free, `iplisten` keeps HTTP.sys to it; when it listens on `*`,\n"
+        "its `*` bindings move to 0.0.0.0 and `iplisten ::` keeps HTTP.sys to IPv6.\n"
         "\n"
-        "Whichever server starts second cannot bind the socket (\"Address already in\n"
-        "use\").  Each server needs addresses of its own.  The fix-it splits the\n"
-        "families: when the other server leaves one family free, `iplisten` keeps\n"
-        "HTTP.sys to it; when the other server listens on `*` (both families), its\n"
-        "`*` bindings move to 0.0.0.0 (IPv4) and `iplisten ::` keeps HTTP.sys to\n"
-        "IPv6.  With addresses of their own, list the ones IIS answers on:\n"
+        "For example:\n"
         "\n"
         "    site Shop {\n"
         "        server = iis\n"
@@ -500,16 +498,9 @@ static const char *const explanations[] = {
         "        http 10.0.0.6:80:blog.example\n"
         "    }\n"
         "\n"
-        "is fixed by keeping HTTP.sys off nginx's address (10.0.0.5 is the\n"
-        "machine's other address):\n"
+        "is fixed by keeping HTTP.sys to the machine's other address:\n"
         "\n"
-        "    iplisten 10.0.0.5\n"
-        "\n"
-        "and `http *:80:blog.example` for nginx by the fix-it:\n"
-        "\n"
-        "    iplisten ::\n"
-        "    ...\n"
-        "        http 0.0.0.0:80:blog.example\n",
+        "    iplisten 10.0.0.5\n",
 
     [BIND_E0301] =
         "An https binding has no certificate: no `cert=` option, no `ccs`, and the\n"

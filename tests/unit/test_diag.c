@@ -586,11 +586,11 @@ static void test_diag_limit_suppressed(void **state)
     assert_null(strstr(s, "m2"));
     free(s);
     s = render(f, NULL, ALL_JSON, PLAIN);
-    assert_null(strstr(s, "not shown"));
-    /* one object per line */
+    /* one object per line, then the summary of what was not shown */
     size_t lines = 0;
     for (const char *p = s; *p; p++) lines += *p == '\n';
-    assert_int_equal(lines, 2);
+    assert_int_equal(lines, 3);
+    assert_non_null(strstr(s, "\n{\"type\":\"summary\",\"errors\":4,\"warnings\":1,\"hints\":0,\"not_shown\":3}\n"));
     free(s);
 
     f->bag.limit = 3;
@@ -891,6 +891,57 @@ static void test_diag_sort_order(void **state)
     }
 }
 
+/* --allow, -W, --deny: what the user made of a code holds at the push. */
+static void test_diag_levels(void **state)
+{
+    fixture *f = *state;
+    bind_source *src = add_src(f, "t.bind", "site A {\n}\n", 11);
+    bind_span sp = bind_span_make(src->id, 0, 4);
+    f->bag.level[BIND_W0406] = BIND_LEVEL_ALLOW;
+    f->bag.level[BIND_I0401] = BIND_LEVEL_WARN;
+    f->bag.level[BIND_W0302] = BIND_LEVEL_DENY;
+    f->bag.level[BIND_E0201] = BIND_LEVEL_ALLOW;           /* an error cannot be allowed */
+    bind_diag *d = bind_diag_push(&f->bag, BIND_W0406, sp, "allowed");
+    bind_diag_note(&f->bag, d, NULL, "a note of an allowed record goes nowhere");
+    bind_diag_push(&f->bag, BIND_I0401, sp, "hint made a warning");
+    bind_diag_push(&f->bag, BIND_W0302, sp, "warning made an error");
+    bind_diag_push(&f->bag, BIND_E0201, sp, "still an error");
+    assert_int_equal(f->bag.list.len, 3);
+    assert_int_equal(f->bag.allowed, 1);
+    assert_int_equal(f->bag.counts[BIND_SEV_ERROR], 2);
+    assert_int_equal(f->bag.counts[BIND_SEV_WARNING], 1);
+    assert_int_equal(f->bag.counts[BIND_SEV_HINT], 0);
+    assert_int_equal(f->bag.list.items[0]->severity, BIND_SEV_WARNING);
+    assert_int_equal(f->bag.list.items[1]->severity, BIND_SEV_ERROR);
+}
+
+/* `# bindc: allow`: the line it ends, or the next statement and its block;
+ * a `#` inside a string is not a comment; errors stay. */
+static void test_diag_allow_comments(void **state)
+{
+    fixture *f = *state;
+    static const char text[] =
+        "# bindc: allow W0406 I0401\n"         /* covers site A's block */
+        "site A {\n"
+        "    http *:80:a   # bindc: allow W0302\n"
+        "}\n"
+        "site \"# bindc: allow W0406\" {\n"    /* in a string: nothing */
+        "    http *:81:b   # bindc: allow E0201\n"
+        "}\n";
+    bind_source *src = add_src(f, "t.bind", text, sizeof text - 1);
+    bind_diag_push(&f->bag, BIND_W0406, span_of(src, "*:80:a"), "in A's block: allowed");
+    bind_diag_push(&f->bag, BIND_I0401, span_of(src, "site A"), "A's line: allowed");
+    bind_diag_push(&f->bag, BIND_W0302, span_of(src, "*:80:a"), "its line: allowed");
+    bind_diag_push(&f->bag, BIND_W0406, span_of(src, "*:81:b"), "second site: said");
+    bind_diag_push(&f->bag, BIND_E0201, span_of(src, "*:81:b"), "an error: said");
+    assert_int_equal(bind_diag_apply_allows(&f->bag, &f->srcs), 3);
+    assert_int_equal(f->bag.list.len, 2);
+    assert_int_equal(f->bag.list.items[0]->code, BIND_W0406);
+    assert_int_equal(f->bag.list.items[1]->code, BIND_E0201);
+    assert_int_equal(f->bag.counts[BIND_SEV_WARNING], 1);
+    assert_int_equal(f->bag.counts[BIND_SEV_HINT], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -921,6 +972,8 @@ int main(void)
         T(test_diag_explanations),
         T(test_diag_code_parse),
         T(test_diag_sort_order),
+        T(test_diag_levels),
+        T(test_diag_allow_comments),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
