@@ -11,6 +11,7 @@
  * publishDiagnostics for every file whose diagnostics changed, including
  * used files that are not open, and an empty one when a file drops out. */
 #include "session.h"
+#include "check/load.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +22,14 @@
 
 /* ---- reading: open buffers first --------------------------------------- */
 
-static int read_disk(const char *path, char **text, size_t *len) { return bind_read_file(path, BIND_MAX_FILE_SIZE, text, len); }
+/* The loader's own reader: it opens without blocking and refuses what is
+ * not a regular file (a `use` of a FIFO would otherwise wait in open()
+ * for a writer, and the server with it). */
+static int read_disk(const char *path, char **text, size_t *len)
+{
+    size_t limit = BIND_MAX_FILE_SIZE;
+    return bind_load_read_disk(&limit, path, text, len);
+}
 
 static int read_for_unit(void *ctx, const char *path, char **text, size_t *len)
 {

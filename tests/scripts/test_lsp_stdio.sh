@@ -4,7 +4,8 @@
 # served, one over the limit is refused with its id and the server goes on,
 # a Content-Length that promises too much is answered once the input
 # pauses, one far over the limit (2 GB, 2^63) swallows nothing after it,
-# and a client that goes away does not crash the server.
+# a `use` of a FIFO is refused without blocking, and a client that goes
+# away does not crash the server.
 set -u
 bindc=$1
 tmp=$(mktemp -d)
@@ -131,6 +132,25 @@ unframe < "$tmp/out" > "$tmp/msgs"
 has "stalled message answered" "$tmp/msgs" '"id":5,"error":{"code":-32601'
 has "then served on" "$tmp/msgs" '"id":99,"result":null'
 has "stall logged" "$tmp/err" "promised more bytes than came"
+
+# ---- a `use` of a FIFO never blocks the server -------------------------------------
+# open() of a FIFO waits for a writer: the server must refuse it (a
+# diagnostic on the use line) and go on answering, never block in it.
+mkdir "$tmp/fifo"
+mkfifo "$tmp/fifo/pipe.bind"
+fifo_uri="file://$tmp/fifo/a.bind"
+{
+    printf '%s\n' "$init" | frame
+    printf '%s\n' '{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"'"$fifo_uri"'","languageId":"bind","version":1,"text":"use \"pipe.bind\"\nsite a { http *:80:a.example }\n"}}}' \
+        '{"jsonrpc":"2.0","id":11,"method":"textDocument/hover","params":{"textDocument":{"uri":"'"$fifo_uri"'"},"position":{"line":1,"character":12}}}' \
+        "$shutdown" "$exit_" | frame
+} > "$tmp/in"
+timeout 20 "$bindc" lsp < "$tmp/in" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+unframe < "$tmp/out" > "$tmp/msgs"
+[ $rc = 0 ] && ok || bad "use of a FIFO: exit code $rc (124: the server blocked), want 0"
+has "use of a FIFO: refused with a diagnostic" "$tmp/msgs" 'not a regular file'
+has "use of a FIFO: requests answered" "$tmp/msgs" '"id":11,"result":{"contents"'
 
 # ---- the client goes away ----------------------------------------------------------
 {
