@@ -5,7 +5,8 @@
  * -32700 with a null id, a message that is not a request -32600, an
  * unknown request -32601 (unknown notifications are dropped, as are `$/`
  * ones), a request before `initialize` -32002, a request after `shutdown`
- * -32600.  `exit` ends the server with 0 after `shutdown`, else 1. */
+ * -32600.  `exit` ends the server with 0 after `shutdown`, else 1.
+ * "params": null counts as absent. */
 #include "session.h"
 
 #include <stdarg.h>
@@ -286,6 +287,9 @@ bool bind_lsp_server_handle(bind_lsp_server *s, json_t *m)
     }
     json_t *id = json_object_get(m, "id"), *method = json_object_get(m, "method");
     json_t *params = json_object_get(m, "params"), *version = json_object_get(m, "jsonrpc");
+    /* "params": null is no params (eglot sends shutdown and exit so):
+     * accepted where params are optional, the usual error where not. */
+    if (json_is_null(params)) params = NULL;
     bool id_ok = !id || json_is_integer(id) || json_is_string(id) || json_is_null(id);
     if (!method && id && (json_object_get(m, "result") || json_object_get(m, "error"))) {
         bind_lsp_log(s, "a response to a request this server never sent: ignored");

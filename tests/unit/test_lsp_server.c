@@ -68,6 +68,31 @@ static void test_lsp_server_lifecycle(void **state)
     session_close(x);
 }
 
+/* "params": null is as good as no params where they are optional: Emacs
+ * eglot sends shutdown and exit so, and was refused (exit code 1). */
+static void test_lsp_server_null_params(void **state)
+{
+    (void)state;
+    session *x = session_start(NULL);
+    session_send_text(x, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":null}");
+    session_send_text(x, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"textDocument/hover\",\"params\":null}");
+    json_t *m = session_take(x);
+    assert_int_equal(json_array_size(m), 1);
+    assert_int_equal(error_code(find_response(m, 2)), BIND_RPC_INVALID_PARAMS);     /* required here */
+    json_decref(m);
+    session_send_text(x, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"shutdown\",\"params\":null}");
+    m = session_take(x);
+    json_t *r = find_response(m, 3);
+    assert_non_null(r);
+    assert_null(json_object_get(r, "error"));
+    assert_true(json_is_null(json_object_get(r, "result")));
+    json_decref(m);
+    session_send_text(x, "{\"jsonrpc\":\"2.0\",\"method\":\"exit\",\"params\":null}");
+    assert_false(x->alive);
+    assert_int_equal(bind_lsp_server_exit_code(x->server), 0);
+    session_close(x);
+}
+
 static void test_lsp_server_unknown_methods(void **state)
 {
     (void)state;
@@ -313,6 +338,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lsp_server_before_initialize),
         cmocka_unit_test(test_lsp_server_lifecycle),
+        cmocka_unit_test(test_lsp_server_null_params),
         cmocka_unit_test(test_lsp_server_unknown_methods),
         cmocka_unit_test(test_lsp_server_invalid_messages),
         cmocka_unit_test(test_lsp_server_wrong_content_length),
