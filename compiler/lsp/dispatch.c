@@ -315,27 +315,59 @@ bool bind_lsp_server_handle(bind_lsp_server *s, json_t *m)
     return !exited(s);
 }
 
+/* A message whose lone surrogate escapes were read as U+FFFD: handled, and
+ * the client told, since its text and the server's now differ there (in
+ * those characters only: U+FFFD is one UTF-16 unit, as the surrogate was,
+ * so every position still means the same place). */
+static void handle_mended(bind_lsp_server *s, json_t *m, size_t lone)
+{
+    if (lone) {
+        const char *method = json_string_value(json_object_get(m, "method"));
+        const char *uri = json_is_object(m) ? bind_lsp_doc_uri(json_object_get(m, "params")) : NULL;
+        char msg[600];
+        snprintf(msg, sizeof msg, "%zu lone UTF-16 surrogate escape%s (half of a pair, such as \\ud83d) in %s%s%s, "
+                 "read as U+FFFD: UTF-8 cannot hold one, so the server's copy has U+FFFD in its place",
+                 lone, lone == 1 ? "" : "s", method ? method : "a message", uri ? " for " : "", uri ? uri : "");
+        bind_lsp_log(s, "%s", msg);
+        if (s->phase == BIND_LSP_RUNNING)
+            bind_lsp_send(s, bind_lsp_notification("window/logMessage", json_pack("{s:i, s:o}", "type", 2, "message",
+                                                                                  bind_lsp_json_cstr(msg))));
+    }
+    bind_lsp_server_handle(s, m);
+}
+
+/* JSON from a body, each lone surrogate escape read as U+FFFD (*lone of them). */
+static json_t *parse(const char *body, size_t len, size_t flags, json_error_t *err, size_t *lone)
+{
+    char *mended;
+    *lone = bind_lsp_mend_surrogates(body, len, &mended);
+    json_t *m = json_loadb(mended ? mended : body, len, flags, err);
+    free(mended);
+    return m;
+}
+
 /* A body: JSON, or a parse error.  A complete message followed by the next
  * header inside the body means the Content-Length was too large: handle the
  * message and read on from that header. */
 static void handle_body(bind_lsp_server *s, const char *body, size_t len)
 {
     json_error_t err;
-    json_t *m = json_loadb(body, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+    size_t lone;
+    json_t *m = parse(body, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err, &lone);
     if (m) {
-        bind_lsp_server_handle(s, m);
+        handle_mended(s, m, lone);
         json_decref(m);
         return;
     }
     json_error_t err2;
-    json_t *first = json_loadb(body, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DISABLE_EOF_CHECK, &err2);
+    json_t *first = parse(body, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DISABLE_EOF_CHECK, &err2, &lone);
     if (first && err2.position > 0) {
         size_t at = (size_t)err2.position;
         while (at < len && (body[at] == ' ' || body[at] == '\r' || body[at] == '\n' || body[at] == '\t')) at++;
         if (len - at >= 15 && strncasecmp(body + at, "Content-Length:", 15) == 0) {
             bind_lsp_log(s, "a Content-Length promised more bytes than its message has; the next message starts inside it");
             bind_lsp_reader_resync_in_body(&s->reader, at);
-            bind_lsp_server_handle(s, first);
+            handle_mended(s, first, lone);
             json_decref(first);
             return;
         }
@@ -364,10 +396,11 @@ bool bind_lsp_server_feed(bind_lsp_server *s, const char *data, size_t n)
             bind_lsp_log(s, "%s", s->reader.error);
             /* The next header came early and all before it is at hand: a
              * Content-Length that lied, over a message that may be whole. */
+            size_t lone = 0;
             json_t *m = s->reader.skip_cut && s->reader.peek_whole
-                            ? json_loadb(s->reader.peek, s->reader.peek_len, JSON_ALLOW_NUL, NULL) : NULL;
+                            ? parse(s->reader.peek, s->reader.peek_len, JSON_ALLOW_NUL, NULL, &lone) : NULL;
             if (json_is_object(m)) {
-                bind_lsp_server_handle(s, m);
+                handle_mended(s, m, lone);
                 json_decref(m);
                 continue;
             }
@@ -393,10 +426,11 @@ void bind_lsp_server_stalled(bind_lsp_server *s)
     size_t len;
     if (exited(s) || !bind_lsp_reader_partial(&s->reader, &body, &len)) return;
     json_error_t err;
-    json_t *m = json_loadb(body, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DISABLE_EOF_CHECK, &err);
+    size_t lone;
+    json_t *m = parse(body, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DISABLE_EOF_CHECK, &err, &lone);
     if (!m || !json_is_object(m)) { json_decref(m); return; }
     bind_lsp_log(s, "a Content-Length promised more bytes than came; handling the message that did");
     bind_lsp_reader_abandon_body(&s->reader, (size_t)err.position);
-    bind_lsp_server_handle(s, m);
+    handle_mended(s, m, lone);
     json_decref(m);
 }

@@ -366,6 +366,60 @@ json_t *bind_lsp_peek_id(const char *s, size_t n)
 
 /* ---- JSON helpers ------------------------------------------------------- */
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* The code unit of a \uXXXX escape at s (n bytes there), or -1. */
+static long u_escape(const char *s, size_t n)
+{
+    if (n < 6 || s[0] != '\\' || s[1] != 'u') return -1;
+    long v = 0;
+    for (size_t i = 2; i < 6; i++) {
+        int d = hex_digit(s[i]);
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+size_t bind_lsp_mend_surrogates(const char *text, size_t n, char **mended)
+{
+    *mended = NULL;
+    /* Most messages have no escape of a surrogate at all. */
+    bool any = false;
+    for (const char *p = text; !any && (p = memchr(p, '\\', (size_t)(text + n - p))); p++)
+        any = (size_t)(text + n - p) >= 3 && (p[1] == 'u') && (p[2] == 'd' || p[2] == 'D');
+    if (!any) return 0;
+    size_t count = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = text[i];
+        if (!in_string) { in_string = c == '"'; continue; }
+        if (c == '"') { in_string = false; continue; }
+        if (c != '\\') continue;
+        long u = u_escape(text + i, n - i);
+        if (u < 0xD800 || u > 0xDFFF) { i++; continue; }           /* another escape: both bytes */
+        if (u <= 0xDBFF) {
+            long lo = u_escape(text + i + 6, n - i - 6);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) { i += 11; continue; }   /* a pair */
+        }
+        if (!*mended) {
+            *mended = bind_xmalloc(n + 1);
+            memcpy(*mended, text, n);
+            (*mended)[n] = '\0';
+        }
+        memcpy(*mended + i, "\\uFFFD", 6);
+        count++;
+        i += 5;
+    }
+    return count;
+}
+
 size_t bind_lsp_utf8_len(const unsigned char *s, size_t n) { return bind_utf8_decode(s, n, NULL); }
 
 json_t *bind_lsp_json_string(const char *s, size_t n)

@@ -91,6 +91,15 @@ json_t *bind_lsp_peek_id(const char *body, size_t len);
  * the bytes are not valid UTF-8 (strict, as jansson is). */
 size_t bind_lsp_utf8_len(const unsigned char *s, size_t n);
 
+/* JSON text may hold a lone UTF-16 surrogate escape ("\ud83d" without its
+ * pair: RFC 8259 allows it), which UTF-8 cannot, and jansson refuses the
+ * whole text.  Each escape \uD800-\uDFFF inside a string that is not half
+ * of a high-low pair is replaced by \uFFFD: the same length, so offsets
+ * into the text keep their meaning, and the same one UTF-16 unit, so
+ * positions after it do too.  Returns how many were replaced; *mended is
+ * then a malloc'ed copy of the text (else NULL). */
+size_t bind_lsp_mend_surrogates(const char *text, size_t n, char **mended);
+
 /* A JSON string from bytes that may not be valid UTF-8: invalid sequences
  * become U+FFFD, so the message stays valid JSON. */
 json_t *bind_lsp_json_string(const char *s, size_t n);

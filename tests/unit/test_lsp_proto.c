@@ -298,6 +298,42 @@ static void test_lsp_proto_json_string(void **state)
     json_decref(nul);
 }
 
+static void test_lsp_proto_mend_surrogates(void **state)
+{
+    (void)state;
+    const struct { const char *in, *out; size_t count; } cases[] = {
+        { "\"\\ud83d\"", "\"\\uFFFD\"", 1 },                               /* lone high */
+        { "\"\\uDE00\"", "\"\\uFFFD\"", 1 },                               /* lone low, upper case */
+        { "\"\\ud83d\\ude00\"", NULL, 0 },                                   /* a pair */
+        { "\"\\ude00\\ud83d\"", "\"\\uFFFD\\uFFFD\"", 2 },                  /* low then high: no pair */
+        { "\"\\ud83d\\ud83d\\ude00\"", "\"\\uFFFD\\ud83d\\ude00\"", 1 },      /* lone, then a pair */
+        { "\"\\ud83d\\u0041\"", "\"\\uFFFD\\u0041\"", 1 },                  /* high before another escape */
+        { "\"\\\\ud83d\"", NULL, 0 },                                        /* an escaped backslash, then text */
+        { "\"\\\\\\ud83d\"", "\"\\\\\\uFFFD\"", 1 },                          /* ... then a real escape */
+        { "{\"k\\ud800\":\"\\\"\\udfff\"}", "{\"k\\uFFFD\":\"\\\"\\uFFFD\"}", 2 }, /* keys too; after \" */
+        { "[\\ud83d]", NULL, 0 },                                              /* outside a string: not JSON anyway */
+        { "\"\\ud83\"", NULL, 0 },                                             /* not an escape */
+        { "\"\\ud83d", "\"\\uFFFD", 1 },                                         /* cut at the end */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *mended;
+        size_t n = bind_lsp_mend_surrogates(cases[i].in, strlen(cases[i].in), &mended);
+        assert_int_equal(n, cases[i].count);
+        if (!cases[i].out) { assert_null(mended); continue; }
+        assert_non_null(mended);
+        assert_string_equal(mended, cases[i].out);
+        free(mended);
+    }
+    /* jansson then reads it: U+FFFD, and the pair as one code point. */
+    const char text[] = "\"a\\ud83d\\ude00\\ud83db\"";
+    char *mended;
+    assert_int_equal(bind_lsp_mend_surrogates(text, sizeof text - 1, &mended), 1);
+    json_t *j = json_loadb(mended, sizeof text - 1, JSON_DECODE_ANY, NULL);
+    assert_string_equal(json_string_value(j), "a\xF0\x9F\x98\x80\xEF\xBF\xBD" "b");
+    json_decref(j);
+    free(mended);
+}
+
 static void test_lsp_proto_frame(void **state)
 {
     (void)state;
@@ -329,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_lsp_proto_partial_body),
         cmocka_unit_test(test_lsp_proto_peek_id),
         cmocka_unit_test(test_lsp_proto_json_string),
+        cmocka_unit_test(test_lsp_proto_mend_surrogates),
         cmocka_unit_test(test_lsp_proto_frame),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

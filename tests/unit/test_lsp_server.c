@@ -271,6 +271,49 @@ static void test_lsp_server_too_large(void **state)
     session_close(x);
 }
 
+/* A lone surrogate escape is valid JSON (RFC 8259 allows it) that UTF-8
+ * cannot hold: the change must be applied with U+FFFD in its place (one
+ * UTF-16 unit, as the surrogate), never dropped, or every later position
+ * means another place in the server's buffer than in the editor's. */
+static void test_lsp_server_lone_surrogates(void **state)
+{
+    (void)state;
+    session *x = session_start(json_pack("{s:{s:{s:b}}}", "textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport", 1));
+    const char *uri = "file:///nowhere/s.bind";
+    open_doc(x, uri, "site \"x\" { http *:80:a }\n");
+    json_decref(session_take(x));
+    /* "x" becomes a pair (kept) and a lone low surrogate (U+FFFD). */
+    session_send_text(x, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\",\"params\":{\"textDocument\":"
+                         "{\"uri\":\"file:///nowhere/s.bind\",\"version\":2},\"contentChanges\":[{\"range\":{\"start\":"
+                         "{\"line\":0,\"character\":6},\"end\":{\"line\":0,\"character\":7}},\"text\":\"\\ud83d\\ude00\\ude00\"}]}}");
+    json_t *m = session_take(x);
+    bool told = false;
+    size_t i;
+    json_t *v;
+    json_array_foreach(m, i, v) {
+        assert_null(json_object_get(v, "error"));                  /* no -32700: the change was read */
+        const char *method = json_string_value(json_object_get(v, "method"));
+        if (method && strcmp(method, "window/logMessage") == 0) {
+            told = true;
+            assert_non_null(strstr(json_string_value(json_object_get(json_object_get(v, "params"), "message")), "U+FFFD"));
+        }
+    }
+    assert_true(told);
+    json_decref(m);
+    /* The port is two UTF-16 units further on than before. */
+    change_doc(x, uri, 3, 0, 20, 0, 22, "99999");
+    m = session_take(x);
+    assert_true(has_diag(find_diagnostics(m, uri), "E0102", 0, 20, 0, 25));
+    json_decref(m);
+    session_send(x, json_pack("{s:s, s:i, s:s, s:{s:{s:s}}}", "jsonrpc", "2.0", "id", 5, "method",
+                              "textDocument/documentSymbol", "params", "textDocument", "uri", uri));
+    m = session_take(x);
+    json_t *sym = json_array_get(json_object_get(find_response(m, 5), "result"), 0);
+    assert_string_equal(json_string_value(json_object_get(sym, "name")), "\xF0\x9F\x98\x80\xEF\xBF\xBD");
+    json_decref(m);
+    session_close(x);
+}
+
 static void test_lsp_server_position_encoding(void **state)
 {
     (void)state;
@@ -345,6 +388,7 @@ int main(void)
         cmocka_unit_test(test_lsp_server_too_large),
         cmocka_unit_test(test_lsp_server_insane_content_length),
         cmocka_unit_test(test_lsp_server_position_encoding),
+        cmocka_unit_test(test_lsp_server_lone_surrogates),
         cmocka_unit_test(test_lsp_server_binary_document),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
