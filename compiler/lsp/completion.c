@@ -127,10 +127,10 @@ static void add(items *it, const char *label, int kind, const char *detail, cons
     json_object_set_new(o, "kind", json_integer(kind));
     if (detail) json_object_set_new(o, "detail", bind_lsp_json_cstr(detail));
     if (doc) {
-        if (it->s->completion_markdown)
-            json_object_set_new(o, "documentation", json_pack("{s:s, s:o}", "kind", "markdown", "value", bind_lsp_json_cstr(doc)));
-        else
-            json_object_set_new(o, "documentation", bind_lsp_json_cstr(doc));
+        json_t *m = bind_lsp_markup(it->s->completion_markdown, doc, strlen(doc));
+        /* Plain documentation goes as a string, which every client takes. */
+        if (!it->s->completion_markdown) { json_object_set(o, "documentation", json_object_get(m, "value")); json_decref(m); }
+        else json_object_set_new(o, "documentation", m);
     }
     char sort[16];
     snprintf(sort, sizeof sort, "%04zu", json_array_size(it->list));

@@ -9,7 +9,8 @@
  *
  * Every user string is written as a Markdown code span built for its
  * contents (a longer backtick fence than any run inside it, control bytes
- * as \xNN), so a site name cannot inject Markdown. */
+ * as \xNN), so a site name cannot inject Markdown.  A client that does not
+ * take Markdown gets the same text without the markup (bind_lsp_markup). */
 #include "session.h"
 #include "model/vocab.h"
 #include "runtime/route.h"
@@ -495,8 +496,7 @@ json_t *bind_lsp_hover(bind_lsp_server *s, json_t *params, int *code, const char
     }
     if (!found) { bind_buf_free(&b); return json_null(); }
     json_t *r = json_object();
-    json_object_set_new(r, "contents", json_pack("{s:s, s:o}", "kind", s->hover_markdown ? "markdown" : "plaintext",
-                                                 "value", bind_lsp_json_string(b.data, b.len)));
+    json_object_set_new(r, "contents", bind_lsp_markup(s->hover_markdown, b.data, b.len));
     json_object_set_new(r, "range", bind_lsp_range_json(s, u, range));
     bind_buf_free(&b);
     return r;

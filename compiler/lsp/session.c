@@ -15,6 +15,61 @@ void bind_lsp_send(bind_lsp_server *s, json_t *msg)
     if (s->opt.send) s->opt.send(s->opt.send_ctx, s->out.data, s->out.len);
 }
 
+static size_t backtick_run(const char *s, size_t n, size_t i)
+{
+    size_t k = 0;
+    while (i + k < n && s[i + k] == '`') k++;
+    return k;
+}
+
+void bind_lsp_plain_text(bind_buf *out, const char *md, size_t n)
+{
+    bool line_start = true;
+    for (size_t i = 0; i < n;) {
+        if (line_start && n - i >= 3 && memcmp(md + i, "---", 3) == 0 && (n - i == 3 || md[i + 3] == '\n')) {
+            /* A rule between sections: one blank line is left. */
+            i += 3;
+            for (int k = 0; k < 2 && i < n && md[i] == '\n'; k++) i++;
+            continue;
+        }
+        char c = md[i];
+        if (c == '`') {
+            /* A code span ends at the next run of exactly as many backticks. */
+            size_t k = backtick_run(md, n, i), j = i + k, close = n;
+            while (j < n) {
+                if (md[j] != '`') { j++; continue; }
+                size_t r = backtick_run(md, n, j);
+                if (r == k) { close = j; break; }
+                j += r;
+            }
+            if (close == n) { bind_buf_put(out, md + i, k); i += k; line_start = false; continue; }
+            size_t a = i + k, z = close;
+            bool blank = true;
+            for (size_t q = a; q < z && blank; q++) blank = md[q] == ' ';
+            if (!blank && z - a >= 2 && md[a] == ' ' && md[z - 1] == ' ') { a++; z--; }
+            bind_buf_put(out, md + a, z - a);
+            i = close + k;
+            line_start = false;
+            continue;
+        }
+        if (c == '*' && i + 1 < n && md[i + 1] == '*') { i += 2; continue; }
+        bind_buf_putc(out, c);
+        line_start = c == '\n';
+        i++;
+    }
+}
+
+json_t *bind_lsp_markup(bool markdown, const char *md, size_t n)
+{
+    if (markdown) return json_pack("{s:s, s:o}", "kind", "markdown", "value", bind_lsp_json_string(md, n));
+    bind_buf b;
+    bind_buf_init(&b);
+    bind_lsp_plain_text(&b, md, n);
+    json_t *r = json_pack("{s:s, s:o}", "kind", "plaintext", "value", bind_lsp_json_string(b.data ? b.data : "", b.len));
+    bind_buf_free(&b);
+    return r;
+}
+
 void bind_lsp_log(bind_lsp_server *s, const char *fmt, ...)
 {
     if (!s->opt.log) return;

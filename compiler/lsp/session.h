@@ -49,6 +49,13 @@ struct bind_lsp_server {
 
 /* session.c */
 void bind_lsp_send(bind_lsp_server *s, json_t *msg);            /* steals msg */
+/* Hover and completion texts are written in Markdown (user strings as code
+ * spans built for their contents).  For a client that does not take
+ * Markdown they go as plain text: code spans unwrapped, `**` dropped, a
+ * `---` rule line left empty, nothing else changed. */
+void bind_lsp_plain_text(bind_buf *out, const char *md, size_t n);
+/* MarkupContent {kind, value} of a Markdown text, as the client takes it. */
+json_t *bind_lsp_markup(bool markdown, const char *md, size_t n);
 void bind_lsp_log(bind_lsp_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bind_lsp_doc *bind_lsp_find_doc(bind_lsp_server *s, const char *uri);
 
