@@ -114,14 +114,39 @@ static void scan(const char *text, size_t cursor, context *c)
 
 /* ---- items ----------------------------------------------------------------- */
 
+/* At most BIND_LSP_MAX_COMPLETION items (a file of 100,000 certificates
+ * must not make a 100,000-item list): a first pass only counts; when there
+ * are more, the second keeps the items that start with the word typed, up
+ * to the cap, and the list says isIncomplete, so the client asks again as
+ * the word grows. */
 typedef struct items {
     bind_lsp_server *s;
     json_t *list;
     json_t *range;                /* the text the item replaces */
+    bool counting;                /* the first pass */
+    size_t count;                 /* items the first pass found */
+    const char *prefix;           /* when filtering: the word typed */
+    size_t prefix_len;
+    bool filter, cut;
 } items;
+
+static bool starts_with_ci(const char *s, const char *prefix, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!s[i]) return false;
+        char a = s[i], b = prefix[i];
+        if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
+        if (b >= 'A' && b <= 'Z') b = (char)(b + 32);
+        if (a != b) return false;
+    }
+    return true;
+}
 
 static void add(items *it, const char *label, int kind, const char *detail, const char *doc, const char *insert)
 {
+    if (it->counting) { it->count++; return; }
+    if (it->filter && !starts_with_ci(label, it->prefix, it->prefix_len)) return;
+    if (json_array_size(it->list) >= BIND_LSP_MAX_COMPLETION) { it->cut = true; return; }
     json_t *o = json_object();
     json_object_set_new(o, "label", bind_lsp_json_cstr(label));
     json_object_set_new(o, "kind", json_integer(kind));
@@ -316,9 +341,17 @@ json_t *bind_lsp_completion(bind_lsp_server *s, json_t *params, int *code, const
     json_t *range = json_object();
     json_object_set_new(range, "start", bind_lsp_pos_json(bind_lsp_pos_of(&doc->lines, doc->text, doc->len, c.prefix_start, s->enc)));
     json_object_set_new(range, "end", bind_lsp_pos_json(bind_lsp_pos_of(&doc->lines, doc->text, doc->len, offset, s->enc)));
-    items it = { s, json_array(), range };
     bind_lsp_unit *u = bind_lsp_unit_of(s, doc, NULL);
+    items it = { .s = s, .list = json_array(), .range = range, .counting = true };
+    complete(&it, doc, &c, u ? u->c->model : NULL);
+    it.counting = false;
+    if (it.count > BIND_LSP_MAX_COMPLETION) {
+        it.filter = true;
+        it.prefix = doc->text + c.prefix_start;
+        it.prefix_len = offset - c.prefix_start;
+    }
     complete(&it, doc, &c, u ? u->c->model : NULL);
     json_decref(range);
-    return json_pack("{s:b, s:o}", "isIncomplete", 0, "items", it.list);
+    /* Filtered or cut, the list is not all there is. */
+    return json_pack("{s:b, s:o}", "isIncomplete", it.filter || it.cut, "items", it.list);
 }

@@ -12,6 +12,9 @@
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 bind_lsp_server *bind_lsp_server_new(const bind_lsp_options *o)
 {
@@ -185,6 +188,13 @@ static void did_close(bind_lsp_server *s, json_t *params)
     }
     bind_lsp_refresh(s, d, BIND_LSP_CLOSED);
     bind_lsp_doc_free(d);
+    /* What a closed document cost (its compilation, the JSON of its
+     * answers: millions of small blocks for a big one) goes back to the
+     * system, not only to malloc's free lists, where the resident size of
+     * a long session would stay at its largest document's. */
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 /* ---- dispatch -------------------------------------------------------------- */

@@ -80,7 +80,18 @@ typedef struct symbols {
     bind_lsp_unit *u;
     const char *uri;
     json_t *flat;                 /* SymbolInformation[] for clients without hierarchy */
+    bind_arena *a;                /* this request's texts */
+    size_t made, total;           /* symbols made (at most BIND_LSP_MAX_SYMBOLS), and there */
 } symbols;
+
+/* Counts a symbol; whether there is room to make it. */
+static bool take(symbols *y)
+{
+    y->total++;
+    if (y->made >= BIND_LSP_MAX_SYMBOLS) return false;
+    y->made++;
+    return true;
+}
 
 static json_t *symbol(symbols *y, const char *name, const char *detail, int kind, bind_span range, bind_span sel,
                       const char *container)
@@ -119,7 +130,13 @@ static const char *options_text(bind_arena *a, const bind_ast_binding *b, bind_s
 
 static json_t *stmt_symbol(symbols *y, const bind_stmt *st, bind_source *src)
 {
-    bind_arena *a = y->u->c->arena;
+    bind_arena *a = y->a;
+    if (!take(y)) {               /* past the cap: counted, not made */
+        if (st->kind == BIND_STMT_SITE)
+            for (uint32_t i = 0; i < st->nitems; i++)
+                y->total += st->items[i].kind == BIND_ITEM_BINDING || st->items[i].kind == BIND_ITEM_APP;
+        return NULL;
+    }
     switch (st->kind) {
     case BIND_STMT_USE:
         return symbol(y, st->name.text, "use", SK_FILE, st->span, st->name.span, NULL);
@@ -139,6 +156,7 @@ static json_t *stmt_symbol(symbols *y, const bind_stmt *st, bind_source *src)
     json_t *site = symbol(y, st->name.text, "site", SK_NAMESPACE, st->span, st->name.span, NULL);
     for (uint32_t i = 0; i < st->nitems; i++) {
         const bind_item *it = &st->items[i];
+        if ((it->kind == BIND_ITEM_BINDING || it->kind == BIND_ITEM_APP) && !take(y)) continue;
         if (it->kind == BIND_ITEM_BINDING) {
             const bind_ast_binding *b = &it->u.binding;
             const char *name = bind_arena_printf(a, "%s %s", b->protocol.text, b->info.text);
@@ -159,12 +177,16 @@ json_t *bind_lsp_document_symbol(bind_lsp_server *s, json_t *params, int *code, 
     bind_lsp_unit *u;
     const bind_ast_file *ast = bind_lsp_doc_ast(s, doc, &u, &file);
     if (!ast) return json_null();
-    symbols y = { s, u, doc->uri, s->hierarchical_symbols ? NULL : json_array() };
+    symbols y = { s, u, doc->uri, s->hierarchical_symbols ? NULL : json_array(), bind_arena_new(), 0, 0 };
     json_t *out = json_array();
     for (uint32_t i = 0; i < ast->nstmts; i++) {
         json_t *sym = stmt_symbol(&y, &ast->stmts[i], ast->src);
         if (sym) json_array_append_new(out, sym);
     }
+    bind_arena_free(y.a);
+    /* The protocol has no way to say a list of symbols is cut. */
+    if (y.total > y.made)
+        bind_lsp_log(s, "documentSymbol for %s: the first %zu of %zu symbols", doc->uri, y.made, y.total);
     if (y.flat) { json_decref(out); return y.flat; }
     return out;
 }
@@ -257,6 +279,7 @@ json_t *bind_lsp_code_action(bind_lsp_server *s, json_t *params, int *code, cons
     bind_lsp_doc *doc = bind_lsp_find_doc(s, uri);
     if (!doc || !s->code_action_literals || !only_allows_quickfix(json_object_get(json_object_get(params, "context"), "only")))
         return actions;
+    bind_arena *scratch = bind_arena_new();
     /* Every unit that checks this document: their diagnostics were published together. */
     for (size_t ui = 0; ui < s->units.len; ui++) {
         bind_lsp_unit *u = s->units.items[ui];
@@ -280,7 +303,7 @@ json_t *bind_lsp_code_action(bind_lsp_server *s, json_t *params, int *code, cons
                 json_t *a = json_object();
                 json_object_set_new(a, "title", bind_lsp_json_cstr(title));
                 json_object_set_new(a, "kind", json_string("quickfix"));
-                json_object_set_new(a, "diagnostics", json_pack("[o]", bind_lsp_diag_json(s, u, d)));
+                json_object_set_new(a, "diagnostics", json_pack("[o]", bind_lsp_diag_json(s, u, d, scratch)));
                 if (nfix == 1) json_object_set_new(a, "isPreferred", json_true());
                 json_object_set_new(a, "edit", json_pack("{s:o}", "changes", changes));
                 free(title);
@@ -289,6 +312,7 @@ json_t *bind_lsp_code_action(bind_lsp_server *s, json_t *params, int *code, cons
             }
         }
     }
+    bind_arena_free(scratch);
     return actions;
 }
 

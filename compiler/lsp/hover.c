@@ -242,16 +242,17 @@ static void site_hover(bind_buf *b, bind_arena *a, const bind_site *s)
     bind_buf_printf(b, "- **served by** %s\n", server_words(s->server));
     if (!s->autostart) bind_buf_puts(b, "- **autostart** off: IIS does not start it with the server\n");
     bind_buf_printf(b, "- **bindings** %u", s->nbindings);
-    for (uint32_t i = 0; i < s->nbindings && i < 12; i++) {
+    for (uint32_t i = 0; i < s->nbindings && i < BIND_LSP_HOVER_LIST; i++) {
         bind_buf_puts(b, i ? ", " : ": ");
         if (s->bindings[i]->valid) md_code(b, bind_binding_text(a, s->bindings[i]));
         else bind_buf_puts(b, "(one with errors)");
     }
-    if (s->nbindings > 12) bind_buf_printf(b, " and %u more", s->nbindings - 12);
+    if (s->nbindings > BIND_LSP_HOVER_LIST) bind_buf_printf(b, " and %u more", s->nbindings - BIND_LSP_HOVER_LIST);
     bind_buf_puts(b, "\n");
     if (s->napps) {
         bind_buf_printf(b, "- **apps** %u:", s->napps);
-        for (uint32_t i = 0; i < s->napps; i++) { bind_buf_puts(b, " "); md_code(b, s->apps[i].path); }
+        for (uint32_t i = 0; i < s->napps && i < BIND_LSP_HOVER_LIST; i++) { bind_buf_puts(b, " "); md_code(b, s->apps[i].path); }
+        if (s->napps > BIND_LSP_HOVER_LIST) bind_buf_printf(b, " and %u more", s->napps - BIND_LSP_HOVER_LIST);
         bind_buf_puts(b, "\n");
     }
 }
@@ -269,7 +270,8 @@ static void cert_hover(bind_buf *b, bind_arena *a, const bind_model *m, const bi
     md_code(b, c->store ? c->store : m->default_store ? m->default_store : "My");
     bind_buf_puts(b, "\n- **names** ");
     if (!c->has_names) bind_buf_puts(b, "not given: which hosts it covers is not checked");
-    for (uint32_t i = 0; i < c->nnames; i++) { if (i) bind_buf_puts(b, ", "); md_code(b, c->names[i]); }
+    for (uint32_t i = 0; i < c->nnames && i < BIND_LSP_HOVER_LIST; i++) { if (i) bind_buf_puts(b, ", "); md_code(b, c->names[i]); }
+    if (c->nnames > BIND_LSP_HOVER_LIST) bind_buf_printf(b, " and %u more", c->nnames - BIND_LSP_HOVER_LIST);
     bind_buf_puts(b, "\n");
     if (c->pem) { bind_buf_puts(b, "- **pem** "); md_code(b, c->pem); bind_buf_puts(b, "\n"); }
     if (c->key) { bind_buf_puts(b, "- **key** "); md_code(b, c->key); bind_buf_puts(b, "\n"); }
@@ -295,10 +297,11 @@ static void ports_line(bind_buf *b, const char *what, bool has, const bind_port_
 {
     bind_buf_printf(b, "- **%s** ", what);
     if (!has) { bind_buf_printf(b, "%s\n", unset); return; }
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < n && i < BIND_LSP_HOVER_LIST; i++) {
         if (r[i].lo == r[i].hi) bind_buf_printf(b, "%s%u", i ? ", " : "", r[i].lo);
         else bind_buf_printf(b, "%s%u-%u", i ? ", " : "", r[i].lo, r[i].hi);
     }
+    if (n > BIND_LSP_HOVER_LIST) bind_buf_printf(b, " and %u more", n - BIND_LSP_HOVER_LIST);
     bind_buf_puts(b, "\n");
 }
 
@@ -317,7 +320,8 @@ static void platform_hover(bind_buf *b, const bind_model *m, const bind_platform
                "not limited: the netsh target writes each SSL binding");
     bind_buf_puts(b, "- **local hosts** ");
     if (!p->has_local_hosts) bind_buf_puts(b, "not limited");
-    for (uint32_t i = 0; i < p->nlocal_hosts; i++) { if (i) bind_buf_puts(b, ", "); md_code(b, p->local_hosts[i]); }
+    for (uint32_t i = 0; i < p->nlocal_hosts && i < BIND_LSP_HOVER_LIST; i++) { if (i) bind_buf_puts(b, ", "); md_code(b, p->local_hosts[i]); }
+    if (p->nlocal_hosts > BIND_LSP_HOVER_LIST) bind_buf_printf(b, " and %u more", p->nlocal_hosts - BIND_LSP_HOVER_LIST);
     bind_buf_puts(b, "\n");
     if (p->default_cert) { bind_buf_puts(b, "- **default certificate** "); md_code(b, p->default_cert); bind_buf_puts(b, "\n"); }
 }
@@ -481,7 +485,9 @@ json_t *bind_lsp_hover(bind_lsp_server *s, json_t *params, int *code, const char
         found = true;
     }
     if (!found && ast) found = vocab_hover(&b, ast, file, offset, &range);
-    if (!found && ast) found = model_hover(&b, u->c->arena, u->c->model, ast, file, offset, &range);
+    bind_arena *scratch = bind_arena_new();          /* this request's texts, not the unit's arena */
+    if (!found && ast) found = model_hover(&b, scratch, u->c->model, ast, file, offset, &range);
+    bind_arena_free(scratch);
     /* The diagnostics here: why each code matters, once per code. */
     bool seen[BIND_CODE_COUNT] = { false };
     const bind_diag_bag *bag = &u->c->diags;
@@ -495,6 +501,13 @@ json_t *bind_lsp_hover(bind_lsp_server *s, json_t *params, int *code, const char
         if (!found) { range = d->span; found = true; }
     }
     if (!found) { bind_buf_free(&b); return json_null(); }
+    if (b.len > BIND_LSP_MAX_HOVER) {
+        /* Cut on a character, and said so. */
+        size_t cut = BIND_LSP_MAX_HOVER;
+        while (cut > 0 && (b.data[cut] & 0xC0) == 0x80) cut--;
+        b.len = cut;
+        bind_buf_printf(&b, "\n\n(cut at %zu KiB)\n", BIND_LSP_MAX_HOVER >> 10);
+    }
     json_t *r = json_object();
     json_object_set_new(r, "contents", bind_lsp_markup(s->hover_markdown, b.data, b.len));
     json_object_set_new(r, "range", bind_lsp_range_json(s, u, range));

@@ -447,14 +447,29 @@ json_t *bind_lsp_json_string(const char *s, size_t n)
 
 json_t *bind_lsp_json_cstr(const char *s) { return bind_lsp_json_string(s, strlen(s)); }
 
+static int dump_to_buf(const char *p, size_t n, void *ctx)
+{
+    bind_buf_put(ctx, p, n);
+    return 0;
+}
+
+/* The body is written once, straight into out after room for the header
+ * (json_dumps would make two more copies of it), and the header is put
+ * right before it. */
 void bind_lsp_frame(bind_buf *out, const json_t *msg)
 {
-    char *body = json_dumps(msg, JSON_COMPACT);
-    if (!body) bind_oom();
-    size_t n = strlen(body);
-    bind_buf_printf(out, "Content-Length: %zu\r\n\r\n", n);
-    bind_buf_put(out, body, n);
-    free(body);
+    enum { ROOM = 40 };       /* "Content-Length: " + 20 digits + "\r\n\r\n" */
+    size_t at = out->len;
+    static const char pad[ROOM];
+    bind_buf_put(out, pad, ROOM);
+    if (json_dump_callback(msg, dump_to_buf, out, JSON_COMPACT) != 0) bind_oom();
+    size_t n = out->len - at - ROOM;
+    char head[ROOM + 1];
+    int h = snprintf(head, sizeof head, "Content-Length: %zu\r\n\r\n", n);
+    memmove(out->data + at + (size_t)h, out->data + at + ROOM, n);
+    memcpy(out->data + at, head, (size_t)h);
+    out->len = at + (size_t)h + n;
+    out->data[out->len] = '\0';
 }
 
 json_t *bind_lsp_response(json_t *id, json_t *result)

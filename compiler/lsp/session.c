@@ -13,6 +13,9 @@ void bind_lsp_send(bind_lsp_server *s, json_t *msg)
     bind_lsp_frame(&s->out, msg);
     json_decref(msg);
     if (s->opt.send) s->opt.send(s->opt.send_ctx, s->out.data, s->out.len);
+    /* One large message (a big document's formatting) must not keep its
+     * buffer for the rest of the session. */
+    if (s->out.cap > ((size_t)1 << 20)) { bind_buf_free(&s->out); bind_buf_init(&s->out); }
 }
 
 static size_t backtick_run(const char *s, size_t n, size_t i)

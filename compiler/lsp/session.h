@@ -31,6 +31,14 @@ typedef struct bind_lsp_unit {
 
 enum { BIND_LSP_NEW, BIND_LSP_RUNNING, BIND_LSP_SHUT_DOWN, BIND_LSP_EXITED };
 
+/* Every answer is bounded, whatever the document: a 4,000,000-symbol
+ * buffer must not make a 4,000,000-symbol answer (gigabytes of JSON).
+ * Lists inside a hover stop at a dozen entries and say how many more. */
+#define BIND_LSP_MAX_SYMBOLS 10000            /* documentSymbol: the first ones, in document order */
+#define BIND_LSP_MAX_COMPLETION 1000          /* completion items; more: isIncomplete */
+#define BIND_LSP_MAX_HOVER ((size_t)64 << 10) /* bytes of hover text */
+#define BIND_LSP_HOVER_LIST 12                /* entries of a list in a hover */
+
 struct bind_lsp_server {
     bind_lsp_options opt;
     bind_lsp_reader reader;
@@ -80,8 +88,9 @@ bind_lsp_pos bind_lsp_unit_pos(bind_lsp_server *s, bind_lsp_unit *u, uint32_t fi
 json_t *bind_lsp_range_json(bind_lsp_server *s, bind_lsp_unit *u, bind_span span);
 /* {uri, range} of a span, or NULL when it lies in the stdlib. */
 json_t *bind_lsp_location_json(bind_lsp_server *s, bind_lsp_unit *u, bind_span span);
-/* A diagnostic as LSP JSON (as published). */
-json_t *bind_lsp_diag_json(bind_lsp_server *s, bind_lsp_unit *u, const bind_diag *d);
+/* A diagnostic as LSP JSON (as published); its texts are made in arena a
+ * (a request's scratch arena, so that requests do not grow the unit's). */
+json_t *bind_lsp_diag_json(bind_lsp_server *s, bind_lsp_unit *u, const bind_diag *d, bind_arena *a);
 json_t *bind_lsp_pos_json(bind_lsp_pos p);
 
 /* lsp/hover.c, lsp/completion.c, lsp/features.c: request handlers.  They

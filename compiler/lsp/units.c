@@ -105,12 +105,12 @@ json_t *bind_lsp_location_json(bind_lsp_server *s, bind_lsp_unit *u, bind_span s
 }
 
 /* "<stdlib>/iis-express.bind:20:6" for a place the client cannot open. */
-static char *place_text(bind_lsp_unit *u, bind_span span)
+static char *place_text(bind_lsp_unit *u, bind_span span, bind_arena *a)
 {
     bind_source *src = bind_sources_get(&u->c->sources, span.file);
     uint32_t line, col;
     bind_source_linecol(src, span.start, &line, &col);
-    return bind_arena_printf(u->c->arena, "%s:%u:%u", src->path, line, col);
+    return bind_arena_printf(a, "%s:%u:%u", src->path, line, col);
 }
 
 /* ---- diagnostics ---------------------------------------------------------- */
@@ -121,12 +121,11 @@ static uint32_t root_file(const bind_lsp_unit *u)
     return c->files.items[c->roots.items[c->roots.len - 1]].ast->src->id;
 }
 
-json_t *bind_lsp_diag_json(bind_lsp_server *s, bind_lsp_unit *u, const bind_diag *d)
+json_t *bind_lsp_diag_json(bind_lsp_server *s, bind_lsp_unit *u, const bind_diag *d, bind_arena *a)
 {
-    bind_arena *a = u->c->arena;
     bool in_stdlib = !u->uris[d->span.file];
     const char *message = d->message;
-    if (in_stdlib) message = bind_arena_printf(a, "%s: %s", place_text(u, d->span), message);
+    if (in_stdlib) message = bind_arena_printf(a, "%s: %s", place_text(u, d->span, a), message);
     json_t *related = json_array();
     for (const bind_note *n = d->notes; n; n = n->next) {
         json_t *loc = n->has_span ? bind_lsp_location_json(s, u, n->span) : NULL;
@@ -136,7 +135,7 @@ json_t *bind_lsp_diag_json(bind_lsp_server *s, bind_lsp_unit *u, const bind_diag
         }
         json_decref(loc);
         if (n->has_span)
-            message = bind_arena_printf(a, "%s\nnote: %s (%s)", message, n->message, place_text(u, n->span));
+            message = bind_arena_printf(a, "%s\nnote: %s (%s)", message, n->message, place_text(u, n->span, a));
         else
             message = bind_arena_printf(a, "%s\nnote: %s", message, n->message);
     }
@@ -171,7 +170,7 @@ static void collect_diags(bind_lsp_server *s, bind_lsp_unit *u)
     for (size_t i = 0; i < bag->list.len; i++) {
         const bind_diag *d = bag->list.items[i];
         const char *uri = u->uris[d->span.file] ? u->uris[d->span.file] : root_uri;
-        json_array_append_new(diags_of(u, uri), bind_lsp_diag_json(s, u, d));
+        json_array_append_new(diags_of(u, uri), bind_lsp_diag_json(s, u, d, u->c->arena));
     }
     if (bag->suppressed) {
         const char *m = bind_arena_printf(u->c->arena, "%zu more diagnostics not shown (bindc keeps the first %zu)",

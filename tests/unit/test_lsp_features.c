@@ -558,6 +558,79 @@ static const char *apply_action(session *x, const char *uri, int line, int ch, i
     return title;
 }
 
+static size_t symbol_count(json_t *list)
+{
+    size_t n = json_array_size(list), i;
+    json_t *y;
+    json_array_foreach(list, i, y) n += symbol_count(json_object_get(y, "children"));
+    return n;
+}
+
+/* Every answer is bounded whatever the document (README, Limits): at most
+ * 10,000 document symbols, 1,000 completion items (isIncomplete beyond,
+ * and the items kept are those that start with the word typed), 64 KiB of
+ * hover text, a dozen entries of a list in a hover. */
+static void test_lsp_answers_are_capped(void **state)
+{
+    (void)state;
+    bind_buf b;
+    bind_buf_init(&b);
+    for (int i = 0; i < 1500; i++) bind_buf_printf(&b, "cert c%d {}\n", i);
+    for (int i = 0; i < 6000; i++) bind_buf_printf(&b, "site s%d { http *:80:h%d.example }\n", i, i);
+    bind_buf_puts(&b, "site last {\n    https *:443:last.example cert=\n    https *:443:more.example cert=c1\n}\n");
+    bind_buf_puts(&b, "cert many {\n    names = ");
+    for (int i = 0; i < 2000; i++) bind_buf_printf(&b, "%sn%d.example", i ? ", " : "", i);
+    bind_buf_puts(&b, "\n}\n");
+    for (int k = 0; k < 3; k++) {      /* three sites of 30,000-byte names, which a hover of the catch-all names */
+        bind_buf_puts(&b, "site \"");
+        for (int i = 0; i < 30000; i++) bind_buf_putc(&b, 'x');
+        bind_buf_printf(&b, "%d\" { http *:82:h%d.example }\n", k, k);
+    }
+    bind_buf_puts(&b, "site tail { http *:82: }\n");
+    const int last = 1500 + 6000 + 1;                 /* the line of `cert=` */
+    session *x = session_start(rich_capabilities());
+    const char *uri = "file:///nowhere/capped.bind";
+    open_doc(x, uri, b.data);
+    json_decref(session_take(x));
+
+    session_send(x, json_pack("{s:s, s:i, s:s, s:{s:{s:s}}}", "jsonrpc", "2.0", "id", 1, "method",
+                              "textDocument/documentSymbol", "params", "textDocument", "uri", uri));
+    json_t *all = session_take(x);
+    json_t *r = json_object_get(find_response(all, 1), "result");
+    assert_int_equal(symbol_count(r), 10000);          /* of 13,511 */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(r, 0), "name")), "c0");   /* the first ones */
+    json_decref(all);
+
+    /* cert= with nothing typed: 1,502 certificates (the stdlib's too). */
+    r = request_at(x, 2, "textDocument/completion", uri, last, 34, &all);
+    assert_int_equal(json_array_size(json_object_get(r, "items")), 1000);
+    assert_true(json_is_true(json_object_get(r, "isIncomplete")));
+    json_decref(all);
+    /* cert=c1 typed: the 611 names that start with c1, still incomplete. */
+    r = request_at(x, 3, "textDocument/completion", uri, last + 1, 36, &all);
+    json_t *items = json_object_get(r, "items");
+    assert_int_equal(json_array_size(items), 611);
+    assert_true(json_is_true(json_object_get(r, "isIncomplete")));
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) assert_int_equal(strncmp(json_string_value(json_object_get(it, "label")), "c1", 2), 0);
+    json_decref(all);
+
+    /* A certificate of 2,000 names lists 12; a hover that names three
+     * sites of 30,000-byte names is cut at 64 KiB. */
+    json_t *h = request_at(x, 4, "textDocument/hover", uri, last + 3, 6, &all);
+    const char *v = json_string_value(json_object_get(json_object_get(h, "contents"), "value"));
+    assert_non_null(strstr(v, "`n11.example` and 1988 more"));
+    json_decref(all);
+    h = request_at(x, 5, "textDocument/hover", uri, last + 9, 13, &all);
+    v = json_string_value(json_object_get(json_object_get(h, "contents"), "value"));
+    assert_true(strlen(v) <= 65536 + 100);
+    assert_non_null(strstr(v, "(cut at 64 KiB)"));
+    json_decref(all);
+    session_close(x);
+    bind_buf_free(&b);
+}
+
 static void test_lsp_code_actions(void **state)
 {
     (void)state;
@@ -742,6 +815,7 @@ int main(void)
         cmocka_unit_test(test_lsp_completion),
         cmocka_unit_test(test_lsp_completion_use),
         cmocka_unit_test(test_lsp_document_symbols),
+        cmocka_unit_test(test_lsp_answers_are_capped),
         cmocka_unit_test(test_lsp_code_actions),
         cmocka_unit_test(test_lsp_code_actions_only_on_diagnostic),
         cmocka_unit_test(test_lsp_formatting),
