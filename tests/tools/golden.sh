@@ -11,6 +11,15 @@
 # each output compared with compile/<case>/<file>; a target that refuses the
 # input (E0304: a certificate nginx cannot use) has its diagnostics compared
 # with compile/<case>/<file>.refused instead.
+# Stage `import`: each CASE.args (one line: the inputs, relative to the
+# stage folder, and options) is run as `bindc import ARGS` from the stage
+# folder and compared with
+#   CASE.bind    what it prints (empty after an error)
+#   CASE.stderr  its diagnostics, then a last line `# exit N`
+#   CASE.check   when it succeeded: `bindc check CASE.bind`'s diagnostics
+#                and exit; and `bindc fmt --check CASE.bind` must pass.
+# Until the command table names `import`, the tests' own build of the
+# command (build/tests/bindc_import) runs it.
 # --update rewrites the expectations; review the diff before committing.
 set -u
 bindc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -35,8 +44,14 @@ if [ "$stage" = compile ]; then
             cases+=("check-$(basename "${f%.bind}")")
         done
     fi
+elif [ "$stage" = import ] && [ ${#cases[@]} -eq 0 ]; then
+    for f in *.args; do cases+=("${f%.args}"); done
 elif [ ${#cases[@]} -eq 0 ]; then
     for f in *.bind; do cases+=("${f%.bind}"); done
+fi
+import_cmd=("$bindc" import)
+if [ "$stage" = import ] && "$bindc" import 2>&1 | grep -q 'unknown command'; then
+    import_cmd=("$(dirname "$bindc")/tests/bindc_import" import)
 fi
 
 pass=0 fail=0
@@ -104,6 +119,20 @@ for c in "${cases[@]}"; do
         elif [ $update = 1 ]; then rm -rf "$c"; cp -r "$tmp/a" "$c"
         elif [ ! -d "$c" ]; then echo "FAIL $c: no expected output (run with --update)"; ok=0
         elif ! diff -ru "$c" "$tmp/a" > "$tmp/diff"; then echo "FAIL $c: output differs"; head -60 "$tmp/diff"; ok=0
+        fi
+        ;;
+    import)
+        ok=1
+        NO_COLOR=1 "${import_cmd[@]}" "${args[@]}" > "$tmp/out" 2> "$tmp/err"; rc=$?
+        echo "# exit $rc" >> "$tmp/err"
+        compare "$c" "$c.bind" "$tmp/out" || ok=0
+        compare "$c" "$c.stderr" "$tmp/err" || ok=0
+        if [ $rc = 0 ]; then
+            NO_COLOR=1 "$bindc" check "$c.bind" > /dev/null 2> "$tmp/check"; echo "# exit $?" >> "$tmp/check"
+            compare "$c" "$c.check" "$tmp/check" || ok=0
+            if ! "$bindc" fmt --check "$c.bind" > "$tmp/fmt" 2>&1; then echo "FAIL $c: not formatted"; cat "$tmp/fmt"; ok=0; fi
+        elif [ -s "$tmp/out" ]; then
+            echo "FAIL $c: exit $rc, but something was printed"; ok=0
         fi
         ;;
     *) echo "unknown stage $stage"; exit 2 ;;
