@@ -12,7 +12,8 @@ secs=${1:-30}
 smoke=0
 if [ "$secs" = smoke ]; then smoke=1; secs=600; fi
 # Inputs per harness in a smoke run (each takes 10-20 s here).
-declare -A smoke_runs=([fuzz_check]=2000 [fuzz_split]=2000 [fuzz_binding]=50000 [fuzz_lsp_doc]=400 [fuzz_lsp_frame]=100000 [fuzz_merge]=10000)
+declare -A smoke_runs=([fuzz_check]=2000 [fuzz_split]=2000 [fuzz_binding]=50000 [fuzz_lsp_doc]=400 [fuzz_lsp_frame]=100000 [fuzz_merge]=10000
+                       [fuzz_import_iis]=5000 [fuzz_import_netsh]=20000 [fuzz_import_appcmd]=20000 [fuzz_import_nginx]=20000)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build-fuzz
 CC=clang cmake -S "$root" -B "$build" -DBINDC_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
@@ -26,6 +27,8 @@ for h in "$build"/tests/fuzz/fuzz_*; do
     seeds=("$root/tests/golden/check" "$root/examples")
     [ -d "$root/tests/bogons" ] && seeds+=("$root/tests/bogons")
     [ -d "$root/tests/fuzz/seeds/$name" ] && seeds+=("$root/tests/fuzz/seeds/$name")
+    # The importers start from the captures and configurations of the import tests.
+    case $name in fuzz_import_*) seeds+=("$root/tests/golden/import/inputs" "$root/tests/fixtures/iis") ;; esac
     limits=(-max_total_time="$secs")
     if [ $smoke = 1 ]; then
         rm -rf "$corpus" && mkdir -p "$corpus"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # examples/editors/: the VS Code extension's files are valid and consistent
 # (JSON, the paths the manifest names, the grammar's scope, the patterns of
-# the language configuration), and the Neovim snippet works as shipped:
-# loaded into a headless Neovim, it gives a .bind buffer its filetype and
-# bindc's diagnostics.
+# the language configuration), the Neovim snippet works as shipped
+# (loaded into a headless Neovim, it gives a .bind buffer its filetype and
+# bindc's diagnostics), and the Emacs snippet byte-compiles cleanly.
 set -u
 bindc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 src=${BINDC_SOURCE_DIR:?}
@@ -66,6 +66,14 @@ EOF
     done
 else
     echo "FAIL nvim is not installed (.ci/install-deps installs neovim)"; fail=$((fail + 1))
+fi
+# The Emacs snippet byte-compiles without a warning (test_lsp_eglot.sh runs it).
+if command -v emacs > /dev/null; then
+    cp "$ed/emacs/bindc.el" "$tmp/bindc.el"
+    check "emacs snippet compiles cleanly" bash -c '
+        HOME=$1 emacs --batch -q --eval "(setq byte-compile-error-on-warn t)" -f batch-byte-compile "$1/bindc.el" 2>&1 && test -f "$1/bindc.elc"' _ "$tmp"
+else
+    echo "FAIL emacs is not installed (.ci/install-deps installs emacs-nox and elpa-eglot)"; fail=$((fail + 1))
 fi
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
