@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "base/file_io.h"
+#include "base/table.h"
 #include "detect.h"
 #include "readers.h"
 
@@ -283,6 +284,7 @@ typedef struct listen {
     uint16_t port;
     bool ssl, is_default;
     bind_span at;
+    uint32_t socket;           /* its socket (build_sites) */
 } listen;
 
 typedef struct server {
@@ -293,11 +295,24 @@ typedef struct server {
     const word *root, *proxy, *pem, *key;
     const directive *protocols;
     bool refuses, ssl_on;
+    const char **hosts;        /* its names as the bindings' hosts */
+    size_t nhosts;
+    bind_imp_site *site;       /* what it became, or NULL */
 } server;
 
 typedef BIND_VEC(server) servers_vec;
 
-typedef struct socket_ { bind_addr addr; uint16_t port; bool ssl; int32_t def; bool explicit_default; } socket_;
+typedef struct socket_ {
+    bind_addr addr;
+    uint16_t port;
+    bool ssl;
+    int32_t def;               /* its default server */
+    bool explicit_default;
+    bind_span at;              /* the first listen */
+    uint32_t *servers;         /* the servers listening there, in order */
+    size_t nservers, cap;
+} socket_;
+typedef BIND_VEC(socket_) socks_vec;
 
 static bool name_is(const directive *d, const char *s) { return d->nargs && strcmp(d->args[0].text, s) == 0; }
 
@@ -405,11 +420,6 @@ static const char *cert_for(bind_imported *im, const word *pem, const word *key)
     c.at = pem->at;
     bind_vec_push(&im->certs, c);
     return c.name;
-}
-
-static bool sock_eq(const socket_ *s, const bind_addr *a, uint16_t port)
-{
-    return s->port == port && s->addr.kind == a->kind && memcmp(s->addr.bytes, a->bytes, sizeof a->bytes) == 0;
 }
 
 /* A server's names as bindings' hosts: `x`, `*.x`; `.x` is both. */
@@ -611,6 +621,102 @@ static void collect(reader *rd, const directive *list, uint32_t n, const directi
     }
 }
 
+static bool str_eq(const void *a, const void *b) { return strcmp(a, b) == 0; }
+static uint64_t str_hash(const char *s) { return bind_hash_bytes(s, strlen(s), BIND_HASH_SEED); }
+
+/* A socket's key: its address and port. */
+static const char *sock_key(bind_arena *a, const bind_addr *addr, uint16_t port)
+{
+    char buf[48];
+    bind_addr_format(addr, buf, true);
+    return bind_arena_printf(a, "%u %s:%u", addr->kind, buf, port);
+}
+
+/* Whether a wildcard `*.x` matches host h (any number of labels before x). */
+static bool wild_matches(const char *wild, const char *h)
+{
+    size_t wn = strlen(wild + 1), hn = strlen(h);
+    return hn > wn && strcmp(h + hn - wn, wild + 1) == 0;
+}
+
+/* What nginx answers on socket k for host h: the server with the exact
+ * name, else the longest leading wildcard, else the default server; -1
+ * for none (or a refusing one). */
+static int32_t nginx_pick(const servers_vec *servers, const socket_ *k, const char *h)
+{
+    int32_t best = -1;
+    size_t best_len = 0;
+    for (size_t i = 0; i < k->nservers; i++) {
+        const server *sv = &servers->items[k->servers[i]];
+        for (size_t n = 0; n < sv->nhosts; n++) {
+            const char *x = sv->hosts[n];
+            if (x[0] != '*') { if (strcmp(x, h) == 0) return (int32_t)k->servers[i]; continue; }
+            if (wild_matches(x, h) && strlen(x) > best_len) { best = (int32_t)k->servers[i]; best_len = strlen(x); }
+        }
+    }
+    if (best >= 0) return best;
+    return k->def >= 0 && !servers->items[k->def].refuses ? k->def : -1;
+}
+
+/* Where nginx and the language's rules (IIS's) part: nginx chooses the
+ * socket first, so on an exact address's socket it never sees a name
+ * bound only on the any-address of its port, which IIS ranks above the
+ * exact address's catch-all and wildcards.  Each such name whose answer
+ * differs is said once a socket (W0602).  The nginx target's own output
+ * repeats names where they must be, so it is never warned of. */
+static void routing_differences(reader *rd, servers_vec *servers, socks_vec *socks)
+{
+    bind_imported *im = rd->im;
+    size_t work = 0, said = 0;
+    for (size_t e = 0; e < socks->len; e++) {
+        socket_ *k = &socks->items[e];
+        uint8_t kind = k->addr.kind;
+        if (kind != BIND_ADDR_V4 && kind != BIND_ADDR_V6) continue;
+        bool on_k_said = false;
+        for (size_t o = 0; o < socks->len && !on_k_said; o++) {
+            socket_ *any = &socks->items[o];
+            uint8_t ak = any->addr.kind;
+            bool covers = ak == BIND_ADDR_ANY || (kind == BIND_ADDR_V4 && ak == BIND_ADDR_ANY4) || (kind == BIND_ADDR_V6 && ak == BIND_ADDR_ANY6);
+            if (!covers || any->port != k->port || any->ssl != k->ssl) continue;
+            for (size_t i = 0; i < any->nservers && !on_k_said; i++) {
+                const server *sv = &servers->items[any->servers[i]];
+                if (!sv->site) continue;
+                for (size_t n = 0; n < sv->nhosts && !on_k_said; n++) {
+                    if (++work > 4000000) {
+                        if (!said) bind_imp_diag(im, BIND_W0602, k->at, "too many names to compare how nginx and the language's "
+                                                 "rules route them: not all were");
+                        return;
+                    }
+                    const char *h = sv->hosts[n];
+                    const char *probe = h[0] == '*' ? bind_arena_printf(im->arena, "zz%s", h + 1) : h;
+                    int32_t pick = nginx_pick(servers, k, probe);
+                    /* The exact address's own name (for a wildcard, any of
+                     * its wildcards that match) comes first for both. */
+                    bool own = false;
+                    for (size_t q = 0; q < k->nservers && !own; q++) {
+                        const server *x = &servers->items[k->servers[q]];
+                        for (size_t m = 0; m < x->nhosts && !own; m++)
+                            own = x->hosts[m][0] == '*' ? h[0] == '*' && wild_matches(x->hosts[m], probe) : strcmp(x->hosts[m], probe) == 0;
+                    }
+                    if (own) continue;
+                    const bind_imp_site *got = pick >= 0 ? servers->items[pick].site : NULL;
+                    if (got == sv->site) continue;
+                    char addr[48];
+                    bind_addr_format(&k->addr, addr, true);
+                    bind_diag *d = bind_imp_diag(im, BIND_W0602, k->at, "nginx answers `%s` on %s:%u with %s, the language's rules "
+                                                 "with site `%s`", probe, addr, k->port,
+                                                 got ? bind_arena_printf(im->arena, "site `%s`", got->name) : "no site", sv->site->name);
+                    bind_imp_note(im, d, "nginx picks this socket before the name; IIS picks the name `%s` bound on every address "
+                                         "before the catch-all and wildcards of an exact one", h);
+                    bind_diag_note(&im->diags, d, &sv->d->at, "the server that names it");
+                    on_k_said = true;
+                    said++;
+                }
+            }
+        }
+    }
+}
+
 static void build_sites(reader *rd, directives *top)
 {
     bind_imported *im = rd->im;
@@ -619,9 +725,13 @@ static void build_sites(reader *rd, directives *top)
 
     /* The sockets, and the default server of each: the first that says
      * default_server, else the first that listens there. */
-    BIND_VEC(socket_) socks = { 0 };
+    socks_vec socks = { 0 };
+    bind_table by_key;
+    bind_table_init(&by_key, str_eq);
+    bool all_bindc = true;
     for (size_t i = 0; i < servers.len; i++) {
         server *sv = &servers.items[i];
+        all_bindc &= sv->d->site != NULL || sv->refuses;
         if (!sv->listens.len) {
             bind_diag *d = bind_imp_diag(im, BIND_W0601, sv->d->at, "server without `listen` left out");
             bind_imp_note(im, d, "nginx then listens on *:80 when run as root, *:8000 otherwise");
@@ -629,12 +739,22 @@ static void build_sites(reader *rd, directives *top)
         }
         for (size_t k = 0; k < sv->listens.len; k++) {
             listen *l = &sv->listens.items[k];
-            socket_ *s = NULL;
-            for (size_t j = 0; j < socks.len && !s; j++) if (sock_eq(&socks.items[j], &l->addr, l->port)) s = &socks.items[j];
-            if (!s) {
-                socket_ ns = { l->addr, l->port, false, (int32_t)i, false };
+            const char *key = sock_key(im->arena, &l->addr, l->port);
+            uintptr_t at = (uintptr_t)bind_table_get(&by_key, str_hash(key), key);
+            if (!at) {
+                socket_ ns = { l->addr, l->port, false, (int32_t)i, false, l->at, NULL, 0, 0 };
                 bind_vec_push(&socks, ns);
-                s = &socks.items[socks.len - 1];
+                at = socks.len;
+                bind_table_put(&by_key, str_hash(key), key, (void *)at);
+            }
+            socket_ *s = &socks.items[at - 1];
+            l->socket = (uint32_t)(at - 1);
+            if (!s->nservers || s->servers[s->nservers - 1] != i) {
+                if (s->nservers == s->cap) {
+                    s->cap = s->cap ? s->cap * 2 : 4;
+                    s->servers = bind_xrealloc(s->servers, s->cap * sizeof *s->servers);
+                }
+                s->servers[s->nservers++] = (uint32_t)i;
             }
             if (l->is_default) {
                 if (!s->explicit_default) { s->def = (int32_t)i; s->explicit_default = true; }
@@ -646,8 +766,16 @@ static void build_sites(reader *rd, directives *top)
             s->ssl |= l->ssl;
         }
     }
+    bind_table_fini(&by_key);
 
     /* Sites: one per server, or per `# site "NAME"`. */
+    bind_table names, groups;
+    bind_table_init(&names, str_eq);
+    bind_table_init(&groups, str_eq);
+    for (size_t i = 0; i < im->sites.len; i++) {
+        const char *low = bind_imp_lower(im->arena, im->sites.items[i]->name, strlen(im->sites.items[i]->name));
+        bind_table_put(&names, str_hash(low), low, im->sites.items[i]);
+    }
     for (size_t i = 0; i < servers.len && !rd->failed; i++) {
         server *sv = &servers.items[i];
         if (!sv->listens.len) continue;
@@ -662,35 +790,59 @@ static void build_sites(reader *rd, directives *top)
                 }
             continue;
         }
-        const char **hosts;
-        size_t nh;
-        names_of(rd, sv, &hosts, &nh);
+        names_of(rd, sv, &sv->hosts, &sv->nhosts);
+
+        /* The certificate of its TLS sockets. */
+        const char *cert = NULL;
+        bool tls = false;
+        for (size_t k = 0; k < sv->listens.len; k++) tls |= socks.items[sv->listens.items[k].socket].ssl;
+        bool tls_ok = tls && sv->pem && sv->key && !sv->pem->var && !sv->key->var;
+        if (tls && !tls_ok) {
+            if (!sv->pem || !sv->key)
+                bind_imp_diag(im, BIND_W0601, sv->d->at, "the https bindings of this server left out: it names no ssl_certificate%s",
+                              sv->pem ? "_key" : "");
+            else
+                bind_imp_diag(im, BIND_W0601, sv->pem->var ? sv->pem->at : sv->key->at,
+                              "the https bindings of this server left out: its certificate file is a $variable");
+        }
+
+        /* Whether anything of it can be said, before it becomes a site. */
+        size_t count = 0;
+        for (size_t k = 0; k < sv->listens.len; k++) {
+            const socket_ *s = &socks.items[sv->listens.items[k].socket];
+            if (s->ssl && !tls_ok) continue;
+            count += sv->nhosts + (s->def == (int32_t)i);
+        }
         bind_imp_site *site = NULL;
-        if (sv->d->site)
-            for (size_t s = 0; s < im->sites.len && !site; s++)
-                if (im->sites.items[s]->group && strcmp(im->sites.items[s]->group, sv->d->site) == 0) site = im->sites.items[s];
+        if (sv->d->site) site = bind_table_get(&groups, str_hash(sv->d->site), sv->d->site);
+        if (!count && !site) {
+            bind_imp_diag(im, BIND_W0601, sv->d->at, "server left out: none of its names can be said, and it is no default server");
+            continue;
+        }
+        if (tls_ok) cert = cert_for(im, sv->pem, sv->key);
         if (!site) {
             const char *name = sv->d->site;
             if (!name) {
-                for (size_t h = 0; h < nh && !name; h++) if (hosts[h][0] != '*') name = hosts[h];
-                if (!name && nh) name = hosts[0];
+                for (size_t h = 0; h < sv->nhosts && !name; h++) if (sv->hosts[h][0] != '*') name = sv->hosts[h];
+                if (!name && sv->nhosts) name = sv->hosts[0];
                 if (!name) {
                     uint32_t line, col;
                     bind_source_linecol(bind_sources_get(&im->sources, sv->d->at.file), sv->d->at.start, &line, &col);
                     name = bind_arena_printf(im->arena, "server-%u", line);
                 }
             }
-            const char *unique = name;
-            for (unsigned k = 2;; k++) {
-                bool taken = false;
-                for (size_t s = 0; s < im->sites.len && !taken; s++) taken = bind_imp_ieq(im->sites.items[s]->name, strlen(im->sites.items[s]->name), unique);
-                if (!taken) break;
+            const char *unique = name, *low = bind_imp_lower(im->arena, name, strlen(name));
+            for (unsigned k = 2; bind_table_get(&names, str_hash(low), low); k++) {
                 unique = bind_arena_printf(im->arena, "%s-%u", name, k);
+                low = bind_imp_lower(im->arena, unique, strlen(unique));
             }
             site = bind_imp_site_add(im, unique, sv->d->at);
             site->server = BIND_SERVER_NGINX;
             site->group = sv->d->site;
+            bind_table_put(&names, str_hash(low), low, site);
+            if (site->group) bind_table_put(&groups, str_hash(site->group), site->group, site);
         }
+        sv->site = site;
         if (sv->root && !site->root) {
             if (sv->root->var) bind_imp_diag(im, BIND_W0601, sv->root->at, "root `%s` left out: it holds a $variable", sv->root->text);
             else site->root = sv->root->text;
@@ -702,41 +854,18 @@ static void build_sites(reader *rd, directives *top)
                 bind_imp_diag(im, BIND_W0601, sv->proxy->at, "proxy_pass `%s` left out: the language proxies to http:// and https:// URLs", p);
             else site->proxy = p;
         }
-
-        /* The certificate of its TLS sockets. */
-        const char *cert = NULL;
-        size_t certs_before = im->certs.len;
-        bool tls = false;
-        for (size_t k = 0; k < sv->listens.len; k++) {
-            for (size_t j = 0; j < socks.len; j++)
-                if (sock_eq(&socks.items[j], &sv->listens.items[k].addr, sv->listens.items[k].port)) tls |= socks.items[j].ssl;
-        }
-        if (tls) {
-            if (!sv->pem || !sv->key)
-                bind_imp_diag(im, BIND_W0601, sv->d->at, "the https bindings of this server left out: it names no ssl_certificate%s",
-                              sv->pem ? "_key" : "");
-            else if (sv->pem->var || sv->key->var)
-                bind_imp_diag(im, BIND_W0601, sv->pem->var ? sv->pem->at : sv->key->at,
-                              "the https bindings of this server left out: its certificate file is a $variable");
-            else cert = cert_for(im, sv->pem, sv->key);
-        }
         uint8_t flags = tls_switches(sv->protocols);
-        size_t before = site->bindings.len;
         for (size_t k = 0; k < sv->listens.len; k++) {
             listen *l = &sv->listens.items[k];
-            socket_ *s = NULL;
-            for (size_t j = 0; j < socks.len && !s; j++) if (sock_eq(&socks.items[j], &l->addr, l->port)) s = &socks.items[j];
+            const socket_ *s = &socks.items[l->socket];
             if (s->ssl && !cert) continue;
-            for (size_t h = 0; h < nh; h++) add_binding(rd, site, l, s->ssl, hosts[h], s->ssl ? cert : NULL, flags, l->at);
+            for (size_t h = 0; h < sv->nhosts; h++) add_binding(rd, site, l, s->ssl, sv->hosts[h], s->ssl ? cert : NULL, flags, l->at);
             if (s->def == (int32_t)i) add_binding(rd, site, l, s->ssl, "", s->ssl ? cert : NULL, flags, l->at);
         }
-        if (site->bindings.len == before && !site->group) {
-            /* Nothing of it could be said: no site rather than an empty one. */
-            bind_imp_diag(im, BIND_W0601, sv->d->at, "server left out: none of its names can be said, and it is no default server");
-            im->sites.len--;
-            im->certs.len = certs_before;        /* a certificate only it would have used */
-        }
     }
+    bind_table_fini(&names);
+    bind_table_fini(&groups);
+    if (!rd->failed && !all_bindc) routing_differences(rd, &servers, &socks);
 
     /* Canonical information, once each site is whole. */
     for (size_t s = 0; s < im->sites.len; s++) {
@@ -749,6 +878,7 @@ static void build_sites(reader *rd, directives *top)
         }
     }
     for (size_t i = 0; i < servers.len; i++) bind_vec_free(&servers.items[i].listens);
+    for (size_t i = 0; i < socks.len; i++) free(socks.items[i].servers);
     bind_vec_free(&servers);
     bind_vec_free(&socks);
 }

@@ -300,6 +300,30 @@ static void test_import_nginx_default_server(void **state)
     import_result_free(&r);
 }
 
+/* nginx picks the socket before the name, IIS the name before an exact
+ * address's catch-all: where that changes the answer, W0602 says so, once
+ * a socket; where it does not, nothing is said. */
+static void test_import_nginx_routing_differences(void **state)
+{
+    (void)state;
+    import_result r = import_one("r.conf",
+                                 "server { listen 80; server_name a.example *.w.example; root /a; }\n"
+                                 "server { listen 10.0.0.5:80; server_name b.example; root /b; }\n"
+                                 "server { listen 10.0.0.6:80; server_name a.example c.example *.w.example; root /c; }\n", NULL);
+    assert_false(r.failed);
+    assert_non_null(strstr(r.diags, "W0602 r.conf:2:17 nginx answers `a.example` on 10.0.0.5:80 with site `b.example`, "
+                                    "the language's rules with site `a.example`"));
+    assert_int_equal(count_substr(r.diags, "W0602"), 1);     /* 10.0.0.6 names a.example and *.w.example itself */
+    import_result_free(&r);
+    /* The same names on every socket: nothing to say. */
+    r = import_one("r.conf",
+                   "server { listen 80; listen 10.0.0.5:80; server_name a.example; root /a; }\n"
+                   "server { listen 10.0.0.5:80 default_server; server_name b.example; root /b; }\n", NULL);
+    assert_false(r.failed);
+    assert_null(strstr(r.diags, "W0602"));
+    import_result_free(&r);
+}
+
 /* What nginx -t refuses, bindc refuses: file:line:col, nothing written. */
 static void test_import_nginx_refused(void **state)
 {
@@ -371,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_import_nginx_examples),
         cmocka_unit_test(test_import_nginx_hand_written),
         cmocka_unit_test(test_import_nginx_default_server),
+        cmocka_unit_test(test_import_nginx_routing_differences),
         cmocka_unit_test(test_import_nginx_refused),
         cmocka_unit_test(test_import_nginx_includes),
     };
