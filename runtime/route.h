@@ -1,13 +1,15 @@
 /* Routing: which site and binding answer a request.
  *
- * A request is (protocol, local IP, port, Host header).  Two routers answer
- * it over the checked model:
+ * A request is (protocol, local IP, port, Host header; Apache's router also
+ * takes the TLS server name).  Three routers answer it over the checked model:
  *   - the IIS/HTTP.sys rules of grammar/README.md §7 (route_iis.c), which define
  *     what a .bind file means;
  *   - nginx's own selection algorithm applied to the plan the nginx target
  *     writes (route_nginx.c over nginx_plan.h), so the checker and the tests
- *     can see where the emitted nginx config would answer differently.
- * Both are indexes built once and queried many times: the checker asks
+ *     can see where the emitted nginx config would answer differently;
+ *   - Apache httpd's, over the plan the apache target writes (route_apache.c
+ *     over apache_plan.h).
+ * All are indexes built once and queried many times: the checker asks
  * hundreds of thousands of questions for a fleet.  The runtime reads the
  * model only, never the parser. */
 #ifndef BIND_ROUTE_H
@@ -37,16 +39,25 @@ enum bind_route_rule {
     BIND_ROUTE_NGINX_HEAD,       /* longest wildcard starting with `*` */
     BIND_ROUTE_NGINX_TAIL,       /* longest wildcard ending with `*` */
     BIND_ROUTE_NGINX_DEFAULT,    /* the socket's default_server */
+    /* Apache */
+    BIND_ROUTE_APACHE_NAME,      /* the first <VirtualHost> whose ServerName or ServerAlias is the host */
+    BIND_ROUTE_APACHE_WILDCARD,  /* ... whose ServerAlias glob matches it, when that one comes first */
+    BIND_ROUTE_APACHE_FIRST,     /* no name matches: the first <VirtualHost> of the address:port */
+    BIND_ROUTE_APACHE_ONLY,      /* the only <VirtualHost> of the address:port, names unread */
 };
 
 /* Why nothing answers. */
 enum bind_route_refusal {
     BIND_REFUSE_NONE,
-    BIND_REFUSE_NOT_LISTENING,   /* nobody listens on local:port (iplisten; no nginx listen) */
-    BIND_REFUSE_NO_BINDING,      /* no binding of this protocol and port contains the address */
+    BIND_REFUSE_NOT_LISTENING,   /* nobody listens on local:port (iplisten; no nginx listen, no Apache Listen) */
+    BIND_REFUSE_NO_BINDING,      /* no binding of this protocol and port contains the address
+                                    (Apache: no <VirtualHost> there, the main server answers) */
     BIND_REFUSE_UNKNOWN_HOST,    /* bindings exist there, none matches the host, no catch-all */
-    BIND_REFUSE_TLS_MISMATCH,    /* nginx: the socket is TLS and the request is not, or the reverse */
-    BIND_REFUSE_DEFAULT,         /* nginx: the generated default server refuses */
+    BIND_REFUSE_TLS_MISMATCH,    /* nginx, Apache: the socket is TLS and the request is not, or the reverse */
+    BIND_REFUSE_DEFAULT,         /* nginx, Apache: the generated default server (or block) refuses */
+    BIND_REFUSE_MISDIRECTED,     /* Apache: the Host picks a block whose TLS setup differs from the
+                                    handshake's (mod_ssl answers 421) */
+    BIND_REFUSE_SNI_NO_HOST,     /* Apache: SNI but no Host header (400) */
 };
 
 typedef struct bind_route_result {
@@ -57,9 +68,13 @@ typedef struct bind_route_result {
     enum bind_route_rule beaten_rule;
     enum bind_route_refusal refusal;
     /* nginx: the socket and server block that answered (-1 for IIS), and
-     * the server_name that matched (NULL for the default server). */
+     * the server_name that matched (NULL for the default server).  Apache:
+     * the chain (address:port) and <VirtualHost> that answered, the name
+     * that matched, and (Apache only) the <VirtualHost> the TLS handshake
+     * took, -1 for plain http. */
     int32_t socket, server;
     const char *name;
+    int32_t handshake;
 } bind_route_result;
 
 /* The Host header as both routers compare it: the port dropped, ASCII
@@ -105,6 +120,21 @@ bind_route_nginx *bind_route_nginx_new_for(const struct bind_nginx_plan *plan, b
 void bind_route_nginx_free(bind_route_nginx *r);
 void bind_route_nginx_resolve(const bind_route_nginx *r, const bind_route_request *rq, bind_route_result *out);
 
+/* ---- Apache ------------------------------------------------------------ */
+
+struct bind_apache_plan;
+typedef struct bind_route_apache bind_route_apache;
+
+bind_route_apache *bind_route_apache_new(const struct bind_apache_plan *plan);
+void bind_route_apache_free(bind_route_apache *r);
+/* sni is the TLS server name the client sends: NULL for what a browser
+ * sends — the Host's name, none for an IP address or without a Host — and
+ * "" for none at all.  (The IIS rules need no SNI: HTTP.sys picks the
+ * certificate by it, then routes by the Host alone; the routers compare
+ * requests whose SNI names the Host.) */
+void bind_route_apache_resolve(const bind_route_apache *r, const bind_route_request *rq, const char *sni,
+                               bind_route_result *out);
+
 /* ---- explaining -------------------------------------------------------- */
 
 /* One line that says why: "host name match beats IP-only binding
@@ -113,6 +143,9 @@ void bind_route_nginx_resolve(const bind_route_nginx *r, const bind_route_reques
  * an IIS result. */
 const char *bind_route_reason(bind_arena *a, const bind_route_request *rq, const bind_route_result *r,
                               const struct bind_nginx_plan *plan);
+/* The same for a result of Apache's router over plan. */
+const char *bind_route_apache_reason(bind_arena *a, const bind_route_request *rq, const bind_route_result *r,
+                                     const struct bind_apache_plan *plan);
 
 /* An address of the family of `like` (V4/ANY4 or V6/ANY6) that no binding of
  * the model names, for requests that stand for "any other address": the

@@ -1,6 +1,7 @@
 /* The one-line reason `bindc route` prints, and the checker quotes: which
  * rule decided, and what it beat ("host name match beats IP-only binding
  * 10.0.0.1:80:"), or why nothing answers. */
+#include "apache_plan.h"
 #include "nginx_plan.h"
 #include "route.h"
 
@@ -118,4 +119,46 @@ const char *bind_route_reason(bind_arena *a, const bind_route_request *rq, const
                               const bind_nginx_plan *plan)
 {
     return plan ? nginx_reason(a, rq, r, plan) : iis_reason(a, rq, r);
+}
+
+/* "site `Shop`" or "a generated refusing <VirtualHost>". */
+static const char *vhost_text(bind_arena *a, const bind_apache_vhost *v)
+{
+    return v->site ? bind_arena_printf(a, "the <VirtualHost> of site `%s`", v->site->name) : "the generated refusing <VirtualHost>";
+}
+
+const char *bind_route_apache_reason(bind_arena *a, const bind_route_request *rq, const bind_route_result *r,
+                                     const bind_apache_plan *p)
+{
+    const char *host = host_text(a, rq);
+    const bind_apache_chain *c = r->socket >= 0 ? &p->chains[r->socket] : NULL;
+    const char *chain = c ? bind_apache_chain_text(a, c) : local_text(a, rq);
+    const char *unmatched = host ? bind_arena_printf(a, "no ServerName or ServerAlias there matches `%s`", host)
+                                 : "the request has no Host header";
+    switch (r->rule) {
+    case BIND_ROUTE_APACHE_NAME:
+        return bind_arena_printf(a, "%s %s of the first <VirtualHost> of %s that names the host",
+                                 strcmp(p->vhosts[r->server].server_name, r->name) == 0 ? "ServerName" : "ServerAlias", r->name, chain);
+    case BIND_ROUTE_APACHE_WILDCARD:
+        return bind_arena_printf(a, "ServerAlias %s of the first <VirtualHost> of %s whose names match `%s`", r->name, chain, host);
+    case BIND_ROUTE_APACHE_FIRST: return bind_arena_printf(a, "the first <VirtualHost> of %s: %s", chain, unmatched);
+    case BIND_ROUTE_APACHE_ONLY: return bind_arena_printf(a, "the only <VirtualHost> of %s, which answers every host", chain);
+    default: break;
+    }
+    switch (r->refusal) {
+    case BIND_REFUSE_NOT_LISTENING: return bind_arena_printf(a, "Apache does not listen on %s: no Listen line covers it", local_text(a, rq));
+    case BIND_REFUSE_NO_BINDING:
+        return bind_arena_printf(a, "no <VirtualHost> is for %s or *:%u: the main server would answer", local_text(a, rq), rq->port);
+    case BIND_REFUSE_TLS_MISMATCH:
+        return c && c->ssl ? bind_arena_printf(a, "%s is TLS (SSLEngine on) and the request is plain http: Apache answers 400", chain)
+                           : bind_arena_printf(a, "%s is plain http and the request is https: the handshake fails", chain);
+    case BIND_REFUSE_SNI_NO_HOST: return "the client sent SNI but no Host header: Apache answers 400 Bad Request";
+    case BIND_REFUSE_MISDIRECTED:
+        return bind_arena_printf(a, "the TLS handshake took %s and the Host takes %s, whose certificate or protocols differ: "
+                                 "Apache answers 421 Misdirected Request", vhost_text(a, &p->vhosts[r->handshake]),
+                                 vhost_text(a, &p->vhosts[r->server]));
+    case BIND_REFUSE_DEFAULT:
+        return bind_arena_printf(a, "%s of %s answers 404: %s", vhost_text(a, &p->vhosts[r->server]), chain, unmatched);
+    default: return "nothing answers";
+    }
 }
