@@ -25,7 +25,19 @@ void bind_cli_free(bind_cli *o)
     o->files = o->rest = NULL;
 }
 
+static bool listed(const char *const *list, const char *a)
+{
+    for (; list && *list; list++)
+        if (strcmp(*list, a) == 0) return true;
+    return false;
+}
+
 int bind_cli_parse(int argc, char **argv, const char *const *extra, bind_cli *o)
+{
+    return bind_cli_parse_with(argc, argv, extra, NULL, o);
+}
+
+int bind_cli_parse_with(int argc, char **argv, const char *const *extra, const char *const *switches, bind_cli *o)
 {
     memset(o, 0, sizeof *o);
     o->color = -1;
@@ -38,9 +50,12 @@ int bind_cli_parse(int argc, char **argv, const char *const *extra, bind_cli *o)
         if (only_files || a[0] != '-' || strcmp(a, "-") == 0) { o->files[o->nfiles++] = a; continue; }
         if (strcmp(a, "--") == 0) { only_files = true; continue; }
         if (strcmp(a, "--werror") == 0) { o->werror = true; continue; }
-        bool known_extra = false;
-        for (const char *const *e = extra; e && *e; e++) known_extra |= strcmp(*e, a) == 0;
-        if (known_extra) {
+        if (listed(switches, a)) {
+            o->rest[o->nrest++] = a;
+            o->rest[o->nrest++] = a;
+            continue;
+        }
+        if (listed(extra, a)) {
             if (i + 1 >= argc) return bind_cli_usage_error("%s needs a value", a);
             o->rest[o->nrest++] = a;
             o->rest[o->nrest++] = argv[++i];

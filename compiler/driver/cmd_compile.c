@@ -1,6 +1,10 @@
 /* bindc compile: check, then run one backend (or all of them, two at a
- * time) and write the output atomically — nothing is written when anything
- * has an error. */
+ * time) and write the output — nothing is written when anything has an
+ * error, and nothing is destroyed that bindc does not own (base/file_io.h:
+ * symbolic links written through, devices written directly, inputs and
+ * read-only files refused, temporary files removed on a signal).  An
+ * in-place --merge is locked from its reading to its rename and keeps the
+ * previous file as the next .bak of its chain. */
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -12,7 +16,9 @@
 #include "backend/backend.h"
 #include "driver.h"
 #include "backend/http_sys_plan.h"
+#include "base/cleanup.h"
 #include "base/task.h"
+#include "base/unified_diff.h"
 
 
 /* The context of a backend that runs alone: the compilation's own arena
@@ -23,25 +29,12 @@ static bind_emit_ctx own_ctx(bind_compilation *c)
     return cx;
 }
 
-/* Runs the backend into the staged file st (NULL when it could not be
- * made: the backend still runs, for its diagnostics).  A refusal abandons
- * the file (a write error on the way is moot then); otherwise it is written
- * (or *write_error says why not) but still open: the caller finishes the
- * stage (bind_stage_finish), now or, for --target all, on a thread of its
- * own. */
-static bool emit_staged(const bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo,
-                        bind_emit_ctx *cx, bool werror, bind_stage *st, int *write_error)
+/* Runs the backend into out (streamed into a file, or held): true when it
+ * succeeded and no error stops the write. */
+static bool emit(const bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo,
+                 bind_emit_ctx *cx, bool werror, bind_buf *out)
 {
-    bind_buf out;
-    bind_buf_init(&out);
-    if (st) bind_buf_to_file(&out, st->fd);
-    bool ok = bind_backend_run(be, c->model, &c->sources, eo, cx, &out) && !bind_diag_has_errors(cx->diags, werror);
-    int e = bind_buf_flush(&out);
-    bind_buf_free(&out);
-    if (!st) return ok;
-    if (!ok) { bind_stage_abandon(st); return false; }
-    *write_error = e;
-    return true;
+    return bind_backend_run(be, c->model, &c->sources, eo, cx, out) && !bind_diag_has_errors(cx->diags, werror);
 }
 
 static void render(const bind_compilation *c, const bind_diag_bag *bag, size_t from, const bind_cli *o)
@@ -58,21 +51,24 @@ static void render(const bind_compilation *c, const bind_diag_bag *bag, size_t f
 
 /* One output: its backend runs with an arena and diagnostics of its own
  * (two outputs are made at a time), and its bytes stream into a staged
- * file beside the final one. */
+ * file beside the final one — or, for a device or FIFO, are held until
+ * every output is made. */
 typedef struct job {
     const bind_backend *backend;
     char path[4096];
+    bind_output out;
     bind_arena *arena;
     bind_diag_bag diags;
     bool refused;                   /* an error of the backend's: nothing is written */
     int write_error;                /* staging its file failed (errno) */
     bind_stage stage;
+    bool staged;                    /* the stage is open or finished, to commit or discard */
+    bind_buf held;                  /* a device's bytes */
     /* The staged file's fsync and close, on a thread of its own: they wait
      * for the disk (a fleet's outputs are hundreds of MB), and meanwhile
-     * the next output is made.  It sets sync_error and staged. */
+     * the next output is made.  It sets sync_error. */
     bind_task *sync;
     int sync_error;
-    char *staged;
 } job;
 
 typedef struct jobs {
@@ -90,7 +86,7 @@ typedef struct jobs {
 static void sync_job(void *p)
 {
     job *j = p;
-    j->sync_error = bind_stage_finish(&j->stage, 0, &j->staged);
+    j->sync_error = bind_stage_finish(&j->stage, 0);
 }
 
 static void run_job(jobs *js, job *j)
@@ -99,12 +95,23 @@ static void run_job(jobs *js, job *j)
     bind_diag_bag_init(&j->diags, j->arena);
     bind_emit_ctx cx = { .arena = j->arena, .diags = &j->diags, .nginx_plan = js->c->nginx_plan,
                          .http_sys = js->http_sys };
-    j->write_error = bind_stage_open(j->path, &j->stage);
+    j->write_error = bind_stage_open(&j->stage, &j->out);
     if (!j->write_error) {
-        j->refused = !emit_staged(js->c, j->backend, js->eo, &cx, js->werror, &j->stage, &j->write_error);
-        if (!j->refused) {                  /* a refusal abandoned the stage */
-            if (j->write_error) j->write_error = bind_stage_finish(&j->stage, j->write_error, &j->staged);
+        j->staged = true;
+        bind_buf out;
+        bind_buf_init(&out);
+        bind_buf *into = &j->held;
+        if (j->stage.fd >= 0) { bind_buf_to_file(&out, j->stage.fd); into = &out; }
+        j->refused = !emit(js->c, j->backend, js->eo, &cx, js->werror, into);
+        if (into == &out) {
+            int e = bind_buf_flush(&out);
+            bind_buf_free(&out);
+            if (j->refused) { bind_stage_discard(&j->stage); j->staged = false; }
+            else if (e) { j->write_error = bind_stage_finish(&j->stage, e); j->staged = false; }
             else j->sync = bind_task_start(sync_job, j);
+        } else if (j->refused) {
+            bind_stage_discard(&j->stage);
+            j->staged = false;
         }
     }
     /* A failed write stops the outputs not yet begun (a failed fsync is
@@ -119,19 +126,47 @@ static void work(void *p)
         run_job(js, &js->list[js->order[i]]);
 }
 
+/* Where each output goes, asked before anything is made: every one must
+ * be writable, none an input, no two the same file. */
+static int resolve_all(jobs *js, const bind_inputs *inputs)
+{
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < js->n; i++) {
+        job *j = &js->list[i];
+        int e = bind_output_resolve(j->path, &j->out);
+        if (e) { rc = bind_cli_write_error(j->path, e); continue; }
+        if (bind_cli_check_output(&j->out, inputs) != EXIT_OK) { rc = EXIT_USAGE; continue; }
+        /* Two names of one file (symbolic links): one would replace the other. */
+        for (size_t k = 0; k < i; k++) {
+            job *o = &js->list[k];
+            if (j->out.kind == BIND_OUTPUT_FILE && o->out.kind == BIND_OUTPUT_FILE && o->out.path
+                && (strcmp(j->out.path, o->out.path) == 0 || (o->out.exists && bind_output_is(&j->out, &o->out.st)))) {
+                fprintf(stderr, "bindc: cannot write %s: it is the same file as %s; nothing written\n", j->path, o->path);
+                rc = EXIT_USAGE;
+            }
+        }
+    }
+    return rc;
+}
+
 /* Every output is staged as it is made and renamed into place only when
  * every backend succeeded and every file was written, so a full disk or a
  * refused permission leaves the whole set as it was: netsh.cmd and
  * netsh-revert.cmd stay a pair.  After a refusal the other backends still
  * run, so that one compile reports every target's refusals; only a failed
- * write stops them.  Diagnostics come in the targets' order. */
+ * write stops them.  Diagnostics come in the targets' order.  The folder
+ * is locked from the first output made to the last renamed, so two runs
+ * into one folder leave one run's set, whole. */
 static int compile_all(bind_compilation *c, const bind_backend *const *list, size_t n,
-                       const bind_emit_opts *eo, const bind_cli *o, const char *dir)
+                       const bind_emit_opts *eo, const bind_cli *o, const char *dir, const bind_inputs *inputs)
 {
     bool made_dir = mkdir(dir, 0777) == 0;
-    if (!made_dir && errno != EEXIST) {
-        fprintf(stderr, "bindc: cannot create %s: %s\n", dir, strerror(errno));
-        return EXIT_USAGE;
+    if (!made_dir && errno != EEXIST) return bind_cli_write_error(dir, errno);
+    int lock;
+    int e = bind_lock_dir(dir, &lock, bind_cli_lock_waiting, (void *)dir);
+    if (e) {
+        if (made_dir) rmdir(dir);
+        return bind_cli_write_error(dir, e);
     }
     jobs js = { .c = c, .eo = eo, .werror = o->werror, .n = n };
     js.list = calloc(n, sizeof *js.list);
@@ -139,100 +174,227 @@ static int compile_all(bind_compilation *c, const bind_backend *const *list, siz
     if (!js.list || !js.order) bind_oom();
     atomic_init(&js.next, 0);
     atomic_init(&js.stop, false);
-    js.http_sys = bind_http_sys_shared_new(c->diags.limit);
     for (size_t i = 0; i < n; i++) {
         js.list[i].backend = list[i];
+        bind_buf_init(&js.list[i].held);
         snprintf(js.list[i].path, sizeof js.list[i].path, "%s/%s", dir, list[i]->file_name);
         size_t at = i;                              /* by weight, then in the targets' order */
         while (at > 0 && list[js.order[at - 1]]->weight < list[i]->weight) { js.order[at] = js.order[at - 1]; at--; }
         js.order[at] = i;
     }
-    bind_task *other = bind_task_start(work, &js);
-    work(&js);
-    bind_task_wait(other);
-    for (size_t i = 0; i < n; i++) {
-        job *j = &js.list[i];
-        bind_task_wait(j->sync);
-        if (j->sync && !j->write_error) j->write_error = j->sync_error;
+    int rc = resolve_all(&js, inputs);
+    if (rc == EXIT_OK) {
+        js.http_sys = bind_http_sys_shared_new(c->diags.limit);
+        bind_task *other = bind_task_start(work, &js);
+        work(&js);
+        bind_task_wait(other);
+        for (size_t i = 0; i < n; i++) {
+            job *j = &js.list[i];
+            bind_task_wait(j->sync);
+            if (j->sync && !j->write_error) {
+                j->write_error = j->sync_error;
+                if (j->sync_error) j->staged = false;      /* finish removed it */
+            }
+        }
+        bool shared_shown = false;
+        for (size_t i = 0; i < n; i++) {
+            job *j = &js.list[i];
+            /* The HTTP.sys plan's diagnostics, once, where the first of its targets is. */
+            if (j->backend->http_sys && !shared_shown) {
+                render(c, bind_http_sys_shared_diags(js.http_sys), 0, o);
+                shared_shown = true;
+            }
+            if (j->arena) render(c, &j->diags, 0, o);
+            if (j->refused && rc == EXIT_OK) rc = EXIT_INPUT;
+            if (j->write_error) rc = bind_cli_write_error(j->path, j->write_error);
+        }
+        /* Every job ran unless a write failed (which stopped the rest). */
+        for (size_t i = 0; rc == EXIT_OK && i < n; i++)
+            if (!js.list[i].staged) rc = EXIT_USAGE;
+        const char *synced = NULL;
+        for (size_t i = 0; i < n; i++) {
+            job *j = &js.list[i];
+            if (j->staged) {
+                if (rc != EXIT_OK) bind_stage_discard(&j->stage);
+                else {
+                    e = bind_stage_commit(&j->stage, j->held.data ? j->held.data : "", j->held.len);
+                    if (e) rc = bind_cli_write_error(j->path, e);
+                    else if (j->out.kind == BIND_OUTPUT_FILE && (!synced || strcmp(synced, j->out.path) != 0)) {
+                        bind_sync_dir(j->out.path);
+                        synced = j->out.path;
+                    }
+                }
+            }
+            bind_diag_bag_fini(&j->diags);
+            bind_arena_free(j->arena);
+        }
+        bind_http_sys_shared_free(js.http_sys);
     }
-
-    int rc = EXIT_OK;
-    bool shared_shown = false;
     for (size_t i = 0; i < n; i++) {
-        job *j = &js.list[i];
-        /* The HTTP.sys plan's diagnostics, once, where the first of its targets is. */
-        if (j->backend->http_sys && !shared_shown) {
-            render(c, bind_http_sys_shared_diags(js.http_sys), 0, o);
-            shared_shown = true;
-        }
-        if (j->arena) render(c, &j->diags, 0, o);
-        if (j->refused && rc == EXIT_OK) rc = EXIT_INPUT;
-        if (j->write_error) {
-            fprintf(stderr, "bindc: cannot write %s: %s\n", j->path, strerror(j->write_error));
-            rc = EXIT_USAGE;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        job *j = &js.list[i];
-        if (rc != EXIT_OK) bind_write_discard(j->staged);
-        else {
-            int e = bind_write_commit(j->path, j->staged);
-            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", j->path, strerror(e)); rc = EXIT_USAGE; }
-        }
-        bind_diag_bag_fini(&j->diags);
-        bind_arena_free(j->arena);
+        bind_buf_free(&js.list[i].held);
+        bind_output_fini(&js.list[i].out);
     }
     free(js.list);
     free(js.order);
-    bind_http_sys_shared_free(js.http_sys);
     if (rc != EXIT_OK && made_dir) rmdir(dir);   /* as it was: no folder */
+    bind_unlock_dir(lock);
     return rc;
 }
 
-/* One target into a file, streamed into the staged file and renamed into
- * place when the backend succeeded. */
-static int compile_to_file(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo, const bind_cli *o,
-                           const char *dest)
+/* ---- One target ------------------------------------------------------------ */
+
+/* Prints what the backend said it changed in a merge: a line each. */
+static void print_report(const char *name, const bind_buf *report)
+{
+    const char *p = report->data, *end = p ? p + report->len : NULL;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (n) fprintf(stderr, "bindc: %s: %.*s\n", name, (int)n, p);
+        p += n + 1;
+    }
+}
+
+/* One target into an output: a file is streamed into its staged file and
+ * renamed into place when the backend succeeded; a device, a FIFO or
+ * standard output gets the bytes held until then. */
+static int compile_to_output(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo,
+                             const bind_cli *o, const bind_output *dest, const char *merge_name)
 {
     size_t first_new = c->diags.list.len;
     bind_stage st;
-    char *staged = NULL;
-    int e = bind_stage_open(dest, &st);
+    int e = bind_stage_open(&st, dest);
     bool opened = !e;
-    bind_emit_ctx cx = own_ctx(c);
-    bool ok = emit_staged(c, be, eo, &cx, o->werror, opened ? &st : NULL, &e);
-    if (ok && opened) e = bind_stage_finish(&st, e, &staged);
-    render(c, &c->diags, first_new, o);
-    if (!ok) return EXIT_INPUT;                  /* nothing is written */
-    if (!e) e = bind_write_commit(dest, staged);
-    if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", dest, strerror(e)); return EXIT_USAGE; }
-    return EXIT_OK;
-}
-
-/* One target held whole: for standard output, and for --merge in place,
- * which writes EXISTING.bak only once the merge succeeded, then EXISTING. */
-static int compile_held(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo, const bind_cli *o,
-                        const char *merge_in_place)
-{
-    size_t first_new = c->diags.list.len;
-    bind_buf out;
+    bind_buf out, report;
     bind_buf_init(&out);
+    bind_buf_init(&report);
+    if (opened && st.fd >= 0) bind_buf_to_file(&out, st.fd);
     bind_emit_ctx cx = own_ctx(c);
-    bool ok = bind_backend_run(be, c->model, &c->sources, eo, &cx, &out) && !bind_diag_has_errors(&c->diags, o->werror);
+    if (merge_name) cx.report = &report;
+    bool ok = emit(c, be, eo, &cx, o->werror, &out);
+    int we = bind_buf_flush(&out);
     render(c, &c->diags, first_new, o);
-    int rc = ok ? EXIT_OK : EXIT_INPUT;          /* nothing is written */
-    if (ok && merge_in_place) {
-        char bak[4096];
-        snprintf(bak, sizeof bak, "%s.bak", merge_in_place);
-        const char *failed = bak;
-        int e = bind_write_atomic(bak, eo->merge->text, eo->merge->len);
-        if (!e) { failed = merge_in_place; e = bind_write_atomic(merge_in_place, out.data ? out.data : "", out.len); }
-        if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", failed, strerror(e)); rc = EXIT_USAGE; }
-    } else if (ok) {
-        if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) rc = EXIT_USAGE;
-        if (fflush(stdout) != 0) rc = EXIT_USAGE;
+    int rc = EXIT_OK;
+    if (!ok) {                                   /* nothing is written */
+        if (opened) bind_stage_discard(&st);
+        rc = EXIT_INPUT;
+    } else if (!opened) rc = bind_cli_write_error(dest->name, e);
+    else {
+        e = bind_stage_finish(&st, we);
+        if (!e) e = bind_stage_commit(&st, out.data ? out.data : "", out.len);
+        if (e) rc = bind_cli_write_error(dest->name, e);
+        else {
+            if (dest->kind == BIND_OUTPUT_FILE) bind_sync_dir(dest->path);
+            if (merge_name) print_report(dest->name, &report);
+        }
     }
     bind_buf_free(&out);
+    bind_buf_free(&report);
+    return rc;
+}
+
+/* To standard output, held whole: nothing is printed unless it all is. */
+static int compile_to_stdout(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo,
+                             const bind_cli *o, const char *merge_name)
+{
+    size_t first_new = c->diags.list.len;
+    bind_buf out, report;
+    bind_buf_init(&out);
+    bind_buf_init(&report);
+    bind_emit_ctx cx = own_ctx(c);
+    if (merge_name) cx.report = &report;
+    bool ok = emit(c, be, eo, &cx, o->werror, &out);
+    render(c, &c->diags, first_new, o);
+    int rc = ok ? EXIT_OK : EXIT_INPUT;
+    if (ok) {
+        if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) rc = EXIT_USAGE;
+        if (fflush(stdout) != 0) rc = EXIT_USAGE;
+        if (rc != EXIT_OK) fprintf(stderr, "bindc: cannot write the standard output: %s\n", strerror(errno));
+        else if (merge_name) print_report("<stdout>", &report);
+    }
+    bind_buf_free(&out);
+    bind_buf_free(&report);
+    return rc;
+}
+
+/* --merge in place, or --dry-run.  The merge is held whole: when it equals
+ * the file, nothing is written (no .bak either); --dry-run prints the
+ * unified diff and writes nothing.  Otherwise the new file is staged, the
+ * old one kept as the next .bak of its chain, the file checked to be still
+ * the one read (lf: locked since it was read), and the new file renamed
+ * over it. */
+static int merge_in_place(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo, const bind_cli *o,
+                          const char *name, const bind_output *dest, bind_locked *lf, bool dry_run)
+{
+    size_t first_new = c->diags.list.len;
+    bind_buf out, report;
+    bind_buf_init(&out);
+    bind_buf_init(&report);
+    bind_emit_ctx cx = own_ctx(c);
+    cx.report = &report;
+    bool ok = emit(c, be, eo, &cx, o->werror, &out);
+    render(c, &c->diags, first_new, o);
+    const char *old = eo->merge->text, *now = out.data ? out.data : "";
+    size_t old_len = eo->merge->len;
+    int rc = ok ? EXIT_OK : EXIT_INPUT;
+    bool same = out.len == old_len && memcmp(now, old, old_len) == 0;
+    if (!ok) {
+        /* nothing is written */
+    } else if (dry_run) {
+        bind_buf diff;
+        bind_buf_init(&diff);
+        size_t ln = strlen(name);
+        char *label = malloc(ln + 10);
+        if (!label) bind_oom();
+        snprintf(label, ln + 10, "%s (merged)", name);
+        bind_unified_diff(&diff, old, old_len, now, out.len, name, label, 3);
+        free(label);
+        if (diff.len && fwrite(diff.data, 1, diff.len, stdout) != diff.len) rc = EXIT_USAGE;
+        if (fflush(stdout) != 0) rc = EXIT_USAGE;
+        bind_buf_free(&diff);
+        if (rc != EXIT_OK) fprintf(stderr, "bindc: cannot write the standard output: %s\n", strerror(errno));
+        else if (same) fprintf(stderr, "bindc: %s: unchanged: the merge changes nothing (--dry-run: nothing written)\n", name);
+        else print_report(name, &report);
+    } else if (same) {
+        fprintf(stderr, "bindc: %s: unchanged: the merge changes nothing; nothing written\n", name);
+    } else {
+        bind_stage st;
+        char *bak = NULL;
+        int slot = -1;
+        const char *failed = name;
+        int e = bind_stage_open(&st, dest);
+        if (!e) {
+            if (st.fd >= 0) e = bind_write_all(st.fd, now, out.len);
+            e = bind_stage_finish(&st, e);
+            if (!e) {
+                e = bind_backup_make(lf, old, old_len, &bak, &slot);
+                if (e) { failed = NULL; bind_stage_discard(&st); }
+            }
+            if (!e) {
+                e = bind_locked_unchanged(lf, old, old_len);
+                if (!e) {
+                    /* From here the .bak stays, even if a signal comes
+                     * before the rename: a spare copy, never a lost one. */
+                    bind_cleanup_drop(slot);
+                    slot = -1;
+                    e = bind_stage_commit(&st, now, out.len);
+                } else bind_stage_discard(&st);
+                if (e) {
+                    unlink(bak);
+                    bind_cleanup_drop(slot);
+                }
+            }
+        }
+        if (e) rc = bind_cli_write_error(failed ? failed : bak, e);
+        else {
+            bind_sync_dir(dest->path);
+            print_report(name, &report);
+            fprintf(stderr, "bindc: %s: the previous file is kept as %s\n", name, bak);
+        }
+        free(bak);
+    }
+    bind_buf_free(&out);
+    bind_buf_free(&report);
     return rc;
 }
 
@@ -245,36 +407,78 @@ int bind_cmd_compile(int argc, char **argv)
         return EXIT_OK;
     }
     static const char *const extra[] = { "--target", "-o", "--merge", NULL };
+    static const char *const switches[] = { "--prune", "--dry-run", NULL };
     bind_cli o;
-    int rc = bind_cli_parse(argc, argv, extra, &o);
+    int rc = bind_cli_parse_with(argc, argv, extra, switches, &o);
     if (rc != EXIT_OK) { bind_cli_free(&o); return rc; }
     const char *target = NULL, *output = NULL, *merge = NULL;
+    bool prune = false, dry_run = false;
     for (int i = 0; i + 1 < o.nrest; i += 2) {
         if (strcmp(o.rest[i], "--target") == 0) target = o.rest[i + 1];
         else if (strcmp(o.rest[i], "-o") == 0) output = o.rest[i + 1];
-        else merge = o.rest[i + 1];
+        else if (strcmp(o.rest[i], "--merge") == 0) merge = o.rest[i + 1];
+        else if (strcmp(o.rest[i], "--prune") == 0) prune = true;
+        else dry_run = true;
     }
-    if (!target) { bind_cli_free(&o); return bind_cli_usage_error("%s", "compile needs --target T"); }
-    bool all = strcmp(target, "all") == 0;
-    const bind_backend *one = all ? NULL : bind_backend_find(target);
-    if (!all && !one) { bind_cli_free(&o); return bind_cli_usage_error("unknown target `%s`", target); }
-    if (all && !output) { bind_cli_free(&o); return bind_cli_usage_error("%s", "--target all needs -o DIR"); }
-    if (merge && (all || strcmp(target, "iis") != 0)) { bind_cli_free(&o); return bind_cli_usage_error("%s", "--merge goes with --target iis"); }
+    const char *usage = NULL, *arg = NULL;
+    bool all = target && strcmp(target, "all") == 0;
+    const bind_backend *one = target && !all ? bind_backend_find(target) : NULL;
+    if (!target) usage = "compile needs --target T";
+    else if (!all && !one) { usage = "unknown target `%s`"; arg = target; }
+    else if (all && !output) usage = "--target all needs -o DIR";
+    else if (all && strcmp(output, "-") == 0) usage = "--target all needs -o DIR, a folder";
+    else if (merge && (all || strcmp(target, "iis") != 0)) usage = "--merge goes with --target iis";
+    else if (prune && !merge) usage = "--prune goes with --merge";
+    else if (dry_run && !merge) usage = "--dry-run goes with --merge";
+    if (usage) { bind_cli_free(&o); return bind_cli_usage_error(usage, arg); }
 
     bind_emit_opts eo;
     memset(&eo, 0, sizeof eo);
+    eo.prune = prune;
+    bind_inputs inputs = { 0 };
+    for (int i = 0; i < o.nfiles; i++) bind_inputs_add_path(&inputs, o.files[i]);
+    bind_output dest;
+    memset(&dest, 0, sizeof dest);
+    bind_locked lf = { .fd = -1 };
+    bind_compilation *c = NULL;
     char *merge_text = NULL;
     size_t merge_len = 0;
-    if (merge) {
-        int e = bind_read_file(merge, BIND_MAX_FILE_SIZE, &merge_text, &merge_len);
+    bool in_place = merge && !output;
+    int e = 0;
+
+    /* Where the output goes, and whether it may be written, before any
+     * work: a refusal costs nothing and writes nothing. */
+    if (output && !all && !dry_run) {
+        if (merge) bind_inputs_add_path(&inputs, merge);
+        e = bind_output_resolve(output, &dest);
+        if (e) { rc = bind_cli_write_error(output, e); goto done; }
+        rc = bind_cli_check_output(&dest, &inputs);
+        if (rc != EXIT_OK) goto done;
+    }
+    if (in_place) {
+        e = bind_output_resolve(merge, &dest);
+        if (!e && dest.kind != BIND_OUTPUT_FILE) e = BIND_E_NOTFILE;
+        if (!e && !dest.exists) e = ENOENT;
         if (e) {
-            fprintf(stderr, "bindc: cannot read %s: %s\n", merge, strerror(e));
-            bind_cli_free(&o);
-            return EXIT_USAGE;
+            fprintf(stderr, "bindc: cannot read %s: %s\n", merge, bind_io_strerror(e));
+            rc = EXIT_USAGE;
+            goto done;
         }
+        if (!dry_run) {
+            e = bind_output_writable(&dest);
+            if (e) { rc = bind_cli_write_error(merge, e); goto done; }
+            /* Locked from here to the rename: another run waits, then
+             * merges into what this one wrote. */
+            e = bind_locked_read(dest.path, BIND_MAX_FILE_SIZE, &lf, &merge_text, &merge_len,
+                                 bind_cli_lock_waiting, (void *)merge);
+        } else e = bind_read_file(dest.path, BIND_MAX_FILE_SIZE, &merge_text, &merge_len);
+    } else if (merge) e = bind_read_file(merge, BIND_MAX_FILE_SIZE, &merge_text, &merge_len);
+    if (e) {
+        fprintf(stderr, "bindc: cannot read %s: %s\n", merge, bind_io_strerror(e));
+        rc = EXIT_USAGE;
+        goto done;
     }
 
-    bind_compilation *c;
     /* The nginx target alone: its plan is built beside the conflict checks.
      * With every target, the nginx job builds it beside the other outputs,
      * and the checks make do with the plan they need (check/routes.c). */
@@ -285,17 +489,33 @@ int bind_cmd_compile(int argc, char **argv)
         eo.merge = bind_sources_adopt(&c->sources, merge, NULL, merge_text, merge_len, false);
         merge_text = NULL;
     }
+    /* The files `use` brought in are inputs too. */
+    bind_inputs_add_sources(&inputs, &c->sources);
+    if (output && !all && !dry_run) {
+        const char *input = bind_inputs_find(&inputs, &dest);
+        if (input) {
+            fprintf(stderr, "bindc: cannot write %s: it is the input file %s; nothing written\n", output, input);
+            rc = EXIT_USAGE;
+            goto done;
+        }
+    }
 
     if (all) {
         size_t n;
         const bind_backend *const *list = bind_backends(&n);
-        rc = compile_all(c, list, n, &eo, &o, output);
-        goto done;
+        rc = compile_all(c, list, n, &eo, &o, output, &inputs);
+    } else if (merge && (in_place || dry_run)) {
+        rc = merge_in_place(c, one, &eo, &o, merge, &dest, &lf, dry_run);
+    } else if (output) {
+        rc = compile_to_output(c, one, &eo, &o, &dest, merge);
+    } else {
+        rc = compile_to_stdout(c, one, &eo, &o, merge);
     }
-    /* --merge without -o updates EXISTING in place. */
-    rc = output ? compile_to_file(c, one, &eo, &o, output) : compile_held(c, one, &eo, &o, merge);
 done:
-    bind_compilation_free(c);
+    bind_locked_release(&lf);
+    bind_output_fini(&dest);
+    bind_inputs_free(&inputs);
+    if (c) bind_compilation_free(c);
     free(merge_text);
     bind_cli_free(&o);
     return rc;

@@ -2,9 +2,11 @@
  *
  * Each file is formatted on its own (`use` is not followed).  A file with
  * syntax errors is never formatted: its diagnostics are shown and it is
- * left untouched.  --write replaces only files that change, atomically. */
+ * left untouched.  --write replaces only files that change, by the rules
+ * of every output (base/file_io.h: through a symbolic link, never a
+ * read-only file, mode and owner kept), locked from the reading to the
+ * rename. */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,14 +81,63 @@ static size_t line_len(const char *s, size_t n, size_t start)
     return e - start;
 }
 
+/* --write: where the file is (a symbolic link followed) and its bytes,
+ * read under the lock that is held until it is replaced. */
+static int read_for_write(const char *path, bind_output *dest, bind_locked *lf, bind_buf *in)
+{
+    int e = bind_output_resolve(path, dest);
+    if (e) return e;
+    if (dest->kind == BIND_OUTPUT_FD) return EINVAL;
+    if (dest->kind == BIND_OUTPUT_FILE && !dest->exists) return ENOENT;
+    if (dest->kind == BIND_OUTPUT_DEVICE) return read_input(dest->path, in);
+    char *text;
+    size_t len;
+    e = bind_locked_read(dest->path, BIND_MAX_FILE_SIZE, lf, &text, &len, bind_cli_lock_waiting, (void *)path);
+    if (e) return e;
+    bind_buf_put(in, text, len);
+    free(text);
+    return 0;
+}
+
+/* --write of a file that changes: the rules of every output (file_io.h),
+ * and the file must still be the one read right before the rename. */
+static int write_back(const char *path, const bind_output *dest, const bind_locked *lf, const bind_buf *in,
+                      const bind_buf *out)
+{
+    int e = bind_output_writable(dest);
+    if (e) return bind_cli_write_error(path, e);
+    const char *data = out->data ? out->data : "";
+    if (dest->kind != BIND_OUTPUT_FILE) {
+        e = bind_output_write(dest, data, out->len);
+        return e ? bind_cli_write_error(path, e) : EXIT_OK;
+    }
+    bind_stage st;
+    e = bind_stage_open(&st, dest);
+    if (!e) {
+        e = bind_stage_finish(&st, bind_write_all(st.fd, data, out->len));
+        if (!e) e = bind_locked_unchanged(lf, in->data ? in->data : "", in->len);
+        if (!e) e = bind_stage_commit(&st, data, out->len);
+        else bind_stage_discard(&st);
+    }
+    if (e) return bind_cli_write_error(path, e);
+    bind_sync_dir(dest->path);
+    return EXIT_OK;
+}
+
 static int fmt_one(const char *path, const fmt_opts *o)
 {
     bind_buf in;
     bind_buf_init(&in);
-    int e = read_input(path, &in);
+    bind_output dest;
+    memset(&dest, 0, sizeof dest);
+    bind_locked lf = { .fd = -1 };
+    int e = o->mode == FMT_WRITE ? read_for_write(path, &dest, &lf, &in) : read_input(path, &in);
     if (e) {
         fprintf(stderr, "bindc: cannot read %s: %s\n", path,
-                e == EFBIG ? "file larger than the 64 MiB limit" : strerror(e));
+                e == EFBIG ? "file larger than the 64 MiB limit"
+                : e == EINVAL ? "--write cannot rewrite a descriptor (standard input or output)" : bind_io_strerror(e));
+        bind_locked_release(&lf);
+        bind_output_fini(&dest);
         bind_buf_free(&in);
         return EXIT_USAGE;
     }
@@ -124,13 +175,11 @@ static int fmt_one(const char *path, const fmt_opts *o)
                 puts("  (they differ in trailing white space or the line end)");
             rc = EXIT_INPUT;
         } else if (o->mode == FMT_WRITE && !same) {
-            /* Through a symbolic link to the file it names, not over the link. */
-            char real[PATH_MAX];
-            const char *dest = realpath(path, real) ? real : path;
-            e = bind_write_atomic(dest, out.data ? out.data : "", out.len);
-            if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", path, strerror(e)); rc = EXIT_USAGE; }
+            rc = write_back(path, &dest, &lf, &in, &out);
         }
     }
+    bind_locked_release(&lf);
+    bind_output_fini(&dest);
     bind_buf_free(&out);
     bind_diag_bag_fini(&diags);
     bind_sources_fini(&srcs);

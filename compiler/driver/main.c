@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "driver.h"
+#include "base/cleanup.h"
 
 static const char usage[] =
     "usage: bindc <command> [options]\n"
@@ -11,8 +12,8 @@ static const char usage[] =
     "commands:\n"
     "  check   FILE... [--platform P] [--werror] [--diagnostics-format text|json]\n"
     "          check .bind files as one server; print diagnostics\n"
-    "  compile FILE... --target T [-o OUT] [--merge EXISTING.config]\n"
-    "          T: json (more targets as they land); `--target all -o DIR`\n"
+    "  compile FILE... --target T [-o OUT] [--merge EXISTING.config [--prune] [--dry-run]]\n"
+    "          T: one of `bindc compile --list-targets`, or `all -o DIR`; -o - is stdout\n"
     "  fmt     FILE... [--check | --write]   print (check, rewrite) files in canonical form\n"
     "  lsp              the language server (LSP over stdin/stdout, logs on stderr)\n"
     "  route   FILE... URL [--local-ip IP] [--server iis|nginx]\n"
@@ -43,6 +44,9 @@ int main(int argc, char **argv)
      * of MB) are still mapped, where realloc grows them without copying. */
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    /* A signal removes the temporary files of the outputs being made, and a
+     * file-size limit is a write error, not a kill (base/cleanup.h). */
+    bind_cleanup_install();
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) { fputs(usage, stdout); return EXIT_OK; }
     if (strcmp(cmd, "--version") == 0) { printf("bindc %s\n", BINDC_VERSION); return EXIT_OK; }

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # No data lost: every output goes to a temporary file that is renamed over
 # the old one, so a failure at any point leaves the previous file
-# byte-identical.  Failures simulated here: the process killed mid-write
-# (SIGXFSZ from a file-size limit), a missing folder, an output path that is
-# a folder, --merge into a file that cannot be merged; then a full disk and
-# a refused permission at each call of the write (an LD_PRELOAD shim,
-# always), a real full disk (a tiny tmpfs, where mounts are allowed) and
-# real permissions (an unwritable folder, an immutable file).
+# byte-identical and no temporary file behind.  Failures simulated here: a
+# file-size limit (ulimit -f: a write error, exit 2, like a full disk), a
+# missing folder, an output path that is a folder, --merge into a file that
+# cannot be merged; then a full disk and a refused permission at each call
+# of the write (an LD_PRELOAD shim, always), a real full disk (a tiny tmpfs,
+# where mounts are allowed) and real permissions (an unwritable folder, an
+# immutable file).  Signals: test_interrupts.sh; paths: test_output_paths.sh.
 set -u
 bindc=$1
 src=${BINDC_SOURCE_DIR:?}
@@ -20,32 +21,35 @@ same() {  # NAME FILE COPY
 }
 shop=$src/examples/shop.bind
 
-# 1. Killed while writing: a 1 KiB file-size limit kills bindc with SIGXFSZ
-#    as its temporary file grows past it.
+# 1. A file-size limit: write(2) fails with EFBIG (bindc ignores SIGXFSZ),
+#    which is a write error like a full disk: exit 2, the file named,
+#    nothing left behind.
 mkdir -p "$tmp/out"
 printf 'previous applicationhost.config\n' > "$tmp/out/applicationhost.config"
 cp "$tmp/out/applicationhost.config" "$tmp/prev"
-killed() {  # BLOCKS CMD...: run CMD under a file-size limit of BLOCKS KiB
+limited() {  # BLOCKS CMD...: run CMD under a file-size limit of BLOCKS KiB (stderr in $tmp/err)
     local blocks=$1; shift
-    bash -c 'ulimit -f "$0"; exec "$@"' "$blocks" "$@" > /dev/null 2>&1
+    bash -c 'ulimit -f "$0"; exec "$@"' "$blocks" "$@" > /dev/null 2> "$tmp/err"
 }
-killed 1 "$bindc" compile "$shop" --target iis -o "$tmp/out/applicationhost.config" 2> /dev/null
+limited 1 "$bindc" compile "$shop" --target iis -o "$tmp/out/applicationhost.config"
 rc=$?
-[ $rc -ne 0 ] && ok || bad "killed write: exit 0"
-same "killed write" "$tmp/out/applicationhost.config" "$tmp/prev"
+[ $rc = 2 ] && ok || bad "file-size limit: exit $rc, expected 2"
+grep -q -x -F "bindc: cannot write $tmp/out/applicationhost.config: File too large" "$tmp/err" && ok \
+    || bad "file-size limit: no message naming the file: $(head -c 300 "$tmp/err")"
+same "file-size limit" "$tmp/out/applicationhost.config" "$tmp/prev"
+[ "$(ls -A "$tmp/out")" = applicationhost.config ] && ok || bad "file-size limit: left $(ls -A "$tmp/out" | tr '\n' ' ')"
 
-# 2. --target all killed part-way: every previous file stays as it was.
+# 2. --target all under a file-size limit: every previous file stays as it
+#    was, no temporary file is left.
 "$bindc" compile "$shop" --target all -o "$tmp/all" > /dev/null 2>&1 || bad "--target all failed"
 for f in "$tmp/all"/*; do printf 'old %s\n' "$(basename "$f")" > "$f"; done
 cp -r "$tmp/all" "$tmp/all.prev"
-killed 2 "$bindc" compile "$shop" --target all -o "$tmp/all" 2> /dev/null
+limited 2 "$bindc" compile "$shop" --target all -o "$tmp/all"
+rc=$?
+[ $rc = 2 ] && ok || bad "--target all, file-size limit: exit $rc, expected 2"
+grep -q ': File too large$' "$tmp/err" && ok || bad "--target all, file-size limit: no message: $(head -c 300 "$tmp/err")"
+diff -r "$tmp/all" "$tmp/all.prev" > /dev/null && ok || bad "--target all, file-size limit: a previous file changed or a file was left: $(ls -A "$tmp/all" | tr '\n' ' ')"
 "$bindc" compile "$shop" --target all -o "$tmp/new" > /dev/null 2>&1
-for f in "$tmp/all.prev"/*; do
-    n=$(basename "$f")
-    # Each file is either the untouched old one or the complete new output.
-    if cmp -s "$f" "$tmp/all/$n" || cmp -s "$tmp/new/$n" "$tmp/all/$n"; then ok
-    else bad "--target all killed: $n is neither old nor new"; fi
-done
 
 # 3. A folder that does not exist: exit 2, nothing created.
 "$bindc" compile "$shop" --target json -o "$tmp/missing/dir/model.json" > /dev/null 2>&1
@@ -67,16 +71,18 @@ cp "$tmp/broken.config" "$tmp/broken.prev"
 same "merge into broken XML" "$tmp/broken.config" "$tmp/broken.prev"
 [ ! -e "$tmp/broken.config.bak" ] && ok || bad "merge into broken XML: a .bak was written"
 
-# 6. --merge in place killed mid-write: the original stays (the .bak, if
-#    written, is an exact copy).
+# 6. --merge in place under a file-size limit: the file and its .bak chain
+#    stay as they were, no new .bak, nothing left behind.
 cp "$src/tests/fixtures/iis/shirhatti-HwcConsole.config" "$tmp/hwc.config"
+chmod 644 "$tmp/hwc.config"
 cp "$tmp/hwc.config" "$tmp/hwc.prev"
-killed 4 "$bindc" compile "$shop" --target iis --merge "$tmp/hwc.config" 2> /dev/null
-if cmp -s "$tmp/hwc.config" "$tmp/hwc.prev"; then ok
-else
-    grep -q 'name="Shop"' "$tmp/hwc.config" && xmllint --noout "$tmp/hwc.config" 2> /dev/null && ok || bad "merge killed: the file is neither old nor a complete merge"
-fi
-[ ! -e "$tmp/hwc.config.bak" ] || cmp -s "$tmp/hwc.config.bak" "$tmp/hwc.prev" && ok || bad "merge killed: the .bak differs from the original"
+limited 4 "$bindc" compile "$shop" --target iis --merge "$tmp/hwc.config"
+rc=$?
+[ $rc = 2 ] && ok || bad "merge, file-size limit: exit $rc, expected 2"
+grep -q -x -F "bindc: cannot write $tmp/hwc.config: File too large" "$tmp/err" && ok \
+    || bad "merge, file-size limit: no message naming the file: $(head -c 300 "$tmp/err")"
+same "merge, file-size limit" "$tmp/hwc.config" "$tmp/hwc.prev"
+[ -z "$(ls "$tmp" | grep -e '^hwc.config.')" ] && ok || bad "merge, file-size limit: left $(ls "$tmp" | grep -e '^hwc.config.' | tr '\n' ' ')"
 
 # 7. Inputs with errors write nothing, even over an existing file.
 printf 'site a {\n    http *:99999:\n}\n' > "$tmp/bad.bind"
@@ -88,7 +94,7 @@ same "input errors" "$tmp/keep.json" "$tmp/keep.prev"
 
 # ---- A full disk and a refused permission, at each call of the write ----
 # The shim (tests/tools/io_fail_shim.c) fails one call of the atomic write
-# (mkstemp, write, fsync, close, rename) on the files of one folder.  It
+# (create, write, fsync, close, link, rename) on the files of one folder.  It
 # needs no privilege, so this part always runs.
 shim=${BINDC_IOFAIL_SHIM:-${BINDC_BUILD_DIR:-}/tests/libio_fail_shim.so}
 [ -f "$shim" ] || { echo "FAIL the I/O failure shim is not built: $shim"; exit 1; }
@@ -109,6 +115,7 @@ strerror() {
     case $1 in
         ENOSPC) echo "No space left on device" ;; EDQUOT) echo "Disk quota exceeded" ;;
         EACCES) echo "Permission denied" ;; EPERM) echo "Operation not permitted" ;;
+        EXDEV) echo "Invalid cross-device link" ;;
     esac
 }
 # refused NAME RC ERRNO FILE...: bindc exited 2 naming one of the FILEs and the error
@@ -129,7 +136,7 @@ mkdir "$tmp/s"
 printf 'previous applicationhost.config\n' > "$tmp/s/applicationhost.config"
 cp "$tmp/s/applicationhost.config" "$tmp/s.prev"
 for c in "write 0 ENOSPC" "write $((size / 2)) ENOSPC" "write $((size - 1)) ENOSPC" "write 0 EDQUOT" \
-         "fsync 0 ENOSPC" "close 0 ENOSPC" "mkstemp 0 EACCES" "rename 0 EACCES" "rename 0 EPERM"; do
+         "fsync 0 ENOSPC" "close 0 ENOSPC" "create 0 EACCES" "rename 0 EACCES" "rename 0 EPERM"; do
     set -- $c
     failing "$1" "$2" "$3" "$tmp/s" "$bindc" compile "$shop" --target iis -o "$tmp/s/applicationhost.config" > /dev/null 2> "$tmp/err"
     refused "one target, $c" $? "$3" "$tmp/s/applicationhost.config"
@@ -144,8 +151,8 @@ failing write "$size" ENOSPC "$tmp/s" "$bindc" compile "$shop" --target iis -o "
 # --target all: every file is written before the first is renamed, so a
 # failure while writing leaves the whole set as it was.  Budgets: none, half
 # of the set, all but its last byte; the 4th fsync, the last close, the 5th
-# mkstemp, the first rename.  The outputs are made two at a time, so which
-# file a write, fsync, close or mkstemp failure hits is not fixed: the
+# create, the first rename.  The outputs are made two at a time, so which
+# file a write, fsync, close or create failure hits is not fixed: the
 # message names one of them (the renames come one by one, in order).
 names=$("$bindc" compile --list-targets | awk '{ print $2 }')
 total=$(cat "$tmp/new"/* | wc -c)
@@ -153,7 +160,7 @@ mkdir "$tmp/a"
 for n in $names; do printf 'old %s\n' "$n" > "$tmp/a/$n"; done
 cp -r "$tmp/a" "$tmp/a.prev"
 for c in "write 0 ENOSPC" "write $((total / 2)) ENOSPC" "write $((total - 1)) ENOSPC" "fsync 3 ENOSPC" \
-         "close 6 ENOSPC" "mkstemp 4 EACCES" "rename 0 EPERM $(echo "$names" | head -n 1)"; do
+         "close 6 ENOSPC" "create 4 EACCES" "rename 0 EPERM $(echo "$names" | head -n 1)"; do
     set -- $c
     failing "$1" "$2" "$3" "$tmp/a" "$bindc" compile "$shop" --target all -o "$tmp/a" > /dev/null 2> "$tmp/err"
     rc=$?
@@ -174,38 +181,85 @@ for n in $names; do
 done
 only "$tmp/a" $names && ok || bad "--target all, 4th rename: left $(ls -A "$tmp/a" | tr '\n' ' ')"
 
-# --merge in place writes EXISTING.bak, then EXISTING.  A failure on the
-# .bak keeps the previous .bak; one on EXISTING leaves the .bak an exact
-# copy of it.  Either way EXISTING is untouched.
+# --merge in place stages the new file, keeps the old one as the next .bak
+# of its chain (a hard link: PATH.bak exists here, so PATH.bak.1), checks
+# the file is still the one read, and renames.  A failure at any step
+# leaves the file, the chain as it was (no new .bak), and nothing else.
 hwc=$src/tests/fixtures/iis/shirhatti-HwcConsole.config
 mkdir "$tmp/m"
 cp "$hwc" "$tmp/m.prev"
 hsize=$(wc -c < "$hwc")
-for c in "write 0 ENOSPC bak" "write $((hsize / 2)) ENOSPC bak" "fsync 0 ENOSPC bak" "mkstemp 0 EACCES bak" \
-         "write $hsize ENOSPC config" "close 1 ENOSPC config" "rename 1 EPERM config"; do
-    set -- $c
-    rm -f "$tmp/m/hwc.config"    # the fixture is read-only: cp cannot overwrite it as a user
+fresh_merge_dir() {
+    rm -f "$tmp/m"/*
     cp "$hwc" "$tmp/m/hwc.config"
+    chmod 640 "$tmp/m/hwc.config"
     printf 'previous .bak\n' > "$tmp/m/hwc.config.bak"
     cp "$tmp/m/hwc.config.bak" "$tmp/bak.prev"
+}
+for c in "write 0 ENOSPC" "write $((hsize / 2)) ENOSPC" "fsync 0 ENOSPC" "close 0 ENOSPC" "create 0 EACCES" \
+         "link 0 EACCES bak" "rename 0 EPERM" "rename 0 EACCES"; do
+    set -- $c
+    fresh_merge_dir
     failing "$1" "$2" "$3" "$tmp/m" "$bindc" compile "$shop" --target iis --merge "$tmp/m/hwc.config" > /dev/null 2> "$tmp/err"
     rc=$?
-    if [ "$4" = bak ]; then
-        refused "merge, $1 $2 $3" $rc "$3" "$tmp/m/hwc.config.bak"
-        same "merge, $1 $2 $3: the .bak" "$tmp/m/hwc.config.bak" "$tmp/bak.prev"
-    else
-        refused "merge, $1 $2 $3" $rc "$3" "$tmp/m/hwc.config"
-        same "merge, $1 $2 $3: the .bak" "$tmp/m/hwc.config.bak" "$tmp/m.prev"
-    fi
+    if [ "${4:-}" = bak ]; then refused "merge, $1 $2 $3" $rc "$3" "$tmp/m/hwc.config.bak.1"
+    else refused "merge, $1 $2 $3" $rc "$3" "$tmp/m/hwc.config"; fi
+    same "merge, $1 $2 $3: the .bak" "$tmp/m/hwc.config.bak" "$tmp/bak.prev"
     same "merge, $1 $2 $3" "$tmp/m/hwc.config" "$tmp/m.prev"
     only "$tmp/m" hwc.config hwc.config.bak && ok || bad "merge, $1 $2 $3: left $(ls -A "$tmp/m" | tr '\n' ' ')"
 done
+# No hard links on this file system (EPERM, EXDEV from link): the .bak is a
+# copy, with the file's mode; a write error while copying leaves nothing.
+for err in EPERM EXDEV; do
+    fresh_merge_dir
+    failing link 0 $err "$tmp/m" "$bindc" compile "$shop" --target iis --merge "$tmp/m/hwc.config" > /dev/null 2> "$tmp/err"
+    rc=$?
+    [ $rc = 0 ] && ok || bad "merge, link $err: exit $rc: $(cat "$tmp/err")"
+    same "merge, link $err: the copy" "$tmp/m/hwc.config.bak.1" "$tmp/m.prev"
+    [ "$(stat -c %a "$tmp/m/hwc.config.bak.1")" = 640 ] && ok || bad "merge, link $err: the copy's mode is $(stat -c %a "$tmp/m/hwc.config.bak.1")"
+    [ "$(stat -c %i "$tmp/m/hwc.config.bak.1")" != "$(stat -c %i "$tmp/m/hwc.config")" ] && ok || bad "merge, link $err: not replaced"
+    grep -q 'name="Shop"' "$tmp/m/hwc.config" && ok || bad "merge, link $err: not merged"
+    only "$tmp/m" hwc.config hwc.config.bak hwc.config.bak.1 && ok || bad "merge, link $err: left $(ls -A "$tmp/m" | tr '\n' ' ')"
+done
 # --merge with -o: the output fails, the merged file is only read.
+fresh_merge_dir
 rm "$tmp/m/hwc.config.bak"
 failing write 0 ENOSPC "$tmp/m" "$bindc" compile "$shop" --target iis --merge "$tmp/m/hwc.config" -o "$tmp/m/out.config" > /dev/null 2> "$tmp/err"
 refused "merge -o" $? ENOSPC "$tmp/m/out.config"
 same "merge -o" "$tmp/m/hwc.config" "$tmp/m.prev"
 only "$tmp/m" hwc.config && ok || bad "merge -o: left $(ls -A "$tmp/m" | tr '\n' ' ')"
+
+# A writer that takes no lock changes the file between bindc's reading and
+# its rename: bindc notices (identity, size, bytes), writes nothing and
+# says so; the same bytes written again (a new mtime) are no change.
+for how in append replace; do
+    fresh_merge_dir
+    IOFAIL_CHANGE=$tmp/m/hwc.config IOFAIL_CHANGE_HOW=$how IOFAIL_DIR=$tmp/m LD_PRELOAD=$preload \
+        "$bindc" compile "$shop" --target iis --merge "$tmp/m/hwc.config" > /dev/null 2> "$tmp/err"
+    rc=$?
+    [ $rc = 2 ] && ok || bad "merge, changed under it ($how): exit $rc, expected 2"
+    grep -q -F "bindc: cannot write $tmp/m/hwc.config: it changed while bindc worked on it" "$tmp/err" && ok \
+        || bad "merge, changed under it ($how): no message: $(head -c 300 "$tmp/err")"
+    grep -q "another program's" "$tmp/m/hwc.config" && ok || bad "merge, changed under it ($how): the other program's write is lost"
+    same "merge, changed under it ($how): the .bak" "$tmp/m/hwc.config.bak" "$tmp/bak.prev"
+    only "$tmp/m" hwc.config hwc.config.bak && ok || bad "merge, changed under it ($how): left $(ls -A "$tmp/m" | tr '\n' ' ')"
+done
+fresh_merge_dir
+IOFAIL_CHANGE=$tmp/m/hwc.config IOFAIL_CHANGE_HOW=same IOFAIL_DIR=$tmp/m LD_PRELOAD=$preload \
+    "$bindc" compile "$shop" --target iis --merge "$tmp/m/hwc.config" > /dev/null 2> "$tmp/err"
+rc=$?
+[ $rc = 0 ] && ok || bad "merge, the same bytes written under it: exit $rc: $(cat "$tmp/err")"
+same "merge, the same bytes written under it: the .bak.1" "$tmp/m/hwc.config.bak.1" "$tmp/m.prev"
+# fmt --write likewise.
+printf 'site a {\n  http *:80:a.example\n}\n' > "$tmp/m/a.bind"
+cp "$tmp/m/a.bind" "$tmp/a.prev"
+IOFAIL_CHANGE=$tmp/m/a.bind IOFAIL_CHANGE_HOW=append IOFAIL_DIR=$tmp/m LD_PRELOAD=$preload \
+    "$bindc" fmt --write "$tmp/m/a.bind" > /dev/null 2> "$tmp/err"
+rc=$?
+[ $rc = 2 ] && grep -q -F "bindc: cannot write $tmp/m/a.bind: it changed while bindc worked on it" "$tmp/err" && ok \
+    || bad "fmt --write, changed under it: exit $rc: $(head -c 300 "$tmp/err")"
+grep -q "another program's" "$tmp/m/a.bind" && ok || bad "fmt --write, changed under it: the other program's write is lost"
+[ -z "$(ls -A "$tmp/m" | grep tmp)" ] && ok || bad "fmt --write, changed under it: left $(ls -A "$tmp/m" | tr '\n' ' ')"
 
 # ---- A real full disk ----
 # A 64 KiB tmpfs in a private mount namespace (as root, or in a user
@@ -294,7 +348,7 @@ if [ ${#as_user[@]} -gt 0 ]; then
     run_as --target all -o "$tmp/ro/all"
     refused "unwritable folder, --target all" $? EACCES $(for n in $names; do echo "$tmp/ro/all/$n"; done)
     run_as --target iis --merge "$tmp/ro/hwc.config"
-    refused "unwritable folder, merge" $? EACCES "$tmp/ro/hwc.config.bak"
+    refused "unwritable folder, merge" $? EACCES "$tmp/ro/hwc.config"
     diff -r "$tmp/ro" "$tmp/ro.prev" > /dev/null && ok || bad "unwritable folder: something changed or was left: $(ls -A "$tmp/ro" "$tmp/ro/all" | tr '\n' ' ')"
     chmod 755 "$tmp/ro" "$tmp/ro/all"
 else
