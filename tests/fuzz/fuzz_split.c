@@ -42,7 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned pick = (unsigned)data[0] | (unsigned)data[1] << 8;
     const char *text = (const char *)data + 2;
     size_t len = size - 2;
-    uint32_t at = 1 + (uint32_t)(pick >> 1) % (uint32_t)(len - 1);
+    /* One byte of text (the input `us\n`) has one place to split: after it. */
+    uint32_t at = len > 1 ? 1 + (uint32_t)(pick >> 1) % (uint32_t)(len - 1) : 1;
     if (!(pick & 1)) {
         uint32_t lines = 0;
         for (size_t i = 1; i < len; i++) lines += text[i - 1] == '\n';
