@@ -9,6 +9,7 @@ extern const bind_backend bind_backend_netsh_revert;
 extern const bind_backend bind_backend_httpcfg;
 extern const bind_backend bind_backend_httpcfg_revert;
 extern const bind_backend bind_backend_nginx;
+extern const bind_backend bind_backend_apache;
 extern const bind_backend bind_backend_json;
 
 static const bind_backend *const backends[] = {
@@ -18,6 +19,7 @@ static const bind_backend *const backends[] = {
     &bind_backend_httpcfg,
     &bind_backend_httpcfg_revert,
     &bind_backend_nginx,
+    &bind_backend_apache,
     &bind_backend_json,
 };
 
