@@ -16,9 +16,14 @@
  *          thousands of them.  The unit and differential tests hold the
  *          plan to that.  Cost: the wildcards and the classes, never
  *          pairwise over bindings.
+ *          The same for the apache target, over Apache's algorithm and its
+ *          plan, where an address:port would speak two protocols — the one
+ *          thing its order of blocks cannot give (apache_plan.h); that
+ *          takes two `server = apache` sites, so a fleet asks nothing.
  * Both report only on a model without errors: routing a broken model would
  * report the consequences of errors already reported (check/checker.c). */
 #include "checker.h"
+#include "runtime/apache_plan.h"
 #include "runtime/nginx_plan.h"
 #include "runtime/route.h"
 #include "runtime/route_key.h"
@@ -150,12 +155,17 @@ static void check_unreachable(bind_route_checker *r, bind_arena *scratch, const 
 
 /* ---- W0407 --------------------------------------------------------------- */
 
+/* The target whose routing is compared with the IIS rules. */
 typedef struct fidelity {
     bind_route_checker *r;
     bind_arena *scratch;
     const bind_route_iis *iis;
+    enum bind_server server;         /* BIND_SERVER_NGINX or BIND_SERVER_APACHE */
     const bind_route_nginx *nginx;
     const bind_nginx_plan *plan;
+    const bind_route_apache *apache;
+    const bind_apache_plan *aplan;
+    BIND_VEC(const bind_apache_chain *) lost;   /* Apache: the chains that lost a protocol */
     host_set *hosts;
     bool exact_names;                /* probe exact host names too (a socket lost a protocol) */
     bind_table reported;             /* bindings already warned about */
@@ -176,12 +186,34 @@ static uint64_t key_port_addr(const void *x, const void *ctx)
 
 static const bind_site *site_of(const bind_route_result *r) { return r->binding ? r->binding->site : NULL; }
 
+/* The address:port the target's answer came through, when it speaks one
+ * protocol there and IIS would route the other too: the binding that made
+ * it speak its own, and what it speaks. */
+static const bind_binding *protocol_maker(const fidelity *f, const bind_route_result *res, const char **where, uint8_t *protocol)
+{
+    if (res->socket < 0) return NULL;
+    if (f->server == BIND_SERVER_NGINX) {
+        const bind_nginx_socket *s = &f->plan->sockets[res->socket];
+        if (!s->lost) return NULL;
+        *where = bind_nginx_socket_text(f->r->arena, s);
+        *protocol = s->protocol;
+        return s->maker;
+    }
+    const bind_apache_chain *c = &f->aplan->chains[res->socket];
+    if (!c->lost) return NULL;
+    *where = bind_apache_chain_text(f->r->arena, c);
+    *protocol = c->protocol;
+    return c->maker;
+}
+
 static void probe(fidelity *f, uint8_t protocol, const bind_addr *local, bool unnamed, uint16_t port, const char *host)
 {
     bind_route_request rq = { protocol, *local, port, host };
     bind_route_result ri, rn;
     bind_route_iis_resolve(f->iis, &rq, &ri);
-    bind_route_nginx_resolve(f->nginx, &rq, &rn);
+    bool nginx = f->server == BIND_SERVER_NGINX;
+    if (nginx) bind_route_nginx_resolve(f->nginx, &rq, &rn);
+    else bind_route_apache_resolve(f->apache, &rq, NULL, &rn);
     if (site_of(&ri) == site_of(&rn)) return;
     const bind_binding *culprit = ri.binding ? ri.binding : rn.binding;
     uint64_t h = bind_hash_bytes(&culprit, sizeof culprit, BIND_HASH_SEED);
@@ -189,24 +221,28 @@ static void probe(fidelity *f, uint8_t protocol, const bind_addr *local, bool un
     bind_table_put(&f->reported, h, culprit, (void *)culprit);
 
     bind_route_checker *r = f->r;
+    const char *target = nginx ? "nginx" : "apache", *server = nginx ? "nginx" : "Apache";
     bind_diag *d;
     if (ri.binding) {
-        const char *nginx_answer = rn.binding ? bind_arena_printf(r->arena, "site `%s`", rn.binding->site->name) : "no site";
+        const char *answer = rn.binding ? bind_arena_printf(r->arena, "site `%s`", rn.binding->site->name) : "no site";
         d = bind_diag_push(&r->diags, BIND_W0407, culprit->info_span,
-                           "the nginx target cannot route like IIS here: nginx answers with %s where IIS chooses this binding of site `%s`",
-                           nginx_answer, ri.binding->site->name);
+                           "the %s target cannot route like IIS here: %s answers with %s where IIS chooses this binding of site `%s`",
+                           target, server, answer, ri.binding->site->name);
     } else {
         d = bind_diag_push(&r->diags, BIND_W0407, culprit->info_span,
-                           "the nginx target cannot route like IIS here: nginx answers with this binding of site `%s` where IIS refuses the request",
-                           rn.binding->site->name);
+                           "the %s target cannot route like IIS here: %s answers with this binding of site `%s` where IIS refuses the request",
+                           target, server, rn.binding->site->name);
     }
     bind_diag_note(&r->diags, d, NULL, "request: %s", request_text(r->arena, &rq, unnamed));
     bind_diag_note(&r->diags, d, NULL, "IIS: %s", bind_route_reason(r->arena, &rq, &ri, NULL));
-    bind_diag_note(&r->diags, d, NULL, "nginx: %s", bind_route_reason(r->arena, &rq, &rn, f->plan));
-    const bind_nginx_socket *s = rn.socket >= 0 ? &f->plan->sockets[rn.socket] : NULL;
-    if (s && s->lost)
-        bind_diag_note(&r->diags, d, &s->maker->info_span, "nginx serves one protocol per address:port, and this binding makes %s %s",
-                       bind_nginx_socket_text(r->arena, s), bind_protocol_name((enum bind_protocol)s->protocol));
+    bind_diag_note(&r->diags, d, NULL, "%s: %s", server,
+                   nginx ? bind_route_reason(r->arena, &rq, &rn, f->plan) : bind_route_apache_reason(r->arena, &rq, &rn, f->aplan));
+    const char *where = NULL;
+    uint8_t speaks = 0;
+    const bind_binding *maker = protocol_maker(f, &rn, &where, &speaks);
+    if (maker)
+        bind_diag_note(&r->diags, d, &maker->info_span, "%s serves one protocol per address:port, and this binding makes %s %s",
+                       server, where, bind_protocol_name((enum bind_protocol)speaks));
 }
 
 /* Every request class of one local address on one port: the hosts of the
@@ -245,45 +281,39 @@ static void probe_class(fidelity *f, const bind_addr *local, bool unnamed, uint1
     }
 }
 
-static void check_nginx_fidelity(bind_route_checker *r, bind_arena *scratch, const bind_model *m, host_set *hosts,
-                                 const bind_addr rep[2])
+/* Whether the target's routing of one request class needs asking: every
+ * class for nginx; for Apache, an exact address whose chain lost a
+ * protocol (apache_plan.h: elsewhere the blocks' order gives IIS's answer,
+ * and `*:port` mixing the families is the target's own W0407). */
+static bool asks(const fidelity *f, const bind_addr *local, bool unnamed, uint16_t port)
+{
+    if (f->server == BIND_SERVER_NGINX) return true;
+    if (unnamed) return false;
+    for (size_t i = 0; i < f->lost.len; i++)
+        if (f->lost.items[i]->port == port && bind_addr_equal(&f->lost.items[i]->addr, local)) return true;
+    return false;
+}
+
+/* Asks every request class of every port the target's sites bind. */
+static void probe_classes(fidelity *f, const bind_model *m, const bind_addr rep[2])
 {
     BIND_VEC(item) items = { 0 };
     bind_vec_reserve(&items, m->nbindings);
     for (uint32_t i = 0; i < m->nsites; i++) {
         const bind_site *s = m->sites[i];
-        if (s->server != BIND_SERVER_NGINX && s->server != BIND_SERVER_ANY) continue;
+        if (s->server != f->server && s->server != BIND_SERVER_ANY) continue;
         for (uint32_t j = 0; j < s->nbindings; j++) {
             if (!is_web(s->bindings[j])) continue;
             item it = bind_route_item_of(s->bindings[j], (uint32_t)items.len);
             bind_vec_push(&items, it);
         }
     }
-    if (!items.len) {
-        bind_vec_free(&items);
-        return;
-    }
     bind_route_items_sort(items.items, items.len, key_port_addr, NULL);
-
-    fidelity f;
-    memset(&f, 0, sizeof f);
-    f.r = r;
-    f.scratch = scratch;
-    f.hosts = hosts;
-    /* Exact names are asked only when a socket lost a protocol, so a plan
-     * made for this check alone leaves them out until one did. */
-    bool whole = r->c->keep_nginx_plan;
-    f.plan = whole ? bind_compilation_nginx_plan(r->c) : bind_nginx_plan_build_for(scratch, m, false);
-    for (uint32_t i = 0; i < f.plan->nsockets && !f.exact_names; i++) f.exact_names = f.plan->sockets[i].lost != NULL;
-    if (f.exact_names && !whole) f.plan = bind_nginx_plan_build(scratch, m);
-    f.iis = bind_route_iis_new_for(m, BIND_SERVER_NGINX, f.exact_names);
-    f.nginx = bind_route_nginx_new_for(f.plan, f.exact_names);
-    bind_table_init(&f.reported, ptr_eq);
-
-    item *any = bind_pages_alloc(items.len * sizeof *any);
+    item *any = bind_pages_alloc((items.len ? items.len : 1) * sizeof *any);
     for (size_t i = 0; i < items.len;) {
         size_t j = i;
         while (j < items.len && items.items[j].port == items.items[i].port) j++;
+        uint16_t port = items.items[i].port;
         /* Exact addresses sort first within a port, grouped by address. */
         for (int fam = 4; fam <= 6; fam += 2) {
             size_t nany = 0;
@@ -296,19 +326,80 @@ static void check_nginx_fidelity(bind_route_checker *r, bind_arena *scratch, con
                 size_t y = x;
                 while (y < j && bind_route_item_same_addr(&items.items[y], &items.items[x])) y++;
                 const bind_addr *a = &items.items[x].b->addr;
-                if ((a->kind == BIND_ADDR_V4) == (fam == 4))
-                    probe_class(&f, a, false, items.items[i].port, items.items + x, y - x, any, nany);
+                if ((a->kind == BIND_ADDR_V4) == (fam == 4) && asks(f, a, false, port))
+                    probe_class(f, a, false, port, items.items + x, y - x, any, nany);
                 x = y;
             }
-            probe_class(&f, &rep[fam == 6], true, items.items[i].port, NULL, 0, any, nany);
+            if (asks(f, &rep[fam == 6], true, port)) probe_class(f, &rep[fam == 6], true, port, NULL, 0, any, nany);
         }
         i = j;
     }
-    bind_pages_free(any, items.len * sizeof *any);
+    bind_pages_free(any, (items.len ? items.len : 1) * sizeof *any);
+    bind_vec_free(&items);
+}
+
+static void check_nginx_fidelity(bind_route_checker *r, bind_arena *scratch, const bind_model *m, host_set *hosts,
+                                 const bind_addr rep[2])
+{
+    bool any_site = false;
+    for (uint32_t i = 0; i < m->nsites && !any_site; i++)
+        any_site = m->sites[i]->server == BIND_SERVER_NGINX || m->sites[i]->server == BIND_SERVER_ANY;
+    if (!any_site) return;
+
+    fidelity f;
+    memset(&f, 0, sizeof f);
+    f.r = r;
+    f.scratch = scratch;
+    f.hosts = hosts;
+    f.server = BIND_SERVER_NGINX;
+    /* Exact names are asked only when a socket lost a protocol, so a plan
+     * made for this check alone leaves them out until one did. */
+    bool whole = r->c->keep_nginx_plan;
+    f.plan = whole ? bind_compilation_nginx_plan(r->c) : bind_nginx_plan_build_for(scratch, m, false);
+    if (!f.plan->nsockets) return;
+    for (uint32_t i = 0; i < f.plan->nsockets && !f.exact_names; i++) f.exact_names = f.plan->sockets[i].lost != NULL;
+    if (f.exact_names && !whole) f.plan = bind_nginx_plan_build(scratch, m);
+    f.iis = bind_route_iis_new_for(m, BIND_SERVER_NGINX, f.exact_names);
+    f.nginx = bind_route_nginx_new_for(f.plan, f.exact_names);
+    bind_table_init(&f.reported, ptr_eq);
+    probe_classes(&f, m, rep);
     bind_table_fini(&f.reported);
     bind_route_nginx_free((bind_route_nginx *)f.nginx);
     bind_route_iis_free((bind_route_iis *)f.iis);
-    bind_vec_free(&items);
+}
+
+/* The apache target routes like IIS by the order of its blocks, except on
+ * an address:port that would speak two protocols: an exact-address binding
+ * under an any-tier one of the other protocol.  For sites HTTP.sys serves
+ * too that is E0204, so only `server = apache` sites can do it: without
+ * one (a fleet), nothing is built or asked.  (The unit and differential
+ * tests hold the plan to the rest.) */
+static void check_apache_fidelity(bind_route_checker *r, bind_arena *scratch, const bind_model *m, host_set *hosts,
+                                  const bind_addr rep[2])
+{
+    bool own = false;
+    for (uint32_t i = 0; i < m->nsites && !own; i++) own = m->sites[i]->server == BIND_SERVER_APACHE;
+    if (!own) return;
+
+    fidelity f;
+    memset(&f, 0, sizeof f);
+    f.r = r;
+    f.scratch = scratch;
+    f.hosts = hosts;
+    f.server = BIND_SERVER_APACHE;
+    f.aplan = bind_apache_plan_build(scratch, m);
+    for (uint32_t i = 0; i < f.aplan->nchains; i++)
+        if (f.aplan->chains[i].lost && f.aplan->chains[i].addr.kind != BIND_ADDR_ANY) bind_vec_push(&f.lost, &f.aplan->chains[i]);
+    if (!f.lost.len) return;
+    f.exact_names = true;
+    f.iis = bind_route_iis_new(m, BIND_SERVER_APACHE);
+    f.apache = bind_route_apache_new(f.aplan);
+    bind_table_init(&f.reported, ptr_eq);
+    probe_classes(&f, m, rep);
+    bind_table_fini(&f.reported);
+    bind_vec_free(&f.lost);
+    bind_route_apache_free((bind_route_apache *)f.apache);
+    bind_route_iis_free((bind_route_iis *)f.iis);
 }
 
 const bind_nginx_plan *bind_compilation_nginx_plan(bind_compilation *c)
@@ -330,6 +421,7 @@ void bind_check_routes(bind_route_checker *r)
     bind_route_unnamed_addrs(m, rep);
     check_unreachable(r, scratch, m, &hosts, rep);
     check_nginx_fidelity(r, scratch, m, &hosts, rep);
+    check_apache_fidelity(r, scratch, m, &hosts, rep);
     bind_table_fini(&hosts.names);
     bind_arena_free(scratch);
 }
