@@ -215,19 +215,54 @@ static void plan_url_acl(planner *P, const bind_binding *b)
     bind_vec_push(&P->acls, a);
 }
 
+/* The SDDL aliases Windows prints for well-known SIDs
+ * (ConvertSecurityDescriptorToStringSecurityDescriptor): a reservation made
+ * for S-1-5-20 shows as D:(A;;GX;;;NS). */
+static const char *const sid_aliases[][2] = {
+    { "S-1-1-0", "WD" }, { "S-1-3-0", "CO" }, { "S-1-3-1", "CG" }, { "S-1-5-2", "NU" }, { "S-1-5-4", "IU" },
+    { "S-1-5-6", "SU" }, { "S-1-5-7", "AN" }, { "S-1-5-9", "ED" }, { "S-1-5-10", "PS" }, { "S-1-5-11", "AU" },
+    { "S-1-5-12", "RC" }, { "S-1-5-18", "SY" }, { "S-1-5-19", "LS" }, { "S-1-5-20", "NS" },
+    { "S-1-5-32-544", "BA" }, { "S-1-5-32-545", "BU" }, { "S-1-5-32-546", "BG" }, { "S-1-5-32-547", "PU" },
+    { "S-1-5-32-548", "AO" }, { "S-1-5-32-549", "SO" }, { "S-1-5-32-550", "PO" }, { "S-1-5-32-551", "BO" },
+    { "S-1-5-32-552", "RE" }, { "S-1-5-32-554", "RU" }, { "S-1-5-32-555", "RD" }, { "S-1-5-32-556", "NO" },
+    { "S-1-5-32-558", "MU" }, { "S-1-5-32-559", "LU" }, { "S-1-5-32-568", "IS" }, { "S-1-5-32-569", "CY" },
+};
+
+size_t bind_http_sys_sid_aliases(const char *const (**map)[2])
+{
+    *map = sid_aliases;
+    return sizeof sid_aliases / sizeof sid_aliases[0];
+}
+
+static const char *sid_alias(const char *sid)
+{
+    for (size_t i = 0; i < sizeof sid_aliases / sizeof sid_aliases[0]; i++)
+        if (strcmp(sid_aliases[i][0], sid) == 0) return sid_aliases[i][1];
+    return NULL;
+}
+
+void bind_http_sys_grantee_values(bind_arena *a, const bind_url_acl *u, const char *same[2][3])
+{
+    memset(same, 0, sizeof(const char *[2][3]));
+    if (u->grantee == BIND_GRANTEE_EVERYONE) {
+        same[0][0] = "D:(A;;GX;;;WD)";
+    } else if (u->grantee == BIND_GRANTEE_SID) {
+        same[0][0] = bind_arena_printf(a, "D:(A;;GX;;;%s)", u->user);
+        const char *alias = sid_alias(u->user);
+        if (alias) same[1][0] = bind_arena_printf(a, "D:(A;;GX;;;%s)", alias);
+    } else {
+        same[0][0] = bind_arena_printf(a, "D:(A;;GX;;;%%BINDC_SID_%d%%)", u->user_lookup + 1);
+        same[1][0] = bind_arena_printf(a, "D:(A;;GX;;;%%BINDC_SIDA_%d%%)", u->user_lookup + 1);
+    }
+}
+
 /* ---- SSL bindings ---------------------------------------------------------- */
 
-static int32_t cert_lookup(planner *P, const bind_cert *ct, const char *store, bool revert)
+static int32_t cert_lookup(planner *P, const bind_cert *ct, const char *store)
 {
-    for (size_t i = 0; i < P->certs.len; i++) {
-        bind_cert_lookup *l = &P->certs.items[i];
-        if (l->cert == ct) {
-            if (revert) l->revert = true;
-            else l->forward = true;
-            return (int32_t)i;
-        }
-    }
-    bind_cert_lookup l = { ct, store, !revert, revert };
+    for (size_t i = 0; i < P->certs.len; i++)
+        if (P->certs.items[i].cert == ct) return (int32_t)i;
+    bind_cert_lookup l = { ct, store };
     bind_vec_push(&P->certs, l);
     return (int32_t)(P->certs.len - 1);
 }
@@ -235,7 +270,7 @@ static int32_t cert_lookup(planner *P, const bind_cert *ct, const char *store, b
 /* A certificate as the script names it: its thumbprint, or a look-up by
  * friendly name when the thumbprint differs per machine.  False (after E0301)
  * when it has neither. */
-static bool resolve_cert(planner *P, const bind_cert *ct, const char *store, bind_span where, bool revert,
+static bool resolve_cert(planner *P, const bind_cert *ct, const char *store, bind_span where,
                          const char **thumbprint, int32_t *lookup)
 {
     *thumbprint = NULL;
@@ -243,7 +278,7 @@ static bool resolve_cert(planner *P, const bind_cert *ct, const char *store, bin
     if (ct->thumbprint) { *thumbprint = ct->thumbprint; return true; }
     if (ct->friendly_name) {
         enum bind_cmd_quote_refusal r = bind_cmd_quote_check(ct->friendly_name);
-        if (r == BIND_CMD_QUOTE_OK) { *lookup = cert_lookup(P, ct, store, revert); return true; }
+        if (r == BIND_CMD_QUOTE_OK) { *lookup = cert_lookup(P, ct, store); return true; }
         bind_diag *d = bind_http_sys_diag_once(P->cx, BIND_E0007, ct->span,
                                                "the friendly name of certificate `%s` %s: the script cannot look it up",
                                                ct->name, bind_cmd_quote_reason(r));
@@ -309,7 +344,7 @@ static void plan_ssl(planner *P, const bind_binding *b)
         s.store = store_of(P, b->cert);
         if (b->thumbprint) s.thumbprint = b->thumbprint;
         else if (!b->cert) return;    /* E0301 came from the checker */
-        else if (!resolve_cert(P, b->cert, s.store, b->cert_span.end ? b->cert_span : b->info_span, false,
+        else if (!resolve_cert(P, b->cert, s.store, b->cert_span.end ? b->cert_span : b->info_span,
                                &s.thumbprint, &s.lookup))
             return;
     }
@@ -369,7 +404,6 @@ static void plan_firewall(planner *P, const bind_binding *b, bool http_sys)
 static bool plan_build(const bind_model *m, bind_emit_ctx *cx, bind_http_sys_plan *out)
 {
     memset(out, 0, sizeof *out);
-    out->restore_lookup = -1;
     planner P;
     memset(&P, 0, sizeof P);
     P.cx = cx;
@@ -401,14 +435,13 @@ static bool plan_build(const bind_model *m, bind_emit_ctx *cx, bind_http_sys_pla
         }
     }
 
+    /* A record of the platform's (its installer's appid) may be replaced
+     * without /replace; the revert puts back what it replaced. */
     bool replaced = false;
     for (size_t i = 0; i < P.ssl.len; i++) replaced |= P.ssl.items[i].replaces_platform;
     if (replaced) {
-        const bind_cert *dc = P.default_cert;
-        out->restore_store = store_of(&P, dc);
-        out->restore_appid = appid_of(&P, dc);
-        resolve_cert(&P, dc, out->restore_store, P.pf->default_cert_span, true, &out->restore_thumbprint,
-                     &out->restore_lookup);
+        out->restore_store = store_of(&P, P.default_cert);
+        out->restore_appid = appid_of(&P, P.default_cert);
     }
 
     FREEZE(&P, P.iplisten, out->iplisten, out->niplisten);

@@ -32,7 +32,7 @@ typedef struct bind_url_acl {
     uint8_t grantee;                /* enum bind_grantee */
     const char *user;               /* USER: an account name; SID: "S-1-5-..." (upper-case S) */
     bind_span user_span;            /* where the grantee was written (the binding for Everyone) */
-    int32_t user_lookup;            /* httpcfg: index into plan.sid_lookups for a USER, else -1 */
+    int32_t user_lookup;            /* index into plan.sid_lookups for a USER, else -1 */
     const bind_binding *binding;    /* the first binding that needs it */
 } bind_url_acl;
 
@@ -57,15 +57,16 @@ typedef struct bind_firewall_rule {
     const bind_binding *binding;
 } bind_firewall_rule;
 
-/* A certificate whose thumbprint differs per machine: the script finds it
- * by friendly name in LocalMachine\STORE when it runs. */
+/* A certificate whose thumbprint differs per machine: the forward script
+ * finds it by friendly name in LocalMachine\STORE when it runs (a revert
+ * puts back what it saved, and needs none). */
 typedef struct bind_cert_lookup {
     const bind_cert *cert;
     const char *store;
-    bool forward, revert;           /* which script needs it */
 } bind_cert_lookup;
 
-/* httpcfg takes only SDDL: an account name becomes a SID when the script runs. */
+/* An account name becomes a SID when the script runs: httpcfg takes only
+ * SDDL, and netsh shows a reservation's grantee as SDDL, to compare. */
 typedef struct bind_sid_lookup { const char *user; } bind_sid_lookup;
 
 typedef struct bind_http_sys_plan {
@@ -75,10 +76,8 @@ typedef struct bind_http_sys_plan {
     bind_firewall_rule *firewall;   uint32_t nfirewall;
     bind_cert_lookup *cert_lookups; uint32_t ncert_lookups;
     bind_sid_lookup *sid_lookups;   uint32_t nsid_lookups;
-    /* What the revert binds again where the forward script replaced the
-     * platform's record (replaces_platform): the platform's default_cert. */
-    const char *restore_thumbprint;
-    int32_t restore_lookup;
+    /* The platform's default_cert, where a record replaces the one its
+     * installer made (replaces_platform): such a record has this appid. */
     const char *restore_store, *restore_appid;
 } bind_http_sys_plan;
 
@@ -108,42 +107,106 @@ const bind_diag_bag *bind_http_sys_shared_diags(const bind_http_sys_shared *s);
 bind_diag *bind_http_sys_diag_once(bind_emit_ctx *cx, enum bind_code code, bind_span span,
                                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The SDDL a URL reservation shows when it is as the scripts set it: one
+ * or two alternatives (a well-known SID and its alias); for an account
+ * name, the SDDL with the SID the script looked up (%BINDC_SID_n%) and
+ * with its alias (%BINDC_SIDA_n%). */
+void bind_http_sys_grantee_values(bind_arena *a, const bind_url_acl *u, const char *same[2][3]);
+/* The well-known SIDs and their SDDL aliases ({"S-1-5-20", "NS"}, ...). */
+size_t bind_http_sys_sid_aliases(const char *const (**map)[2]);
+
 /* Addresses as the HTTP.sys tools write them: `0.0.0.0:443` / `[fe80::1]:443`
  * for ipport, `fe80::1` (no brackets) for iplisten.  Arena strings. */
 const char *bind_http_sys_ipport(bind_arena *a, const bind_addr *addr, uint16_t port);
 const char *bind_http_sys_address(bind_arena *a, const bind_addr *addr);
 
-/* The scaffolding every HTTP.sys script shares (http_sys_script.c): CRLF
- * lines, the elevation check, certificate and SID look-ups, numbered steps
- * that stop on the first failure, and the closing lines. */
+/* The scaffolding every HTTP.sys script shares (http_sys_script.c).
+ *
+ * A script never destroys a record it did not make.  It first looks at
+ * every record it would change (the tool's `show`/`query` text, read by
+ * value: netsh's words are localised, its values are not), then changes
+ * them, or changes nothing:
+ *   - absent: added, and what the tool then shows is kept in the folder
+ *     beside the script as SLUG.added.txt (which marks it as the script's);
+ *   - the same values as the script's, or as SLUG.added.txt: left alone;
+ *   - other values: the script stops before its first change, naming the
+ *     record and showing its holder, unless it runs with /replace; what it
+ *     replaces is kept as SLUG.replaced.txt, which the revert puts back (a
+ *     firewall rule is renamed and turned off rather than deleted, and the
+ *     revert renames it back).
+ * The revert removes only records with a SLUG.added.txt that still show as
+ * they did then, and puts back SLUG.replaced.txt.  Everything is written in
+ * forms Windows' cmd.exe and Wine's read alike (no `||` after a program,
+ * no `if` after `if ... if /i`), with cmd.exe's own commands and `find`,
+ * which Windows XP has too. */
 typedef struct bind_script {
     bind_emit_ctx *cx;
     bind_buf *out;
-    uint32_t step, nsteps;
+    uint32_t nsteps;
+    bool revert;
+    bool httpcfg;               /* httpcfg.cmd: no PowerShell, `net session` */
+    bool found, blob, alias, port;  /* which subroutines the script calls */
+    const char *tool;           /* "netsh" | "httpcfg": whose `show` text it reads */
+    const char *other_script;   /* "netsh-revert.cmd" or "netsh.cmd" */
     bind_buf line;              /* bind_script_new_line's */
 } bind_script;
 
-/* `what` says what the script does; `elevation` is the command whose
- * failure means "not an administrator" (`fltmc`, `net session`). */
-void bind_script_begin(bind_script *s, bind_emit_ctx *cx, bind_buf *out, const char *what,
-                       const char *elevation, uint32_t nsteps);
+/* One record as the scripts handle it. */
+typedef struct bind_script_record {
+    const char *what;           /* "URL ACL http://x:80/" (echoed, quoted here) */
+    const char *slug;           /* its files' name in the folder: [A-Za-z0-9._-] only */
+    const char *show;           /* the command that shows it (quoted already) */
+    const char *key;            /* a value only the record itself shows: it is there */
+    /* The values it shows when it is as the script sets it: up to two
+     * alternatives (a SID or its SDDL alias), each up to three values that
+     * must all show. */
+    const char *same[2][3];
+    bool list;                  /* iplisten: there is the same; never replaced */
+    uint16_t port_opening;      /* the XP firewall's opening of this TCP port, named "bindc TCP PORT" */
+    const char *platform_appid; /* a record with this appid is the platform's: replaced without /replace */
+    bool needs_sddl, needs_appid;   /* what putting a replaced record back reads from its text */
+    const char *del;            /* the command that deletes it (quoted already) */
+    const char *add;            /* the command that adds it (quoted already) */
+    /* Putting a replaced record back: `restore` adds it again from the
+     * values of its text (%BINDC_R_...%, %BINDC_PORT_...%); or `keep` moved
+     * it aside instead of `del`, `unkeep` moves it back, and `disable` turns
+     * it off when it was off (it shows otherwise once turned on).  All NULL:
+     * kept as text only. */
+    const char *restore;
+    const char *keep, *unkeep, *disable;
+} bind_script_record;
+
+/* `what` says what the script does. */
+void bind_script_begin(bind_script *s, bind_emit_ctx *cx, bind_buf *out, const char *what, bool httpcfg,
+                       bool revert, uint32_t nsteps);
 /* A line of fixed text (no user strings), CRLF appended. */
 void bind_script_line(bind_script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The buffer a line with user strings is put together in, emptied: one
- * for every line of the script, so that a fleet's hundreds of thousands of
- * lines make no allocation each.  The next call to any bind_script_
- * function but put_line may reuse it. */
+ * line at a time (bind_script_put_line appends it).  Quote user strings with
+ * backend/cmd_exe_quote.h. */
 bind_buf *bind_script_new_line(bind_script *s);
 /* A line built in `line` (already quoted), CRLF appended. */
 void bind_script_put_line(bind_script *s, const bind_buf *line);
-/* Sets BINDC_THUMBPRINT_<i+1> from the friendly name, or stops the script. */
+/* Sets BINDC_THUMBPRINT_<i+1> from the friendly name, or stops the script
+ * (also when several certificates have it): PowerShell for netsh.cmd, the
+ * registry for httpcfg.cmd. */
 void bind_script_cert_lookup(bind_script *s, const bind_http_sys_plan *p, uint32_t i);
-/* Sets BINDC_SID_<i+1> from the account name, or stops the script. */
+/* Sets BINDC_SID_<i+1> from the account name, and BINDC_SIDA_<i+1> to the
+ * way SDDL writes it (NS for S-1-5-20), or stops the script: PowerShell for
+ * netsh.cmd, wmic for httpcfg.cmd. */
 void bind_script_sid_lookup(bind_script *s, const bind_http_sys_plan *p, uint32_t i);
-/* `echo [k/N] what`: the next step. */
-void bind_script_step(bind_script *s, const char *what);
-/* After a command that must succeed. */
-void bind_script_check(bind_script *s);
-void bind_script_end(bind_script *s, const char *undo);
+/* The records, in the order the script handles them (the revert's
+ * reversed already): the look at each, then the changes. */
+void bind_script_records(bind_script *s, const bind_script_record *r, uint32_t n);
+void bind_script_end(bind_script *s);
+
+/* A record's file name in the folder: `kind` then `key`, every character
+ * but [A-Za-z0-9.-] as _xx. */
+const char *bind_script_slug(bind_arena *a, const char *kind, const char *key);
+
+/* The friendly name as the registry keeps it in a certificate's Blob
+ * (property 11, its length, UTF-16LE with the closing NUL), in upper-case
+ * hex: what httpcfg.cmd looks for.  ASCII names only. */
+const char *bind_script_registry_name(bind_arena *a, const char *friendly_name);
 
 #endif

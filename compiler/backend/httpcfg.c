@@ -5,13 +5,20 @@
  * /i IP:PORT /h HASH /g "{GUID}"`, `httpcfg set|delete iplisten /i IP`) and
  * the Windows XP firewall (`netsh firewall ... portopening`, per port).
  * httpcfg takes only SDDL, so a named grantee becomes a SID when the script
- * runs.  HTTP.sys on these systems has no SNI, no central certificate store
- * and none of the sslFlags disable switches: such bindings get W0407. */
+ * runs (wmic), and a certificate named by its friendly name is found in the
+ * registry: these systems have no PowerShell.  Like netsh.cmd, httpcfg.cmd
+ * looks at every record first and never destroys one it did not make
+ * (backend/http_sys_plan.h).  HTTP.sys on these systems has no SNI, no
+ * central certificate store and none of the sslFlags disable switches: such
+ * bindings get W0407. */
+#include <stdio.h>
 #include <string.h>
 
 #include "backend.h"
 #include "cmd_exe_quote.h"
 #include "http_sys_plan.h"
+
+#define BIND_HTTPCFG_MAX_FRIENDLY_NAME 2000u
 
 /* What this target can write, decided once for both scripts. */
 typedef struct httpcfg_plan {
@@ -65,7 +72,20 @@ static bool plan_build(const bind_model *m, bind_emit_ctx *cx, httpcfg_plan *h)
         if (!seen) h->ports[h->nports++] = p->firewall[i].port;
     }
     h->nsteps = p->niplisten + p->nurl_acls + nssl + h->nports;
-    return true;
+    /* The registry form of a friendly name is 4 hex digits a character, on
+     * a line cmd.exe reads whole (8,191 characters with the rest of it). */
+    bool ok = true;
+    for (uint32_t i = 0; i < p->ncert_lookups; i++) {
+        const bind_cert *ct = p->cert_lookups[i].cert;
+        if (strlen(ct->friendly_name) <= BIND_HTTPCFG_MAX_FRIENDLY_NAME) continue;
+        bind_diag *d = bind_http_sys_diag_once(cx, BIND_E0007, ct->span,
+                                               "the friendly name of certificate `%s` is longer than %u characters: "
+                                               "httpcfg.cmd cannot look it up in the registry",
+                                               ct->name, BIND_HTTPCFG_MAX_FRIENDLY_NAME);
+        if (d) bind_diag_note(cx->diags, d, NULL, "give the certificate a thumbprint instead");
+        ok = false;
+    }
+    return ok;
 }
 
 static const char *listen_address(bind_arena *a, const bind_addr *addr)
@@ -75,102 +95,110 @@ static const char *listen_address(bind_arena *a, const bind_addr *addr)
     return bind_arena_strdup(a, buf);
 }
 
-static void set_ssl(bind_script *s, const char *key, const char *thumbprint, int32_t lookup, const char *appid,
-                    const char *store)
-{
-    bind_buf *line = bind_script_new_line(s);
-    bind_buf_printf(line, "httpcfg set ssl /i %s /h ", key);
-    if (thumbprint) bind_buf_puts(line, thumbprint);
-    else bind_buf_printf(line, "%%BINDC_THUMBPRINT_%d%%", lookup + 1);
-    bind_buf_printf(line, " /g \"%s\"", appid);
-    if (strcmp(store, "My") != 0) bind_buf_printf(line, " /c %s", store);   /* httpcfg's default store is MY */
-    bind_script_put_line(s, line);
-    bind_script_check(s);
-}
-
-static void forward(bind_script *s, const httpcfg_plan *h)
+/* The records this target writes, in httpcfg.cmd's order. */
+static bind_script_record *records(bind_script *s, const httpcfg_plan *h, uint32_t *n)
 {
     const bind_http_sys_plan *p = &h->p;
     bind_arena *a = s->cx->arena;
-    for (uint32_t i = 0; i < p->nsid_lookups; i++) bind_script_sid_lookup(s, p, i);
-    for (uint32_t i = 0; i < p->ncert_lookups; i++) if (p->cert_lookups[i].forward) bind_script_cert_lookup(s, p, i);
+    bind_script_record *out = bind_arena_alloc(a, (h->nsteps + 1) * sizeof *out);
+    memset(out, 0, (h->nsteps + 1) * sizeof *out);
+    uint32_t k = 0;
     for (uint32_t i = 0; i < p->niplisten; i++) {
         const char *ip = listen_address(a, &p->iplisten[i]);
-        bind_script_step(s, bind_arena_printf(a, "IP listen address %s", ip));
-        bind_script_line(s, "httpcfg delete iplisten /i %s >nul 2>&1", ip);
-        bind_script_line(s, "httpcfg set iplisten /i %s", ip);
-        bind_script_check(s);
+        bind_script_record *r = &out[k++];
+        r->what = bind_arena_printf(a, "IP listen address %s", ip);
+        r->slug = bind_script_slug(a, "iplisten", ip);
+        r->show = "httpcfg query iplisten";
+        r->key = ip;
+        r->list = true;
+        r->del = bind_arena_printf(a, "httpcfg delete iplisten /i %s", ip);
+        r->add = bind_arena_printf(a, "httpcfg set iplisten /i %s", ip);
     }
     for (uint32_t i = 0; i < p->nurl_acls; i++) {
         const bind_url_acl *u = &p->url_acls[i];
-        bind_script_step(s, bind_arena_printf(a, "URL ACL %s", u->url));
-        bind_script_line(s, "httpcfg delete urlacl /u %s >nul 2>&1", u->url);
-        if (u->grantee == BIND_GRANTEE_EVERYONE) bind_script_line(s, "httpcfg set urlacl /u %s /a D:(A;;GX;;;WD)", u->url);
-        else if (u->grantee == BIND_GRANTEE_SID) bind_script_line(s, "httpcfg set urlacl /u %s /a D:(A;;GX;;;%s)", u->url, u->user);
-        else bind_script_line(s, "httpcfg set urlacl /u %s /a D:(A;;GX;;;%%BINDC_SID_%d%%)", u->url, u->user_lookup + 1);
-        bind_script_check(s);
+        bind_script_record *r = &out[k++];
+        r->what = bind_arena_printf(a, "URL ACL %s", u->url);
+        r->slug = bind_script_slug(a, "urlacl", u->url);
+        r->show = bind_arena_printf(a, "httpcfg query urlacl /u %s", u->url);
+        r->key = u->url;
+        bind_http_sys_grantee_values(a, u, r->same);
+        r->needs_sddl = true;
+        r->del = bind_arena_printf(a, "httpcfg delete urlacl /u %s", u->url);
+        if (u->grantee == BIND_GRANTEE_EVERYONE) r->add = bind_arena_printf(a, "httpcfg set urlacl /u %s /a D:(A;;GX;;;WD)", u->url);
+        else if (u->grantee == BIND_GRANTEE_SID) r->add = bind_arena_printf(a, "httpcfg set urlacl /u %s /a D:(A;;GX;;;%s)", u->url, u->user);
+        else r->add = bind_arena_printf(a, "httpcfg set urlacl /u %s /a D:(A;;GX;;;%%BINDC_SID_%d%%)", u->url, u->user_lookup + 1);
+        r->restore = bind_arena_printf(a, "httpcfg set urlacl /u %s /a \"%%BINDC_R_SDDL%%\"", u->url);
     }
     for (uint32_t i = 0; i < p->nssl; i++) {
-        const bind_ssl_binding *r = &p->ssl[i];
+        const bind_ssl_binding *b = &p->ssl[i];
         if (!h->ssl_ok[i]) continue;
-        bind_script_step(s, bind_arena_printf(a, "SSL certificate binding %s%s", r->key,
-                                              r->replaces_platform ? ", replacing the platform's certificate" : ""));
-        bind_script_line(s, "httpcfg delete ssl /i %s >nul 2>&1", r->key);
-        set_ssl(s, r->key, r->thumbprint, r->lookup, r->appid, r->store);
+        bind_script_record *r = &out[k++];
+        r->what = bind_arena_printf(a, "SSL certificate binding %s%s", b->key,
+                                    b->replaces_platform ? ", replacing the platform's certificate" : "");
+        r->slug = bind_script_slug(a, "ssl", b->key);
+        r->show = bind_arena_printf(a, "httpcfg query ssl /i %s", b->key);
+        r->key = b->key;
+        const char *thumb = b->thumbprint ? b->thumbprint : bind_arena_printf(a, "%%BINDC_THUMBPRINT_%d%%", b->lookup + 1);
+        r->same[0][0] = thumb;
+        r->same[0][1] = b->appid;
+        bool my = strcmp(b->store, "My") == 0;
+        if (!my) r->same[0][2] = b->store;
+        if (b->replaces_platform) r->platform_appid = p->restore_appid;
+        r->needs_appid = true;
+        r->del = bind_arena_printf(a, "httpcfg delete ssl /i %s", b->key);
+        /* httpcfg's default store is MY */
+        r->add = bind_arena_printf(a, "httpcfg set ssl /i %s /h %s /g \"%s\"%s%s", b->key, thumb, b->appid, my ? "" : " /c ",
+                                   my ? "" : b->store);
+        r->restore = bind_arena_printf(a, "httpcfg set ssl /i %s /h \"%%BINDC_R_HASH%%\" /g \"%%BINDC_R_APPID%%\" "
+                                          "/c \"%%BINDC_R_A1%%\" /m \"%%BINDC_R_A2%%\" /r \"%%BINDC_R_A3%%\" "
+                                          "/x \"%%BINDC_R_A4%%\" /f \"%%BINDC_R_A7%%\"", b->key);
     }
     for (uint32_t i = 0; i < h->nports; i++) {
-        bind_script_step(s, bind_arena_printf(a, "firewall port TCP %u", h->ports[i]));
-        bind_script_line(s, "netsh firewall delete portopening protocol=TCP port=%u >nul 2>&1", h->ports[i]);
+        bind_script_record *r = &out[k++];
+        unsigned port = h->ports[i];
+        r->what = bind_arena_printf(a, "firewall port TCP %u", port);
+        r->slug = bind_script_slug(a, "portopening", bind_arena_printf(a, "%u", port));
+        r->show = "netsh firewall show portopening";
+        /* One opening per port, whoever named it: ours is "bindc TCP PORT". */
+        r->port_opening = (uint16_t)port;
+        r->del = bind_arena_printf(a, "netsh firewall delete portopening protocol=TCP port=%u", port);
         bind_buf *line = bind_script_new_line(s);
-        bind_buf_printf(line, "netsh firewall add portopening protocol=TCP port=%u ", h->ports[i]);
-        bind_cmd_quote_put_tagged(line, "name", bind_arena_printf(a, "bindc TCP %u", h->ports[i]));
-        bind_script_put_line(s, line);
-        bind_script_check(s);
+        bind_buf_printf(line, "netsh firewall add portopening protocol=TCP port=%u ", port);
+        bind_cmd_quote_put_tagged(line, "name", bind_arena_printf(a, "bindc TCP %u", port));
+        bind_buf_putc(line, '\0');
+        r->add = bind_arena_strdup(a, line->data);
+        r->restore = bind_arena_printf(a, "netsh firewall add portopening protocol=TCP port=%u name=\"%%BINDC_PORT_NAME%%\" "
+                                          "mode=%%BINDC_M%%", port);
     }
-}
-
-static void revert(bind_script *s, const httpcfg_plan *h)
-{
-    const bind_http_sys_plan *p = &h->p;
-    bind_arena *a = s->cx->arena;
-    for (uint32_t i = 0; i < p->ncert_lookups; i++) if (p->cert_lookups[i].revert) bind_script_cert_lookup(s, p, i);
-    for (uint32_t i = h->nports; i-- > 0;) {
-        bind_script_step(s, bind_arena_printf(a, "remove firewall port TCP %u", h->ports[i]));
-        bind_script_line(s, "netsh firewall delete portopening protocol=TCP port=%u >nul 2>&1", h->ports[i]);
-    }
-    for (uint32_t i = p->nssl; i-- > 0;) {
-        const bind_ssl_binding *r = &p->ssl[i];
-        if (!h->ssl_ok[i]) continue;
-        bind_script_step(s, bind_arena_printf(a, "remove SSL certificate binding %s%s", r->key,
-                                              r->replaces_platform ? ", restoring the platform's certificate" : ""));
-        bind_script_line(s, "httpcfg delete ssl /i %s >nul 2>&1", r->key);
-        if (r->replaces_platform) set_ssl(s, r->key, p->restore_thumbprint, p->restore_lookup, p->restore_appid, p->restore_store);
-    }
-    for (uint32_t i = p->nurl_acls; i-- > 0;) {
-        bind_script_step(s, bind_arena_printf(a, "remove URL ACL %s", p->url_acls[i].url));
-        bind_script_line(s, "httpcfg delete urlacl /u %s >nul 2>&1", p->url_acls[i].url);
-    }
-    for (uint32_t i = p->niplisten; i-- > 0;) {
-        const char *ip = listen_address(a, &p->iplisten[i]);
-        bind_script_step(s, bind_arena_printf(a, "remove IP listen address %s", ip));
-        bind_script_line(s, "httpcfg delete iplisten /i %s >nul 2>&1", ip);
-    }
+    *n = k;
+    return out;
 }
 
 static bool emit(const bind_model *m, bind_emit_ctx *cx, bind_buf *out, bool is_revert)
 {
     httpcfg_plan h;
     if (!plan_build(m, cx, &h)) return false;
+    const bind_http_sys_plan *p = &h.p;
     bind_script s;
-    /* `net session` needs an administrator on XP too, where fltmc is missing. */
     bind_script_begin(&s, cx, out,
-                      is_revert ? "Undoes httpcfg.cmd: deletes its HTTP.sys records and firewall ports (httpcfg, Windows XP SP2 / Server 2003)."
+                      is_revert ? "Undoes httpcfg.cmd: removes the HTTP.sys records and firewall ports it added and puts back what it replaced (httpcfg, Windows XP SP2 / Server 2003)."
                                 : "HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall ports (httpcfg, Windows XP SP2 / Server 2003).",
-                      "net session", h.nsteps);
-    if (is_revert) revert(&s, &h);
-    else forward(&s, &h);
-    bind_script_end(&s, is_revert ? "Fix the cause and run it again."
-                                  : "Fix the cause and run it again, or run httpcfg-revert.cmd to undo them.");
+                      true, is_revert, h.nsteps);
+    if (!is_revert) {
+        for (uint32_t i = 0; i < p->nsid_lookups; i++) bind_script_sid_lookup(&s, p, i);
+        for (uint32_t i = 0; i < p->ncert_lookups; i++) bind_script_cert_lookup(&s, p, i);
+    }
+    uint32_t nr;
+    bind_script_record *r = records(&s, &h, &nr);
+    if (is_revert) {
+        for (uint32_t i = 0; i < nr / 2; i++) {
+            bind_script_record t = r[i];
+            r[i] = r[nr - 1 - i];
+            r[nr - 1 - i] = t;
+        }
+    }
+    bind_script_records(&s, r, nr);
+    bind_script_end(&s);
     return true;
 }
 

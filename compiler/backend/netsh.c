@@ -1,11 +1,11 @@
 /* The netsh and netsh-revert targets: Windows Vista and later.
  *
- * netsh.cmd adds the HTTP.sys records of backend/http_sys_plan.h — the IP listen list,
- * URL ACLs, SSL certificate bindings, then firewall rules — each one
- * deleted first (the deletion may fail) so that a second run succeeds, and
- * stops at the first add that fails.  netsh-revert.cmd deletes the same
- * records in the reverse order and binds the platform's certificate again
- * where netsh.cmd replaced it.  The commands are the ones Microsoft
+ * netsh.cmd sets the HTTP.sys records of backend/http_sys_plan.h — the IP
+ * listen list, URL ACLs, SSL certificate bindings, then firewall rules —
+ * after looking at each (`netsh http show ...`), and never destroys one it
+ * did not make (the rules are above bind_script in http_sys_plan.h).
+ * netsh-revert.cmd removes what netsh.cmd added, in the reverse order, and
+ * puts back what it replaced.  The commands are the ones Microsoft
  * documents (netsh http add urlacl / sslcert / iplisten, netsh advfirewall). */
 #include <string.h>
 
@@ -36,23 +36,23 @@ static void put_disable(bind_buf *line, uint32_t bits)
         if (bits & map[i].bit) bind_buf_printf(line, " %s=enable", map[i].sw);
 }
 
-static void add_sslcert(bind_script *s, const char *tag, const char *key, const char *thumbprint, int32_t lookup,
-                        const char *appid, const char *store, uint32_t disable)
+static const char *add_sslcert(bind_script *s, const bind_ssl_binding *r)
 {
+    const char *tag = ssl_key_tag(r);
     bind_buf *line = bind_script_new_line(s);
-    bind_buf_printf(line, "netsh http add sslcert %s=%s", tag, key);
-    if (strcmp(tag, "ccs") != 0) {
+    bind_buf_printf(line, "netsh http add sslcert %s=%s", tag, r->key);
+    if (r->key_kind != BIND_SSL_KEY_CCS) {
         bind_buf_puts(line, " certhash=");
-        put_thumbprint(line, thumbprint, lookup);
+        put_thumbprint(line, r->thumbprint, r->lookup);
     }
-    bind_buf_printf(line, " appid=%s", appid);
-    if (store) bind_buf_printf(line, " certstorename=%s", store);
-    put_disable(line, disable);
-    bind_script_put_line(s, line);
-    bind_script_check(s);
+    bind_buf_printf(line, " appid=%s", r->appid);
+    if (r->store) bind_buf_printf(line, " certstorename=%s", r->store);
+    put_disable(line, r->disable);
+    bind_buf_putc(line, '\0');
+    return bind_arena_strdup(s->cx->arena, line->data);
 }
 
-static void add_url_acl(bind_script *s, const bind_url_acl *a)
+static const char *add_url_acl(bind_script *s, const bind_url_acl *a)
 {
     bind_buf *line = bind_script_new_line(s);
     bind_buf_puts(line, "netsh http add urlacl ");
@@ -64,87 +64,121 @@ static void add_url_acl(bind_script *s, const bind_url_acl *a)
         bind_buf_putc(line, ' ');
         bind_cmd_quote_put_tagged(line, "user", a->user);
     }
-    bind_script_put_line(s, line);
-    bind_script_check(s);
+    bind_buf_putc(line, '\0');
+    return bind_arena_strdup(s->cx->arena, line->data);
 }
 
-static void firewall_rule(bind_script *s, const bind_firewall_rule *r, bool add)
-{
-    bind_buf *line = bind_script_new_line(s);
-    bind_buf_printf(line, "netsh advfirewall firewall %s rule ", add ? "add" : "delete");
-    bind_cmd_quote_put_tagged(line, "name", r->name);
-    if (add) {
-        bind_buf_printf(line, " dir=in action=allow protocol=TCP localport=%u", r->port);
-        if (r->local.kind != BIND_ADDR_NONE) bind_buf_printf(line, " localip=%s", bind_http_sys_address(s->cx->arena, &r->local));
-    } else {
-        bind_buf_puts(line, " >nul 2>&1");
-    }
-    bind_script_put_line(s, line);
-    if (add) bind_script_check(s);
-}
-
-static void lookups(bind_script *s, const bind_http_sys_plan *p, bool revert)
-{
-    for (uint32_t i = 0; i < p->ncert_lookups; i++)
-        if (revert ? p->cert_lookups[i].revert : p->cert_lookups[i].forward) bind_script_cert_lookup(s, p, i);
-}
-
-static void forward(bind_script *s, const bind_http_sys_plan *p)
+/* `netsh advfirewall firewall VERB rule name=NAME` and what follows.  A
+ * rule netsh.cmd replaces keeps everything the tool cannot show but in
+ * words of Windows' language: it is renamed to NAME, kept by bindc and
+ * turned off, and the revert renames it back. */
+static const char *firewall_cmd(bind_script *s, const bind_firewall_rule *r, const char *verb)
 {
     bind_arena *a = s->cx->arena;
+    const char *kept = bind_arena_printf(a, "%s, kept by bindc", r->name);
+    bind_buf *line = bind_script_new_line(s);
+    bool keep = strcmp(verb, "keep") == 0, unkeep = strcmp(verb, "unkeep") == 0;
+    bind_buf_printf(line, "netsh advfirewall firewall %s rule ", keep || unkeep || strcmp(verb, "disable") == 0 ? "set" : verb);
+    bind_cmd_quote_put_tagged(line, "name", unkeep ? kept : r->name);
+    if (strcmp(verb, "add") == 0) {
+        bind_buf_printf(line, " dir=in action=allow protocol=TCP localport=%u", r->port);
+        if (r->local.kind != BIND_ADDR_NONE) bind_buf_printf(line, " localip=%s", bind_http_sys_address(a, &r->local));
+    } else if (keep || unkeep) {
+        bind_buf_puts(line, " new ");
+        bind_cmd_quote_put_tagged(line, "name", keep ? kept : r->name);
+        bind_buf_puts(line, keep ? " enable=no" : " enable=yes");
+    } else if (strcmp(verb, "disable") == 0) {
+        bind_buf_puts(line, " new enable=no");
+    }
+    bind_buf_putc(line, '\0');
+    return bind_arena_strdup(a, line->data);
+}
+
+/* The records of the plan, in netsh.cmd's order. */
+static bind_script_record *records(bind_script *s, const bind_http_sys_plan *p, uint32_t *n)
+{
+    bind_arena *a = s->cx->arena;
+    uint32_t total = p->niplisten + p->nurl_acls + p->nssl + p->nfirewall, k = 0;
+    bind_script_record *out = bind_arena_alloc(a, (total + 1) * sizeof *out);
+    memset(out, 0, (total + 1) * sizeof *out);
     for (uint32_t i = 0; i < p->niplisten; i++) {
         const char *ip = bind_http_sys_address(a, &p->iplisten[i]);
-        bind_script_step(s, bind_arena_printf(a, "IP listen address %s", ip));
-        bind_script_line(s, "netsh http delete iplisten ipaddress=%s >nul 2>&1", ip);
-        bind_script_line(s, "netsh http add iplisten ipaddress=%s", ip);
-        bind_script_check(s);
+        bind_script_record *r = &out[k++];
+        r->what = bind_arena_printf(a, "IP listen address %s", ip);
+        r->slug = bind_script_slug(a, "iplisten", ip);
+        r->show = "netsh http show iplisten";
+        r->key = ip;
+        r->list = true;
+        r->del = bind_arena_printf(a, "netsh http delete iplisten ipaddress=%s", ip);
+        r->add = bind_arena_printf(a, "netsh http add iplisten ipaddress=%s", ip);
     }
     for (uint32_t i = 0; i < p->nurl_acls; i++) {
         const bind_url_acl *u = &p->url_acls[i];
-        bind_script_step(s, bind_arena_printf(a, "URL ACL %s", u->url));
-        bind_script_line(s, "netsh http delete urlacl url=%s >nul 2>&1", u->url);
-        add_url_acl(s, u);
+        bind_script_record *r = &out[k++];
+        r->what = bind_arena_printf(a, "URL ACL %s", u->url);
+        r->slug = bind_script_slug(a, "urlacl", u->url);
+        r->show = bind_arena_printf(a, "netsh http show urlacl url=%s", u->url);
+        r->key = u->url;
+        bind_http_sys_grantee_values(a, u, r->same);
+        r->needs_sddl = true;
+        r->del = bind_arena_printf(a, "netsh http delete urlacl url=%s", u->url);
+        r->add = add_url_acl(s, u);
+        r->restore = bind_arena_printf(a, "netsh http add urlacl url=%s sddl=\"%%BINDC_R_SDDL%%\"", u->url);
     }
     for (uint32_t i = 0; i < p->nssl; i++) {
-        const bind_ssl_binding *r = &p->ssl[i];
-        const char *tag = ssl_key_tag(r);
-        bind_script_step(s, bind_arena_printf(a, "SSL certificate binding %s=%s%s", tag, r->key,
-                                              r->replaces_platform ? ", replacing the platform's certificate" : ""));
-        bind_script_line(s, "netsh http delete sslcert %s=%s >nul 2>&1", tag, r->key);
-        add_sslcert(s, tag, r->key, r->thumbprint, r->lookup, r->appid, r->store, r->disable);
+        const bind_ssl_binding *b = &p->ssl[i];
+        const char *tag = ssl_key_tag(b);
+        bind_script_record *r = &out[k++];
+        r->what = bind_arena_printf(a, "SSL certificate binding %s=%s%s", tag, b->key,
+                                    b->replaces_platform ? ", replacing the platform's certificate" : "");
+        r->slug = bind_script_slug(a, bind_arena_printf(a, "sslcert-%s", tag), b->key);
+        r->show = bind_arena_printf(a, "netsh http show sslcert %s=%s", tag, b->key);
+        r->key = b->key;
+        /* The same certificate, appid and store; the TLS switches show only
+         * as words of Windows' language ("Set"), so a record that needs one
+         * is the same only when it is the one this script added. */
+        if (b->key_kind == BIND_SSL_KEY_CCS && !b->disable) {
+            r->same[0][0] = b->appid;
+        } else if (!b->disable) {
+            r->same[0][0] = b->thumbprint ? b->thumbprint : bind_arena_printf(a, "%%BINDC_THUMBPRINT_%d%%", b->lookup + 1);
+            r->same[0][1] = b->appid;
+            r->same[0][2] = b->store;
+        }
+        if (b->replaces_platform) r->platform_appid = p->restore_appid;
+        r->needs_appid = true;
+        r->del = bind_arena_printf(a, "netsh http delete sslcert %s=%s", tag, b->key);
+        r->add = add_sslcert(s, b);
+        r->restore = b->key_kind == BIND_SSL_KEY_CCS
+                         ? bind_arena_printf(a, "netsh http add sslcert ccs=%s appid=\"%%BINDC_R_APPID%%\"", b->key)
+                         : bind_arena_printf(a, "netsh http add sslcert %s=%s certhash=\"%%BINDC_R_HASH%%\" "
+                                                "appid=\"%%BINDC_R_APPID%%\" certstorename=\"%%BINDC_R_A1%%\"", tag, b->key);
     }
     for (uint32_t i = 0; i < p->nfirewall; i++) {
-        bind_script_step(s, bind_arena_printf(a, "firewall rule %s", p->firewall[i].name));
-        firewall_rule(s, &p->firewall[i], false);
-        firewall_rule(s, &p->firewall[i], true);
+        const bind_firewall_rule *f = &p->firewall[i];
+        bind_script_record *r = &out[k++];
+        r->what = bind_arena_printf(a, "firewall rule %s", f->name);
+        r->slug = bind_script_slug(a, "firewall", f->name);
+        r->show = firewall_cmd(s, f, "show");
+        /* "Rule Name: bindc TCP 8080": the name's last word is that line's
+         * value.  A rule of that name is the same only when it is the one
+         * this script added: its direction, action and state show only as
+         * words of Windows' language. */
+        const char *sp = strrchr(f->name, ' ');
+        r->key = sp ? sp + 1 : f->name;
+        r->del = firewall_cmd(s, f, "delete");
+        r->add = firewall_cmd(s, f, "add");
+        r->keep = firewall_cmd(s, f, "keep");
+        r->unkeep = firewall_cmd(s, f, "unkeep");
+        r->disable = firewall_cmd(s, f, "disable");
     }
+    *n = total;
+    return out;
 }
 
-static void revert(bind_script *s, const bind_http_sys_plan *p)
+static void lookups(bind_script *s, const bind_http_sys_plan *p)
 {
-    bind_arena *a = s->cx->arena;
-    for (uint32_t i = p->nfirewall; i-- > 0;) {
-        bind_script_step(s, bind_arena_printf(a, "remove firewall rule %s", p->firewall[i].name));
-        firewall_rule(s, &p->firewall[i], false);
-    }
-    for (uint32_t i = p->nssl; i-- > 0;) {
-        const bind_ssl_binding *r = &p->ssl[i];
-        const char *tag = ssl_key_tag(r);
-        bind_script_step(s, bind_arena_printf(a, "remove SSL certificate binding %s=%s%s", tag, r->key,
-                                              r->replaces_platform ? ", restoring the platform's certificate" : ""));
-        bind_script_line(s, "netsh http delete sslcert %s=%s >nul 2>&1", tag, r->key);
-        if (r->replaces_platform)
-            add_sslcert(s, tag, r->key, p->restore_thumbprint, p->restore_lookup, p->restore_appid, p->restore_store, 0);
-    }
-    for (uint32_t i = p->nurl_acls; i-- > 0;) {
-        bind_script_step(s, bind_arena_printf(a, "remove URL ACL %s", p->url_acls[i].url));
-        bind_script_line(s, "netsh http delete urlacl url=%s >nul 2>&1", p->url_acls[i].url);
-    }
-    for (uint32_t i = p->niplisten; i-- > 0;) {
-        const char *ip = bind_http_sys_address(a, &p->iplisten[i]);
-        bind_script_step(s, bind_arena_printf(a, "remove IP listen address %s", ip));
-        bind_script_line(s, "netsh http delete iplisten ipaddress=%s >nul 2>&1", ip);
-    }
+    for (uint32_t i = 0; i < p->nsid_lookups; i++) bind_script_sid_lookup(s, p, i);
+    for (uint32_t i = 0; i < p->ncert_lookups; i++) bind_script_cert_lookup(s, p, i);
 }
 
 static bool emit(const bind_model *m, bind_emit_ctx *cx, bind_buf *out, bool is_revert)
@@ -154,14 +188,21 @@ static bool emit(const bind_model *m, bind_emit_ctx *cx, bind_buf *out, bool is_
     bind_script s;
     uint32_t n = p.niplisten + p.nurl_acls + p.nssl + p.nfirewall;
     bind_script_begin(&s, cx, out,
-                      is_revert ? "Undoes netsh.cmd: deletes its HTTP.sys records and firewall rules (netsh, Windows Vista and later)."
+                      is_revert ? "Undoes netsh.cmd: removes the HTTP.sys records and firewall rules it added and puts back what it replaced (netsh, Windows Vista and later)."
                                 : "HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall rules (netsh, Windows Vista and later).",
-                      "fltmc", n);
-    lookups(&s, &p, is_revert);
-    if (is_revert) revert(&s, &p);
-    else forward(&s, &p);
-    bind_script_end(&s, is_revert ? "Fix the cause and run it again."
-                                  : "Fix the cause and run it again, or run netsh-revert.cmd to undo them.");
+                      false, is_revert, n);
+    if (!is_revert) lookups(&s, &p);
+    uint32_t nr;
+    bind_script_record *r = records(&s, &p, &nr);
+    if (is_revert) {
+        for (uint32_t i = 0; i < nr / 2; i++) {
+            bind_script_record t = r[i];
+            r[i] = r[nr - 1 - i];
+            r[nr - 1 - i] = t;
+        }
+    }
+    bind_script_records(&s, r, nr);
+    bind_script_end(&s);
     return true;
 }
 

@@ -26,7 +26,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define CMD_MODEL_MAX 16
+#define CMD_MODEL_MAX 128
 
 typedef struct cmd_model_env {
     const char *name[CMD_MODEL_MAX], *value[CMD_MODEL_MAX];
@@ -85,6 +85,12 @@ static inline char *cmd_model_percent(const char *line, const cmd_model_env *env
         char nx = line[i + 1];
         if (nx == '%') { cmd_model_putc(&out, '%'); i += 2; continue; }
         if (isdigit((unsigned char)nx) || nx == '*') { i += 2; continue; }
+        /* %~1, %~nx0, %~dp0: an argument with modifiers (here: none given). */
+        if (nx == '~') {
+            size_t j = i + 2;
+            while (line[j] && strchr("fdpnxsatz", line[j])) j++;
+            if (isdigit((unsigned char)line[j])) { i = j + 1; continue; }
+        }
         const char *close = strchr(line + i + 1, '%');
         if (!close) { i++; continue; }
         const char *v = cmd_model_lookup(env, line + i + 1, (size_t)(close - line - i - 1));

@@ -2,10 +2,14 @@
  *
  * The IIS Express scenarios of Microsoft's "Handling URL Binding Failures in
  * IIS Express" must give the commands that article documents; full IIS,
- * SNI, CCS and iplisten give the records HTTP.sys needs; the reverts are the
- * exact inverse; and every line of every script is read through a model of
- * cmd.exe and CommandLineToArgvW (cmd_model.h) to show that hostile names
- * arrive as exactly the intended arguments. */
+ * SNI, CCS and iplisten give the records HTTP.sys needs; each record is
+ * looked at before the script changes any, and deleted only on the path
+ * that replaces a record there (after its text is kept); the reverts delete
+ * exactly what the forward script adds, in the reverse order, and put back
+ * what it replaced; and every line of every script is read through a model
+ * of cmd.exe and CommandLineToArgvW (cmd_model.h) to show that hostile names
+ * arrive as exactly the intended arguments.  That the scripts do what they
+ * say when run is tests/scripts/test_http_sys_scripts.sh (Wine's cmd.exe). */
 #include "harness.h"
 
 #include <stdio.h>
@@ -69,15 +73,34 @@ static void check_script(emitted *e)
     }
     assert_int_equal(step, total);
     for (int i = 0; i < e->nlines; i++) {
+        const char *l = e->lines[i];
+        /* Forms Wine's cmd.exe reads otherwise than Windows' (see
+         * backend/http_sys_script.c): `if /i` after another `if`, a `/i` of
+         * a command after a string comparison, findstr, fc, delayed expansion. */
+        if (strncmp(l, "if ", 3) == 0 && strncmp(l, "if /i ", 6) != 0) {
+            if (strstr(l + 3, " if /i ")) fail_msg("`if /i` after `if`: %s", l);
+            const char *c = l + 3;
+            if (strncmp(c, "not ", 4) == 0) c += 4;
+            const char *cmp = *c == '"' ? strstr(c, "\"==\"") : NULL;
+            const char *rest = cmp ? strchr(cmp + 4, '"') : NULL;
+            if (rest) {
+                for (rest++; *rest == ' '; rest++) {}
+                if (*rest != '(' && strstr(rest, " /i ")) fail_msg("a command with `/i` after `if \"..\"==\"..\"`: %s", l);
+            }
+        }
+        if (strstr(l, "findstr") || strncmp(l, "fc ", 3) == 0 || strstr(l, "EnableDelayedExpansion"))
+            fail_msg("a form Wine's cmd.exe lacks: %s", l);
         cmd_model_line L;
-        cmd_model_parse(e->lines[i], &run_env, &L);
+        cmd_model_parse(l, &run_env, &L);
         assert_false(L.open_quote);
         assert_false(L.continuation);
+        for (int j = 0; j < L.ncmd; j++) if (strcmp(L.op[j], "||") == 0) fail_msg("`||` (Wine runs its right side after a success): %s", l);
         if (strncmp(e->lines[i], "netsh ", 6) == 0 || strncmp(e->lines[i], "httpcfg ", 8) == 0) {
             assert_int_equal(L.ncmd, 1);
             assert_string_equal(L.op[0], "");
             for (int r = 0; r < L.cmd[0].nredirect; r++)
-                assert_true(strcmp(L.cmd[0].redirect[r], ">nul") == 0 || strcmp(L.cmd[0].redirect[r], "2>&1") == 0);
+                assert_true(strcmp(L.cmd[0].redirect[r], ">nul") == 0 || strcmp(L.cmd[0].redirect[r], "2>&1") == 0 ||
+                            strncmp(L.cmd[0].redirect[r], ">\"", 2) == 0);
         }
         cmd_model_free(&L);
     }
@@ -133,14 +156,89 @@ static int find_prefix(const emitted *e, const char *prefix)
     return -1;
 }
 
-/* `line` is there, and so is `delete` right before it (delete-then-add). */
-static void assert_delete_then_add(const emitted *e, const char *del, const char *add)
+static const char *str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static const char *str(const char *fmt, ...)
 {
+    static char bufs[4][4096];
+    static int at;
+    char *b = bufs[at++ % 4];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b, sizeof bufs[0], fmt, ap);
+    va_end(ap);
+    return b;
+}
+
+static bool starts(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+static bool ends(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The line that stops the script when a record there is not as it sets it. */
+static int stop_line(const emitted *e)
+{
+    int stop = find_prefix(e, "if defined BINDC_CONFLICTS if not defined BINDC_REPLACE (echo bindc: nothing was changed.");
+    assert_true(stop > 0);
+    return stop;
+}
+
+/* A record the forward script sets: `show` looks at it before the stop
+ * line; after it, `add` runs when it was not there (`:bindc_add_K` right
+ * before it), and what it then shows is kept as SLUG.added.txt; `replace`
+ * (its delete, or a firewall rule's rename) runs only on the path that
+ * replaces a record there, once that record's text is kept as
+ * SLUG.replaced.txt.  Returns K. */
+static int assert_look_then_add(const emitted *e, const char *show, const char *replace, const char *add)
+{
+    int stop = stop_line(e);
+    int look = find(e, str("%s >\"%%BINDC_CUR%%\" 2>&1", show));
+    if (look < 0) fail_msg("missing look: %s\n--- script ---\n%s", show, e->text);
     int a = find(e, add);
     if (a < 0) fail_msg("missing line: %s\n--- script ---\n%s", add, e->text);
-    assert_true(a > 0);
-    assert_string_equal(e->lines[a - 1], del);
+    assert_true(look < stop && stop < a);
+    int k = 0;
+    assert_int_equal(sscanf(e->lines[a - 1], ":bindc_add_%d", &k), 1);
+    assert_string_equal(e->lines[a - 2], "if errorlevel 1 goto bindc_failed");
+    assert_string_equal(e->lines[a - 3], replace);
+    int branch = find(e, str("if \"%%BINDC_S_%d%%\"==\"new\" goto bindc_add_%d", k, k)), saved = -1;
+    assert_true(branch > stop && branch < a - 3);
+    for (int i = branch + 1; i < a - 3; i++)
+        if (starts(e->lines[i], "if not exist \"%BINDC_DIR%\\") && strstr(e->lines[i], show) && ends(e->lines[i], ".replaced.txt\" 2>&1"))
+            saved = i;
+    assert_true(saved > 0);
     assert_string_equal(e->lines[a + 1], "if errorlevel 1 goto bindc_failed");
+    assert_true(starts(e->lines[a + 2], show) && ends(e->lines[a + 2], ".added.txt\" 2>&1"));
+    return k;
+}
+
+/* A record the revert removes: looked at before the stop line, deleted
+ * after it only when it is there and netsh.cmd added it. */
+static int assert_look_then_delete(const emitted *e, const char *show, const char *del)
+{
+    int stop = stop_line(e);
+    int look = find(e, str("%s >\"%%BINDC_CUR%%\" 2>&1", show));
+    int d = find(e, del);
+    if (look < 0 || d < 0) fail_msg("missing look or delete: %s / %s\n--- script ---\n%s", show, del, e->text);
+    assert_true(look < stop && stop < d);
+    int k = 0;
+    assert_int_equal(sscanf(e->lines[d - 1], "if \"%%BINDC_S_%d%%\"==\"gone\" goto bindc_back_", &k), 1);
+    /* (an XP port opening reads the mode its added text shows in between) */
+    int notours = find_prefix(e, str("if \"%%BINDC_S_%d%%\"==\"notours\" (echo        not added by ", k));
+    assert_true(notours == d - 2 || (notours == d - 4 && starts(e->lines[d - 3], "call :bindc_port ")));
+    assert_string_equal(e->lines[d + 1], "if errorlevel 1 goto bindc_failed");
+    return k;
+}
+
+/* What the revert's step K puts back when the forward script replaced a
+ * record: `line`, reached only when SLUG.replaced.txt is there. */
+static void assert_puts_back(const emitted *e, int k, const char *line)
+{
+    int back = find(e, str(":bindc_back_%d", k)), at = find(e, line);
+    if (at < 0) fail_msg("missing line: %s\n--- script ---\n%s", line, e->text);
+    assert_true(back > 0 && back < at && at < find(e, str(":bindc_%d", k)));
+    assert_true(starts(e->lines[back + 2], "if not exist \"%BINDC_DIR%\\") && ends(e->lines[back + 2], str(".replaced.txt\" goto bindc_%d", k)));
 }
 
 /* The arguments a program receives from line i. */
@@ -164,32 +262,43 @@ static void test_emit_netsh_reserved_port_80(void **state)
     emitted e = emit_text(src, "netsh");
     assert_true(e.ok);
     assert_string_equal(e.lines[0], "@echo off");
-    assert_int_equal(find(&e, "setlocal EnableExtensions DisableDelayedExpansion"), 3);
-    assert_string_equal(e.lines[4], "fltmc >nul 2>&1 || (echo bindc: run this script as an administrator, "
-                                    "from an elevated command prompt.& exit /b 1)");
-    assert_delete_then_add(&e, "netsh http delete urlacl url=http://localhost:80/ >nul 2>&1",
-                           "netsh http add urlacl url=http://localhost:80/ sddl=D:(A;;GX;;;WD)");
+    int setl = find(&e, "setlocal EnableExtensions DisableDelayedExpansion"), admin = find(&e, "fltmc >nul 2>&1");
+    assert_true(setl > 0 && admin > setl && admin < find_prefix(&e, "netsh "));
+    assert_string_equal(e.lines[admin + 1], "if errorlevel 1 (echo bindc: run this script as an administrator, "
+                                            "from an elevated command prompt.& exit /b 1)");
+    assert_look_then_add(&e, "netsh http show urlacl url=http://localhost:80/", "netsh http delete urlacl url=http://localhost:80/",
+                         "netsh http add urlacl url=http://localhost:80/ sddl=D:(A;;GX;;;WD)");
+    /* The same grantee there already is left alone. */
+    assert_true(find(&e, "if \"%BINDC_S_1%\"==\"other\" (call :bindc_has \"D:(A;;GX;;;WD)\" & if defined BINDC_HAS set \"BINDC_S_1=same\")") > 0);
     assert_int_equal(count_prefix(&e, "netsh http add "), 1);
+    assert_int_equal(count_prefix(&e, "netsh http delete "), 1);
     assert_int_equal(count_prefix(&e, "netsh advfirewall"), 0);     /* localhost: no external traffic */
     const char *argv[] = { "netsh", "http", "add", "urlacl", "url=http://localhost:80/", "sddl=D:(A;;GX;;;WD)" };
     assert_argv(&e, find_prefix(&e, "netsh http add urlacl"), argv, 6);
     release(&e, true);
 
+    /* The revert deletes it only when netsh.cmd added it, and puts back a
+     * reservation netsh.cmd replaced, from the SDDL its text shows. */
     e = emit_text(src, "netsh-revert");
     assert_true(e.ok);
-    assert_int_equal(count_prefix(&e, "netsh "), 1);
-    assert_true(find(&e, "netsh http delete urlacl url=http://localhost:80/ >nul 2>&1") > 0);
+    int k = assert_look_then_delete(&e, "netsh http show urlacl url=http://localhost:80/", "netsh http delete urlacl url=http://localhost:80/");
+    assert_int_equal(count_prefix(&e, "netsh http delete "), 1);
+    assert_int_equal(count_prefix(&e, "netsh http add "), 1);
+    assert_puts_back(&e, k, "netsh http add urlacl url=http://localhost:80/ sddl=\"%BINDC_R_SDDL%\"");
     release(&e, true);
 
     e = emit_text(src, "httpcfg");
-    assert_delete_then_add(&e, "httpcfg delete urlacl /u http://localhost:80/ >nul 2>&1",
-                           "httpcfg set urlacl /u http://localhost:80/ /a D:(A;;GX;;;WD)");
-    assert_string_equal(e.lines[4], "net session >nul 2>&1 || (echo bindc: run this script as an administrator, "
-                                    "from an elevated command prompt.& exit /b 1)");
+    assert_look_then_add(&e, "httpcfg query urlacl /u http://localhost:80/", "httpcfg delete urlacl /u http://localhost:80/",
+                         "httpcfg set urlacl /u http://localhost:80/ /a D:(A;;GX;;;WD)");
+    admin = find(&e, "net session >nul 2>&1");
+    assert_true(admin > 0 && admin < find_prefix(&e, "httpcfg "));
+    assert_string_equal(e.lines[admin + 1], "if errorlevel 1 (echo bindc: run this script as an administrator, "
+                                            "from an elevated command prompt.& exit /b 1)");
     release(&e, true);
     e = emit_text(src, "httpcfg-revert");
-    assert_true(find(&e, "httpcfg delete urlacl /u http://localhost:80/ >nul 2>&1") > 0);
-    assert_int_equal(count_prefix(&e, "httpcfg set"), 0);
+    k = assert_look_then_delete(&e, "httpcfg query urlacl /u http://localhost:80/", "httpcfg delete urlacl /u http://localhost:80/");
+    assert_int_equal(count_prefix(&e, "httpcfg set"), 1);
+    assert_puts_back(&e, k, "httpcfg set urlacl /u http://localhost:80/ /a \"%BINDC_R_SDDL%\"");
     release(&e, true);
 }
 
@@ -198,10 +307,14 @@ static void test_emit_netsh_external_host_8080(void **state)
     (void)state;
     const char *src = "platform iis-express\nsite A {\n    http *:8080:myhostname\n}\n";
     emitted e = emit_text(src, "netsh");
-    assert_delete_then_add(&e, "netsh http delete urlacl url=http://myhostname:8080/ >nul 2>&1",
-                           "netsh http add urlacl url=http://myhostname:8080/ sddl=D:(A;;GX;;;WD)");
-    assert_delete_then_add(&e, "netsh advfirewall firewall delete rule name=\"bindc TCP 8080\" >nul 2>&1",
-                           "netsh advfirewall firewall add rule name=\"bindc TCP 8080\" dir=in action=allow protocol=TCP localport=8080");
+    assert_look_then_add(&e, "netsh http show urlacl url=http://myhostname:8080/", "netsh http delete urlacl url=http://myhostname:8080/",
+                         "netsh http add urlacl url=http://myhostname:8080/ sddl=D:(A;;GX;;;WD)");
+    /* A rule of that name that netsh.cmd did not add is renamed and turned
+     * off, not deleted: the revert turns it back. */
+    assert_look_then_add(&e, "netsh advfirewall firewall show rule name=\"bindc TCP 8080\"",
+                         "netsh advfirewall firewall set rule name=\"bindc TCP 8080\" new name=\"bindc TCP 8080, kept by bindc\" enable=no",
+                         "netsh advfirewall firewall add rule name=\"bindc TCP 8080\" dir=in action=allow protocol=TCP localport=8080");
+    assert_int_equal(count_prefix(&e, "netsh advfirewall firewall delete"), 0);
     const char *argv[] = { "netsh", "advfirewall", "firewall", "add", "rule", "name=bindc TCP 8080",
                            "dir=in", "action=allow", "protocol=TCP", "localport=8080" };
     assert_argv(&e, find_prefix(&e, "netsh advfirewall firewall add"), argv, 10);
@@ -210,15 +323,29 @@ static void test_emit_netsh_external_host_8080(void **state)
     release(&e, true);
 
     e = emit_text(src, "netsh-revert");
-    int rule = find(&e, "netsh advfirewall firewall delete rule name=\"bindc TCP 8080\" >nul 2>&1");
-    int acl = find(&e, "netsh http delete urlacl url=http://myhostname:8080/ >nul 2>&1");
-    assert_true(rule > 0 && acl > rule);
+    int rule = assert_look_then_delete(&e, "netsh advfirewall firewall show rule name=\"bindc TCP 8080\"",
+                                       "netsh advfirewall firewall delete rule name=\"bindc TCP 8080\"");
+    int acl = assert_look_then_delete(&e, "netsh http show urlacl url=http://myhostname:8080/", "netsh http delete urlacl url=http://myhostname:8080/");
+    assert_true(find(&e, "netsh advfirewall firewall delete rule name=\"bindc TCP 8080\"") <
+                find(&e, "netsh http delete urlacl url=http://myhostname:8080/"));
+    assert_true(rule == 1 && acl == 2);
+    /* The kept rule is renamed back and turned on, then off again when it
+     * then shows otherwise than its text said. */
+    assert_puts_back(&e, rule, "netsh advfirewall firewall set rule name=\"bindc TCP 8080, kept by bindc\" new name=\"bindc TCP 8080\" enable=yes");
+    assert_puts_back(&e, rule, "if not \"%BINDC_SIG%\"==\"%BINDC_WAS%\" netsh advfirewall firewall set rule name=\"bindc TCP 8080\" new enable=no");
     release(&e, true);
 
     e = emit_text(src, "httpcfg");
     assert_true(find(&e, "httpcfg set urlacl /u http://myhostname:8080/ /a D:(A;;GX;;;WD)") > 0);
-    assert_delete_then_add(&e, "netsh firewall delete portopening protocol=TCP port=8080 >nul 2>&1",
-                           "netsh firewall add portopening protocol=TCP port=8080 name=\"bindc TCP 8080\"");
+    assert_look_then_add(&e, "netsh firewall show portopening", "netsh firewall delete portopening protocol=TCP port=8080",
+                         "netsh firewall add portopening protocol=TCP port=8080 name=\"bindc TCP 8080\"");
+    /* The XP firewall keeps one opening per port: one of another name there
+     * is another record, found by its port. */
+    assert_true(find(&e, "call :bindc_port 8080 \"%BINDC_CUR%\"") > 0);
+    release(&e, true);
+    e = emit_text(src, "httpcfg-revert");
+    int port = assert_look_then_delete(&e, "netsh firewall show portopening", "netsh firewall delete portopening protocol=TCP port=8080");
+    assert_puts_back(&e, port, "netsh firewall add portopening protocol=TCP port=8080 name=\"%BINDC_PORT_NAME%\" mode=%BINDC_M%");
     release(&e, true);
 
     /* firewall=off: the administrator opens the port some other way. */
@@ -233,40 +360,57 @@ static void test_emit_netsh_ssl_443_dev_cert(void **state)
     (void)state;
     const char *src = "platform iis-express\nsite A {\n    https *:443:localhost\n}\n";
     emitted e = emit_text(src, "netsh");
-    assert_delete_then_add(&e, "netsh http delete urlacl url=https://localhost:443/ >nul 2>&1",
-                           "netsh http add urlacl url=https://localhost:443/ sddl=D:(A;;GX;;;WD)");
-    assert_delete_then_add(&e, "netsh http delete sslcert ipport=0.0.0.0:443 >nul 2>&1",
-                           "netsh http add sslcert ipport=0.0.0.0:443 certhash=%BINDC_THUMBPRINT_1% "
-                           "appid=" DEV_APPID " certstorename=My");
+    assert_look_then_add(&e, "netsh http show urlacl url=https://localhost:443/", "netsh http delete urlacl url=https://localhost:443/",
+                         "netsh http add urlacl url=https://localhost:443/ sddl=D:(A;;GX;;;WD)");
+    int k = assert_look_then_add(&e, "netsh http show sslcert ipport=0.0.0.0:443", "netsh http delete sslcert ipport=0.0.0.0:443",
+                                 "netsh http add sslcert ipport=0.0.0.0:443 certhash=%BINDC_THUMBPRINT_1% "
+                                 "appid=" DEV_APPID " certstorename=My");
+    /* Left alone when it holds this certificate, appid and store. */
+    assert_true(find(&e, str("if \"%%BINDC_S_%d%%\"==\"other\" (call :bindc_has \"%%BINDC_THUMBPRINT_1%%\" \"" DEV_APPID "\" \"My\" "
+                             "& if defined BINDC_HAS set \"BINDC_S_%d=same\")", k, k)) > 0);
     const char *argv[] = { "netsh", "http", "add", "sslcert", "ipport=0.0.0.0:443", "certhash=" DEV_THUMB,
                            "appid=" DEV_APPID, "certstorename=My" };
     assert_argv(&e, find_prefix(&e, "netsh http add sslcert"), argv, 8);
     /* The development certificate's thumbprint is found when the script runs,
-     * before any change; the command `for /f` runs is fixed text. */
+     * before any change; the command `for /f` runs is fixed text, and more
+     * than one certificate of that name stops the script too. */
     int set = find(&e, "set \"BINDC_CERT_NAME_1=IIS Express Development Certificate\"");
     int look = find(&e, "for /f \"usebackq delims=\" %%T in (`powershell -NoProfile -NonInteractive -Command "
                         "\"Get-ChildItem -Path Cert:\\LocalMachine\\My | Where-Object { $_.HasPrivateKey -and "
-                        "$_.FriendlyName -eq $env:BINDC_CERT_NAME_1 } | Sort-Object -Property NotAfter -Descending | "
-                        "Select-Object -First 1 -ExpandProperty Thumbprint\"`) do set \"BINDC_THUMBPRINT_1=%%T\"");
+                        "$_.FriendlyName -eq $env:BINDC_CERT_NAME_1 } | ForEach-Object { $_.Thumbprint }\"`) do call :bindc_found 1 %%T");
+    int twice = find_prefix(&e, "if defined BINDC_TWICE_1 (echo bindc: more than one certificate in LocalMachine\\My has the friendly name");
     int stop = find_prefix(&e, "if not defined BINDC_THUMBPRINT_1 (echo bindc: no certificate");
-    assert_true(set > 4 && look == set + 2 && stop == look + 1);
+    assert_true(set > 4 && look == set + 4 && twice == look + 1 && stop == look + 2);
     assert_true(stop < find_prefix(&e, "netsh "));
+    assert_true(find(&e, "if defined BINDC_THUMBPRINT_%1 set \"BINDC_TWICE_%1=1\"") > find(&e, ":bindc_found"));
     release(&e, true);
 
     e = emit_text(src, "netsh-revert");
-    int ssl = find(&e, "netsh http delete sslcert ipport=0.0.0.0:443 >nul 2>&1");
-    int acl = find(&e, "netsh http delete urlacl url=https://localhost:443/ >nul 2>&1");
-    assert_true(ssl > 0 && acl > ssl);
-    assert_int_equal(count_prefix(&e, "netsh http add"), 0);
-    assert_int_equal(find_prefix(&e, "set \"BINDC_CERT_NAME_1"), -1);     /* deleting needs no thumbprint */
+    int ssl = assert_look_then_delete(&e, "netsh http show sslcert ipport=0.0.0.0:443", "netsh http delete sslcert ipport=0.0.0.0:443");
+    int acl = assert_look_then_delete(&e, "netsh http show urlacl url=https://localhost:443/", "netsh http delete urlacl url=https://localhost:443/");
+    assert_true(ssl < acl);
+    /* It adds only what netsh.cmd replaced, as its text says: no look-up. */
+    assert_puts_back(&e, ssl, "netsh http add sslcert ipport=0.0.0.0:443 certhash=\"%BINDC_R_HASH%\" appid=\"%BINDC_R_APPID%\" "
+                              "certstorename=\"%BINDC_R_A1%\"");
+    assert_int_equal(count_prefix(&e, "netsh http add"), 2);
+    assert_int_equal(find_prefix(&e, "set \"BINDC_CERT_NAME_1"), -1);
     release(&e, true);
 
     e = emit_text(src, "httpcfg");
-    assert_delete_then_add(&e, "httpcfg delete ssl /i 0.0.0.0:443 >nul 2>&1",
-                           "httpcfg set ssl /i 0.0.0.0:443 /h %BINDC_THUMBPRINT_1% /g \"" DEV_APPID "\"");
+    assert_look_then_add(&e, "httpcfg query ssl /i 0.0.0.0:443", "httpcfg delete ssl /i 0.0.0.0:443",
+                         "httpcfg set ssl /i 0.0.0.0:443 /h %BINDC_THUMBPRINT_1% /g \"" DEV_APPID "\"");
     const char *hargv[] = { "httpcfg", "set", "ssl", "/i", "0.0.0.0:443", "/h", DEV_THUMB, "/g", DEV_APPID };
     assert_argv(&e, find_prefix(&e, "httpcfg set ssl"), hargv, 9);
     assert_true(find(&e, "httpcfg set urlacl /u https://localhost:443/ /a D:(A;;GX;;;WD)") > 0);
+    /* No PowerShell on Windows XP: the registry, searched for the name as it
+     * keeps it (property 11, 72 bytes, UTF-16LE), worked out by bindc. */
+    for (int i = 0; i < e.nlines; i++) assert_null(strstr(e.lines[i], "powershell"));
+    int hex = find(&e, "set \"BINDC_HEX=0B00000001000000480000004900490053002000450078007000720065007300730020004400650076"
+                       "0065006C006F0070006D0065006E0074002000430065007200740069006600690063006100740065000000\"");
+    assert_true(hex > 0 && hex < find_prefix(&e, "httpcfg "));
+    assert_string_equal(e.lines[hex + 1], "for /f \"delims=\" %%K in ('reg query \"HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\My\\Certificates\" "
+                                          "2^>nul') do call :bindc_blob 1 \"%%K\"");
+    assert_true(find(&e, "reg query %2 /v Blob 2>nul | find \"%BINDC_HEX%\" >nul") > find(&e, ":bindc_blob"));
     release(&e, true);
 }
 
@@ -276,15 +420,16 @@ static void test_emit_netsh_ssl_44500_needs_no_url_acl(void **state)
     emitted e = emit_text("platform iis-express\nsite A {\n    https *:44500:localhost\n}\n", "netsh");
     assert_int_equal(count_prefix(&e, "netsh http add urlacl"), 0);
     assert_int_equal(count_prefix(&e, "netsh http delete urlacl"), 0);
-    assert_delete_then_add(&e, "netsh http delete sslcert ipport=0.0.0.0:44500 >nul 2>&1",
-                           "netsh http add sslcert ipport=0.0.0.0:44500 certhash=%BINDC_THUMBPRINT_1% "
-                           "appid=" DEV_APPID " certstorename=My");
+    assert_look_then_add(&e, "netsh http show sslcert ipport=0.0.0.0:44500", "netsh http delete sslcert ipport=0.0.0.0:44500",
+                         "netsh http add sslcert ipport=0.0.0.0:44500 certhash=%BINDC_THUMBPRINT_1% "
+                         "appid=" DEV_APPID " certstorename=My");
     release(&e, true);
 
     /* Inside 44300-44399 with the development certificate: set up already. */
     e = emit_text("platform iis-express\nsite A {\n    https *:44300:localhost\n    http *:51234:localhost\n}\n", "netsh");
     assert_int_equal(count_prefix(&e, "netsh "), 0);
-    assert_int_equal(find_prefix(&e, "set \"BINDC"), -1);
+    assert_int_equal(find_prefix(&e, "set \"BINDC_CERT_NAME"), -1);
+    assert_int_equal(find_prefix(&e, "set \"BINDC_S_"), -1);
     assert_true(find(&e, "echo bindc: these bindings need no HTTP.sys settings on this platform.") > 0);
     release(&e, true);
 }
@@ -296,35 +441,39 @@ static void test_emit_netsh_custom_cert_44300(void **state)
                       "cert mine {\n    thumbprint = \"3a:1b:9f:00:77:c2:4e:6d:0a:11:5b:2c:8d:3e:4f:50:61:72:83:94\"\n}\n"
                       "site A {\n    https *:44300:localhost cert=mine\n}\n";
     emitted e = emit_text(src, "netsh");
-    /* Microsoft: delete the existing association first, then add yours. */
-    assert_delete_then_add(&e, "netsh http delete sslcert ipport=0.0.0.0:44300 >nul 2>&1",
-                           "netsh http add sslcert ipport=0.0.0.0:44300 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 "
-                           "appid=" IIS_APPID " certstorename=My");
-    assert_int_equal(count_prefix(&e, "netsh "), 2);
+    /* Microsoft: delete the existing association first, then add yours.  The
+     * installer's record (its appid says so) is replaced without /replace,
+     * its text kept for the revert. */
+    int k = assert_look_then_add(&e, "netsh http show sslcert ipport=0.0.0.0:44300", "netsh http delete sslcert ipport=0.0.0.0:44300",
+                                 "netsh http add sslcert ipport=0.0.0.0:44300 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 "
+                                 "appid=" IIS_APPID " certstorename=My");
+    assert_true(find(&e, str("if /i \"%%BINDC_R_APPID%%\"==\"" DEV_APPID "\" if \"%%BINDC_S_%d%%\"==\"other\" "
+                             "set \"BINDC_S_%d=platform\"", k, k)) < stop_line(&e));
+    assert_int_equal(count_prefix(&e, "netsh http add "), 1);
+    assert_int_equal(count_prefix(&e, "netsh http delete "), 1);
     assert_int_equal(find_prefix(&e, "set \"BINDC_CERT_NAME"), -1);      /* the forward script needs no look-up */
     release(&e, true);
 
-    /* The revert deletes the custom binding and binds the development
-     * certificate again, found by its friendly name. */
+    /* The revert deletes the custom binding and binds again what netsh.cmd
+     * replaced, as its text says: the development certificate. */
     e = emit_text(src, "netsh-revert");
-    assert_delete_then_add(&e, "netsh http delete sslcert ipport=0.0.0.0:44300 >nul 2>&1",
-                           "netsh http add sslcert ipport=0.0.0.0:44300 certhash=%BINDC_THUMBPRINT_1% "
-                           "appid=" DEV_APPID " certstorename=My");
-    assert_true(find(&e, "set \"BINDC_CERT_NAME_1=IIS Express Development Certificate\"") > 0);
-    assert_true(find_prefix(&e, "if not defined BINDC_THUMBPRINT_1") < find_prefix(&e, "netsh "));
+    k = assert_look_then_delete(&e, "netsh http show sslcert ipport=0.0.0.0:44300", "netsh http delete sslcert ipport=0.0.0.0:44300");
+    assert_puts_back(&e, k, "netsh http add sslcert ipport=0.0.0.0:44300 certhash=\"%BINDC_R_HASH%\" appid=\"%BINDC_R_APPID%\" "
+                            "certstorename=\"%BINDC_R_A1%\"");
+    assert_int_equal(find_prefix(&e, "set \"BINDC_CERT_NAME"), -1);
     release(&e, true);
 
     e = emit_text(src, "httpcfg-revert");
-    assert_delete_then_add(&e, "httpcfg delete ssl /i 0.0.0.0:44300 >nul 2>&1",
-                           "httpcfg set ssl /i 0.0.0.0:44300 /h %BINDC_THUMBPRINT_1% /g \"" DEV_APPID "\"");
+    k = assert_look_then_delete(&e, "httpcfg query ssl /i 0.0.0.0:44300", "httpcfg delete ssl /i 0.0.0.0:44300");
+    assert_puts_back(&e, k, "httpcfg set ssl /i 0.0.0.0:44300 /h \"%BINDC_R_HASH%\" /g \"%BINDC_R_APPID%\" /c \"%BINDC_R_A1%\" "
+                            "/m \"%BINDC_R_A2%\" /r \"%BINDC_R_A3%\" /x \"%BINDC_R_A4%\" /f \"%BINDC_R_A7%\"");
     release(&e, true);
 
     /* On an exact address the custom binding is added beside the platform's,
-     * which stays: nothing to restore. */
+     * which stays: a record there is someone else's. */
     e = emit_text("platform iis-express\ncert mine { thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\" }\n"
-                  "site A {\n    https 127.0.0.1:44301:localhost cert=mine\n}\n", "netsh-revert");
-    assert_int_equal(count_prefix(&e, "netsh http add"), 0);
-    assert_true(find(&e, "netsh http delete sslcert ipport=127.0.0.1:44301 >nul 2>&1") > 0);
+                  "site A {\n    https 127.0.0.1:44301:localhost cert=mine\n}\n", "netsh");
+    assert_int_equal(find_prefix(&e, "if /i \"%BINDC_R_APPID%\""), -1);
     release(&e, true);
 }
 
@@ -355,11 +504,15 @@ static void test_emit_netsh_full_iis(void **state)
     emitted e = emit_text(full_iis, "netsh");
     /* IIS registers its own URLs: no URL ACL. */
     assert_int_equal(count_prefix(&e, "netsh http add urlacl"), 0);
-    assert_delete_then_add(&e, "netsh http delete iplisten ipaddress=10.0.0.1 >nul 2>&1", "netsh http add iplisten ipaddress=10.0.0.1");
-    assert_delete_then_add(&e, "netsh http delete iplisten ipaddress=:: >nul 2>&1", "netsh http add iplisten ipaddress=::");
-    assert_delete_then_add(&e, "netsh http delete sslcert hostnameport=shop.example:443 >nul 2>&1",
-                           "netsh http add sslcert hostnameport=shop.example:443 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 "
-                           "appid={00112233-4455-6677-8899-aabbccddeeff} certstorename=WebHosting");
+    /* An address in the listen list is the same record, whoever added it. */
+    int k = assert_look_then_add(&e, "netsh http show iplisten", "netsh http delete iplisten ipaddress=10.0.0.1",
+                                 "netsh http add iplisten ipaddress=10.0.0.1");
+    assert_true(find(&e, str("if \"%%BINDC_S_%d%%\"==\"other\" set \"BINDC_S_%d=same\"", k, k)) > 0);
+    assert_look_then_add(&e, "netsh http show iplisten", "netsh http delete iplisten ipaddress=::", "netsh http add iplisten ipaddress=::");
+    assert_true(find(&e, "echo bindc: the IP listen list changed, and HTTP.sys reads it only when it starts.  Restart it:") > 0);
+    assert_look_then_add(&e, "netsh http show sslcert hostnameport=shop.example:443", "netsh http delete sslcert hostnameport=shop.example:443",
+                         "netsh http add sslcert hostnameport=shop.example:443 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 "
+                         "appid={00112233-4455-6677-8899-aabbccddeeff} certstorename=WebHosting");
     assert_true(find(&e, "netsh http add sslcert hostnameport=www.shop.example:443 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 "
                          "appid={00112233-4455-6677-8899-aabbccddeeff} certstorename=WebHosting disablehttp2=enable disabletls13=enable") > 0);
     /* `*` is one record, 0.0.0.0: it serves IPv4 and IPv6 (HTTP_SERVICE_CONFIG_SSL_KEY). */
@@ -370,11 +523,12 @@ static void test_emit_netsh_full_iis(void **state)
                          "appid=" IIS_APPID " certstorename=My") > 0);
     /* Two host names on one IP:port share one record. */
     assert_int_equal(count_prefix(&e, "netsh http add sslcert ipport=10.0.0.1:443 "), 1);
-    assert_delete_then_add(&e, "netsh http delete sslcert ccs=9443 >nul 2>&1",
-                           "netsh http add sslcert ccs=9443 appid=" IIS_APPID);
-    assert_delete_then_add(&e, "netsh advfirewall firewall delete rule name=\"bindc TCP 10.0.0.1:8080\" >nul 2>&1",
-                           "netsh advfirewall firewall add rule name=\"bindc TCP 10.0.0.1:8080\" dir=in action=allow "
-                           "protocol=TCP localport=8080 localip=10.0.0.1");
+    assert_look_then_add(&e, "netsh http show sslcert ccs=9443", "netsh http delete sslcert ccs=9443",
+                         "netsh http add sslcert ccs=9443 appid=" IIS_APPID);
+    assert_look_then_add(&e, "netsh advfirewall firewall show rule name=\"bindc TCP 10.0.0.1:8080\"",
+                         "netsh advfirewall firewall set rule name=\"bindc TCP 10.0.0.1:8080\" new name=\"bindc TCP 10.0.0.1:8080, kept by bindc\" enable=no",
+                         "netsh advfirewall firewall add rule name=\"bindc TCP 10.0.0.1:8080\" dir=in action=allow "
+                         "protocol=TCP localport=8080 localip=10.0.0.1");
     assert_int_equal(count_prefix(&e, "netsh advfirewall firewall add"), 1);
     assert_int_equal(count_prefix(&e, "netsh http add sslcert"), 6);
     assert_true(find(&e, "echo [1/9] IP listen address 10.0.0.1") > 0);
@@ -399,9 +553,40 @@ static void test_emit_netsh_url_acl_wildcards(void **state)
     release(&e, true);
 }
 
+/* A reservation there already is compared by its SDDL: an account name is
+ * turned into its SID before (netsh.cmd: PowerShell; httpcfg.cmd: wmic),
+ * and a well-known SID also counts in the alias Windows shows it by. */
+static void test_emit_netsh_grantee_compared_by_sid(void **state)
+{
+    (void)state;
+    const char *src = "platform iis10\nsite A {\n    http *:80:a.example acl='DEVBOX\\alice'\n"
+                      "    http *:81:a.example acl=S-1-5-20\n}\n";
+    const char *targets[] = { "netsh", "httpcfg" };
+    for (int t = 0; t < 2; t++) {
+        emitted e = emit_text(src, targets[t]);
+        int set = find(&e, "set \"BINDC_ACL_1=DEVBOX\\alice\""), stop = find_prefix(&e, "if not defined BINDC_SID_1 (echo bindc: the account");
+        assert_true(set > 0 && set < stop && stop < find(&e, "call :bindc_alias 1") && stop < stop_line(&e));
+        if (t == 0)
+            assert_true(find(&e, "for /f \"usebackq delims=\" %%S in (`powershell -NoProfile -NonInteractive -Command \"try { "
+                                 "(New-Object System.Security.Principal.NTAccount($env:BINDC_ACL_1)).Translate("
+                                 "[System.Security.Principal.SecurityIdentifier]).Value } catch { }\"`) do set \"BINDC_SID_1=%%S\"") == set + 1);
+        else
+            assert_true(find_prefix(&e, "wmic path Win32_Account where ") > set);
+        assert_true(find(&e, "if \"%BINDC_S_1%\"==\"other\" (call :bindc_has \"D:(A;;GX;;;%BINDC_SID_1%)\" & "
+                             "if defined BINDC_HAS set \"BINDC_S_1=same\")") > 0);
+        assert_true(find(&e, "if \"%BINDC_S_1%\"==\"other\" (call :bindc_has \"D:(A;;GX;;;%BINDC_SIDA_1%)\" & "
+                             "if defined BINDC_HAS set \"BINDC_S_1=same\")") > 0);
+        assert_true(find(&e, "if \"%BINDC_S_2%\"==\"other\" (call :bindc_has \"D:(A;;GX;;;NS)\" & "
+                             "if defined BINDC_HAS set \"BINDC_S_2=same\")") > 0);
+        assert_true(find(&e, "if \"%BINDC_X%\"==\"S-1-5-20\" set \"BINDC_X=NS\"") > find(&e, ":bindc_alias"));
+        release(&e, true);
+    }
+}
+
 /* ---- the revert is the exact inverse -------------------------------------- */
 
-/* The record a line adds or deletes, as "object key" (`urlacl url=...`). */
+/* The record a line adds or deletes, as "object key" (`urlacl url=...`);
+ * NULL for other lines (show, query, set rule). */
 static char *record_of(const char *line, bool *is_add)
 {
     cmd_model_line L;
@@ -410,55 +595,57 @@ static char *record_of(const char *line, bool *is_add)
     char **v = L.cmd[0].argv;
     int n = L.cmd[0].argc;
     *is_add = false;
+    if (L.ncmd != 1) n = 0;
     if (n >= 5 && strcmp(v[0], "netsh") == 0 && strcmp(v[1], "http") == 0) {
         *is_add = strcmp(v[2], "add") == 0;
         if (*is_add || strcmp(v[2], "delete") == 0) rec = malloc(strlen(v[3]) + strlen(v[4]) + 2), sprintf(rec, "%s %s", v[3], v[4]);
     } else if (n >= 6 && strcmp(v[0], "netsh") == 0 && strcmp(v[1], "advfirewall") == 0) {
         *is_add = strcmp(v[3], "add") == 0;
-        rec = malloc(strlen(v[5]) + 6), sprintf(rec, "rule %s", v[5]);
+        if (*is_add || strcmp(v[3], "delete") == 0) rec = malloc(strlen(v[5]) + 6), sprintf(rec, "rule %s", v[5]);
     } else if (n >= 5 && strcmp(v[0], "httpcfg") == 0) {
         *is_add = strcmp(v[1], "set") == 0;
-        rec = malloc(strlen(v[2]) + strlen(v[4]) + 2), sprintf(rec, "%s %s", v[2], v[4]);
+        if (*is_add || strcmp(v[1], "delete") == 0) rec = malloc(strlen(v[2]) + strlen(v[4]) + 2), sprintf(rec, "%s %s", v[2], v[4]);
     } else if (n >= 5 && strcmp(v[0], "netsh") == 0 && strcmp(v[1], "firewall") == 0) {
         *is_add = strcmp(v[2], "add") == 0;
-        rec = malloc(strlen(v[4]) + 13), sprintf(rec, "portopening %s", v[4]);
+        if (*is_add || strcmp(v[2], "delete") == 0) rec = malloc(strlen(v[4]) + 13), sprintf(rec, "portopening %s", v[4]);
     }
     cmd_model_free(&L);
     return rec;
 }
 
+static bool in(char **list, int n, const char *s)
+{
+    for (int i = 0; i < n; i++) if (strcmp(list[i], s) == 0) return true;
+    return false;
+}
+
+/* The revert deletes exactly the records the forward script adds, in the
+ * reverse order.  Besides, the forward script deletes only records it adds
+ * (the path that replaces one there), and the revert adds only records it
+ * deletes (putting back what that replaced). */
 static void assert_exact_inverse(const char *src, const char *fwd_target, const char *rev_target, int want_records)
 {
     emitted f = emit_text(src, fwd_target);
     emitted r = emit_on(f.c, rev_target);
     assert_true(f.ok && r.ok);
-    char *adds[64], *dels[64];
-    int na = 0, nd = 0;
+    char *adds[64], *dels[64], *fdels[64], *radds[64];
+    int na = 0, nd = 0, nfd = 0, nra = 0;
     for (int i = 0; i < f.nlines; i++) {
         bool add;
         char *rec = record_of(f.lines[i], &add);
-        if (!rec) continue;
-        if (add) {
-            adds[na++] = rec;
-            /* deleted right before it is added, so a second run succeeds */
-            bool prev_add;
-            char *prev = record_of(f.lines[i - 1], &prev_add);
-            assert_non_null(prev);
-            assert_false(prev_add);
-            assert_string_equal(prev, rec);
-            free(prev);
-        } else {
-            free(rec);
-        }
+        if (rec && add) adds[na++] = rec;
+        else if (rec) fdels[nfd++] = rec;
     }
     for (int i = 0; i < r.nlines; i++) {
         bool add;
         char *rec = record_of(r.lines[i], &add);
         if (rec && !add) dels[nd++] = rec;
-        else free(rec);
+        else if (rec) radds[nra++] = rec;
     }
     assert_int_equal(na, want_records);
     assert_int_equal(nd, na);
+    for (int i = 0; i < nfd; i++) { assert_true(in(adds, na, fdels[i])); free(fdels[i]); }
+    for (int i = 0; i < nra; i++) { assert_true(in(dels, nd, radds[i])); free(radds[i]); }
     for (int i = 0; i < na; i++) {
         assert_string_equal(dels[i], adds[na - 1 - i]);
         free(adds[na - 1 - i]);
@@ -556,9 +743,20 @@ static void test_emit_netsh_hostile_acl_users(void **state)
         const char *argv[] = { "netsh", "http", "add", "urlacl", "url=http://localhost:80/", user };
         assert_argv(&e, find_prefix(&e, "netsh http add urlacl"), argv, 6);
         free(user);
+        /* netsh.cmd turns the name into a SID to compare (PowerShell reads
+         * it from the environment: the command is fixed text). */
+        cmd_model_line N;
+        cmd_model_parse(e.lines[find_prefix(&e, "set \"BINDC_ACL_1=")], &run_env, &N);
+        char *in_env = cmd_model_set_value(&N.cmd[0], "BINDC_ACL_1");
+        assert_non_null(in_env);
+        assert_string_equal(in_env, value);
+        free(in_env);
+        cmd_model_free(&N);
+        assert_int_equal(count_prefix(&e, "for /f \"usebackq delims=\" %%S in (`powershell -NoProfile -NonInteractive -Command \"try { "
+                                          "(New-Object System.Security.Principal.NTAccount($env:BINDC_ACL_1))"), 1);
 
-        /* httpcfg: the name travels in the environment to PowerShell, which
-         * turns it into a SID; the stop message cannot be broken out of. */
+        /* httpcfg: the name travels in the environment to wmic, which turns
+         * it into a SID; the stop message cannot be broken out of. */
         emitted h = emit_on(e.c, "httpcfg");
         assert_true(h.ok);
         int set = find_prefix(&h, "set \"BINDC_ACL_1=");
@@ -675,8 +873,8 @@ static void test_emit_netsh_cert_without_thumbprint(void **state)
     assert_int_equal(count_code(c, BIND_E0301, 6, 32), 1);
     release(&e, true);
 
-    /* A user platform whose default certificate cannot be found: the revert
-     * that must restore it fails the same way. */
+    /* A platform whose default certificate has neither: the revert puts back
+     * the record netsh.cmd replaced as its text says, and needs neither. */
     c = compile_text("platform dev {\n    free_ports = 1024..65535\n    ssl_ports = 44300..44399\n"
                      "    local_hosts = localhost\n    default_cert = devcert\n}\n"
                      "cert devcert {\n    names = localhost\n}\n"
@@ -684,9 +882,32 @@ static void test_emit_netsh_cert_without_thumbprint(void **state)
                      "platform dev\nsite A {\n    https *:44300:localhost cert=mine\n}\n");
     if (bind_diag_has_errors(&c->diags, false)) fail_msg("input has errors: %s", codes_of(c));
     e = emit_on(c, "netsh-revert");
-    assert_false(e.ok);
-    assert_int_equal(count_code(c, BIND_E0301, 0, 0), 1);
+    assert_true(e.ok);
+    assert_int_equal(count_code(c, BIND_E0301, 0, 0), 0);
     release(&e, true);
+}
+
+/* httpcfg.cmd looks a friendly name up in its registry form, 4 hex digits a
+ * character on one line: longer than 2,000 characters it is refused there
+ * (netsh.cmd hands it to PowerShell whole). */
+static void test_emit_httpcfg_long_friendly_name(void **state)
+{
+    (void)state;
+    for (size_t len = 2000; len <= 2001; len++) {
+        char *src = malloc(len + 128);
+        int n = sprintf(src, "platform iis10\ncert dev { friendly_name = \"");
+        memset(src + n, 'x', len);
+        strcpy(src + n + len, "\" }\nsite A {\n    https *:443: cert=dev\n}\n");
+        bind_compilation *c = compile_text(src);
+        emitted e = emit_on(c, "httpcfg");
+        assert_int_equal(e.ok, len == 2000);
+        assert_int_equal(count_code(c, BIND_E0007, len == 2000 ? 0 : 2, len == 2000 ? 0 : 6), len == 2000 ? 0 : 1);   /* at the certificate */
+        release(&e, false);
+        e = emit_on(c, "netsh");
+        assert_true(e.ok);
+        release(&e, true);
+        free(src);
+    }
 }
 
 /* Records HTTP.sys keys more coarsely than IIS keys bindings: an SNI
@@ -757,6 +978,7 @@ int main(void)
         cmocka_unit_test(test_emit_netsh_custom_cert_44300),
         cmocka_unit_test(test_emit_netsh_full_iis),
         cmocka_unit_test(test_emit_netsh_url_acl_wildcards),
+        cmocka_unit_test(test_emit_netsh_grantee_compared_by_sid),
         cmocka_unit_test(test_emit_netsh_revert_is_exact_inverse),
         cmocka_unit_test(test_emit_netsh_byte_identical),
         cmocka_unit_test(test_emit_netsh_hostile_acl_users),
@@ -765,6 +987,7 @@ int main(void)
         cmocka_unit_test(test_emit_netsh_cert_without_thumbprint),
         cmocka_unit_test(test_emit_netsh_record_collisions),
         cmocka_unit_test(test_emit_httpcfg_cannot_express_sni),
+        cmocka_unit_test(test_emit_httpcfg_long_friendly_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -238,6 +238,11 @@ static int expect(const struct field *f, const value *v, const char *full, const
      * the console's code page, and holds 8191 characters (2047 a value). */
     if (t->kind == K_CMD && (f->rules & R_CMD) && (strchr(full, '"') || has_non_ascii(full) || strlen(full) > 2047))
         return BIND_E0007;
+    /* httpcfg.cmd finds a certificate by the registry's form of its friendly
+     * name, 4 hex digits a character, on one line with the rest (8191). */
+    if (t->kind == K_CMD && strncmp(t->backend, "httpcfg", 7) == 0 && strcmp(f->slot, "SLOT-FRIENDLY") == 0 &&
+        strlen(full) > 2000)
+        return BIND_E0007;
     /* nginx expands `$` everywhere, and reads through a 4096-byte buffer. */
     if (t->kind == K_NGINX && (f->rules & R_NGINX) && (strchr(full, '$') || nginx_quoted_len(full) > 4094))
         return BIND_E0007;
@@ -366,6 +371,9 @@ static void remember_set(cmd_model_env *env, const cmd_model_command *c, char **
     const char *eq = strchr(c->text + 5, '=');
     if (!eq) return;
     char *name = strndup(c->text + 5, (size_t)(eq - c->text - 5));
+    /* The registry form of a friendly name is checked where it is set
+     * (same_hex); the lines that read it compare as written. */
+    if (strcmp(name, "BINDC_HEX") == 0) { free(name); return; }
     for (int i = 0; i < env->n; i++) {
         if (strcmp(env->name[i], name) == 0) { free(name); return; }    /* the look-ups' results stay */
     }
@@ -375,6 +383,41 @@ static void remember_set(cmd_model_env *env, const cmd_model_command *c, char **
     owned[(*nowned)++] = v;
     env->name[env->n] = name;
     env->value[env->n++] = v;
+}
+
+/* A friendly name as the registry keeps it in a certificate's Blob: property
+ * 11, 1, its length in bytes with the NUL (little-endian DWORDs), UTF-16LE. */
+static char *registry_hex(const char *name)
+{
+    size_t n = strlen(name);
+    unsigned bytes = (unsigned)(n + 1) * 2;
+    char *out = malloc(n * 4 + 32), *o = out;
+    o += sprintf(o, "0B00000001000000%02X%02X%02X%02X", bytes & 0xff, (bytes >> 8) & 0xff, (bytes >> 16) & 0xff, bytes >> 24);
+    for (size_t i = 0; i < n; i++) o += sprintf(o, "%02X00", (unsigned char)name[i]);
+    strcpy(o, "0000");
+    return out;
+}
+
+/* The template's registry form, read back to text (ASCII), with the slot
+ * replaced by the value, must be what the script looks for. */
+static void same_hex(const char *base, const char *got, const char *slot, const char *val)
+{
+    const char *hex = base + strlen("set \"BINDC_HEX=") + 24;
+    char *text = malloc(strlen(hex) / 4 + 1), *t = text;
+    for (; hex[0] && hex[1] && !(hex[0] == '0' && hex[1] == '0' && hex[2] == '0' && hex[3] == '0'); hex += 4) {
+        unsigned c;
+        sscanf(hex, "%2x", &c);
+        *t++ = (char)c;
+    }
+    *t = '\0';
+    char *name = subst(text, slot, val), *want = registry_hex(name);
+    char *line = malloc(strlen(want) + 32);
+    sprintf(line, "set \"BINDC_HEX=%s\"", want);
+    CHECK(strcmp(line, got) == 0, "the registry look-up: expected `%.80s` (the value's registry form), got `%.80s`", line, got);
+    free(line);
+    free(want);
+    free(name);
+    free(text);
 }
 
 static void same_cmd(const char *base, const char *got, const char *slot, const char *val)
@@ -403,6 +446,8 @@ static void same_cmd(const char *base, const char *got, const char *slot, const 
                 /* What the program receives. */
                 CHECK(ca->argc == cb->argc, "line %d: %d arguments, not %d: %s", i + 1, cb->argc, ca->argc, lb[i]);
                 for (int k = 0; k < ca->argc; k++) same_text(ca->argv[k], cb->argv[k], slot, val, "an argument");
+            } else if (strncmp(ca->text, "set \"BINDC_HEX=", 15) == 0) {
+                same_hex(ca->text, cb->text, slot, val);
             } else {
                 /* echo, set, if: what cmd.exe itself reads. */
                 same_text(ca->text, cb->text, slot, val, "a command");
