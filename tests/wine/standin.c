@@ -8,13 +8,13 @@
  *   iplisten|ADDR
  *   urlacl|URL|SDDL
  *   ssl|ipport|KEY|HASH|{APPID}|STORE|CHECKMODE|FRESHNESS|TIMEOUT|FLAGS|DISABLEBITS   (hostnameport, ccs alike)
- *   fw|NAME|DIR|ACTION|PROTOCOL|LOCALPORT|LOCALIP          (Vista and later: advfirewall)
- *   port|PORT|PROTOCOL|NAME                                (Windows XP: netsh firewall)
+ *   fw|NAME|DIR|ACTION|PROTOCOL|LOCALPORT|LOCALIP|ENABLE   (Vista and later: advfirewall; ENABLE yes|no)
+ *   port|PORT|PROTOCOL|NAME|MODE                           (Windows XP: netsh firewall; MODE ENABLE|DISABLE)
  *   cert|STORE|THUMBPRINT|HASKEY|FRIENDLY NAME             (read only: powershell)
  *   account|NAME|SID                                       (read only: user=, wmic)
  *
- * and answer add/delete/show (netsh), set/delete/query (httpcfg) as the
- * real programs do: their text (English, or German labels and words with
+ * and answer add/delete/show (netsh; `set rule` for advfirewall),
+ * set/delete/query (httpcfg) as the real programs do: their text (English, or German labels and words with
  * BINDC_FAKE_LANG=de, as a German Windows localises them), and their errors
  * with the real codes and messages: 183 when the record exists, 2 when it
  * does not, 87 for a bad parameter, 1332 for an unknown account; netsh
@@ -191,6 +191,24 @@ static const char *sid_of_account(const char *name)
     return NULL;
 }
 
+/* A grantee as Windows keeps it: a reservation made for S-1-5-20 shows as
+ * D:(A;;GX;;;NS) (ConvertSecurityDescriptorToStringSecurityDescriptor). */
+static const char *sddl_as_kept(const char *sddl)
+{
+    static const char *const alias[][2] = { { "S-1-1-0", "WD" }, { "S-1-5-11", "AU" }, { "S-1-5-18", "SY" }, { "S-1-5-19", "LS" },
+                                            { "S-1-5-20", "NS" }, { "S-1-5-32-544", "BA" }, { "S-1-5-32-545", "BU" } };
+    for (size_t k = 0; k < sizeof alias / sizeof alias[0]; k++) {
+        char full[64];
+        snprintf(full, sizeof full, "D:(A;;GX;;;%s)", alias[k][0]);
+        if (ieq(sddl, full)) {
+            static char out[64];
+            snprintf(out, sizeof out, "D:(A;;GX;;;%s)", alias[k][1]);
+            return out;
+        }
+    }
+    return sddl;
+}
+
 static void show_urlacl_record(int i)
 {
     const char *sddl = rec[i][2];
@@ -245,7 +263,7 @@ static void show_fw_rule(int i)
     char **r = rec[i];
     printf("\n%-38s%s\n", T("Rule Name:", "Regelname:"), r[1]);
     printf("----------------------------------------------------------------------\n");
-    printf("%-38s%s\n", T("Enabled:", "Aktiviert:"), T("Yes", "Ja"));
+    printf("%-38s%s\n", T("Enabled:", "Aktiviert:"), r[7] && ieq(r[7], "no") ? T("No", "Nein") : T("Yes", "Ja"));
     printf("%-38s%s\n", T("Direction:", "Richtung:"), ieq(r[2], "in") ? T("In", "Eingehend") : T("Out", "Ausgehend"));
     printf("%-38s%s\n", T("Profiles:", "Profile:"), T("Domain,Private,Public", "Domaene,Privat,Oeffentlich"));
     printf("%-38s\n", T("Grouping:", "Gruppierung:"));
@@ -289,7 +307,7 @@ static int netsh_http(int argc, char **argv)
             }
             if (!sddl || strncmp(sddl, "D:(", 3) != 0) return netsh_error(T("Url reservation add", "Hinzufuegen der URL-Reservierung"), 87);
             if (at >= 0) return netsh_error(T("Url reservation add", "Hinzufuegen der URL-Reservierung"), 183);
-            add("urlacl", url, sddl, NULL);
+            add("urlacl", url, sddl_as_kept(sddl), NULL);
             save();
             printf("\n%s\n\n", T("URL reservation successfully added", "Die URL-Reservierung wurde erfolgreich hinzugefuegt."));
             return 0;
@@ -386,13 +404,32 @@ static int netsh_advfirewall(int argc, char **argv)
     if (ieq(verb, "add")) {
         const char *dir = arg(argc, argv, 5, "dir"), *action = arg(argc, argv, 5, "action");
         const char *proto = arg(argc, argv, 5, "protocol"), *lport = arg(argc, argv, 5, "localport");
-        const char *lip = arg(argc, argv, 5, "localip");
+        const char *lip = arg(argc, argv, 5, "localip"), *enable = arg(argc, argv, 5, "enable");
         if (!dir || !action) die_usage(T("A specified value is not valid.", "Ein angegebener Wert ist ungueltig."));
         char ip[128] = "";
         if (lip) snprintf(ip, sizeof ip, "%s/%s", lip, strchr(lip, ':') ? "128" : "32");
-        add("fw", name, dir, action, proto ? proto : "Any", lport ? lport : "Any", ip, NULL);
+        add("fw", name, dir, action, proto ? proto : "Any", lport ? lport : "Any", ip, enable ? lower(enable) : "yes", NULL);
         save();
         printf("Ok.\n\n");
+        return 0;
+    }
+    if (ieq(verb, "set")) {
+        /* set rule name=X new [name=Y] [enable=yes|no]: every rule named X */
+        int at_new = 0;
+        for (int i = 5; i < argc; i++) if (ieq(argv[i], "new")) at_new = i;
+        if (!at_new) die_usage(T("A specified value is not valid.", "Ein angegebener Wert ist ungueltig."));
+        const char *nname = arg(argc, argv, at_new + 1, "name"), *enable = arg(argc, argv, at_new + 1, "enable");
+        if (!n) {
+            printf("%s\n", T("No rules match the specified criteria.", "Keine Regeln entsprechen den angegebenen Kriterien."));
+            return 1;
+        }
+        for (int i = 0; i < nrec; i++) {
+            if (!rec[i][0] || strcmp(rec[i][0], "fw") != 0 || !ieq(rec[i][1], name)) continue;
+            if (nname) rec[i][1] = dup(nname);
+            if (enable) rec[i][7] = lower(enable);
+        }
+        save();
+        printf("\n%s %d %s\n\nOk.\n\n", T("Updated", "Aktualisiert:"), n, T("rule(s).", "Regel(n)."));
         return 0;
     }
     die_usage("The following command was not found.");
@@ -408,7 +445,9 @@ static int netsh_firewall(int argc, char **argv)
                T("Port configuration for Domain profile:", "Portkonfiguration fuer Domaenenprofil:"), "Port", T("Protocol", "Protokoll"),
                T("Mode", "Modus"), "Name");
         for (int i = 0; i < nrec; i++)
-            if (rec[i][0] && strcmp(rec[i][0], "port") == 0) printf("%-7s%-10s%-9s%s\n", rec[i][1], rec[i][2], T("Enable", "Aktivieren"), rec[i][3]);
+            if (rec[i][0] && strcmp(rec[i][0], "port") == 0)
+                printf("%-7s%-10s%-9s%s\n", rec[i][1], rec[i][2],
+                       rec[i][4] && ieq(rec[i][4], "DISABLE") ? T("Disable", "Deaktivieren") : T("Enable", "Aktivieren"), rec[i][3]);
         printf("\n");
         return 0;
     }
@@ -424,8 +463,9 @@ static int netsh_firewall(int argc, char **argv)
     }
     if (ieq(verb, "add")) {
         if (!name) { printf("%s\n", T("The parameter is incorrect.", "Falscher Parameter.")); return 1; }
+        const char *mode = arg(argc, argv, 4, "mode");
         if (at >= 0) drop(at);    /* Windows XP's firewall keeps one opening per port and protocol */
-        add("port", port, proto, name, NULL);
+        add("port", port, proto, name, mode && ieq(mode, "DISABLE") ? "DISABLE" : "ENABLE", NULL);
         save();
         printf("Ok.\n");
         return 0;
@@ -497,7 +537,7 @@ static int httpcfg(int argc, char **argv)
             const char *acl = opt(argc, argv, 3, "/a");
             if (!acl || strncmp(acl, "D:(", 3) != 0) return httpcfg_done(cfg, 87);
             if (at >= 0) return httpcfg_done(cfg, 183);
-            add("urlacl", url, acl, NULL);
+            add("urlacl", url, sddl_as_kept(acl), NULL);
             save();
             return httpcfg_done(cfg, 0);
         }
@@ -530,25 +570,31 @@ static int httpcfg(int argc, char **argv)
 
 /* ---- the look-ups ------------------------------------------------------------------ */
 
-/* The fixed command the scripts give PowerShell: the store after
- * `Cert:\LocalMachine\`, the name in $env:BINDC_CERT_NAME_<n>. */
+/* The fixed commands the scripts give PowerShell: the certificates of
+ * `Cert:\LocalMachine\STORE` with a private key and the friendly name in
+ * $env:BINDC_CERT_NAME_<n>, every one, or the SID of the account named in
+ * $env:VAR (NTAccount.Translate; nothing on stdout when it is unknown). */
 static int powershell(int argc, char **argv)
 {
     char cmd[8192] = "";
     for (int i = 1; i < argc; i++) { strncat(cmd, argv[i], sizeof cmd - strlen(cmd) - 2); strcat(cmd, " "); }
     const char *st = strstr(cmd, "Cert:\\LocalMachine\\"), *env = strstr(cmd, "$env:");
-    if (!st || !env) { fprintf(stderr, "powershell stand-in: unknown command\n"); return 1; }
+    if (!env || (!st && !strstr(cmd, "NTAccount"))) { fprintf(stderr, "powershell stand-in: unknown command\n"); return 1; }
     char store[64], var[64];
-    sscanf(st + 19, "%63[A-Za-z]", store);
     sscanf(env + 5, "%63[A-Za-z0-9_]", var);
     const char *name = getenv(var);
     if (!name) return 0;
+    if (!st) {
+        const char *sid = sid_of_account(name);
+        if (sid) printf("%s\n", sid);
+        else fprintf(stderr, "Exception calling \"Translate\": \"Some or all identity references could not be translated.\"\n");
+        return 0;
+    }
+    sscanf(st + 19, "%63[A-Za-z]", store);
     for (int i = 0; i < nrec; i++)
         if (rec[i][0] && strcmp(rec[i][0], "cert") == 0 && ieq(rec[i][1], store) && strcmp(rec[i][3], "1") == 0 &&
-            strcmp(rec[i][4], name) == 0) {
+            strcmp(rec[i][4], name) == 0)
             printf("%s\n", rec[i][2]);
-            return 0;
-        }
     return 0;
 }
 
