@@ -53,6 +53,12 @@ static int read_fd(int fd, const struct stat *st, size_t limit, char **text, siz
     return 0;
 }
 
+int bind_read_fd(int fd, size_t limit, char **text, size_t *len)
+{
+    struct stat st;
+    return fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : read_fd(fd, &st, limit, text, len);
+}
+
 int bind_read_file(const char *path, size_t limit, char **text, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -29,6 +29,9 @@
  * room for a NUL after it.
  * Returns 0, or an errno value (EFBIG past the limit, EISDIR for a folder). */
 int bind_read_file(const char *path, size_t limit, char **text, size_t *len);
+/* The same from an open descriptor, from its offset to its end (a pipe is
+ * read until its writer closes it). */
+int bind_read_fd(int fd, size_t limit, char **text, size_t *len);
 
 /* write(2) until all n bytes are written; 0 or an errno value. */
 int bind_write_all(int fd, const char *p, size_t n);

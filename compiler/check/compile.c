@@ -4,9 +4,12 @@
 #include "load.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static bind_compilation *compilation_new(bool streaming)
 {
@@ -62,19 +65,39 @@ bool bind_compilation_allow_dir(bind_compilation *c, const char *dir)
     return true;
 }
 
-/* The folder of a file the user gave is the project's. */
-static void allow_dir_of(bind_compilation *c, const char *path)
+void bind_compilation_allow_dir_of(bind_compilation *c, const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash) { bind_compilation_allow_dir(c, "."); return; }
     bind_compilation_allow_dir(c, slash == path ? "/" : bind_arena_strndup(c->arena, path, (size_t)(slash - path)));
 }
 
+/* A file the user named that is a pipe, a FIFO, a terminal or standard
+ * input (`-`): read as a stream, to its end, once. */
+static bool add_stream(bind_compilation *c, const char *path, int *err)
+{
+    bool stdin_ = strcmp(path, "-") == 0;
+    int fd = stdin_ ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) { *err = errno; return false; }
+    char *text = NULL;
+    size_t len = 0;
+    int e = bind_read_fd(fd, c->max_file_size, &text, &len);
+    close(fd);
+    if (e) { *err = e; return false; }
+    bind_compilation_allow_dir_of(c, "./-");
+    const char *key = bind_arena_printf(c->arena, "<stream %zu>", c->files.len);
+    bind_load_root(c, key, stdin_ ? "<stdin>" : path, NULL, NULL, text, len, false);
+    return true;
+}
+
 bool bind_compilation_add_file(bind_compilation *c, const char *path, int *err)
 {
+    struct stat st;
+    if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+        return add_stream(c, path, err);
     char real[PATH_MAX];
     if (!realpath(path, real)) { *err = errno; return false; }
-    allow_dir_of(c, real);
+    bind_compilation_allow_dir_of(c, real);
     const char *key = bind_load_key(c, real);
     if (bind_load_find(c, key) != UINT32_MAX) return true;    /* given twice, or used by an earlier file */
     char *text = NULL;
@@ -89,6 +112,6 @@ void bind_compilation_add_text(bind_compilation *c, const char *path, const char
 {
     char real[PATH_MAX];
     const char *canon = realpath(path, real) ? real : path;
-    allow_dir_of(c, canon);
+    bind_compilation_allow_dir_of(c, canon);
     bind_load_root(c, bind_load_key(c, canon), path, canon, text, NULL, len, false);
 }

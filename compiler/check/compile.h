@@ -105,6 +105,10 @@ void bind_compilation_expect_bytes(bind_compilation *c, uint64_t bytes);
  * of the files the user gave: `--root DIR`, an editor's workspace folder.
  * False when dir does not exist. */
 bool bind_compilation_allow_dir(bind_compilation *c, const char *dir);
+/* The folder of a file the user gives is the project's: the command line
+ * allows every input's folder before it adds the first, so that a `use`
+ * in one may reach the folder of another. */
+void bind_compilation_allow_dir_of(bind_compilation *c, const char *path);
 /* Adds a file from memory (editor buffers, tests). */
 void bind_compilation_add_text(bind_compilation *c, const char *path, const char *text, size_t len);
 /* Resolves and checks everything added; fills c->model.  Diagnostics are

@@ -37,8 +37,9 @@ int bind_load_read_disk(void *ctx, const char *path, char **text, size_t *len)
     if (fd < 0) return errno;
     struct stat st;
     int e = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : !S_ISREG(st.st_mode) ? BIND_ENOTREG : 0;
+    if (!e) e = bind_read_fd(fd, *(const size_t *)ctx, text, len);
     close(fd);
-    return e ? e : bind_read_file(path, *(const size_t *)ctx, text, len);
+    return e;
 }
 
 const char *bind_load_error(int e)

@@ -2,6 +2,7 @@
  * usage errors, how diagnostics are rendered, and loading and checking the
  * files named on the command line. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,10 @@ int bind_cli_load_and_check(const bind_cli *o, bind_compilation **out)
     for (int i = 0; i < o->nfiles; i++)
         if (stat(o->files[i], &st) == 0 && S_ISREG(st.st_mode)) total += (uint64_t)st.st_size;
     bind_compilation_expect_bytes(c, total);
+    for (int i = 0; i < o->nfiles; i++) {
+        char real[PATH_MAX];
+        if (realpath(o->files[i], real)) bind_compilation_allow_dir_of(c, real);
+    }
     for (int i = 0; i < o->nfiles; i++) {
         int err = 0;
         if (!bind_compilation_add_file(c, o->files[i], &err)) {
