@@ -16,6 +16,8 @@
  *     argument, nothing expanded, no caret lost), the same text elsewhere;
  *   - nginx: the model of nginx's reader (nginx_model.h) gives the same
  *     tokens, none with a `$` and none too long for nginx's buffer;
+ *   - apache: the model of Apache's reader (apache_model.h) gives the same
+ *     lines and arguments, none with a `${` Apache would replace;
  *   - json: jansson reads the same values.
  * Which values a target must refuse follows from what it can express, in
  * expect(), written from the targets' rules rather than from the emitters.
@@ -33,6 +35,7 @@
 #include "emit_target.h"
 #include "cmd_model.h"
 #include "nginx_model.h"
+#include "apache_model.h"
 
 #define DATA BINDC_SOURCE_DIR "/tests/hostile/"
 
@@ -128,7 +131,7 @@ static value *read_values(size_t *n)
     "    <applicationPools>\n      <add name=\"DefaultAppPool\" />\n    </applicationPools>\n"    \
     "    <sites>\n    </sites>\n  </system.applicationHost>\n</configuration>\n"
 
-enum kind { K_XML, K_CMD, K_NGINX, K_JSON };
+enum kind { K_XML, K_CMD, K_NGINX, K_APACHE, K_JSON };
 
 static const struct target {
     const char *label, *backend, *merge;
@@ -142,6 +145,7 @@ static const struct target {
     { "httpcfg", "httpcfg", NULL, K_CMD },
     { "httpcfg-revert", "httpcfg-revert", NULL, K_CMD },
     { "nginx", "nginx", NULL, K_NGINX },
+    { "apache", "apache", NULL, K_APACHE },
     { "json", "json", NULL, K_JSON },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
@@ -153,9 +157,10 @@ static const struct target {
 #define T_HTTPCFG (1u << 5)
 #define T_HTTPCFG_REVERT (1u << 6)
 #define T_NGINX (1u << 7)
-#define T_JSON (1u << 8)
+#define T_APACHE (1u << 8)
+#define T_JSON (1u << 9)
 #define T_FORWARD (T_NETSH | T_HTTPCFG)
-#define T_ALL 0x1FFu
+#define T_ALL 0x3FFu
 
 /* What limits a field's text besides its targets' quoting. */
 enum rule {
@@ -166,22 +171,24 @@ enum rule {
     R_NGINX = 16,    /* written into nginx as a quoted string */
     R_XML = 32,      /* written into applicationhost.config */
     R_HOST = 64,     /* a host name inside a binding word: validated, never quoted */
+    R_APACHE = 128,  /* written into Apache's configuration as a quoted string */
+    R_PATH = 256,    /* a path Apache makes absolute (root, pem, key) */
 };
 
 static const struct field {
     const char *slot;
     unsigned rules, reach;
 } fields[] = {
-    { "SLOT-SITE", R_SITE | R_XML, T_XML | T_NGINX | T_JSON },     /* nginx: in a comment */
+    { "SLOT-SITE", R_SITE | R_XML, T_XML | T_NGINX | T_APACHE | T_JSON },     /* nginx, apache: in a comment */
     { "SLOT-PATH", R_XML, T_XML | T_JSON },
     { "SLOT-POOL", R_POOL | R_XML, T_XML | T_JSON },
     { "SLOT-APPNAME", R_APP | R_XML, T_XML | T_JSON },
     { "SLOT-APPDIR", R_XML, T_XML | T_JSON },
     { "SLOT-APPPOOL", R_POOL | R_XML, T_XML | T_JSON },
-    { "SLOT-PEM", R_NGINX, T_NGINX | T_JSON },
-    { "SLOT-KEY", R_NGINX, T_NGINX | T_JSON },
-    { "SLOT-ROOT", R_NGINX, T_NGINX | T_JSON },
-    { "SLOT-PROXY", R_NGINX, T_NGINX | T_JSON },
+    { "SLOT-PEM", R_NGINX | R_APACHE | R_PATH, T_NGINX | T_APACHE | T_JSON },
+    { "SLOT-KEY", R_NGINX | R_APACHE | R_PATH, T_NGINX | T_APACHE | T_JSON },
+    { "SLOT-ROOT", R_NGINX | R_APACHE | R_PATH, T_NGINX | T_APACHE | T_JSON },
+    { "SLOT-PROXY", R_NGINX | R_APACHE, T_NGINX | T_APACHE | T_JSON },
     /* The reverts need no name: they delete by URL and key.  They refuse
      * with the forward scripts all the same (one plan for the pair). */
     { "SLOT-FRIENDLY", R_CMD, T_FORWARD | T_JSON },
@@ -245,6 +252,10 @@ static int expect(const struct field *f, const value *v, const char *full, const
         return BIND_E0007;
     /* nginx expands `$` everywhere, and reads through a 4096-byte buffer. */
     if (t->kind == K_NGINX && (f->rules & R_NGINX) && (strchr(full, '$') || nginx_quoted_len(full) > 4094))
+        return BIND_E0007;
+    /* Apache replaces `${` in every line, and makes a path absolute within
+     * PATH_MAX (4,000 bytes of a path leave room for ServerRoot). */
+    if (t->kind == K_APACHE && (f->rules & R_APACHE) && (strstr(full, "${") || ((f->rules & R_PATH) && strlen(full) > 4000)))
         return BIND_E0007;
     /* XML 1.0 has no U+FFFE or U+FFFF. */
     if (t->kind == K_XML && (f->rules & R_XML) && (strstr(full, "\xEF\xBF\xBE") || strstr(full, "\xEF\xBF\xBF")))
@@ -494,6 +505,26 @@ static void same_nginx(const char *base, const char *got, const char *slot, cons
     nginx_model_free(&b);
 }
 
+static void same_apache(const char *base, const char *got, const char *slot, const char *val)
+{
+    CHECK(valid_utf8(got), "apache.conf is not valid UTF-8");
+    apache_lines a = apache_model_read(base, strlen(base)), b = apache_model_read(got, strlen(got));
+    CHECK(!a.error, "the template's apache.conf: %s", a.error);
+    CHECK(!b.error, "Apache would not read it as written: %s", b.error);
+    CHECK(a.len == b.len, "%zu lines, not %zu", b.len, a.len);
+    for (size_t i = 0; i < a.len; i++) {
+        const apache_line *x = &a.items[i], *y = &b.items[i];
+        CHECK(x->comment == y->comment && x->nargs == y->nargs, "line %zu: %zu words, not %zu", i + 1, y->nargs, x->nargs);
+        if (x->comment) continue;     /* a comment is itself: one line, which the count shows */
+        for (size_t k = 0; k < x->nargs; k++) {
+            CHECK(x->args[k].quoted == y->args[k].quoted, "line %zu: word %zu is of another kind", i + 1, k + 1);
+            same_text(x->args[k].text, y->args[k].text, slot, val, "an argument");
+        }
+    }
+    apache_model_free(&a);
+    apache_model_free(&b);
+}
+
 static void same_json(json_t *a, json_t *b, const char *slot, const char *val)
 {
     CHECK(a && b && json_typeof(a) == json_typeof(b), "JSON: a value is missing or of another type");
@@ -658,6 +689,7 @@ static void run_text_field(const struct field *f, const value *v)
         case K_XML: same_iis(baseline[t], out, f->slot, v->text); break;
         case K_CMD: same_cmd(baseline[t], out, f->slot, v->text); break;
         case K_NGINX: same_nginx(baseline[t], out, f->slot, v->text); break;
+        case K_APACHE: same_apache(baseline[t], out, f->slot, v->text); break;
         case K_JSON: same_model(baseline[t], out, f->slot, v->text); break;
         }
         free(out);
@@ -751,12 +783,43 @@ static void test_hostile_nginx_model(void **state)
     nginx_model_free(&t);
 }
 
+/* The Apache reader model on text whose reading is known (the quoting of
+ * the first lines was checked with apache2 -t against directories named so,
+ * tests/scripts/test_apache_real.sh). */
+static void test_hostile_apache_model(void **state)
+{
+    (void)state;
+    const char conf[] = "# c \"x\\\nDocumentRoot gone\n  DocumentRoot \"a\\\"b\\\\c\\n #$x {}\" 'q\\'r' w\\v\r\n\n"
+                        "ServerAlias a \\\n b\nX y\\\\\nZ\n";
+    apache_lines t = apache_model_read(conf, sizeof conf - 1);
+    assert_null(t.error);
+    assert_int_equal(t.len, 5);
+    assert_true(t.items[0].comment);                     /* ending in a backslash, it took the next line */
+    assert_non_null(strstr(t.items[0].args[0].text, "gone"));
+    assert_int_equal(t.items[1].nargs, 4);
+    assert_string_equal(t.items[1].args[1].text, "a\"b\\c\\n #$x {}");   /* only \" and \\ are escapes */
+    assert_true(t.items[1].args[1].quoted);
+    assert_string_equal(t.items[1].args[2].text, "q'r");
+    assert_string_equal(t.items[1].args[3].text, "w\\v");
+    assert_int_equal(t.items[2].nargs, 3);                 /* a backslash at the end goes on */
+    assert_string_equal(t.items[2].args[2].text, "b");
+    assert_string_equal(t.items[3].args[1].text, "y\\\\");   /* two do not */
+    apache_model_free(&t);
+    t = apache_model_read("DocumentRoot \"/a${B}c\"\n", 22);
+    assert_non_null(t.error);
+    apache_model_free(&t);
+    t = apache_model_read("# ${B}\nDocumentRoot \"/a${B\"\n", 28);
+    assert_null(t.error);
+    apache_model_free(&t);
+}
+
 int main(void)
 {
     xmlInitParser();
     xmlSetGenericErrorFunc(NULL, count_complaint);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hostile_nginx_model),
+        cmocka_unit_test(test_hostile_apache_model),
         cmocka_unit_test(test_hostile_template_reaches),
         cmocka_unit_test(test_hostile_every_field_every_target),
         cmocka_unit_test(test_hostile_host_names),
