@@ -35,6 +35,8 @@ void bind_lsp_server_free(bind_lsp_server *s)
 {
     if (!s) return;
     bind_lsp_units_free(s);
+    for (size_t i = 0; i < s->folders.len; i++) free(s->folders.items[i]);
+    bind_vec_free(&s->folders);
     for (size_t i = 0; i < s->docs.len; i++) bind_lsp_doc_free(s->docs.items[i]);
     bind_vec_free(&s->docs);
     json_decref(s->published);
@@ -67,6 +69,13 @@ static json_t *path_get(json_t *o, const char *const *keys)
 }
 #define GET(o, ...) path_get((o), (const char *const[]){ __VA_ARGS__, NULL })
 
+/* A workspace folder (a file: URI) the project reaches into. */
+static void add_folder(bind_lsp_server *s, json_t *uri)
+{
+    char *path = json_is_string(uri) ? bind_lsp_uri_to_path(json_string_value(uri)) : NULL;
+    if (path) bind_vec_push(&s->folders, path);
+}
+
 static json_t *initialize(bind_lsp_server *s, json_t *params, int *code, const char **message)
 {
     if (!json_is_object(params)) {
@@ -74,6 +83,12 @@ static json_t *initialize(bind_lsp_server *s, json_t *params, int *code, const c
         *message = "initialize takes an InitializeParams object";
         return NULL;
     }
+    /* `use` stays in the project: the open file's folder and these, as
+     * `bindc check --root` (workspaceFolders, else rootUri). */
+    json_t *folders = json_object_get(params, "workspaceFolders"), *f;
+    size_t i;
+    json_array_foreach(folders, i, f) add_folder(s, json_object_get(f, "uri"));
+    if (!s->folders.len) add_folder(s, json_object_get(params, "rootUri"));
     json_t *caps = json_object_get(params, "capabilities");
     json_t *encodings = GET(caps, "general", "positionEncodings");
     json_t *ext = json_object_get(caps, "offsetEncoding");      /* the clangd extension */

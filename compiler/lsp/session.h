@@ -48,6 +48,7 @@ struct bind_lsp_server {
     /* What the client said it supports (initialize). */
     bool related_info, diag_tags, hover_markdown, completion_markdown, hierarchical_symbols,
          code_action_literals, offset_encoding_ext;
+    BIND_VEC(char *) folders;  /* the workspace's folders (paths): the project `use` may reach */
     BIND_VEC(bind_lsp_doc *) docs;
     BIND_VEC(bind_lsp_unit *) units;
     json_t *published;        /* URI -> the diagnostics last published */

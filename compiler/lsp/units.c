@@ -216,6 +216,7 @@ static bind_lsp_unit *unit_new(bind_lsp_server *s, bind_lsp_doc *root)
     bind_compilation *c = u->c = bind_compilation_new();
     c->read = read_for_unit;
     c->read_ctx = s;
+    for (size_t i = 0; i < s->folders.len; i++) bind_compilation_allow_dir(c, s->folders.items[i]);
     bind_compilation_add_text(c, root->path, root->text, root->len);
     bind_compilation_check(c);
     size_t n = c->sources.files.len;
