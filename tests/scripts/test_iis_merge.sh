@@ -18,10 +18,9 @@ expect() {  # NAME WANT_EXIT CMD...   (stdout in $tmp/out, stderr in $tmp/err)
     "$@" > "$tmp/out" 2> "$tmp/err"; local rc=$?
     if [ "$rc" = "$want" ]; then ok; else bad "$name: exit $rc, expected $want"; cat "$tmp/err"; fi
 }
-wellformed() {  # NAME FILE
-    if command -v xmllint > /dev/null; then
-        if xmllint --noout "$2" 2> "$tmp/lint"; then ok; else bad "$1: not well-formed"; cat "$tmp/lint"; fi
-    fi
+wellformed() {  # NAME FILE: a missing xmllint is a failure, not a pass
+    if ! command -v xmllint > /dev/null; then bad "$1: xmllint is missing (Debian package libxml2-utils)"; return; fi
+    if xmllint --noout "$2" 2> "$tmp/lint"; then ok; else bad "$1: not well-formed"; cat "$tmp/lint"; fi
 }
 
 shop=$src/examples/shop.bind
@@ -71,6 +70,14 @@ grep -q '"code":"E0004"' "$tmp/err" && ok || bad "fragment: no E0004 in JSON"
 # --merge only goes with --target iis; a missing file is an I/O error.
 expect merge-other-target 2 "$bindc" compile "$shop" --target json --merge "$tmp/dev.config"
 expect merge-missing 2 "$bindc" compile "$shop" --target iis --merge "$tmp/nope.config"
+
+# A pool the file has, named in another case, is the same pool (IIS compares
+# names without case): no second <add>.
+printf '<configuration>\n  <system.applicationHost>\n    <applicationPools>\n      <add name="Shop" />\n    </applicationPools>\n    <sites>\n    </sites>\n  </system.applicationHost>\n</configuration>\n' > "$tmp/pools.config"
+printf 'site A {\n    pool = SHOP\n    http *:80:a.example\n}\n' > "$tmp/pools.bind"
+expect pool-case 0 "$bindc" compile "$tmp/pools.bind" --target iis --merge "$tmp/pools.config"
+[ "$(grep -c '<add name=' "$tmp/pools.config")" = 1 ] && ok || { bad "pool-case: a second <add> for SHOP"; cat "$tmp/pools.config"; }
+grep -q 'applicationPool="SHOP"' "$tmp/pools.config" && ok || bad "pool-case: the application does not name its pool"
 
 # W0407 is a warning; --werror makes it stop the write.
 printf 'site a {\n    http 0.0.0.0:80:a.example\n}\n' > "$tmp/any.bind"

@@ -24,12 +24,64 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0 refused=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+real_only=0
+[ "${2:-}" = --real-only ] && real_only=1
 
 timeout 30 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
     -days 2 -subj /CN=bindc-test > /dev/null 2>&1 || { echo "openssl failed"; echo "0 passed, 1 failed"; exit 1; }
 mkdir -p "$tmp/temp"
 . "$src/tests/tools/nginx_conf.sh"
 nginx_main_conf "$tmp" "$tmp/site.conf" > "$tmp/nginx.conf"
+
+# Who answers: a shop-like configuration on loopback, started for real in a
+# network namespace of its own; every request of a grid must reach the site
+# `bindc route --server nginx` names (and, as nothing here draws W0407, the
+# one the IIS rules name).  `nginx -t` alone cannot tell a wrong answer.
+answers() {
+    local d=$tmp/real
+    mkdir -p "$d/temp"
+    for s in Shop Fallback Exact Wild; do mkdir -p "$d/www/$s"; echo "$s" > "$d/www/$s/index.html"; done
+    chmod 755 "$tmp" && chmod -R a+rX "$d"          # nginx's workers run as another user
+    cat > "$d/real.bind" <<EOB
+site Shop {
+    root = "$d/www/Shop"
+    http *:18080:shop.example
+    http *:18080:www.shop.example
+}
+site Fallback {
+    root = "$d/www/Fallback"
+    http *:18080:
+}
+site Exact {
+    root = "$d/www/Exact"
+    http 127.0.0.2:18080:
+}
+site Wild {
+    root = "$d/www/Wild"
+    http *:18080:*.wild.example
+}
+EOB
+    "$bindc" compile "$d/real.bind" --target nginx -o "$d/site.conf" 2> "$d/diags" || { bad "real: compile"; cat "$d/diags"; return; }
+    nginx_main_conf "$d" "$d/site.conf" > "$d/nginx.conf"
+    "$nginx" -p "$d" -c "$d/nginx.conf" -e "$d/error.log" -g 'daemon on;' > "$d/start.out" 2>&1 || { bad "real: nginx did not start"; cat "$d/start.out"; return; }
+    for ip in 127.0.0.1 127.0.0.2; do
+        for host in shop.example www.shop.example Shop.Example a.wild.example b.a.wild.example wild.example other.example; do
+            local got want iis
+            got=$(curl -s --max-time 5 -H "Host: $host" "http://$ip:18080/" 2>/dev/null)
+            want=$("$bindc" route "$d/real.bind" "http://$host:18080/" --local-ip "$ip" --server nginx 2>/dev/null | sed -n 's/^site: *//p')
+            iis=$("$bindc" route "$d/real.bind" "http://$host:18080/" --local-ip "$ip" 2>/dev/null | sed -n 's/^site: *//p')
+            if [ -n "$want" ] && [ "$got" = "$want" ] && [ "$iis" = "$want" ]; then ok
+            else bad "real: $host on $ip answered by '$got'; route --server nginx says '$want', the IIS rules '$iis'"; fi
+        done
+    done
+    kill "$(cat "$d/nginx.pid")" 2> /dev/null
+}
+if [ $real_only = 1 ]; then
+    answers
+    echo "$pass passed, $fail failed"
+    [ $fail = 0 ]
+    exit
+fi
 
 # Every listen socket has exactly one default_server.
 one_default_per_socket() {
@@ -115,6 +167,22 @@ check "253-character host name" "$tmp" long.bind
 printf 'site "Odd \\"name\\" #1" {\n    root = "/srv/a \\"q\\" \\\\ b;{}# c"\n    http *:8082:\n}\n' > "$tmp/odd.bind"
 check "quoted strings" "$tmp" odd.bind
 grep -qF 'root "/srv/a \"q\" \\ b;{}# c";' "$tmp/site.conf" || bad "quoted strings: root not quoted as expected"
+
+if [ -z "${BINDC_NGINX_NETNS:-}" ]; then
+    # Run the real part in a namespace whose only interface is loopback.
+    ns=""
+    for u in "unshare -n" "unshare -rn"; do $u true 2> /dev/null && { ns=$u; break; }; done
+    if [ -z "$ns" ]; then bad "real: cannot create a network namespace for nginx"
+    else
+        out=$($ns env BINDC_NGINX_NETNS=1 BINDC_SOURCE_DIR="$src" bash -c '
+            ip link set lo up 2> /dev/null
+            "$0" "$1" --real-only' "$0" "$bindc" 2>&1)
+        echo "$out" | grep '^FAIL' || true
+        p=$(echo "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p'); f=$(echo "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+        [ -n "$p" ] || { bad "real: no result"; echo "$out"; }
+        pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
+    fi
+fi
 
 echo "($refused refused with E0304, as the nginx target must)"
 echo "$pass passed, $fail failed"
