@@ -4,7 +4,12 @@
  * symbolic links written through, devices written directly, inputs and
  * read-only files refused, temporary files removed on a signal).  An
  * in-place --merge is locked from its reading to its rename and keeps the
- * previous file as the next .bak of its chain. */
+ * previous file as the next .bak of its chain.
+ *
+ * Each backend pushes into a bag of its own, with the levels of the
+ * command line (--allow, -W, --deny) and the `# bindc: allow` comments of
+ * the files applied; one report says them all (report.c: a warning two
+ * targets find is said once) and ends with check's summary line. */
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -21,14 +26,6 @@
 #include "base/unified_diff.h"
 
 
-/* The context of a backend that runs alone: the compilation's own arena
- * and diagnostics. */
-static bind_emit_ctx own_ctx(bind_compilation *c)
-{
-    bind_emit_ctx cx = { .arena = c->arena, .diags = &c->diags, .nginx_plan = c->nginx_plan };
-    return cx;
-}
-
 /* Runs the backend into out (streamed into a file, or held): true when it
  * succeeded and no error stops the write. */
 static bool emit(const bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo,
@@ -37,14 +34,19 @@ static bool emit(const bind_compilation *c, const bind_backend *be, const bind_e
     return bind_backend_run(be, c->model, &c->sources, eo, cx, out) && !bind_diag_has_errors(cx->diags, werror);
 }
 
-static void render(const bind_compilation *c, const bind_diag_bag *bag, size_t from, const bind_cli *o)
+/* A backend's own bag: the command line's levels, in the arena given. */
+static void backend_bag(const bind_compilation *c, bind_diag_bag *bag, bind_arena *a)
 {
-    bind_render_opts ro = bind_cli_render_opts(o->color, o->werror);
-    bind_sources *sources = (bind_sources *)&c->sources;
-    for (size_t i = from; i < bag->list.len; i++) {
-        if (o->json) bind_diag_render_json(stderr, sources, bag->list.items[i], ro);
-        else bind_diag_render_text(stderr, sources, bag->list.items[i], ro);
-    }
+    bind_diag_bag_init(bag, a);
+    bind_diag_copy_levels(bag, &c->diags);
+    bag->limit = c->diags.limit;
+}
+
+/* After the backend ran: the `# bindc: allow` comments of the files hold
+ * for its warnings as for the check's. */
+static void backend_done(bind_compilation *c, bind_diag_bag *bag)
+{
+    bind_diag_apply_allows(bag, &c->sources);
 }
 
 /* ---- --target all -------------------------------------------------------- */
@@ -55,6 +57,7 @@ static void render(const bind_compilation *c, const bind_diag_bag *bag, size_t f
  * every output is made. */
 typedef struct job {
     const bind_backend *backend;
+    uint8_t skip;                   /* why --target all leaves it out (enum skip_why), or 0 */
     char path[4096];
     bind_output out;
     bind_arena *arena;
@@ -92,7 +95,7 @@ static void sync_job(void *p)
 static void run_job(jobs *js, job *j)
 {
     j->arena = bind_arena_new();
-    bind_diag_bag_init(&j->diags, j->arena);
+    backend_bag(js->c, &j->diags, j->arena);
     bind_emit_ctx cx = { .arena = j->arena, .diags = &j->diags, .nginx_plan = js->c->nginx_plan,
                          .http_sys = js->http_sys };
     j->write_error = bind_stage_open(&j->stage, &j->out);
@@ -123,7 +126,7 @@ static void work(void *p)
 {
     jobs *js = p;
     for (size_t i; !atomic_load(&js->stop) && (i = atomic_fetch_add(&js->next, 1)) < js->n;)
-        run_job(js, &js->list[js->order[i]]);
+        if (!js->list[js->order[i]].skip) run_job(js, &js->list[js->order[i]]);
 }
 
 /* Where each output goes, asked before anything is made: every one must
@@ -133,12 +136,14 @@ static int resolve_all(jobs *js, const bind_inputs *inputs)
     int rc = EXIT_OK;
     for (size_t i = 0; i < js->n; i++) {
         job *j = &js->list[i];
+        if (j->skip) continue;
         int e = bind_output_resolve(j->path, &j->out);
         if (e) { rc = bind_cli_write_error(j->path, e); continue; }
         if (bind_cli_check_output(&j->out, inputs) != EXIT_OK) { rc = EXIT_USAGE; continue; }
         /* Two names of one file (symbolic links): one would replace the other. */
         for (size_t k = 0; k < i; k++) {
             job *o = &js->list[k];
+            if (o->skip) continue;
             if (j->out.kind == BIND_OUTPUT_FILE && o->out.kind == BIND_OUTPUT_FILE && o->out.path
                 && (strcmp(j->out.path, o->out.path) == 0 || (o->out.exists && bind_output_is(&j->out, &o->out.st)))) {
                 fprintf(stderr, "bindc: cannot write %s: it is the same file as %s; nothing written\n", j->path, o->path);
@@ -147,6 +152,86 @@ static int resolve_all(jobs *js, const bind_inputs *inputs)
         }
     }
     return rc;
+}
+
+/* Whether `--target all` writes a target for this model, decided from the
+ * model and the platform's fields, never from a platform's name.
+ *   - httpcfg (and its revert) is the HTTP.sys tool of Windows XP and
+ *     Server 2003 (IIS 5.1 and 6).  A platform's fields describe IIS 7 and
+ *     later (SNI, the central certificate store, wildcard hosts, sslFlags,
+ *     IIS Express's ports): none describes a server that old, so no
+ *     platform is httpcfg's, and it is written only when named.
+ *   - nginx and Apache read certificates from pem/key files: a target every
+ *     one of whose sites has an https binding without them (a thumbprint,
+ *     `ccs`, the IIS Express development certificate) can serve none, and
+ *     is left out rather than refusing the set (it says E0304 when named).
+ * Returns NULL when it is written, else the reason; *cert names a
+ * certificate without files. */
+enum skip_why { SKIP_NONE, SKIP_HTTPCFG, SKIP_NO_FILES };
+
+static enum skip_why skip_why(const bind_model *m, const bind_backend *be, const char **cert)
+{
+    if (strcmp(be->name, "httpcfg") == 0 || strcmp(be->name, "httpcfg-revert") == 0) return SKIP_HTTPCFG;
+    enum bind_server server;
+    if (strcmp(be->name, "nginx") == 0) server = BIND_SERVER_NGINX;
+    else if (strcmp(be->name, "apache") == 0) server = BIND_SERVER_APACHE;
+    else return SKIP_NONE;
+    uint32_t served = 0, refused = 0;
+    for (uint32_t i = 0; i < m->nsites; i++) {
+        const bind_site *s = m->sites[i];
+        if (s->server != BIND_SERVER_ANY && s->server != server) continue;
+        bool web = false, bad = false;
+        for (uint32_t k = 0; k < s->nbindings; k++) {
+            const bind_binding *b = s->bindings[k];
+            if (!b->valid || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS)) continue;
+            web = true;
+            if (b->protocol == BIND_PROTO_HTTPS && !(b->cert && b->cert->pem && b->cert->key)) {
+                if (!bad && !*cert && b->cert) *cert = b->cert->name;
+                bad = true;
+            }
+        }
+        served += web;
+        refused += web && bad;
+    }
+    return served && refused == served ? SKIP_NO_FILES : SKIP_NONE;
+}
+
+/* The note for the targets left out for one reason, and whether a file of
+ * theirs from an earlier run is in the folder (it is left as it was). */
+static void skip_note(bind_report *rep, const bind_compilation *c, const job *list, size_t n, enum skip_why why,
+                      const char *cert)
+{
+    char *files = NULL, *there = NULL;
+    size_t fl = 0, tl = 0;
+    FILE *f = open_memstream(&files, &fl), *t = open_memstream(&there, &tl);
+    if (!f || !t) bind_oom();
+    size_t k = 0, kt = 0;
+    const char *first = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (list[i].skip != why) continue;
+        fprintf(f, "%s%s", k++ ? " and " : "", list[i].backend->file_name);
+        if (!first) first = list[i].backend->name;
+        struct stat st;
+        if (lstat(list[i].path, &st) == 0) fprintf(t, "%s%s", kt++ ? " and " : "", list[i].backend->file_name);
+    }
+    fclose(f);
+    fclose(t);
+    if (k) {
+        const char *left = kt ? "; the " : "";
+        if (why == SKIP_HTTPCFG)
+            bind_report_note(rep, "%s not written: httpcfg.exe is for Windows XP and Server 2003, older than platform "
+                                  "`%s` (--target httpcfg writes it)%s%s%s",
+                             files, c->model->platform ? c->model->platform->name : "?", left, kt ? there : "",
+                             kt ? " already there is left as it was" : "");
+        else
+            bind_report_note(rep, "%s not written: every site %s would serve has an https binding whose certificate "
+                                  "(`%s`) has no pem/key files (--target %s says where; `server = iis` keeps a site "
+                                  "off %s)%s%s%s",
+                             files, k > 1 ? "they" : "it", cert ? cert : "a thumbprint or ccs", first,
+                             k > 1 ? "them" : "it", left, kt ? there : "", kt ? " already there is left as it was" : "");
+    }
+    free(files);
+    free(there);
 }
 
 /* Every output is staged as it is made and renamed into place only when
@@ -158,7 +243,8 @@ static int resolve_all(jobs *js, const bind_inputs *inputs)
  * is locked from the first output made to the last renamed, so two runs
  * into one folder leave one run's set, whole. */
 static int compile_all(bind_compilation *c, const bind_backend *const *list, size_t n,
-                       const bind_emit_opts *eo, const bind_cli *o, const char *dir, const bind_inputs *inputs)
+                       const bind_emit_opts *eo, const bind_cli *o, const char *dir, const bind_inputs *inputs,
+                       bind_report *rep)
 {
     bool made_dir = mkdir(dir, 0777) == 0;
     if (!made_dir && errno != EEXIST) return bind_cli_write_error(dir, errno);
@@ -174,8 +260,10 @@ static int compile_all(bind_compilation *c, const bind_backend *const *list, siz
     if (!js.list || !js.order) bind_oom();
     atomic_init(&js.next, 0);
     atomic_init(&js.stop, false);
+    const char *cert = NULL;
     for (size_t i = 0; i < n; i++) {
         js.list[i].backend = list[i];
+        js.list[i].skip = (uint8_t)skip_why(c->model, list[i], &cert);
         bind_buf_init(&js.list[i].held);
         snprintf(js.list[i].path, sizeof js.list[i].path, "%s/%s", dir, list[i]->file_name);
         size_t at = i;                              /* by weight, then in the targets' order */
@@ -185,6 +273,10 @@ static int compile_all(bind_compilation *c, const bind_backend *const *list, siz
     int rc = resolve_all(&js, inputs);
     if (rc == EXIT_OK) {
         js.http_sys = bind_http_sys_shared_new(c->diags.limit);
+        /* The plan's bag is the shared object's own (the accessor is const
+         * for readers): it takes the levels before any target pushes. */
+        bind_diag_bag *shared = (bind_diag_bag *)bind_http_sys_shared_diags(js.http_sys);
+        bind_diag_copy_levels(shared, &c->diags);
         bind_task *other = bind_task_start(work, &js);
         work(&js);
         bind_task_wait(other);
@@ -200,17 +292,23 @@ static int compile_all(bind_compilation *c, const bind_backend *const *list, siz
         for (size_t i = 0; i < n; i++) {
             job *j = &js.list[i];
             /* The HTTP.sys plan's diagnostics, once, where the first of its targets is. */
+            if (j->skip) continue;
             if (j->backend->http_sys && !shared_shown) {
-                render(c, bind_http_sys_shared_diags(js.http_sys), 0, o);
+                backend_done(c, shared);
+                bind_report_bag(rep, shared, NULL, NULL);
                 shared_shown = true;
             }
-            if (j->arena) render(c, &j->diags, 0, o);
+            if (j->arena) {
+                backend_done(c, &j->diags);
+                bind_report_bag(rep, &j->diags, NULL, NULL);
+            }
             if (j->refused && rc == EXIT_OK) rc = EXIT_INPUT;
             if (j->write_error) rc = bind_cli_write_error(j->path, j->write_error);
         }
+        for (int w = SKIP_HTTPCFG; w <= SKIP_NO_FILES; w++) skip_note(rep, c, js.list, n, (enum skip_why)w, cert);
         /* Every job ran unless a write failed (which stopped the rest). */
         for (size_t i = 0; rc == EXIT_OK && i < n; i++)
-            if (!js.list[i].staged) rc = EXIT_USAGE;
+            if (!js.list[i].staged && !js.list[i].skip) rc = EXIT_USAGE;
         const char *synced = NULL;
         for (size_t i = 0; i < n; i++) {
             job *j = &js.list[i];
@@ -259,9 +357,10 @@ static void print_report(const char *name, const bind_buf *report)
  * renamed into place when the backend succeeded; a device, a FIFO or
  * standard output gets the bytes held until then. */
 static int compile_to_output(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo,
-                             const bind_cli *o, const bind_output *dest, const char *merge_name)
+                             const bind_cli *o, const bind_output *dest, const char *merge_name, bind_report *rep)
 {
-    size_t first_new = c->diags.list.len;
+    bind_diag_bag bag;
+    backend_bag(c, &bag, c->arena);
     bind_stage st;
     int e = bind_stage_open(&st, dest);
     bool opened = !e;
@@ -269,11 +368,13 @@ static int compile_to_output(bind_compilation *c, const bind_backend *be, const 
     bind_buf_init(&out);
     bind_buf_init(&report);
     if (opened && st.fd >= 0) bind_buf_to_file(&out, st.fd);
-    bind_emit_ctx cx = own_ctx(c);
+    bind_emit_ctx cx = { .arena = c->arena, .diags = &bag, .nginx_plan = c->nginx_plan };
     if (merge_name) cx.report = &report;
     bool ok = emit(c, be, eo, &cx, o->werror, &out);
     int we = bind_buf_flush(&out);
-    render(c, &c->diags, first_new, o);
+    backend_done(c, &bag);
+    bind_report_bag(rep, &bag, NULL, NULL);
+    bind_diag_bag_fini(&bag);
     int rc = EXIT_OK;
     if (!ok) {                                   /* nothing is written */
         if (opened) bind_stage_discard(&st);
@@ -295,16 +396,19 @@ static int compile_to_output(bind_compilation *c, const bind_backend *be, const 
 
 /* To standard output, held whole: nothing is printed unless it all is. */
 static int compile_to_stdout(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo,
-                             const bind_cli *o, const char *merge_name)
+                             const bind_cli *o, const char *merge_name, bind_report *rep)
 {
-    size_t first_new = c->diags.list.len;
+    bind_diag_bag bag;
+    backend_bag(c, &bag, c->arena);
     bind_buf out, report;
     bind_buf_init(&out);
     bind_buf_init(&report);
-    bind_emit_ctx cx = own_ctx(c);
+    bind_emit_ctx cx = { .arena = c->arena, .diags = &bag, .nginx_plan = c->nginx_plan };
     if (merge_name) cx.report = &report;
     bool ok = emit(c, be, eo, &cx, o->werror, &out);
-    render(c, &c->diags, first_new, o);
+    backend_done(c, &bag);
+    bind_report_bag(rep, &bag, NULL, NULL);
+    bind_diag_bag_fini(&bag);
     int rc = ok ? EXIT_OK : EXIT_INPUT;
     if (ok) {
         if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) rc = EXIT_USAGE;
@@ -324,16 +428,19 @@ static int compile_to_stdout(bind_compilation *c, const bind_backend *be, const 
  * the one read (lf: locked since it was read), and the new file renamed
  * over it. */
 static int merge_in_place(bind_compilation *c, const bind_backend *be, const bind_emit_opts *eo, const bind_cli *o,
-                          const char *name, const bind_output *dest, bind_locked *lf, bool dry_run)
+                          const char *name, const bind_output *dest, bind_locked *lf, bool dry_run, bind_report *rep)
 {
-    size_t first_new = c->diags.list.len;
+    bind_diag_bag bag;
+    backend_bag(c, &bag, c->arena);
     bind_buf out, report;
     bind_buf_init(&out);
     bind_buf_init(&report);
-    bind_emit_ctx cx = own_ctx(c);
+    bind_emit_ctx cx = { .arena = c->arena, .diags = &bag, .nginx_plan = c->nginx_plan };
     cx.report = &report;
     bool ok = emit(c, be, eo, &cx, o->werror, &out);
-    render(c, &c->diags, first_new, o);
+    backend_done(c, &bag);
+    bind_report_bag(rep, &bag, NULL, NULL);
+    bind_diag_bag_fini(&bag);
     const char *old = eo->merge->text, *now = out.data ? out.data : "";
     size_t old_len = eo->merge->len;
     int rc = ok ? EXIT_OK : EXIT_INPUT;
@@ -398,52 +505,49 @@ static int merge_in_place(bind_compilation *c, const bind_backend *be, const bin
     return rc;
 }
 
-int bind_cmd_compile(int argc, char **argv)
+int bind_cmd_compile(bind_cli *o)
 {
-    if (argc == 1 && strcmp(argv[0], "--list-targets") == 0) {
+    if (o->list_targets) {
+        if (o->nfiles || (o->given & ~OPT_BIT(OPT_LIST_TARGETS)))
+            return bind_cli_usage_error(o, "%s", "--list-targets takes no files and no other option");
         size_t n;
         const bind_backend *const *all = bind_backends(&n);
         for (size_t i = 0; i < n; i++) printf("%s %s\n", all[i]->name, all[i]->file_name);
-        return EXIT_OK;
+        return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
     }
-    static const char *const extra[] = { "--target", "-o", "--merge", NULL };
-    static const char *const switches[] = { "--prune", "--dry-run", NULL };
-    bind_cli o;
-    int rc = bind_cli_parse_with(argc, argv, extra, switches, &o);
-    if (rc != EXIT_OK) { bind_cli_free(&o); return rc; }
-    const char *target = NULL, *output = NULL, *merge = NULL;
-    bool prune = false, dry_run = false;
-    for (int i = 0; i + 1 < o.nrest; i += 2) {
-        if (strcmp(o.rest[i], "--target") == 0) target = o.rest[i + 1];
-        else if (strcmp(o.rest[i], "-o") == 0) output = o.rest[i + 1];
-        else if (strcmp(o.rest[i], "--merge") == 0) merge = o.rest[i + 1];
-        else if (strcmp(o.rest[i], "--prune") == 0) prune = true;
-        else dry_run = true;
-    }
-    const char *usage = NULL, *arg = NULL;
+    const char *target = o->target, *output = o->output, *merge = o->merge;
+    bool prune = o->prune, dry_run = o->dry_run;
+    const char *usage = NULL;
     bool all = target && strcmp(target, "all") == 0;
     const bind_backend *one = target && !all ? bind_backend_find(target) : NULL;
-    if (!target) usage = "compile needs --target T";
-    else if (!all && !one) { usage = "unknown target `%s`"; arg = target; }
+    bool merge_stdin = merge && strcmp(merge, "-") == 0;
+    if (o->nfiles == 0) usage = "no input files (`-` reads standard input)";
+    else if (!target) usage = "compile needs --target T (`bindc compile --list-targets` lists them, `all` writes them all)";
     else if (all && !output) usage = "--target all needs -o DIR";
     else if (all && strcmp(output, "-") == 0) usage = "--target all needs -o DIR, a folder";
     else if (merge && (all || strcmp(target, "iis") != 0)) usage = "--merge goes with --target iis";
     else if (prune && !merge) usage = "--prune goes with --merge";
     else if (dry_run && !merge) usage = "--dry-run goes with --merge";
-    if (usage) { bind_cli_free(&o); return bind_cli_usage_error(usage, arg); }
+    else if (merge_stdin && !output && !dry_run)
+        usage = "--merge - needs -o OUT: standard input cannot be updated in place (-o - writes standard output)";
+    if (usage) return bind_cli_usage_error(o, "%s", usage);
+    int rc = bind_cli_one_stdin(o, merge);
+    if (rc != EXIT_OK) return rc;
+    bind_report *rep = NULL;
 
     bind_emit_opts eo;
     memset(&eo, 0, sizeof eo);
     eo.prune = prune;
     bind_inputs inputs = { 0 };
-    for (int i = 0; i < o.nfiles; i++) bind_inputs_add_path(&inputs, o.files[i]);
+    for (int i = 0; i < o->nfiles; i++) bind_inputs_add_path(&inputs, o->files[i]);
     bind_output dest;
     memset(&dest, 0, sizeof dest);
     bind_locked lf = { .fd = -1 };
     bind_compilation *c = NULL;
     char *merge_text = NULL;
     size_t merge_len = 0;
-    bool in_place = merge && !output;
+    bool in_place = merge && !output && !merge_stdin;
+    const char *merge_shown = merge_stdin ? "<stdin>" : merge;
     int e = 0;
 
     /* Where the output goes, and whether it may be written, before any
@@ -472,9 +576,9 @@ int bind_cmd_compile(int argc, char **argv)
             e = bind_locked_read(dest.path, BIND_MAX_FILE_SIZE, &lf, &merge_text, &merge_len,
                                  bind_cli_lock_waiting, (void *)merge);
         } else e = bind_read_file(dest.path, BIND_MAX_FILE_SIZE, &merge_text, &merge_len);
-    } else if (merge) e = bind_read_file(merge, BIND_MAX_FILE_SIZE, &merge_text, &merge_len);
+    } else if (merge) e = bind_cli_read_input(merge, BIND_MAX_FILE_SIZE, &merge_text, &merge_len);
     if (e) {
-        fprintf(stderr, "bindc: cannot read %s: %s\n", merge, bind_io_strerror(e));
+        fprintf(stderr, "bindc: cannot read %s: %s\n", merge_stdin ? "standard input" : merge, bind_io_strerror(e));
         rc = EXIT_USAGE;
         goto done;
     }
@@ -482,11 +586,15 @@ int bind_cmd_compile(int argc, char **argv)
     /* The nginx target alone: its plan is built beside the conflict checks.
      * With every target, the nginx job builds it beside the other outputs,
      * and the checks make do with the plan they need (check/routes.c). */
-    o.nginx_plan = !all && strcmp(target, "nginx") == 0;
-    rc = bind_cli_load_and_check(&o, &c);
+    o->nginx_plan = !all && strcmp(target, "nginx") == 0;
+    o->defer_diagnostics = true;
+    rc = bind_cli_load_and_check(o, &c);
+    if (!c) goto done;
+    rep = bind_report_new(o, &c->sources);
+    bind_report_bag(rep, &c->diags, NULL, NULL);
     if (rc != EXIT_OK) goto done;
     if (merge) {      /* one of the sources, so that a refusal can point into it */
-        eo.merge = bind_sources_adopt(&c->sources, merge, NULL, merge_text, merge_len, false);
+        eo.merge = bind_sources_adopt(&c->sources, merge_shown, NULL, merge_text, merge_len, false);
         merge_text = NULL;
     }
     /* The files `use` brought in are inputs too. */
@@ -503,20 +611,23 @@ int bind_cmd_compile(int argc, char **argv)
     if (all) {
         size_t n;
         const bind_backend *const *list = bind_backends(&n);
-        rc = compile_all(c, list, n, &eo, &o, output, &inputs);
+        rc = compile_all(c, list, n, &eo, o, output, &inputs, rep);
     } else if (merge && (in_place || dry_run)) {
-        rc = merge_in_place(c, one, &eo, &o, merge, &dest, &lf, dry_run);
+        rc = merge_in_place(c, one, &eo, o, merge_shown, &dest, &lf, dry_run, rep);
     } else if (output) {
-        rc = compile_to_output(c, one, &eo, &o, &dest, merge);
+        rc = compile_to_output(c, one, &eo, o, &dest, merge, rep);
     } else {
-        rc = compile_to_stdout(c, one, &eo, &o, merge);
+        rc = compile_to_stdout(c, one, &eo, o, merge, rep);
     }
 done:
+    if (rep) {
+        bind_report_finish(rep);
+        bind_report_free(rep);
+    }
     bind_locked_release(&lf);
     bind_output_fini(&dest);
     bind_inputs_free(&inputs);
     if (c) bind_compilation_free(c);
     free(merge_text);
-    bind_cli_free(&o);
     return rc;
 }

@@ -20,8 +20,7 @@ enum fmt_mode { FMT_PRINT, FMT_CHECK, FMT_WRITE };
 
 typedef struct fmt_opts {
     enum fmt_mode mode;
-    bool json;
-    int color;                  /* -1 auto, 0 never, 1 always */
+    const bind_cli *cli;
 } fmt_opts;
 
 static int read_stream(FILE *f, bind_buf *b)
@@ -133,6 +132,7 @@ static int fmt_one(const char *path, const fmt_opts *o)
     bind_locked lf = { .fd = -1 };
     int e = o->mode == FMT_WRITE ? read_for_write(path, &dest, &lf, &in) : read_input(path, &in);
     if (e) {
+        fflush(stdout);
         fprintf(stderr, "bindc: cannot read %s: %s\n", path,
                 e == EFBIG ? "file larger than the 64 MiB limit"
                 : e == EINVAL ? "--write cannot rewrite a descriptor (standard input or output)" : bind_io_strerror(e));
@@ -154,8 +154,10 @@ static int fmt_one(const char *path, const fmt_opts *o)
 
     if (!bind_fmt_source(src, a, &out, &diags)) {
         bind_diag_sort(&diags);
-        bind_render_opts ro = bind_cli_render_opts(o->color, false);
-        bind_diag_render_all(stderr, &srcs, &diags, o->json, ro);
+        bind_report *r = bind_report_new(o->cli, &srcs);
+        bind_report_bag(r, &diags, NULL, NULL);
+        bind_report_finish(r);
+        bind_report_free(r);
         fprintf(stderr, "bindc: %s not formatted: it has syntax errors\n", shown);
         rc = EXIT_INPUT;
     } else {
@@ -188,45 +190,23 @@ static int fmt_one(const char *path, const fmt_opts *o)
     return rc;
 }
 
-int bind_cmd_fmt(int argc, char **argv)
+int bind_cmd_fmt(bind_cli *cli)
 {
-    fmt_opts o = { FMT_PRINT, false, -1 };
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
-    if (!files) bind_oom();
-    int nfiles = 0, rc = EXIT_OK;
-    bool only_files = false, check = false, write = false;
-    for (int i = 0; i < argc && rc == EXIT_OK; i++) {
-        const char *arg = argv[i];
-        if (only_files || arg[0] != '-' || strcmp(arg, "-") == 0) files[nfiles++] = arg;
-        else if (strcmp(arg, "--") == 0) only_files = true;
-        else if (strcmp(arg, "--check") == 0) check = true;
-        else if (strcmp(arg, "--write") == 0 || strcmp(arg, "-w") == 0) write = true;
-        else if (strcmp(arg, "--diagnostics-format") == 0 || strcmp(arg, "--color") == 0) {
-            if (i + 1 >= argc) { rc = bind_cli_usage_error("%s needs a value", arg); break; }
-            const char *v = argv[++i];
-            if (arg[2] == 'd') {
-                if (strcmp(v, "json") == 0) o.json = true;
-                else if (strcmp(v, "text") != 0) rc = bind_cli_usage_error("unknown diagnostics format `%s` (text or json)", v);
-            } else {
-                if (strcmp(v, "always") == 0) o.color = 1;
-                else if (strcmp(v, "never") == 0) o.color = 0;
-                else if (strcmp(v, "auto") != 0) rc = bind_cli_usage_error("unknown --color `%s` (auto, always, never)", v);
-            }
-        } else rc = bind_cli_usage_error("unknown option `%s`", arg);
-    }
-    if (rc == EXIT_OK && check && write) rc = bind_cli_usage_error("%s", "fmt takes --check or --write, not both");
-    if (rc == EXIT_OK && nfiles == 0) rc = bind_cli_usage_error("%s", "no input files (`-` reads standard input)");
-    for (int i = 0; rc == EXIT_OK && write && i < nfiles; i++)
-        if (strcmp(files[i], "-") == 0) rc = bind_cli_usage_error("%s", "--write cannot rewrite standard input");
-    if (rc != EXIT_OK) { free(files); return rc; }
-    o.mode = check ? FMT_CHECK : write ? FMT_WRITE : FMT_PRINT;
+    fmt_opts o = { FMT_PRINT, cli };
+    int rc = EXIT_OK;
+    if (cli->fmt_check && cli->fmt_write) rc = bind_cli_usage_error(cli, "%s", "fmt takes --check or --write, not both");
+    else if (cli->nfiles == 0) rc = bind_cli_usage_error(cli, "%s", "no input files (`-` reads standard input)");
+    else rc = bind_cli_one_stdin(cli, NULL);
+    for (int i = 0; rc == EXIT_OK && cli->fmt_write && i < cli->nfiles; i++)
+        if (strcmp(cli->files[i], "-") == 0) rc = bind_cli_usage_error(cli, "%s", "--write cannot rewrite standard input");
+    if (rc != EXIT_OK) return rc;
+    o.mode = cli->fmt_check ? FMT_CHECK : cli->fmt_write ? FMT_WRITE : FMT_PRINT;
 
     /* Every file is tried; the exit code is the worst: I/O (2) over input (1). */
-    for (int i = 0; i < nfiles; i++) {
-        int r = fmt_one(files[i], &o);
+    for (int i = 0; i < cli->nfiles; i++) {
+        int r = fmt_one(cli->files[i], &o);
         if (r > rc) rc = r;
     }
     if (fflush(stdout) != 0 && rc == EXIT_OK) rc = EXIT_USAGE;
-    free(files);
     return rc;
 }

@@ -11,55 +11,64 @@
 #include "driver.h"
 #include "import/import.h"
 
-int bind_cmd_import(int argc, char **argv);
-
-int bind_cmd_import(int argc, char **argv)
+int bind_cmd_import(bind_cli *o)
 {
-    static const char *const extra[] = { "-o", NULL };
-    bind_cli o;
-    int rc = bind_cli_parse(argc, argv, extra, &o);
-    if (rc != EXIT_OK) { bind_cli_free(&o); return rc; }
-    const char *output = NULL;
-    for (int i = 0; i + 1 < o.nrest; i += 2) output = o.rest[i + 1];
-    if (o.platform && !bind_import_platform_known(o.platform)) {
-        fprintf(stderr, "bindc: unknown platform `%s` (iis7, iis8, iis10, iis-express)\n", o.platform);
-        bind_cli_free(&o);
-        return EXIT_USAGE;
+    if (o->nfiles == 0) return bind_cli_usage_error(o, "%s", "no input files (`-` reads standard input)");
+    int rc = bind_cli_one_stdin(o, NULL);
+    if (rc != EXIT_OK) return rc;
+    if (o->platform && !bind_import_platform_known(o->platform)) {
+        static const char *const known[] = { "iis7", "iis8", "iis10", "iis-express" };
+        return bind_cli_unknown(o, "platform", o->platform, known, sizeof known / sizeof known[0]);
     }
+    /* Where the output goes, and whether it may be written, before any work. */
+    bind_inputs inputs = { 0 };
+    bind_output dest;
+    memset(&dest, 0, sizeof dest);
+    for (int i = 0; i < o->nfiles; i++) bind_inputs_add_path(&inputs, o->files[i]);
+    if (o->output) {
+        int e = bind_output_resolve(o->output, &dest);
+        rc = e ? bind_cli_write_error(o->output, e) : bind_cli_check_output(&dest, &inputs);
+    }
+    bind_inputs_free(&inputs);
+    if (rc != EXIT_OK) { bind_output_fini(&dest); return rc; }
 
     bind_imported *im = bind_import_new(true);
-    for (int i = 0; i < o.nfiles; i++) {
+    bind_cli_set_levels(o, &im->diags);
+    for (int i = 0; i < o->nfiles; i++) {
         char *text = NULL;
         size_t len = 0;
-        int e = bind_read_file(o.files[i], BIND_IMPORT_MAX_FILE, &text, &len);
+        int e = bind_cli_read_input(o->files[i], BIND_IMPORT_MAX_FILE, &text, &len);
         if (e) {
-            fprintf(stderr, "bindc: cannot read %s: %s\n", o.files[i],
+            fprintf(stderr, "bindc: cannot read %s: %s\n", strcmp(o->files[i], "-") == 0 ? "standard input" : o->files[i],
                     e == EFBIG ? "file larger than the 1 GiB limit" : strerror(e));
             bind_import_free(im);
-            bind_cli_free(&o);
+            bind_output_fini(&dest);
             return EXIT_USAGE;
         }
-        bind_import_add(im, o.files[i], text, len);
+        bind_import_add(im, strcmp(o->files[i], "-") == 0 ? "<stdin>" : o->files[i], text, len);
     }
 
     bind_buf out;
     bind_buf_init(&out);
-    if (!bind_import_failed(im)) bind_import_finish(im, o.platform, &out);
+    if (!bind_import_failed(im)) bind_import_finish(im, o->platform, &out);
     else bind_diag_sort(&im->diags);
-    bind_render_opts ro = bind_cli_render_opts(o.color, o.werror);
-    bind_diag_render_all(stderr, &im->sources, &im->diags, o.json, ro);
-    if (bind_diag_has_errors(&im->diags, o.werror)) {
-        if (!o.json) fputs("bindc: nothing was written\n", stderr);
+    bind_report *r = bind_report_new(o, &im->sources);
+    bind_report_bag(r, &im->diags, NULL, NULL);
+    bind_report_finish(r);
+    bind_report_free(r);
+    if (bind_diag_has_errors(&im->diags, o->werror)) {
+        if (!o->json) fputs("bindc: nothing was written\n", stderr);
         rc = EXIT_INPUT;
-    } else if (output) {
-        int e = bind_write_atomic(output, out.data ? out.data : "", out.len);
-        if (e) { fprintf(stderr, "bindc: cannot write %s: %s\n", output, strerror(e)); rc = EXIT_USAGE; }
+    } else if (o->output) {
+        int e = bind_output_write(&dest, out.data ? out.data : "", out.len);
+        if (e) rc = bind_cli_write_error(o->output, e);
     } else {
         if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) rc = EXIT_USAGE;
         if (fflush(stdout) != 0) rc = EXIT_USAGE;
+        if (rc != EXIT_OK) fprintf(stderr, "bindc: cannot write the standard output: %s\n", strerror(errno));
     }
     bind_buf_free(&out);
     bind_import_free(im);
-    bind_cli_free(&o);
+    bind_output_fini(&dest);
     return rc;
 }

@@ -36,17 +36,14 @@ static void write_all(void *ctx, const char *data, size_t len)
     }
 }
 
-int bind_cmd_lsp(int argc, char **argv)
+int bind_cmd_lsp(bind_cli *o)
 {
-    for (int i = 0; i < argc; i++) {
-        /* Clients such as vscode-languageclient add --stdio for this transport. */
-        if (strcmp(argv[i], "--stdio") != 0)
-            return bind_cli_usage_error("lsp takes no arguments but --stdio (got `%s`)", argv[i]);
-    }
+    /* --stdio is in the table: clients such as vscode-languageclient add it. */
+    if (o->nfiles) return bind_cli_usage_error(o, "lsp takes no operands (got `%s`)", o->files[0]);
     signal(SIGPIPE, SIG_IGN);
     out_fd out = { STDOUT_FILENO, false };
-    bind_lsp_options o = { .send = write_all, .send_ctx = &out, .log = stderr, .version = BINDC_VERSION };
-    bind_lsp_server *s = bind_lsp_server_new(&o);
+    bind_lsp_options lo = { .send = write_all, .send_ctx = &out, .log = stderr, .version = BINDC_VERSION };
+    bind_lsp_server *s = bind_lsp_server_new(&lo);
     static char buf[1 << 16];
     bool stall_checked = false;
     for (;;) {

@@ -1,13 +1,20 @@
-/* bindc route FILE... URL [--local-ip IP] [--server iis|nginx]
+/* bindc route FILE... URL [--local-ip IP] [--server iis|nginx|apache] [-v]
  *
  * Checks the files, then asks the runtime which site and binding answer
- * the URL: under the IIS/HTTP.sys rules (the default), or under nginx's
- * algorithm over what the nginx target writes.  Prints the site, the
- * binding and a one-line reason; exit 3 when nothing answers. */
+ * the URL: under the IIS/HTTP.sys rules (the default), or under nginx's or
+ * Apache's algorithm over what their target writes.  Prints the site, the
+ * binding and a one-line reason; exit 3 when nothing answers.
+ *
+ * The check's diagnostics are not all said again on every query: the
+ * errors are (there is no answer then), and the warnings about the
+ * binding that answers (W0405, W0407: it may not answer as said); not the
+ * hints, nor what concerns other bindings.  --verbose says them all, as
+ * `check` does. */
 #include <stdio.h>
 #include <string.h>
 
 #include "driver.h"
+#include "runtime/apache_plan.h"
 #include "runtime/nginx_plan.h"
 #include "runtime/route.h"
 
@@ -90,30 +97,38 @@ static void print_answer(bind_compilation *c, const bind_binding *b, const char 
     printf(":%u:%u)\nreason:  %s\n", line, col, reason);
 }
 
-int bind_cmd_route(int argc, char **argv)
+/* What route says of the check: see the top of the file. */
+typedef struct said_filter { const bind_binding *answer; bool errors_only, werror; } said_filter;
+
+static bool about_answer(const bind_diag *d, void *ctx)
 {
-    static const char *const extra[] = { "--local-ip", "--server", NULL };
-    bind_cli o;
-    int rc = bind_cli_parse(argc, argv, extra, &o);
-    if (rc != EXIT_OK) { bind_cli_free(&o); return rc; }
-    const char *local_ip = NULL, *server = "iis";
-    for (int i = 0; i + 1 < o.nrest; i += 2) {
-        if (strcmp(o.rest[i], "--local-ip") == 0) local_ip = o.rest[i + 1];
-        else server = o.rest[i + 1];
-    }
-    /* The URL is the last argument with a scheme; the others are files. */
+    const said_filter *f = ctx;
+    if (d->severity == BIND_SEV_ERROR || (f->werror && d->severity == BIND_SEV_WARNING)) return true;
+    if (f->errors_only || !f->answer || d->severity != BIND_SEV_WARNING) return false;
+    const bind_binding *b = f->answer;
+    return d->span.file == b->span.file && d->span.start >= b->span.start && d->span.start < b->span.end;
+}
+
+int bind_cmd_route(bind_cli *o)
+{
+    const char *local_ip = o->local_ip, *server = o->server ? o->server : "iis";
+    /* The URL is the last operand with a scheme; the others are files. */
     const char *target = NULL;
-    for (int i = o.nfiles - 1; i >= 0 && !target; i--) {
-        if (!strstr(o.files[i], "://")) continue;
-        target = o.files[i];
-        memmove(&o.files[i], &o.files[i + 1], (size_t)(o.nfiles - i - 1) * sizeof *o.files);
-        o.nfiles--;
+    for (int i = o->nfiles - 1; i >= 0 && !target; i--) {
+        if (!strstr(o->files[i], "://")) continue;
+        target = o->files[i];
+        memmove(&o->files[i], &o->files[i + 1], (size_t)(o->nfiles - i - 1) * sizeof *o->files);
+        o->nfiles--;
     }
-    bool nginx = strcmp(server, "nginx") == 0;
-    if (!nginx && strcmp(server, "iis") != 0) rc = bind_cli_usage_error("unknown --server `%s` (iis or nginx)", server);
-    else if (!target) rc = bind_cli_usage_error("%s", "route needs a URL, e.g. http://shop.example/");
-    else if (o.nfiles == 0) rc = bind_cli_usage_error("%s", "no input files");
-    if (rc != EXIT_OK) { bind_cli_free(&o); return rc; }
+    enum bind_server kind = strcmp(server, "nginx") == 0 ? BIND_SERVER_NGINX
+                          : strcmp(server, "apache") == 0 ? BIND_SERVER_APACHE : BIND_SERVER_IIS;
+    int rc = EXIT_OK;
+    if (!target) rc = bind_cli_usage_error(o, "%s", "route needs a URL, e.g. http://shop.example/");
+    else if (o->sni && kind != BIND_SERVER_APACHE)
+        rc = bind_cli_usage_error(o, "%s", "--sni goes with --server apache (HTTP.sys and nginx route by the Host alone)");
+    else if (o->nfiles == 0) rc = bind_cli_usage_error(o, "%s", "no input files (`-` reads standard input)");
+    else rc = bind_cli_one_stdin(o, NULL);
+    if (rc != EXIT_OK) return rc;
 
     /* The URL and --local-ip are read before any file: usage errors first. */
     bind_compilation *c = NULL;
@@ -122,53 +137,75 @@ int bind_cmd_route(int argc, char **argv)
     bind_addr local;
     memset(&local, 0, sizeof local);
     if (!parse_url(ua, target, &u)) {
-        rc = bind_cli_usage_error("`%s` is not an http:// or https:// URL with a host and an optional port", target);
+        rc = bind_cli_usage_error(o, "`%s` is not an http:// or https:// URL with a host and an optional port", target);
         goto done;
     }
     if (local_ip && (!bind_addr_parse(ua, local_ip, strlen(local_ip), &local, NULL) || bind_addr_is_any_tier(&local))) {
-        rc = bind_cli_usage_error("--local-ip `%s` is not one IPv4 or IPv6 address", local_ip);
+        rc = bind_cli_usage_error(o, "--local-ip `%s` is not one IPv4 or IPv6 address", local_ip);
         goto done;
     }
-    o.nginx_plan = nginx;
-    rc = bind_cli_load_and_check(&o, &c);
-    if (rc != EXIT_OK) goto done;
+    o->nginx_plan = kind == BIND_SERVER_NGINX;
+    o->defer_diagnostics = true;
+    rc = bind_cli_load_and_check(o, &c);
+    if (rc != EXIT_OK) {
+        if (c) {                  /* errors: every one, and with --verbose the rest */
+            said_filter f = { NULL, true, o->werror };
+            bind_report *rep = bind_report_new(o, &c->sources);
+            bind_report_bag(rep, &c->diags, o->verbose ? NULL : about_answer, &f);
+            bind_report_finish(rep);
+            bind_report_free(rep);
+        }
+        goto done;
+    }
 
     bind_route_request rq = { u.protocol, local, u.port, u.host };
     if (!local_ip) rq.local = u.literal ? u.addr : bind_route_unnamed_addr(c->model, 4);
 
     bind_route_result r;
     const char *reason;
-    if (nginx) {
+    if (kind == BIND_SERVER_NGINX) {
         const bind_nginx_plan *plan = bind_compilation_nginx_plan(c);
         bind_route_nginx *router = bind_route_nginx_new(plan);
         bind_route_nginx_resolve(router, &rq, &r);
         reason = bind_route_reason(c->arena, &rq, &r, plan);
         bind_route_nginx_free(router);
+    } else if (kind == BIND_SERVER_APACHE) {
+        const bind_apache_plan *plan = bind_apache_plan_build(c->arena, c->model);
+        bind_route_apache *router = bind_route_apache_new(plan);
+        bind_route_apache_resolve(router, &rq, o->sni, &r);
+        reason = bind_route_apache_reason(c->arena, &rq, &r, plan);
+        bind_route_apache_free(router);
     } else {
         bind_route_iis *ix = bind_route_iis_new(c->model, BIND_SERVER_IIS);
         bind_route_iis_resolve(ix, &rq, &r);
         reason = bind_route_reason(c->arena, &rq, &r, NULL);
         bind_route_iis_free(ix);
     }
+    /* The diagnostics first, then the answer: through one pipe they come
+     * in that order (the report flushes). */
+    said_filter f = { r.binding, false, o->werror };
+    bind_report *rep = bind_report_new(o, &c->sources);
+    bind_report_bag(rep, &c->diags, o->verbose ? NULL : about_answer, &f);
+    bind_report_finish(rep);
+    bind_report_free(rep);
     if (r.binding) {
         print_answer(c, r.binding, reason);
     } else {
         printf("no site: %s\n", reason);
-        /* The other server's sites are out of this answer: say so. */
+        /* The other servers' sites are out of this answer: say so. */
         uint32_t others = 0;
         for (uint32_t i = 0; i < c->model->nsites; i++) {
             uint8_t s = c->model->sites[i]->server;
-            others += nginx ? (s == BIND_SERVER_IIS) : (s == BIND_SERVER_NGINX);
+            others += s != BIND_SERVER_ANY && s != kind;
         }
         if (others)
-            printf("note:    %u site%s with server = %s %s not considered; see --server %s\n", others, others == 1 ? "" : "s",
-                   nginx ? "iis" : "nginx", others == 1 ? "is" : "are", nginx ? "iis" : "nginx");
+            printf("note:    %u site%s for another server %s not considered; see --server\n", others, others == 1 ? "" : "s",
+                   others == 1 ? "is" : "are");
         rc = EXIT_NO_ROUTE;
     }
     if (fflush(stdout) != 0) rc = EXIT_USAGE;
 done:
     bind_compilation_free(c);
     bind_arena_free(ua);
-    bind_cli_free(&o);
     return rc;
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "driver.h"
 
@@ -70,4 +72,14 @@ int bind_cli_check_output(const bind_output *out, const bind_inputs *in)
     }
     int e = bind_output_writable(out);
     return e ? bind_cli_write_error(out->name, e) : EXIT_OK;
+}
+
+int bind_cli_read_input(const char *path, size_t limit, char **text, size_t *len)
+{
+    if (strcmp(path, "-") != 0) return bind_read_file(path, limit, text, len);
+    int fd = dup(STDIN_FILENO);
+    if (fd < 0) return errno;
+    int e = bind_read_fd(fd, limit, text, len);
+    close(fd);
+    return e;
 }

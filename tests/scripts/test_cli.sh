@@ -57,7 +57,7 @@ expect help 0 "$bindc" --help
 contains help "exit codes"
 
 # explain: every code of the table, in any case; junk is a usage error.
-for code in $(sed -n 's/^X(\([EWI][0-9]*\),.*/\1/p' "$src/compiler/diag_codes.def"); do
+for code in $(sed -n 's/^X(\([EWI][0-9]*\),.*/\1/p' "$src/compiler/diag/codes.def"); do
     expect "explain $code" 0 "$bindc" explain "$code"
     contains "explain $code" "$code:"
 done

@@ -154,13 +154,14 @@ failing write "$size" ENOSPC "$tmp/s" "$bindc" compile "$shop" --target iis -o "
 # create, the first rename.  The outputs are made two at a time, so which
 # file a write, fsync, close or create failure hits is not fixed: the
 # message names one of them (the renames come one by one, in order).
-names=$("$bindc" compile --list-targets | awk '{ print $2 }')
+# (--target all writes httpcfg only when named: never for shop.bind's iis10.)
+names=$("$bindc" compile --list-targets | awk '$1 !~ /^httpcfg/ { print $2 }')
 total=$(cat "$tmp/new"/* | wc -c)
 mkdir "$tmp/a"
 for n in $names; do printf 'old %s\n' "$n" > "$tmp/a/$n"; done
 cp -r "$tmp/a" "$tmp/a.prev"
 for c in "write 0 ENOSPC" "write $((total / 2)) ENOSPC" "write $((total - 1)) ENOSPC" "fsync 3 ENOSPC" \
-         "close 6 ENOSPC" "create 4 EACCES" "rename 0 EPERM $(echo "$names" | head -n 1)"; do
+         "close 5 ENOSPC" "create 4 EACCES" "rename 0 EPERM $(echo "$names" | head -n 1)"; do
     set -- $c
     failing "$1" "$2" "$3" "$tmp/a" "$bindc" compile "$shop" --target all -o "$tmp/a" > /dev/null 2> "$tmp/err"
     rc=$?

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Diagnostics under the user's control, and no noise: --allow, -W, --deny,
+# --werror; `# bindc: allow` for a target's warnings too; --error-limit and
+# what was not shown; a fleet's hints folded; a warning said once per run
+# whatever the number of targets; --target all writing only the targets
+# that apply (httpcfg when named; nginx and Apache not for a file none of
+# whose sites they can serve); compile's summary line; route quiet about
+# what does not concern the answer; diagnostics and standard output in
+# order through one pipe.  Each check here failed before.
+set -u
+bindc=$1
+src=${BINDC_SOURCE_DIR:?}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+run() {  # NAME WANT_EXIT CMD...  (stdout in $tmp/out, stderr in $tmp/err)
+    local name=$1 want=$2; shift 2
+    NO_COLOR=1 "$@" > "$tmp/out" 2> "$tmp/err" < /dev/null; local rc=$?
+    if [ "$rc" = "$want" ]; then ok; else bad "$name: exit $rc, expected $want"; cat "$tmp/out" "$tmp/err"; fi
+}
+has() { if grep -q -F -- "$3" "$2"; then ok; else bad "$1: $(basename "$2") lacks '$3'"; cat "$2"; fi; }
+lacks() { if grep -q -F -- "$3" "$2"; then bad "$1: $(basename "$2") has '$3'"; cat "$2"; else ok; fi; }
+count() {  # NAME FILE TEXT WANT
+    local n
+    n=$(grep -c -F -- "$3" "$2")
+    [ "$n" = "$4" ] && ok || { bad "$1: '$3' $n times, expected $4"; cat "$2"; }
+}
+ex=$src/examples
+
+# ---- README's own command: each warning once, httpcfg only when named -----------------------
+run "readme compile" 0 "$bindc" compile "$ex/shop.bind" --target all -o "$tmp/out1"
+count "readme compile: W0407" "$tmp/err" "W0407" 0
+has "readme compile: the note" "$tmp/err" "bindc: note: httpcfg.cmd and httpcfg-revert.cmd not written"
+count "readme compile: one note" "$tmp/err" "note:" 1
+[ ! -e "$tmp/out1/httpcfg.cmd" ] && [ -s "$tmp/out1/netsh.cmd" ] && [ -s "$tmp/out1/nginx.conf" ] && ok || bad "readme compile wrote $(ls "$tmp/out1")"
+run "httpcfg when named" 0 "$bindc" compile "$ex/shop.bind" --target httpcfg -o "$tmp/h.cmd"
+count "httpcfg when named: W0407" "$tmp/err" "warning[W0407]" 1
+# An old httpcfg.cmd in the folder is left alone, and the note says so.
+echo old > "$tmp/out1/httpcfg.cmd"
+run "old httpcfg left" 0 "$bindc" compile "$ex/shop.bind" --target all -o "$tmp/out1"
+has "old httpcfg left" "$tmp/err" "the httpcfg.cmd already there is left as it was"
+[ "$(cat "$tmp/out1/httpcfg.cmd")" = old ] && ok || bad "the old httpcfg.cmd changed"
+
+# ---- IIS Express: --target all writes what can serve the sites ------------------------------------
+run "iis express all" 0 "$bindc" compile "$ex/iis-express-dev.bind" --target all -o "$tmp/ie"
+lacks "iis express all" "$tmp/err" "E0304"
+has "iis express all" "$tmp/err" "nginx.conf and apache.conf not written"
+has "iis express all" "$tmp/err" "iisexpress-dev"
+[ -s "$tmp/ie/applicationhost.config" ] && [ -s "$tmp/ie/netsh.cmd" ] && [ ! -e "$tmp/ie/nginx.conf" ] && ok || bad "iis express wrote $(ls "$tmp/ie")"
+tail -n 1 "$tmp/err" | grep -q -x "1 warning generated." && ok || { bad "iis express all: no summary at the end"; cat "$tmp/err"; }
+run "iis express nginx named" 1 "$bindc" compile "$ex/iis-express-dev.bind" --target nginx
+has "iis express nginx named" "$tmp/err" "error[E0304]"
+# One site nginx can serve: then the others' refusal is an error, as it was.
+cat > "$tmp/mixed.bind" <<'EOF'
+platform iis-express
+cert files {
+    pem = "/etc/ssl/a.pem"
+    key = "/etc/ssl/a.key"
+}
+site Dev {
+    https *:44300:localhost
+}
+site Files {
+    https *:44301:localhost cert=files
+}
+EOF
+run "mixed all" 1 "$bindc" compile "$tmp/mixed.bind" --target all -o "$tmp/mixed"
+has "mixed all" "$tmp/err" "error[E0304]"
+[ ! -e "$tmp/mixed" ] && ok || bad "mixed all wrote files"
+
+# ---- compile ends with check's summary line ------------------------------------------------------
+run "summary" 0 "$bindc" compile "$ex/iis-express-dev.bind" --target iis
+tail -n 1 "$tmp/err" | grep -q -x "1 warning generated." && ok || { bad "compile: no summary line at the end"; cat "$tmp/err"; }
+count "summary once" "$tmp/err" "generated." 1
+printf 'site a {\n    http 0.0.0.0:80:a.example\n    http 0.0.0.0:80:www.a.example\n}\n' > "$tmp/any4.bind"
+run "backend warning counted" 0 "$bindc" compile "$tmp/any4.bind" --target iis
+has "backend warning counted" "$tmp/err" "warning[W0407]"
+tail -n 1 "$tmp/err" | grep -q -x "2 warnings generated." && ok || { bad "backend warnings not in the summary"; cat "$tmp/err"; }
+
+# ---- levels: --allow, -W, --deny, --werror --------------------------------------------------------------
+run "allow" 0 "$bindc" check "$ex/iis-express-dev.bind" --allow W0404
+[ ! -s "$tmp/err" ] && ok || { bad "--allow W0404 left output"; cat "$tmp/err"; }
+run "allow lower case, list" 0 "$bindc" check "$ex/iis-express-dev.bind" --allow=w0404,I0401
+[ ! -s "$tmp/err" ] && ok || bad "--allow=w0404,I0401 left output"
+run "deny" 1 "$bindc" check "$ex/iis-express-dev.bind" --deny W0404
+has "deny" "$tmp/err" "error[W0404]"
+run "warn a hint" 0 "$bindc" check "$ex/coexist-nginx.bind" -W I0401
+has "warn a hint" "$tmp/err" "warning[I0401]"
+run "warn a hint, werror" 1 "$bindc" check "$ex/coexist-nginx.bind" -WI0401 --werror
+run "-Werror" 1 "$bindc" check "$ex/iis-express-dev.bind" -Werror
+run "allow an error" 2 "$bindc" check "$ex/mistakes.bind" --allow E0201
+has "allow an error" "$tmp/err" "E0201 is an error, and an error cannot be allowed"
+run "warn an error" 2 "$bindc" check "$ex/mistakes.bind" -W E0102
+run "unknown code" 2 "$bindc" check "$ex/shop.bind" --allow W0499
+has "unknown code" "$tmp/err" "unknown diagnostic code \`W0499\`"
+# A target's warning obeys the levels and `# bindc: allow`.
+run "allow a target's warning" 0 "$bindc" compile "$tmp/any4.bind" --target iis --allow W0407
+[ ! -s "$tmp/err" ] && ok || { bad "--allow W0407 on the iis target left output"; cat "$tmp/err"; }
+run "deny a target's warning" 1 "$bindc" compile "$tmp/any4.bind" --target iis --deny W0407 -o "$tmp/denied.config"
+[ ! -e "$tmp/denied.config" ] && ok || bad "--deny W0407: the file was written"
+printf 'site a {\n    http 0.0.0.0:80:a.example  # bindc: allow W0407\n    http 0.0.0.0:80:www.a.example\n}\n' > "$tmp/allow.bind"
+run "comment allows a target's warning" 0 "$bindc" compile "$tmp/allow.bind" --target iis
+count "comment allows a target's warning" "$tmp/err" "warning[W0407]" 1
+has "comment allows a target's warning" "$tmp/err" "allow.bind:3:"
+run "levels in --target all" 0 "$bindc" compile "$tmp/any4.bind" --target all -o "$tmp/lv" --allow W0407
+lacks "levels in --target all" "$tmp/err" "W0407"
+
+# ---- --error-limit, and what was not shown ------------------------------------------------------------
+for i in 1 2 3 4 5; do printf 'site s%d {\n    http *:0%d:a%d\n}\n' $i $i $i; done > "$tmp/five.bind"
+run "limit 3" 1 "$bindc" check "$tmp/five.bind" --error-limit 3
+count "limit 3" "$tmp/err" "error[E0102]" 3
+has "limit 3" "$tmp/err" "bindc: 2 more diagnostics not shown (--error-limit 3; 0 shows them all)"
+tail -n 1 "$tmp/err" | grep -q -x "5 errors generated." && ok || bad "limit 3: the summary counts them all"
+run "limit json" 1 "$bindc" check "$tmp/five.bind" --error-limit 2 --diagnostics-format json
+has "limit json" "$tmp/err" '{"type":"summary","errors":5,"warnings":0,"hints":0,"not_shown":3}'
+run "limit 0" 1 "$bindc" check "$tmp/five.bind" --error-limit 0
+count "limit 0" "$tmp/err" "error[E0102]" 5
+# The default: 20 in text.
+for i in $(seq 1 30); do printf 'site s%d {\n    http *:0%d:a%d\n}\n' $i $i $i; done > "$tmp/thirty.bind"
+run "default limit" 1 "$bindc" check "$tmp/thirty.bind"
+count "default limit" "$tmp/err" "error[E0102]" 20
+has "default limit" "$tmp/err" "10 more diagnostics not shown (--error-limit 20"
+
+# ---- a fleet's hints: ten, then one line ----------------------------------------------------------------------
+for i in $(seq 1 300); do printf 'site s%d {\n    http *:80:shop%d.example\n}\n' $i $i; done > "$tmp/fleet.bind"
+run "fleet hints" 0 "$bindc" check "$tmp/fleet.bind"
+count "fleet hints" "$tmp/err" "hint[I0401]" 10
+has "fleet hints" "$tmp/err" "and 290 more I0401 like these (--allow I0401 to silence them)"
+tail -n 1 "$tmp/err" | grep -q -x "300 hints generated." && ok || { bad "fleet hints: summary"; tail -3 "$tmp/err"; }
+[ "$(wc -l < "$tmp/err")" -lt 60 ] && ok || bad "fleet hints: $(wc -l < "$tmp/err") lines"
+run "fleet hints allowed" 0 "$bindc" check "$tmp/fleet.bind" --allow I0401
+[ ! -s "$tmp/err" ] && ok || bad "fleet hints allowed: output left"
+run "fleet json is whole" 0 "$bindc" check "$tmp/fleet.bind" --diagnostics-format json
+count "fleet json is whole" "$tmp/err" '"code":"I0401"' 300
+
+# ---- route: an answer, not the whole check again ---------------------------------------------------------------
+run "route quiet" 0 "$bindc" route "$tmp/fleet.bind" http://shop7.example/
+[ ! -s "$tmp/err" ] && ok || { bad "route printed the check's hints"; head -5 "$tmp/err"; }
+has "route quiet" "$tmp/out" "site:    s7"
+run "route verbose" 0 "$bindc" route "$tmp/fleet.bind" http://shop7.example/ --verbose
+has "route verbose" "$tmp/err" "300 hints generated."
+cat > "$tmp/unreach.bind" <<'EOF'
+iplisten 10.0.0.1
+site a {
+    http 10.0.0.1:80:a.example
+    http 10.0.0.2:80:a.example
+}
+site b {
+    http *:80:b.example
+}
+EOF
+"$bindc" check "$tmp/unreach.bind" > /dev/null 2> "$tmp/chk"
+has "check finds W0405" "$tmp/chk" "warning[W0405]"
+run "route, about the answer" 0 "$bindc" route "$tmp/unreach.bind" http://b.example/ --local-ip 10.0.0.1
+lacks "route, about another binding" "$tmp/err" "W0405"
+run "route errors" 1 "$bindc" route "$ex/mistakes.bind" http://shop.example/
+count "route errors" "$tmp/err" "error[" 5
+
+# ---- one pipe: diagnostics and standard output in the order they were made --------------------------------------
+printf 'site a {\n    http *:80:a\n}\n' > "$tmp/good.bind"
+printf 'site b {\n    http *:80:b\n' > "$tmp/broken.bind"
+NO_COLOR=1 "$bindc" fmt "$tmp/good.bind" "$tmp/broken.bind" > "$tmp/both" 2>&1
+first_out=$(grep -n -m1 '^site a' "$tmp/both" | cut -d: -f1)
+first_err=$(grep -n -m1 'error\[' "$tmp/both" | cut -d: -f1)
+[ -n "$first_out" ] && [ -n "$first_err" ] && [ "$first_out" -lt "$first_err" ] && ok || { bad "fmt: standard output not flushed before the diagnostics"; cat "$tmp/both"; }
+NO_COLOR=1 "$bindc" route "$tmp/fleet.bind" http://shop7.example/ --verbose > "$tmp/both" 2>&1
+[ "$(tail -n 3 "$tmp/both" | head -n 1 | cut -c1-5)" = "site:" ] && ok || { bad "route: the answer is not after the diagnostics"; tail -5 "$tmp/both"; }
+NO_COLOR=1 "$bindc" compile "$tmp/any4.bind" --target iis > "$tmp/both" 2>&1
+[ "$(head -n 1 "$tmp/both" | cut -c1-8)" != "<?xml ve" ] && ok || { bad "compile: output before its diagnostics"; head -3 "$tmp/both"; }
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
