@@ -4,6 +4,9 @@
 # the language configuration), the Neovim snippet works as shipped
 # (loaded into a headless Neovim, it gives a .bind buffer its filetype and
 # bindc's diagnostics), and the Emacs snippet byte-compiles cleanly.
+# Without bindc each snippet fails gracefully: one message saying how to
+# install it, no error and no stack trace (Neovim and Emacs headless, the
+# VS Code extension under node with stand-ins for VS Code's modules).
 set -u
 bindc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 src=${BINDC_SOURCE_DIR:?}
@@ -67,6 +70,87 @@ EOF
 else
     echo "FAIL nvim is not installed (.ci/install-deps installs neovim)"; fail=$((fail + 1))
 fi
+# Without bindc: one message that says how to install it, no error.
+if command -v nvim > /dev/null; then
+    printf 'site b {\n    http *:80:b.example\n}\n' > "$tmp/b.bind"
+    cat > "$tmp/missing.lua" <<'LUA'
+local out = assert(io.open(os.getenv('RESULT'), 'w'))
+local notes = 0
+local notify = vim.notify
+vim.notify = function(msg, level, o)
+  notes = notes + 1
+  out:write('notify ' .. msg:gsub('\n', ' ') .. '\n')
+  return notify(msg, level, o)
+end
+local ok, err = pcall(function()
+  vim.g.bindc_path = os.getenv('MISSING')
+  dofile(os.getenv('SNIPPET'))
+  vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('BIND_FILE')))
+  vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('BIND_FILE2')))
+  vim.wait(500)
+  out:write('filetype ' .. vim.bo.filetype .. '\n')
+  out:write('clients ' .. #vim.lsp.get_active_clients() .. '\n')
+  out:write('notes ' .. notes .. '\n')
+  out:write('messages ' .. vim.fn.execute('messages'):gsub('\n', ' | ') .. '\n')
+end)
+if not ok then out:write('error ' .. tostring(err) .. '\n') end
+out:close()
+vim.cmd(ok and 'qa!' or 'cq!')
+LUA
+    HOME=$tmp XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data XDG_STATE_HOME=$tmp/state XDG_CACHE_HOME=$tmp/cache \
+    MISSING=$tmp/no/bindc SNIPPET=$ed/nvim/bindc.lua BIND_FILE=$tmp/a.bind BIND_FILE2=$tmp/b.bind RESULT=$tmp/missing \
+        timeout 60 nvim --headless -u NONE -i NONE -n -c "luafile $tmp/missing.lua" > "$tmp/nvim.out" 2>&1
+    nvim_rc=$?
+    check "neovim without bindc: exit 0" test $nvim_rc = 0
+    for want in "filetype bind" "clients 0" "notes 1"; do
+        check "neovim without bindc: $want" grep -q -x -F -- "$want" "$tmp/missing"
+    done
+    check "neovim without bindc: says how to install" grep -q "^notify bindc: .*was not found.*Install it: .*cmake --build build.*bindc_path" "$tmp/missing"
+    check "neovim without bindc: no error, no stack trace" bash -c '! grep -q -i -E "error|traceback" "$1" "$2"' _ "$tmp/missing" "$tmp/nvim.out"
+fi
+if command -v emacs > /dev/null; then
+    printf 'site b {\n    http *:80:b.example\n}\n' > "$tmp/b.bind"
+    HOME=$tmp timeout 60 emacs --batch -q --eval "(progn (package-initialize) (setq bindc-program \"$tmp/no/bindc\") (load \"$ed/emacs/bindc.el\") (find-file \"$tmp/a.bind\") (find-file \"$tmp/b.bind\") (princ (format \"mode %s eglot %s\n\" major-mode (and (fboundp 'eglot-current-server) (eglot-current-server)))))" > "$tmp/emacs.out" 2>&1
+    emacs_rc=$?
+    check "emacs without bindc: exit 0" test $emacs_rc = 0
+    check "emacs without bindc: bind-mode, no server" grep -q -x "mode bind-mode eglot nil" "$tmp/emacs.out"
+    check "emacs without bindc: one message" test "$(grep -c 'was not found' "$tmp/emacs.out")" = 1
+    check "emacs without bindc: says how to install" grep -q "Install it: .*cmake --build build" "$tmp/emacs.out"
+    check "emacs without bindc: no error" bash -c '! grep -q -i -E "^error|debugger entered|wrong-type|void-function" "$1"' _ "$tmp/emacs.out"
+fi
+if command -v node > /dev/null; then
+    # VS Code's modules, as stand-ins: what the extension shows, and whether it starts a client.
+    mkdir -p "$tmp/node_modules/vscode" "$tmp/node_modules/vscode-languageclient"
+    cat > "$tmp/node_modules/vscode/index.js" <<'JS'
+const shown = [];
+module.exports = {
+  shown,
+  workspace: { getConfiguration: () => ({ get: () => process.env.BINDC_PATH }), onDidChangeConfiguration: () => ({}) },
+  window: { showWarningMessage: (m) => shown.push(['warning', m]), showErrorMessage: (m) => shown.push(['error', m]),
+            showInformationMessage: (m) => shown.push(['info', m]) },
+};
+JS
+    cat > "$tmp/node_modules/vscode-languageclient/node.js" <<'JS'
+let started = 0;
+class LanguageClient { start() { started++; return Promise.resolve(); } stop() { return Promise.resolve(); } }
+module.exports = { LanguageClient, TransportKind: { stdio: 0 }, started: () => started };
+JS
+    cat > "$tmp/vsc.js" <<'JS'
+const ext = require(process.env.EXTENSION);
+const vscode = require('vscode');
+const lc = require('vscode-languageclient/node');
+ext.activate({ subscriptions: [] });
+console.log('started ' + lc.started());
+for (const [kind, m] of vscode.shown) console.log(kind + ' ' + m);
+JS
+    NODE_PATH=$tmp/node_modules BINDC_PATH=$tmp/no/bindc EXTENSION=$ed/vscode/extension.js node "$tmp/vsc.js" > "$tmp/vsc.out" 2>&1
+    check "vscode without bindc: runs" test $? = 0
+    check "vscode without bindc: no client" grep -q -x "started 0" "$tmp/vsc.out"
+    check "vscode without bindc: one message, how to install" test "$(grep -c '^warning bindc: .*was not found.*Install it: ' "$tmp/vsc.out")" = 1
+    NODE_PATH=$tmp/node_modules BINDC_PATH=$bindc EXTENSION=$ed/vscode/extension.js node "$tmp/vsc.js" > "$tmp/vsc.out" 2>&1
+    check "vscode with bindc: the client starts, nothing said" bash -c 'grep -q -x "started 1" "$1" && [ "$(wc -l < "$1")" = 1 ]' _ "$tmp/vsc.out"
+fi
+
 # The Emacs snippet byte-compiles without a warning (test_lsp_eglot.sh runs it).
 if command -v emacs > /dev/null; then
     cp "$ed/emacs/bindc.el" "$tmp/bindc.el"

@@ -32,7 +32,28 @@
 (add-to-list 'auto-mode-alist '("\\.bind\\'" . bind-mode))
 (add-to-list 'eglot-server-programs
              `(bind-mode . ,(lambda (&rest _) (list bindc-program "lsp"))))
-(add-hook 'bind-mode-hook #'eglot-ensure)
+
+(defvar bindc--warned nil
+  "Non-nil once the user was told that bindc cannot be found.")
+
+(defun bindc--eglot-ensure ()
+  "Start eglot for this buffer when bindc can be found.
+Without it, say once how to install it: the buffer keeps `bind-mode',
+and no server fails to start."
+  (if (executable-find bindc-program)
+      (eglot-ensure)
+    (unless bindc--warned
+      (setq bindc--warned t)
+      (display-warning
+       'bindc
+       (format (concat "`%s' was not found, so .bind files get no diagnostics.  "
+                       "Install it: build it from its sources (cmake -S . -B build && cmake --build build) "
+                       "and put build/bindc on PATH, or install its Debian package (cpack -G DEB in build/, "
+                       "then sudo dpkg -i bindc_*.deb); or set `bindc-program' to its full path.")
+               bindc-program)
+       :warning))))
+
+(add-hook 'bind-mode-hook #'bindc--eglot-ensure)
 
 (provide 'bindc)
 ;;; bindc.el ends here
