@@ -266,7 +266,10 @@ static void check_platform_rules(bind_checker *k, bind_binding *b, const bind_bi
                                           b->port, pf->name, ranges);
             bind_diag_note(k->diags, d, NULL, "the netsh target emits `netsh http add sslcert` for it");
         }
-        if (b->port != 443 && !in_ssl) {
+        /* A server with SSL ports of its own is a developer's (IIS Express):
+         * W0402 already says what its other ports need, and clients and
+         * corporate firewalls are not its concern. */
+        if (b->port != 443 && !in_ssl && !pf->has_ssl_ports) {
             bind_diag *d = bind_diag_push(k->diags, BIND_W0403, port_span, "https on port %u, not 443", b->port);
             bind_diag_note(k->diags, d, NULL, "clients must name the port, and corporate firewalls often block it");
         }
