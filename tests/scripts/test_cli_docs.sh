@@ -35,7 +35,7 @@ if command -v man > /dev/null; then
         grep -q -e "$opt" "$tmp/man.txt" && ok || bad "man page: no $opt"
     done
 else
-    echo "SKIP man -l: man is not installed (Debian: man-db)"
+    bad "man -l: man is not installed (Debian: man-db; .ci/install-deps installs it)"
 fi
 
 # ---- completions ------------------------------------------------------------------
@@ -67,19 +67,19 @@ grep -q other.txt "$tmp/c" && bad "bash completion offers a file that is not .bi
 if complete_with bindc check --werror --pla | grep -q -x -- --platform; then ok; else bad "bash completion after a switch"; fi
 if command -v zsh > /dev/null; then
     "$bindc" __generate zsh "$tmp/_bindc" && zsh -n "$tmp/_bindc" && ok || bad "zsh completion does not parse"
-else echo "SKIP zsh completion: zsh is not installed"; fi
+else bad "zsh completion: zsh is not installed (.ci/install-deps installs it)"; fi
 if command -v fish > /dev/null; then
     "$bindc" __generate fish "$tmp/bindc.fish" && fish -n "$tmp/bindc.fish" && ok || bad "fish completion does not parse"
     out=$(fish -c "source $tmp/bindc.fish; complete -C 'bindc compile x.bind --target ng'" 2>&1)
     echo "$out" | grep -q '^nginx' && ok || bad "fish completion of --target: $out"
-else echo "SKIP fish completion: fish is not installed"; fi
+else bad "fish completion: fish is not installed (.ci/install-deps installs it)"; fi
 
 # ---- README and grammar/README.md §10 --------------------------------------------------
 between() {  # FILE BEGIN-MARKER END-MARKER: the lines between, fences dropped
     awk -v b="$2" -v e="$3" 'index($0, e) == 1 { on = 0 } on && !/^```/ { print } index($0, b) == 1 { on = 1 }' "$1"
 }
 check_block() {  # NAME FILE BEGIN END GENERATE
-    if ! grep -q -F -- "$3" "$2"; then echo "SKIP $1: $(basename "$2") has no \`$3\` marker yet"; return; fi
+    if ! grep -q -F -- "$3" "$2"; then bad "$1: $(basename "$2") has no \`$3\` marker"; return; fi
     between "$2" "$3" "$4" > "$tmp/doc"
     "$bindc" __generate "$5" > "$tmp/gen"
     if cmp -s "$tmp/doc" "$tmp/gen"; then ok
