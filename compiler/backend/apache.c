@@ -13,16 +13,17 @@
  * address families apart (`0.0.0.0` and `[::]` are `*` to it), W0407. */
 #include <string.h>
 
-#include "backend.h"
+#include "server_conf.h"
 #include "runtime/apache_plan.h"
-#include "base/table.h"
 
 /* Apache makes a path absolute against ServerRoot within PATH_MAX (4096
  * bytes on Linux, its NUL and a few bytes of its own included): 4,080
  * bytes of an absolute DocumentRoot pass `apache2 -t`, 4,088 do not.  A
  * relative one gets ServerRoot in front. */
 #define APACHE_MAX_PATH 4000
-#define APACHE_MAX_COMMENT_NAME 256
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define BAD_PATH "with `${`, a control character or more than " STR(APACHE_MAX_PATH) " bytes"
 /* ServerAlias takes any number of names; a line of them stays readable. */
 #define APACHE_ALIASES_PER_LINE 8
 
@@ -43,107 +44,23 @@ static bool quotable(const char *s, size_t max)
  * every other byte, `#` included, is itself, and a value ending in a
  * backslash still ends the line with the closing quote, never a
  * continuation.  `tail` is written inside the quotes after s. */
-static void put_quoted_with(bind_buf *out, const char *s, const char *tail)
-{
-    bind_buf_putc(out, '"');
-    for (;;) {
-        size_t run = strcspn(s, "\"\\");
-        bind_buf_put(out, s, run);
-        s += run;
-        if (!*s) break;
-        bind_buf_putc(out, '\\');
-        bind_buf_putc(out, *s++);
-    }
-    bind_buf_puts(out, tail);
-    bind_buf_putc(out, '"');
-}
+static void put_quoted_with(bind_buf *out, const char *s, const char *tail) { bind_conf_put_quoted(out, s, tail); }
 
 static void put_quoted(bind_buf *out, const char *s) { put_quoted_with(out, s, ""); }
 
-/* A comment runs to the end of the line (and, ending in a backslash, would
- * run on into the next: it always ends in a quote here).  Control
- * characters are written as \xNN; a long name is cut between UTF-8
- * characters. */
-static void put_comment_text(bind_buf *out, const char *s)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p & 0xC0) != 0x80 && n >= APACHE_MAX_COMMENT_NAME) {
-            bind_buf_puts(out, "...");
-            return;
-        }
-        if (*p < 0x20 || *p == 0x7f) {
-            bind_buf_printf(out, "\\x%02X", *p);
-            n += 4;
-        } else {
-            bind_buf_putc(out, (char)*p);
-            n++;
-        }
-    }
-}
+static bool path_ok(const char *path) { return quotable(path, APACHE_MAX_PATH); }
 
-typedef struct emitter {
-    bind_emit_ctx *cx;
-    bind_arena *scratch;     /* the plan and the addresses' text: freed when the output is written */
-    bind_table reported;     /* certificates and site fields already refused */
-    bool ok;
-} emitter;
+static const bind_conf_server apache_server = {
+    "Apache", "apache", path_ok, BAD_PATH,
+    "Apache replaces `${NAME}` in every line of its configuration and has no escape for it, "
+    "and makes a path absolute within 4096 bytes",
+};
 
-static bool ptr_eq(const void *a, const void *b) { return a == b; }
-
-static bool first_report(emitter *e, const void *key)
-{
-    uint64_t h = bind_hash_bytes(&key, sizeof key, BIND_HASH_SEED);
-    if (bind_table_get(&e->reported, h, key)) return false;
-    bind_table_put(&e->reported, h, key, (void *)key);
-    return true;
-}
-
-#define WHY_VALUE "Apache replaces `${NAME}` in every line of its configuration and has no escape for it, " \
-                  "and makes a path absolute within 4096 bytes"
-
-/* The certificate files of a TLS block, or E0304 (E0007) once per certificate. */
-static const bind_cert *tls_files(emitter *e, const bind_binding *b)
-{
-    bind_diag_bag *bag = e->cx->diags;
-    bind_span at = b->cert_span.end ? b->cert_span : b->info_span;
-    const bind_cert *ct = b->cert;
-    if (ct && ct->pem && ct->key) {
-        if (quotable(ct->pem, APACHE_MAX_PATH) && quotable(ct->key, APACHE_MAX_PATH)) return ct;
-        if (first_report(e, ct)) {
-            bind_diag *d = bind_diag_push(bag, BIND_E0007, ct->span,
-                                          "certificate `%s`: Apache cannot be given a pem or key path with `${`, a control character or more than %d bytes",
-                                          ct->name, APACHE_MAX_PATH);
-            bind_diag_note(bag, d, NULL, "%s", WHY_VALUE);
-        }
-        e->ok = false;
-        return NULL;
-    }
-    const void *key = ct ? (const void *)ct : b->thumbprint ? (const void *)b->thumbprint : (const void *)b;
-    if (first_report(e, key)) {
-        bind_diag *d;
-        if (ct) {
-            d = bind_diag_push(bag, BIND_E0304, at, "certificate `%s` has no `%s` for the apache target", ct->name,
-                               !ct->pem && !ct->key ? "pem`/`key" : !ct->pem ? "pem" : "key");
-            if (!ct->is_stdlib)
-                bind_diag_note(bag, d, &ct->span, "add %s here",
-                               !ct->pem && !ct->key ? "pem = \"FILE\" and key = \"FILE\"" : !ct->pem ? "pem = \"FILE\"" : "key = \"FILE\"");
-        } else if (b->thumbprint) {
-            d = bind_diag_push(bag, BIND_E0304, at, "a thumbprint names a certificate in the Windows store, which Apache cannot read");
-            bind_diag_note(bag, d, NULL, "declare `cert NAME { thumbprint, pem, key }` and use cert=NAME");
-        } else {
-            d = bind_diag_push(bag, BIND_E0304, at, "the central certificate store (`ccs`) is IIS-only; Apache needs certificate files");
-            bind_diag_note(bag, d, NULL, "give the binding cert=NAME with a certificate that has pem and key");
-        }
-        bind_diag_note(bag, d, NULL, "or keep the site off Apache with `server = iis`");
-    }
-    e->ok = false;
-    return NULL;
-}
+typedef bind_conf_emitter emitter;
 
 static void put_tls(emitter *e, bind_buf *out, const bind_apache_vhost *v)
 {
-    const bind_cert *ct = tls_files(e, v->tls);
+    const bind_cert *ct = bind_conf_tls_files(e, v->tls);
     if (!ct) return;
     bind_buf_puts(out, "    SSLEngine on\n    SSLCertificateFile ");
     put_quoted(out, ct->pem);
@@ -162,16 +79,7 @@ static void put_tls(emitter *e, bind_buf *out, const bind_apache_vhost *v)
 static bool site_text_ok(emitter *e, const bind_site *s, const char *field, const char *value, size_t max)
 {
     if (!value || quotable(value, max)) return true;
-    if (first_report(e, field[0] == 'r' ? (const void *)&s->root : (const void *)&s->proxy)) {
-        bind_diag *d = max == APACHE_MAX_PATH
-            ? bind_diag_push(e->cx->diags, BIND_E0007, s->name_span,
-                             "site `%s`: Apache cannot be given a `%s` with `${`, a control character or more than %d bytes",
-                             s->name, field, APACHE_MAX_PATH)
-            : bind_diag_push(e->cx->diags, BIND_E0007, s->name_span,
-                             "site `%s`: Apache cannot be given a `%s` with `${` or a control character", s->name, field);
-        bind_diag_note(e->cx->diags, d, NULL, "%s", WHY_VALUE);
-    }
-    e->ok = false;
+    bind_conf_refuse_site_text(e, s, field, max == APACHE_MAX_PATH ? BAD_PATH : "with `${` or a control character");
     return false;
 }
 
@@ -209,7 +117,8 @@ static void put_vhost(emitter *e, bind_buf *out, const bind_apache_plan *p, uint
     bind_buf_puts(out, ">\n    # ");
     if (v->site) {
         bind_buf_puts(out, "site \"");
-        put_comment_text(out, v->site->name);
+        /* Ends in a quote: a comment ending in a backslash would run on into the next line. */
+        bind_conf_put_comment_text(out, v->site->name);
         bind_buf_putc(out, '"');
         if (v->rank == BIND_APACHE_DEFAULT) bind_buf_puts(out, ", first here: hosts no name matches come to it");
         else if (v->rank != BIND_APACHE_NAMES) bind_buf_puts(out, ", wildcards: after every exact name and longer wildcard");
@@ -307,9 +216,10 @@ static bool emit_apache(const bind_model *m, const bind_sources *sources, const 
     /* The plan is as big as the fleet, and `--target all` keeps each
      * target's arena until every output is written: this one's is freed
      * as soon as the output is. */
-    emitter e = { cx, bind_arena_new(), { 0 }, true };
-    bind_table_init(&e.reported, ptr_eq);
-    const bind_apache_plan *p = bind_apache_plan_build(e.scratch, m);
+    bind_arena *scratch = bind_arena_new();     /* the plan and the addresses' text */
+    emitter e;
+    bind_conf_init(&e, cx, &apache_server);
+    const bind_apache_plan *p = bind_apache_plan_build(scratch, m);
 
     bind_buf_puts(out,
         "# Apache httpd virtual hosts written by bindc: Include this file in apache2.conf\n"
@@ -323,7 +233,7 @@ static bool emit_apache(const bind_model *m, const bind_sources *sources, const 
     if (p->nlistens) bind_buf_putc(out, '\n');
     for (uint32_t i = 0; i < p->nlistens; i++) {
         const bind_apache_listen *l = &p->listens[i];
-        bind_buf_printf(out, "Listen %s", bind_apache_listen_text(e.scratch, l));
+        bind_buf_printf(out, "Listen %s", bind_apache_listen_text(scratch, l));
         /* The protocol argument, where it is not Apache's default for the port. */
         uint8_t dflt = l->port == 443 ? BIND_PROTO_HTTPS : BIND_PROTO_HTTP;
         if (l->protocol != UINT8_MAX && l->protocol != dflt) bind_buf_puts(out, l->protocol == BIND_PROTO_HTTPS ? " https" : " http");
@@ -331,8 +241,8 @@ static bool emit_apache(const bind_model *m, const bind_sources *sources, const 
     }
     for (uint32_t i = 0; i < p->nvhosts; i++) put_vhost(&e, out, p, i);
     for (uint32_t i = 0; i < p->nmerged; i++) report_merged(&e, &p->merged[i]);
-    bind_table_fini(&e.reported);
-    bind_arena_free(e.scratch);
+    bind_conf_fini(&e);
+    bind_arena_free(scratch);
     return e.ok;
 }
 

@@ -10,9 +10,8 @@
  * read buffer (E0007). */
 #include <string.h>
 
-#include "backend.h"
+#include "server_conf.h"
 #include "runtime/nginx_plan.h"
-#include "base/table.h"
 
 /* nginx's default server_names_hash_bucket_size on x86-64 (the cache line). */
 #define NGINX_DEFAULT_BUCKET 64
@@ -25,7 +24,9 @@
  * must fit in 4095 bytes and a comment, from its `#`, in 4095 too, or
  * `nginx -t` fails with "too long parameter". */
 #define NGINX_MAX_QUOTED 4094
-#define NGINX_MAX_COMMENT_NAME 256
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define BAD_VALUE "with `$`, a control character or more than " STR(NGINX_MAX_QUOTED) " bytes"
 
 static bool quotable(const char *s)
 {
@@ -40,36 +41,7 @@ static bool quotable(const char *s)
 /* nginx's quoted strings take \" and \\ as escapes (and \n \t \r, which
  * cannot start once every backslash is doubled); nothing else is special
  * inside them (`;`, `{`, `#` included). */
-static void put_quoted(bind_buf *out, const char *s)
-{
-    bind_buf_putc(out, '"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') bind_buf_putc(out, '\\');
-        bind_buf_putc(out, *s);
-    }
-    bind_buf_putc(out, '"');
-}
-
-/* A comment runs to the end of the line: control characters are written
- * as \xNN so a name cannot end it early.  The name is only a reminder
- * there, so a long one is cut (between UTF-8 characters) to fit the buffer. */
-static void put_comment_text(bind_buf *out, const char *s)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p & 0xC0) != 0x80 && n >= NGINX_MAX_COMMENT_NAME) {
-            bind_buf_puts(out, "...");
-            return;
-        }
-        if (*p < 0x20 || *p == 0x7f) {
-            bind_buf_printf(out, "\\x%02X", *p);
-            n += 4;
-        } else {
-            bind_buf_putc(out, (char)*p);
-            n++;
-        }
-    }
-}
+static void put_quoted(bind_buf *out, const char *s) { bind_conf_put_quoted(out, s, ""); }
 
 static void put_listen(bind_buf *out, const bind_nginx_socket *s, bool is_default)
 {
@@ -85,63 +57,16 @@ static void put_listen(bind_buf *out, const bind_nginx_socket *s, bool is_defaul
     bind_buf_puts(out, ";\n");
 }
 
-typedef struct emitter {
-    bind_emit_ctx *cx;
-    bind_table reported;     /* certificates and sites already refused */
-    bool ok;
-} emitter;
+static const bind_conf_server nginx_server = {
+    "nginx", "nginx", quotable, BAD_VALUE,
+    "nginx reads `$` as a variable and has no escape for it, and reads its configuration through a 4096-byte buffer",
+};
 
-static bool ptr_eq(const void *a, const void *b) { return a == b; }
-
-static bool first_report(emitter *e, const void *key)
-{
-    uint64_t h = bind_hash_bytes(&key, sizeof key, BIND_HASH_SEED);
-    if (bind_table_get(&e->reported, h, key)) return false;
-    bind_table_put(&e->reported, h, key, (void *)key);
-    return true;
-}
-
-/* The certificate files of a TLS server, or E0304 once per certificate. */
-static const bind_cert *tls_files(emitter *e, const bind_binding *b)
-{
-    bind_diag_bag *bag = e->cx->diags;
-    bind_span at = b->cert_span.end ? b->cert_span : b->info_span;
-    const bind_cert *ct = b->cert;
-    if (ct && ct->pem && ct->key) {
-        if (quotable(ct->pem) && quotable(ct->key)) return ct;
-        if (first_report(e, ct)) {
-            bind_diag *d = bind_diag_push(bag, BIND_E0007, ct->span,
-                                          "certificate `%s`: nginx cannot be given a pem or key path with `$`, a control character or more than 4094 bytes", ct->name);
-            bind_diag_note(bag, d, NULL, "nginx reads `$` as a variable and has no escape for it, and reads its configuration through a 4096-byte buffer");
-        }
-        e->ok = false;
-        return NULL;
-    }
-    const void *key = ct ? (const void *)ct : b->thumbprint ? (const void *)b->thumbprint : (const void *)b;
-    if (first_report(e, key)) {
-        bind_diag *d;
-        if (ct) {
-            d = bind_diag_push(bag, BIND_E0304, at, "certificate `%s` has no `%s` for the nginx target", ct->name,
-                               !ct->pem && !ct->key ? "pem`/`key" : !ct->pem ? "pem" : "key");
-            if (!ct->is_stdlib)
-                bind_diag_note(bag, d, &ct->span, "add %s here",
-                               !ct->pem && !ct->key ? "pem = \"FILE\" and key = \"FILE\"" : !ct->pem ? "pem = \"FILE\"" : "key = \"FILE\"");
-        } else if (b->thumbprint) {
-            d = bind_diag_push(bag, BIND_E0304, at, "a thumbprint names a certificate in the Windows store, which nginx cannot read");
-            bind_diag_note(bag, d, NULL, "declare `cert NAME { thumbprint, pem, key }` and use cert=NAME");
-        } else {
-            d = bind_diag_push(bag, BIND_E0304, at, "the central certificate store (`ccs`) is IIS-only; nginx needs certificate files");
-            bind_diag_note(bag, d, NULL, "give the binding cert=NAME with a certificate that has pem and key");
-        }
-        bind_diag_note(bag, d, NULL, "or keep the site off nginx with `server = iis`");
-    }
-    e->ok = false;
-    return NULL;
-}
+typedef bind_conf_emitter emitter;
 
 static void put_tls(emitter *e, bind_buf *out, const bind_nginx_server *sv)
 {
-    const bind_cert *ct = tls_files(e, sv->tls);
+    const bind_cert *ct = bind_conf_tls_files(e, sv->tls);
     if (!ct) return;
     bind_buf_puts(out, "    ssl_certificate ");
     put_quoted(out, ct->pem);
@@ -161,12 +86,7 @@ static void put_tls(emitter *e, bind_buf *out, const bind_nginx_server *sv)
 static bool site_text_ok(emitter *e, const bind_site *s, const char *field, const char *value)
 {
     if (!value || quotable(value)) return true;
-    if (first_report(e, field[0] == 'r' ? (const void *)&s->root : (const void *)&s->proxy)) {
-        bind_diag *d = bind_diag_push(e->cx->diags, BIND_E0007, s->name_span,
-                                      "site `%s`: nginx cannot be given a `%s` with `$`, a control character or more than 4094 bytes", s->name, field);
-        bind_diag_note(e->cx->diags, d, NULL, "nginx reads `$` as a variable and has no escape for it, and reads its configuration through a 4096-byte buffer");
-    }
-    e->ok = false;
+    bind_conf_refuse_site_text(e, s, field, BAD_VALUE);
     return false;
 }
 
@@ -176,7 +96,7 @@ static void put_server(emitter *e, bind_buf *out, const bind_nginx_plan *p, uint
     bind_buf_puts(out, "\nserver {\n    # ");
     if (sv->site) {
         bind_buf_puts(out, "site \"");
-        put_comment_text(out, sv->site->name);
+        bind_conf_put_comment_text(out, sv->site->name);
         bind_buf_puts(out, "\"\n");
     } else if (sv->kind == BIND_NGINX_REFUSE_TLS_CERT) {
         bind_buf_puts(out, "no binding matches: refused as by HTTP.sys, after a handshake with the IP:port certificate\n");
@@ -241,8 +161,8 @@ static bool emit_nginx(const bind_model *m, const bind_sources *sources, const b
                        bind_emit_ctx *cx, bind_buf *out)
 {
     (void)sources, (void)opts;
-    emitter e = { cx, { 0 }, true };
-    bind_table_init(&e.reported, ptr_eq);
+    emitter e;
+    bind_conf_init(&e, cx, &nginx_server);
     const bind_nginx_plan *p = cx->nginx_plan ? cx->nginx_plan : bind_nginx_plan_build(cx->arena, m);
 
     bind_buf_puts(out,
@@ -252,7 +172,7 @@ static bool emit_nginx(const bind_model *m, const bind_sources *sources, const b
         "# generated server that refuses the request as HTTP.sys would.\n");
     put_hash_sizes(out, p);
     for (uint32_t i = 0; i < p->nservers; i++) put_server(&e, out, p, i);
-    bind_table_fini(&e.reported);
+    bind_conf_fini(&e);
     return e.ok;
 }
 
