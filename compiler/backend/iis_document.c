@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "iis.h"
+#include "base/xml_error.h"
 
 /* The built-in document: what a fresh IIS declares for these two sections,
  * so that the output loads on its own and can later be merged into. */
@@ -54,17 +55,8 @@ typedef struct reader {
     const char *path, *text;
     size_t len;
     uint32_t file;                 /* the merge file's source id; UINT32_MAX for the skeleton */
-    bool have_error;
-    int err_code, err_line, err_col;
-    const char *err_message;
+    bind_xml_error err;            /* the first error libxml2 reported */
 } reader;
-
-/* The parser's offset in the document (libxml2 reads UTF-8 unconverted,
- * so this is a byte offset into the text, BOM included). */
-static size_t parser_offset(xmlParserCtxtPtr ctxt)
-{
-    return (size_t)ctxt->input->consumed + (size_t)(ctxt->input->cur - ctxt->input->base);
-}
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri, int nns,
                      const xmlChar **ns, int nattr, int ndefaulted, const xmlChar **attrs)
@@ -72,7 +64,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
     xmlParserCtxtPtr ctxt = ctx;
     reader *r = ctxt->_private;
     int depth = ctxt->nameNr;               /* open ancestors: the root is 0 */
-    size_t at = parser_offset(ctxt);        /* at the start tag's `>` or `/>` */
+    size_t at = bind_xml_parser_offset(ctxt);   /* at the start tag's `>` or `/>` */
     xmlSAX2StartElementNs(ctx, name, prefix, uri, nns, ns, nattr, ndefaulted, attrs);
     /* Down to <site>'s children's children: <binding>, <virtualDirectory>. */
     if (depth > 5 || !ctxt->node || ctxt->inputNr != 1 || at >= r->len) return;
@@ -88,31 +80,14 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, cons
 static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
 {
     xmlParserCtxtPtr ctxt = ctx;
-    if (ctxt->node && ctxt->node->_private) ((elem_pos *)ctxt->node->_private)->end = parser_offset(ctxt);
+    if (ctxt->node && ctxt->node->_private) ((elem_pos *)ctxt->node->_private)->end = bind_xml_parser_offset(ctxt);
     xmlSAX2EndElementNs(ctx, name, prefix, uri);
 }
 
-/* libxml2 2.12 made the structured handler's error const. */
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *error_ptr;
-#else
-typedef xmlError *error_ptr;
-#endif
-
-/* libxml2 reports through the context's structured handler, so nothing is
- * printed; the first error is the one worth showing. */
-static void on_error(void *ctx, error_ptr e)
+static void on_error(void *ctx, bind_xml_error_ptr e)
 {
     reader *r = ((xmlParserCtxtPtr)ctx)->_private;
-    if (r->have_error || !e || e->level < XML_ERR_ERROR) return;
-    r->have_error = true;
-    r->err_code = e->code;
-    r->err_line = e->line;
-    r->err_col = e->int2;
-    const char *m = e->message ? e->message : "not well-formed";
-    size_t n = strlen(m);
-    while (n && (m[n - 1] == '\n' || m[n - 1] == ' ')) n--;
-    r->err_message = bind_arena_strndup(r->cx->arena, m, n);
+    bind_xml_error_keep(&r->err, r->cx->arena, e);
 }
 
 /* ------------------------------------------------------------------------
@@ -137,22 +112,6 @@ static bool refuse(reader *r, size_t start, size_t end, const char *fmt, ...)
     bind_diag *d = bind_diag_push(r->cx->diags, BIND_IIS_MERGE_REFUSED, sp, "%s", msg);
     bind_diag_note(r->cx->diags, d, NULL, "nothing was written");
     return false;
-}
-
-/* Byte offset of libxml2's 1-based line and character column. */
-static size_t offset_of(reader *r, int line, int col)
-{
-    size_t p = 0;
-    for (int l = 1; l < line && p < r->len; l++) {
-        const char *nl = memchr(r->text + p, '\n', r->len - p);
-        p = nl ? (size_t)(nl - r->text) + 1 : r->len;
-    }
-    if (line <= 1 && r->len >= 3 && memcmp(r->text, "\xEF\xBB\xBF", 3) == 0) p = 3;   /* libxml2 skips the BOM */
-    for (int i = 1; i < col && p < r->len && r->text[p] != '\n'; i++) {
-        p++;
-        while (p < r->len && ((unsigned char)r->text[p] & 0xC0) == 0x80) p++;
-    }
-    return p;
 }
 
 /* Points at `<name` of the element the message is about. */
@@ -579,16 +538,16 @@ bool bind_iis_doc_read(bind_emit_ctx *cx, const bind_source *src, bind_iis_doc *
     xmlDocPtr doc = ctxt->myDoc;
     bool ok;
     if (!ctxt->wellFormed || !doc) {
-        if (!r.have_error) {
+        if (!r.err.have) {
             ok = refuse(&r, 0, 0, "%s is not well-formed XML", r.path);
         } else {
-            size_t at = offset_of(&r, r.err_line, r.err_col), from = at;
+            size_t at = bind_xml_offset(r.text, r.len, r.err.line, r.err.col), from = at;
             /* libxml2 reports a mismatched end tag just past it: show the tag. */
-            if (r.err_code == XML_ERR_TAG_NAME_MISMATCH && at > 0 && at <= len && text[at - 1] == '>') {
+            if (r.err.code == XML_ERR_TAG_NAME_MISMATCH && at > 0 && at <= len && text[at - 1] == '>') {
                 from = at - 1;      /* `at` may be the end of the text: never read text[at] */
                 while (from > 0 && text[from] != '<') from--;
             }
-            ok = refuse(&r, from, from == at ? at + 1 : at, "not well-formed XML: %s", r.err_message);
+            ok = refuse(&r, from, from == at ? at + 1 : at, "not well-formed XML: %s", r.err.message);
         }
     } else {
         ok = locate(&r, doc, d);

@@ -145,30 +145,6 @@ static void insert_children(merge *g, const bind_iis_elem *e, const char *name, 
 /* ------------------------------------------------------------------------
  * Applications */
 
-/* Whether a comma-separated list holds `item` (IIS reads it without case
- * and around spaces). */
-static bool list_has(const char *list, const char *item)
-{
-    size_t n = strlen(item);
-    for (const char *p = list; *p;) {
-        while (*p == ' ' || *p == ',') p++;
-        const char *e = p;
-        while (*e && *e != ',') e++;
-        const char *x = e;
-        while (x > p && x[-1] == ' ') x--;
-        if ((size_t)(x - p) == n) {
-            bool same = true;
-            for (size_t i = 0; i < n && same; i++) {
-                char a = p[i] >= 'A' && p[i] <= 'Z' ? (char)(p[i] + 32) : p[i];
-                same = a == item[i];
-            }
-            if (same) return true;
-        }
-        p = e;
-    }
-    return false;
-}
-
 /* An application the file has: its pool and folder where the .bind gives
  * them and they differ, and the protocols its site's bindings need. */
 static void merge_app(merge *g, const bind_iis_app *app, const char *pool, const char *physical,
@@ -193,7 +169,7 @@ static void merge_app(merge *g, const bind_iis_app *app, const char *pool, const
             const char *e = strchr(p, ',');
             size_t n = e ? (size_t)(e - p) : strlen(p);
             char *item = bind_arena_strndup(g->a, p, n);
-            if (!list_has(list, item)) { list = bind_arena_printf(g->a, "%s%s%s", list, *list ? "," : "", item); more = true; }
+            if (!bind_protocol_list_has(list, item)) { list = bind_arena_printf(g->a, "%s%s%s", list, *list ? "," : "", item); more = true; }
             p += n + (e ? 1 : 0);
         }
         if (more) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "writer.h"
+#include "syntax/format.h"
 
 /* ---- words and strings ---------------------------------------------------- */
 
@@ -35,50 +36,14 @@ static bool plain_word(const char *s, bool name)
     return true;
 }
 
-/* The formatter's put_string: "…" unless the text has `"`, `\` or a
- * control character; then '…' when it has no `'` and no control
- * character; else "…" with escapes. */
-static void put_string(bind_buf *b, const char *text)
-{
-    size_t n = strlen(text);
-    bool dq_escapes = false, sq_ok = true;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)text[i];
-        bool control = c < 0x20 || c == 0x7f;
-        dq_escapes |= c == '"' || c == '\\' || control;
-        sq_ok &= c != '\'' && !control;
-    }
-    if (dq_escapes && sq_ok) {
-        bind_buf_putc(b, '\'');
-        bind_buf_put(b, text, n);
-        bind_buf_putc(b, '\'');
-        return;
-    }
-    bind_buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c == '\\' || c == '"') { bind_buf_putc(b, '\\'); bind_buf_putc(b, (char)c); }
-        else if (c == '\n') bind_buf_puts(b, "\\n");
-        else if (c == '\t') bind_buf_puts(b, "\\t");
-        else if (c < 0x20 || c == 0x7f) bind_buf_printf(b, "\\u{%X}", (unsigned)c);
-        else bind_buf_putc(b, (char)c);
-    }
-    bind_buf_putc(b, '"');
-}
-
 static void put_value(bind_buf *b, const char *text, bool name)
 {
     if (plain_word(text, name)) bind_buf_puts(b, text);
-    else put_string(b, text);
+    else bind_fmt_put_string(b, text);
 }
 
-/* Display columns, as the formatter counts them: one per code point. */
-static size_t width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
+/* Display columns, as the formatter counts them. */
+static size_t width(const char *s) { return bind_fmt_width(s, strlen(s)); }
 
 static void pad(bind_buf *b, size_t n) { while (n--) bind_buf_putc(b, ' '); }
 
@@ -106,7 +71,7 @@ static void fields(bind_buf *b, const field *f, size_t n, int indent)
         bind_buf_puts(b, f[i].key);
         pad(b, key - strlen(f[i].key));
         bind_buf_puts(b, " = ");
-        if (f[i].string) put_string(b, f[i].value);
+        if (f[i].string) bind_fmt_put_string(b, f[i].value);
         else put_value(b, f[i].value, false);
         bind_buf_putc(b, '\n');
     }
@@ -227,7 +192,7 @@ static void site_block(bind_buf *b, bind_imported *im, cursors *cs, const bind_i
     for (size_t i = 0; i < s->apps.len; i++) {
         const bind_imp_app *a = &s->apps.items[i];
         bind_buf_puts(b, "    app ");
-        put_string(b, a->path);
+        bind_fmt_put_string(b, a->path);
         field af[2];
         size_t na = 0;
         if (a->physical) af[na++] = (field){ "path", a->physical, true };

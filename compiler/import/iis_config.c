@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "base/file_io.h"
+#include "base/xml_error.h"
 #include "detect.h"
 #include "readers.h"
 
@@ -68,10 +69,7 @@ typedef struct doc {
     raw_app *app;                       /* the <application> being read */
     BIND_VEC(const char *) comments;    /* XML comments waiting for the next site or binding */
     bool failed;
-    /* The first error libxml2 reported. */
-    bool have_error;
-    int err_code, err_line, err_col;
-    const char *err_message;
+    bind_xml_error err;                 /* the first error libxml2 reported */
 } doc;
 
 /* What a whole document (with its configSource files) adds up to. */
@@ -88,13 +86,6 @@ struct state {
 };
 
 static state *st_of(doc *d) { return d->st; }
-
-/* The parser's byte offset in the text (the input is given as UTF-8 and
- * read unconverted). */
-static size_t offset(xmlParserCtxtPtr c)
-{
-    return (size_t)c->input->consumed + (size_t)(c->input->cur - c->input->base);
-}
 
 /* Where an attribute's value is, when libxml2 hands it out of its input
  * (no entity to replace); else the element's start. */
@@ -222,7 +213,7 @@ static void start(void *ctx, const xmlChar *name, const xmlChar *prefix, const x
     int depth = d->depth;
     uint8_t parent = depth ? d->roles[depth - 1] : (uint8_t)R_OTHER;
     uint8_t role = R_OTHER;
-    size_t at = offset(c), begin = at < d->src->len ? at : d->src->len;
+    size_t at = bind_xml_parser_offset(c), begin = at < d->src->len ? at : d->src->len;
     while (begin > 0 && d->src->text[begin] != '<') begin--;
     size_t name_end = begin + 1 + strlen((const char *)name);
     bind_span elem = bind_imp_span(d->src, begin, name_end);
@@ -354,41 +345,10 @@ static void comment(void *ctx, const xmlChar *value)
     }
 }
 
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *error_ptr;
-#else
-typedef xmlError *error_ptr;
-#endif
-
-static void on_error(void *ctx, error_ptr e)
+static void on_error(void *ctx, bind_xml_error_ptr e)
 {
     doc *d = ((xmlParserCtxtPtr)ctx)->_private;
-    if (d->have_error || !e || e->level < XML_ERR_ERROR) return;
-    d->have_error = true;
-    d->err_code = e->code;
-    d->err_line = e->line;
-    d->err_col = e->int2;
-    const char *m = e->message ? e->message : "not well-formed";
-    size_t n = strlen(m);
-    while (n && (m[n - 1] == '\n' || m[n - 1] == ' ')) n--;
-    d->err_message = bind_arena_strndup(d->im->arena, m, n);
-}
-
-/* Byte offset of libxml2's 1-based line and column (characters). */
-static size_t offset_of(const bind_source *src, int line, int col)
-{
-    size_t p = 0;
-    const char *t = src->text;
-    for (int l = 1; l < line && p < src->len; l++) {
-        const char *nl = memchr(t + p, '\n', src->len - p);
-        p = nl ? (size_t)(nl - t) + 1 : src->len;
-    }
-    if (line <= 1 && src->len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) p = 3;
-    for (int i = 1; i < col && p < src->len && t[p] != '\n'; i++) {
-        p++;
-        while (p < src->len && ((unsigned char)t[p] & 0xC0) == 0x80) p++;
-    }
-    return p;
+    bind_xml_error_keep(&d->err, d->im->arena, e);
 }
 
 /* A DOCTYPE would bring entities from elsewhere: applicationhost.config
@@ -398,7 +358,7 @@ static void internal_subset(void *ctx, const xmlChar *name, const xmlChar *ext, 
     (void)name, (void)ext, (void)sys;
     doc *d = ((xmlParserCtxtPtr)ctx)->_private;
     if (!d->failed) {
-        size_t at = offset((xmlParserCtxtPtr)ctx);
+        size_t at = bind_xml_parser_offset((xmlParserCtxtPtr)ctx);
         bind_imp_diag(d->im, BIND_E0602, bind_imp_span(d->src, at, at + 1),
                       "%s has a DOCTYPE; an applicationhost.config never has one", d->src->path);
     }
@@ -431,7 +391,7 @@ static bool parse(state *st, bind_source *src, uint8_t root_role)
     /* Pushed a chunk at a time: libxml2 keeps only what it has not read
      * yet, where a memory parser would copy the whole text first (hundreds
      * of MB for a fleet).  Offsets stay offsets into the text: the parser
-     * counts what it has let go (offset()). */
+     * counts what it has let go (bind_xml_parser_offset). */
     xmlParserCtxtPtr c = xmlCreatePushParserCtxt(&h, NULL, NULL, 0, src->path);
     if (!c) bind_oom();
     c->_private = &d;
@@ -447,8 +407,8 @@ static bool parse(state *st, bind_source *src, uint8_t root_role)
     }
     if (!d.failed && c->wellFormed) xmlParseChunk(c, NULL, 0, 1);
     bool ok = !d.failed;
-    if (!d.failed && (!c->wellFormed || d.have_error) && d.depth > 0 &&
-        (!d.have_error || d.err_code == XML_ERR_DOCUMENT_END || d.err_code == XML_ERR_TAG_NOT_FINISHED)) {
+    if (!d.failed && (!c->wellFormed || d.err.have) && d.depth > 0 &&
+        (!d.err.have || d.err.code == XML_ERR_DOCUMENT_END || d.err.code == XML_ERR_TAG_NOT_FINISHED)) {
         /* The text stops inside an element: cut short. */
         size_t open = d.opened[d.depth - 1 < MAX_DEPTH ? d.depth - 1 : MAX_DEPTH - 1];
         bind_diag *dg = bind_imp_diag(im, BIND_E0602, bind_imp_span(src, src->len, src->len),
@@ -456,10 +416,10 @@ static bool parse(state *st, bind_source *src, uint8_t root_role)
         bind_span op = bind_imp_span(src, open, open + 1);
         bind_diag_note(&im->diags, dg, &op, "this element is never closed");
         ok = false;
-    } else if (!d.failed && (!c->wellFormed || d.have_error)) {
-        size_t at = d.have_error ? offset_of(src, d.err_line, d.err_col) : src->len;
+    } else if (!d.failed && (!c->wellFormed || d.err.have)) {
+        size_t at = d.err.have ? bind_xml_offset(src->text, src->len, d.err.line, d.err.col) : src->len;
         bind_diag *dg = bind_imp_diag(im, BIND_E0602, bind_imp_span(src, at, at + 1), "not well-formed XML: %s",
-                                      d.err_message ? d.err_message : "the document ends too early");
+                                      d.err.message ? d.err.message : "the document ends too early");
         if (at >= src->len) bind_imp_note(im, dg, "the file ends before its elements are closed: is it cut short?");
         ok = false;
     }
@@ -496,23 +456,6 @@ static void follow_config_source(doc *d, const attr *a)
 }
 
 /* ---- after the document: defaults, inheritance, the platform ----------------- */
-
-/* Whether a comma-separated protocol list holds `item` (IIS compares them
- * without case and around spaces). */
-static bool list_has(const char *list, const char *item)
-{
-    size_t n = strlen(item);
-    for (const char *p = list; *p;) {
-        while (*p == ' ' || *p == ',') p++;
-        const char *e = p;
-        while (*e && *e != ',') e++;
-        const char *x = e;
-        while (x > p && x[-1] == ' ') x--;
-        if ((size_t)(x - p) == n && bind_imp_ieq(p, n, item)) return true;
-        p = e;
-    }
-    return false;
-}
 
 static bool same_pool(const char *a, const char *b)
 {
@@ -598,7 +541,7 @@ static void finish_site(state *s, raw_site *rs)
             if (p == BIND_PROTO_HTTPS || p == BIND_PROTO_FTP) continue;
             bool want = p == BIND_PROTO_HTTP ? need[BIND_PROTO_HTTP] || need[BIND_PROTO_HTTPS] : need[p];
             const char *pn = bind_protocol_name((enum bind_protocol)p);
-            if (want && !list_has(list, pn) && m + strlen(pn) + 3 < sizeof missing)
+            if (want && !bind_protocol_list_has(list, pn) && m + strlen(pn) + 3 < sizeof missing)
                 m += (size_t)snprintf(missing + m, sizeof missing - m, "%s%s", m ? ", " : "", pn);
         }
         if (!m) continue;

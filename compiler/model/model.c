@@ -20,6 +20,25 @@ enum bind_info_form bind_protocol_form(enum bind_protocol p)
     }
 }
 
+bool bind_protocol_list_has(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        const char *e = p;
+        while (*e && *e != ',') e++;
+        const char *x = e;
+        while (x > p && x[-1] == ' ') x--;
+        if ((size_t)(x - p) == n) {
+            size_t i = 0;
+            while (i < n && (p[i] >= 'A' && p[i] <= 'Z' ? (char)(p[i] + 32) : p[i]) == name[i]) i++;
+            if (i == n) return true;
+        }
+        p = e;
+    }
+    return false;
+}
+
 const char *bind_server_name(enum bind_server s)
 {
     size_t n;

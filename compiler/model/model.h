@@ -16,6 +16,9 @@ enum bind_protocol {
 };
 const char *bind_protocol_name(enum bind_protocol p);
 enum bind_info_form bind_protocol_form(enum bind_protocol p);
+/* Whether an IIS protocol list (enabledProtocols: "http,net.tcp") names
+ * `name` (lower case), as IIS reads it: without case, around spaces. */
+bool bind_protocol_list_has(const char *list, const char *name);
 
 enum bind_server { BIND_SERVER_ANY, BIND_SERVER_IIS, BIND_SERVER_NGINX, BIND_SERVER_APACHE };
 const char *bind_server_name(enum bind_server s);

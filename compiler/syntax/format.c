@@ -40,8 +40,7 @@ typedef struct fmt {
     bool first_in_block;        /* nothing emitted since `{`: no blank line yet */
 } fmt;
 
-/* Columns a terminal gives the text: one per code point. */
-static uint32_t display_width(const char *s, size_t n)
+uint32_t bind_fmt_width(const char *s, size_t n)
 {
     uint32_t w = 0;
     for (size_t i = 0; i < n; i++) w += ((unsigned char)s[i] & 0xC0) != 0x80;
@@ -71,7 +70,7 @@ static void line_begin(fmt *fm, uint32_t indent)
 
 static void put(fmt *fm, const char *s) { bind_buf_puts(&fm->cur, s); }
 
-static uint32_t column(const fmt *fm) { return fm->cur_indent + display_width(fm->cur.data, fm->cur.len); }
+static uint32_t column(const fmt *fm) { return fm->cur_indent + bind_fmt_width(fm->cur.data, fm->cur.len); }
 
 static void pad_to(fmt *fm, uint32_t col)
 {
@@ -114,7 +113,7 @@ static const char *comment_text(fmt *fm, uint32_t i, uint32_t *width)
     const char *s = fm->src->text + c->span.start;
     size_t n = c->span.end - c->span.start;
     while (n > 1 && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;   /* no trailing white space */
-    *width = display_width(s, n);
+    *width = bind_fmt_width(s, n);
     return bind_arena_strndup(fm->a, s, n);
 }
 
@@ -162,7 +161,7 @@ static void flush_comments(fmt *fm, uint32_t until, uint32_t indent, bool keep_b
  * Invisible characters (U+200E pasted with a thumbprint) stay as they are:
  * the checker points at them and offers the fix-it that deletes them, which
  * it cannot do inside an escape. */
-static void put_string(fmt *fm, const char *text)
+void bind_fmt_put_string(bind_buf *out, const char *text)
 {
     size_t n = strlen(text);
     bool dq_escapes = false, sq_ok = true;
@@ -173,28 +172,28 @@ static void put_string(fmt *fm, const char *text)
         sq_ok &= c != '\'' && !control;
     }
     if (dq_escapes && sq_ok) {
-        bind_buf_putc(&fm->cur, '\'');
-        bind_buf_put(&fm->cur, text, n);
-        bind_buf_putc(&fm->cur, '\'');
+        bind_buf_putc(out, '\'');
+        bind_buf_put(out, text, n);
+        bind_buf_putc(out, '\'');
         return;
     }
-    bind_buf_putc(&fm->cur, '"');
+    bind_buf_putc(out, '"');
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)text[i];
-        if (c == '\\' || c == '"') { bind_buf_putc(&fm->cur, '\\'); bind_buf_putc(&fm->cur, (char)c); }
-        else if (c == '\n') bind_buf_puts(&fm->cur, "\\n");
-        else if (c == '\t') bind_buf_puts(&fm->cur, "\\t");
-        else if (c < 0x20 || c == 0x7f) bind_buf_printf(&fm->cur, "\\u{%X}", (unsigned)c);
-        else bind_buf_putc(&fm->cur, (char)c);
+        if (c == '\\' || c == '"') { bind_buf_putc(out, '\\'); bind_buf_putc(out, (char)c); }
+        else if (c == '\n') bind_buf_puts(out, "\\n");
+        else if (c == '\t') bind_buf_puts(out, "\\t");
+        else if (c < 0x20 || c == 0x7f) bind_buf_printf(out, "\\u{%X}", (unsigned)c);
+        else bind_buf_putc(out, (char)c);
     }
-    bind_buf_putc(&fm->cur, '"');
+    bind_buf_putc(out, '"');
 }
 
 /* Words stay words (their spelling is the user's); strings change kind. */
 static void put_scalar(fmt *fm, const bind_scalar *s)
 {
     if (s->kind == BIND_SCALAR_WORD) put(fm, s->text);
-    else put_string(fm, s->text);
+    else bind_fmt_put_string(&fm->cur, s->text);
 }
 
 /* `iplisten` addresses: IPv6 in RFC 5952 form, brackets as written. */
@@ -291,12 +290,12 @@ static block_columns measure(fmt *fm, const bind_item *items, uint32_t n)
     for (uint32_t i = 0; i < n; i++) {
         if (items[i].kind == BIND_ITEM_FIELD) {
             const char *k = items[i].u.field.key.text;
-            uint32_t w = display_width(k, strlen(k));
+            uint32_t w = bind_fmt_width(k, strlen(k));
             if (w > c.key) c.key = w;
         } else if (items[i].kind == BIND_ITEM_BINDING) {
             const char *p, *info;
             binding_words(fm, &items[i].u.binding, &p, &info);
-            uint32_t wp = display_width(p, strlen(p)), wi = display_width(info, strlen(info));
+            uint32_t wp = bind_fmt_width(p, strlen(p)), wi = bind_fmt_width(info, strlen(info));
             if (wp > c.protocol) c.protocol = wp;
             if (items[i].u.binding.noptions && wi > c.info) c.info = wi;
         }

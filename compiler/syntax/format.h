@@ -25,4 +25,12 @@ bool bind_fmt_source(bind_source *src, bind_arena *a, bind_buf *out, bind_diag_b
  * Returns false, appending nothing, when the tree has syntax errors. */
 bool bind_fmt_ast(const bind_ast_file *f, bind_arena *a, bind_buf *out);
 
+/* The pieces of the layout that the import's .bind writer (import/
+ * bind_writer.c) lays out alike without a syntax tree. */
+
+/* Columns a terminal gives the text: one per code point. */
+uint32_t bind_fmt_width(const char *s, size_t n);
+/* A string in the quotes that need no escape (see format.c). */
+void bind_fmt_put_string(bind_buf *out, const char *text);
+
 #endif
