@@ -117,6 +117,12 @@ static char *from_cp850(const unsigned char *s, size_t n, size_t *out_len)
 
 bind_source *bind_import_source(bind_imported *im, const char *path, char *raw, size_t len, enum bind_import_kind *kind)
 {
+    return bind_import_source_as(im, path, raw, len, false, kind);
+}
+
+bind_source *bind_import_source_as(bind_imported *im, const char *path, char *raw, size_t len, bool captures,
+                                   enum bind_import_kind *kind)
+{
     const unsigned char *u = (const unsigned char *)raw;
     *kind = BIND_IMPORT_UNKNOWN;
     char *text = raw;
@@ -153,8 +159,8 @@ bind_source *bind_import_source(bind_imported *im, const char *path, char *raw, 
 
     enum bind_import_kind k = bind_import_detect(text, n);
     size_t bad = utf8_invalid_at((const unsigned char *)text, n);
-    if (bad < n && (k == BIND_IMPORT_NETSH_SSLCERT || k == BIND_IMPORT_NETSH_URLACL || k == BIND_IMPORT_NETSH_IPLISTEN ||
-                    k == BIND_IMPORT_APPCMD)) {
+    if (bad < n && (captures || k == BIND_IMPORT_NETSH_SSLCERT || k == BIND_IMPORT_NETSH_URLACL ||
+                    k == BIND_IMPORT_NETSH_IPLISTEN || k == BIND_IMPORT_APPCMD)) {
         size_t conv_len;
         char *conv = from_cp850((const unsigned char *)text, n, &conv_len);
         free(text);

@@ -10,6 +10,11 @@
  * A kind the content does not tell is BIND_IMPORT_UNKNOWN: the caller
  * reports it. */
 bind_source *bind_import_source(bind_imported *im, const char *path, char *raw, size_t len, enum bind_import_kind *kind);
+/* The same for a file of captures (--state): text that is not UTF-8 is
+ * read as code page 850 whatever the content, since a file of several
+ * captures is of no one kind. */
+bind_source *bind_import_source_as(bind_imported *im, const char *path, char *raw, size_t len, bool captures,
+                                   enum bind_import_kind *kind);
 /* The kind of UTF-8 text, by its content. */
 enum bind_import_kind bind_import_detect(const char *text, size_t len);
 

@@ -25,6 +25,7 @@ void bind_import_free(bind_imported *im)
     bind_vec_free(&im->sslcerts);
     bind_vec_free(&im->urlacls);
     bind_vec_free(&im->iplisten);
+    bind_vec_free(&im->excluded);
     bind_vec_free(&im->certs);
     bind_vec_free(&im->inputs);
     bind_diag_bag_fini(&im->diags);

@@ -14,6 +14,7 @@ const char *bind_import_kind_name(enum bind_import_kind k)
     case BIND_IMPORT_NETSH_IPLISTEN: return "netsh http show iplisten";
     case BIND_IMPORT_APPCMD: return "appcmd list site";
     case BIND_IMPORT_NGINX: return "nginx configuration";
+    case BIND_IMPORT_NETSH_EXCLUDED: return "netsh int ipv4 show excludedportrange";
     default: return "unknown";
     }
 }

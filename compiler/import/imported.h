@@ -27,6 +27,7 @@ enum bind_import_kind {
     BIND_IMPORT_NETSH_IPLISTEN,      /* netsh http show iplisten */
     BIND_IMPORT_APPCMD,              /* appcmd list site */
     BIND_IMPORT_NGINX,               /* nginx.conf or a file of server blocks */
+    BIND_IMPORT_NETSH_EXCLUDED,      /* netsh int ipv4|ipv6 show excludedportrange (--state only) */
 };
 const char *bind_import_kind_name(enum bind_import_kind k);
 
@@ -88,6 +89,11 @@ typedef struct bind_imp_sslcert {
     uint8_t flags;                   /* the TLS switches it records (BIND_SSL_NO_*) */
     bind_span at;                    /* its key line */
     bool used;
+    /* What the capture showed, for --state (import/state.h): the appid and
+     * store as they are (the fields above leave out what a .bind implies),
+     * and whether the store and the switches were read by their labels. */
+    const char *appid_shown, *store_shown;
+    bool store_known, flags_known;
 } bind_imp_sslcert;
 
 /* A URL reservation (netsh http show urlacl). */
@@ -102,6 +108,12 @@ typedef struct bind_imp_urlacl {
     bind_span user_at;
     bind_span at;
     bool used;
+    /* For --state: the URL as shown, its SDDL (NULL when the capture lost
+     * it) and every user netsh named. */
+    const char *url, *sddl;
+    const char **users;
+    uint32_t nusers;
+    bind_span sddl_at;
 } bind_imp_urlacl;
 
 /* A certificate the .bind file declares. */
@@ -117,6 +129,14 @@ typedef struct bind_imp_cert {
 
 typedef struct bind_imp_iplisten { bind_addr addr; bind_span at; } bind_imp_iplisten;
 
+/* An excluded TCP port range (netsh int ipv4|ipv6 show excludedportrange). */
+typedef struct bind_imp_excluded {
+    uint16_t lo, hi;
+    uint8_t family;                  /* 4, 6, or 0 when the capture does not say */
+    bool administered;               /* marked `*` */
+    bind_span at;
+} bind_imp_excluded;
+
 /* Everything read, and where diagnostics go. */
 typedef struct bind_imported {
     bind_arena *arena;
@@ -126,6 +146,11 @@ typedef struct bind_imported {
      * fuzz harnesses do not (a fuzzer's bytes must not read the disk). */
     bool follow_files;
     uint32_t files_read;             /* followed files, against loops and floods */
+    /* Reading captures for --state (import/state.h), not for a .bind: a
+     * record cut short or unreadable is a warning (W0502) and is left out,
+     * reading goes on, and in a language whose labels are not known,
+     * values are read by their shape (a thumbprint, a GUID, an SDDL). */
+    bool state_mode;
 
     const char *platform;            /* from a file (iis_config.c), NULL when none said */
     const char *platform_why;        /* what told it, for the comment above `platform` */
@@ -135,6 +160,7 @@ typedef struct bind_imported {
     BIND_VEC(bind_imp_sslcert) sslcerts;
     BIND_VEC(bind_imp_urlacl) urlacls;
     BIND_VEC(bind_imp_iplisten) iplisten;
+    BIND_VEC(bind_imp_excluded) excluded;
     BIND_VEC(bind_imp_cert) certs;
     BIND_VEC(const char *) inputs;   /* the files given, as the header names them */
 } bind_imported;

@@ -1,4 +1,5 @@
-/* Captures of `netsh http show sslcert`, `show urlacl` and `show iplisten`.
+/* Captures of `netsh http show sslcert`, `show urlacl` and `show iplisten`,
+ * and (for --state) of `netsh int ipv4|ipv6 show excludedportrange`.
  *
  * netsh prints records of `LABEL : VALUE` lines, labels padded with spaces
  * and localised, fields added from one Windows version to the next
@@ -23,6 +24,7 @@
  * records as JSON; its field names are read the same way, by name, and
  * their spelling is matched loosely (ipport, ip:port, hostnameport, ccs,
  * certhash or certificatehash, appid or applicationid, certstorename). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,13 +37,13 @@ typedef struct line { size_t b, e, lb, le, vb; bool has_label; char label[96]; }
 
 /* The next line of src from *p: [b, e) without its line end and the
  * spaces around it, and its label and value when it has them. */
-static bool next_line(const bind_source *src, size_t *p, line *l)
+static bool next_line(const bind_source *src, size_t *p, size_t end, line *l)
 {
-    if (*p >= src->len) return false;
+    if (*p >= end) return false;
     const char *t = src->text;
-    const char *nl = memchr(t + *p, '\n', src->len - *p);
-    size_t e = nl ? (size_t)(nl - t) : src->len, b = *p;
-    *p = nl ? e + 1 : src->len;
+    const char *nl = memchr(t + *p, '\n', end - *p);
+    size_t e = nl ? (size_t)(nl - t) : end, b = *p;
+    *p = nl ? e + 1 : end;
     if (b == 0 && src->len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) b = 3;
     while (e > b && (t[e - 1] == '\r' || t[e - 1] == ' ' || t[e - 1] == '\t')) e--;
     while (b < e && (t[b] == ' ' || t[b] == '\t')) b++;
@@ -71,6 +73,19 @@ static bool is(const char *label, const char *const *names)
 {
     for (; *names; names++) if (strcmp(label, *names) == 0) return true;
     return false;
+}
+
+/* A capture that cannot be read here: the import refuses it (E0602, and
+ * reads no further); --state says so (W0502), leaves the record out and
+ * reads on. */
+__attribute__((format(printf, 3, 4)))
+static bind_diag *problem(bind_imported *im, bind_span at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = bind_arena_vprintf(im->arena, fmt, ap);
+    va_end(ap);
+    return bind_imp_diag(im, im->state_mode ? BIND_W0502 : BIND_E0602, at, "%s", msg);
 }
 
 static const char *const L_IPPORT[] = { "ipport", NULL };
@@ -179,55 +194,64 @@ typedef struct record {
     bind_imp_sslcert r;
     size_t lines;                    /* label lines it holds */
     bool hash_seen, appid_seen, key_ok;
+    bool bad;                        /* --state: a line of it could not be read; left out */
+    bool by_label;                   /* its hash came with a label bindc knows (the language is known) */
     bind_span key_at, last_at;
     const char *key_text;
 } record;
 
-/* Ends a record: checked, then kept. */
+/* Ends a record: checked, then kept.  False when the import must stop. */
 static bool close_record(bind_imported *im, record *rc, size_t most_lines, bool last)
 {
     if (!rc->open) return true;
     rc->open = false;
-    if (!rc->key_ok) return true;    /* reported where the key was */
+    if (!rc->key_ok || rc->bad) return true;   /* reported where it went wrong */
+    bool whole = true;
     if (last && most_lines && rc->lines < most_lines) {
-        bind_diag *d = bind_imp_diag(im, BIND_E0602, rc->last_at, "the capture stops in the record of %s: it has %zu lines, "
-                                     "the records before it %zu", rc->key_text, rc->lines, most_lines);
-        bind_imp_note(im, d, "one netsh prints the same lines for every record: capture it again");
-        return false;
+        bool usable = im->state_mode && (rc->r.key == BIND_SSLREC_CCS || rc->hash_seen) && rc->appid_seen;
+        bind_diag *d = problem(im, rc->last_at, "the capture stops in the record of %s: it has %zu lines, "
+                               "the records before it %zu", rc->key_text, rc->lines, most_lines);
+        bind_imp_note(im, d, usable ? "bindc uses its key, certificate hash and application ID, not the rest"
+                                    : "one netsh prints the same lines for every record: capture it again");
+        if (!usable) return im->state_mode;
+        whole = false;
     }
     if (rc->r.key != BIND_SSLREC_CCS && !rc->hash_seen) {
-        bind_diag *d = bind_imp_diag(im, BIND_E0602, rc->last_at, "the record of %s has no certificate hash", rc->key_text);
+        bind_diag *d = problem(im, rc->last_at, "the record of %s has no certificate hash", rc->key_text);
         bind_imp_note(im, d, "netsh prints it right after the key: the capture is cut or altered");
-        return false;
+        return im->state_mode;
     }
     if (!rc->appid_seen) {
-        bind_diag *d = bind_imp_diag(im, BIND_E0602, rc->last_at, "the record of %s has no application ID", rc->key_text);
+        bind_diag *d = problem(im, rc->last_at, "the record of %s has no application ID", rc->key_text);
         bind_imp_note(im, d, "netsh prints it after the certificate hash: the capture is cut or altered");
-        return false;
+        return im->state_mode;
     }
+    rc->r.flags_known = whole && rc->by_label;
+    if (!rc->by_label) rc->r.store_known = false;
     bind_vec_push(&im->sslcerts, rc->r);
     return true;
 }
 
-static void sslcert_text(bind_imported *im, bind_source *src)
+static void sslcert_text(bind_imported *im, bind_source *src, size_t from, size_t to)
 {
     const char *t = src->text;
-    size_t p = 0, most = 0;
+    size_t p = from, most = 0;
     line l;
     record rc;
     memset(&rc, 0, sizeof rc);
-    bool in_ext = false, fresh_block = true, ok = true;
-    while (ok && next_line(src, &p, &l)) {
+    bool in_ext = false, fresh_block = true, ok = true, shape_said = false;
+    while (ok && next_line(src, &p, to, &l)) {
         bind_span at = bind_imp_span(src, l.b, l.e);
         if (l.b == l.e) { fresh_block = true; in_ext = false; continue; }
         if (dashes(src, &l)) { fresh_block = true; continue; }
         if (!l.has_label) {
             if (t[l.e - 1] == ':') { in_ext = rc.open; continue; }          /* a header: "Extended Properties:" */
-            if (rc.open && !in_ext) {
-                bind_diag *d = bind_imp_diag(im, BIND_E0602, at, "cannot read this line of the record of %s: it is no `LABEL : VALUE`",
-                                             rc.key_text);
-                bind_imp_note(im, d, "a line cut in the middle: capture it again");
-                ok = false;
+            if (rc.open && !in_ext && !rc.bad) {
+                bind_diag *d = problem(im, at, "cannot read this line of the record of %s: it is no `LABEL : VALUE`",
+                                       rc.key_text);
+                bind_imp_note(im, d, im->state_mode ? "a line cut in the middle: the record is left out" : "a line cut in the middle: capture it again");
+                if (im->state_mode) rc.bad = true;
+                else ok = false;
             }
             continue;
         }
@@ -238,7 +262,7 @@ static void sslcert_text(bind_imported *im, bind_source *src)
         if (is(l.label, L_IPPORT)) key = BIND_SSLREC_IPPORT;
         else if (is(l.label, L_HOSTPORT)) key = BIND_SSLREC_HOSTPORT;
         else if (is(l.label, L_CCS)) key = BIND_SSLREC_CCS;
-        else if (fresh_block && !rc.open) {
+        else if (fresh_block && (!rc.open || im->state_mode)) {
             /* A language whose labels are not listed: the key is the first
              * line of a block, an address or host and a port. */
             bind_addr a;
@@ -264,11 +288,11 @@ static void sslcert_text(bind_imported *im, bind_source *src)
                       : key == BIND_SSLREC_HOSTPORT ? host_port(im, v, vn, &rc.r.host, &rc.r.port)
                       : bind_port_parse(v, vn, &rc.r.port);
             if (!good) {
-                bind_diag *d = bind_imp_diag(im, BIND_E0602, vat, "cannot read `%.*s` as %s", (int)(vn > 80 ? 80 : vn), v,
-                                             key == BIND_SSLREC_IPPORT ? "an IP address and port"
-                                             : key == BIND_SSLREC_HOSTPORT ? "a host name and port" : "a port");
+                bind_diag *d = problem(im, vat, "cannot read `%.*s` as %s", (int)(vn > 80 ? 80 : vn), v,
+                                       key == BIND_SSLREC_IPPORT ? "an IP address and port"
+                                       : key == BIND_SSLREC_HOSTPORT ? "a host name and port" : "a port");
                 bind_imp_note(im, d, "a line cut in the middle, or a capture altered by hand");
-                ok = false;
+                if (!im->state_mode) ok = false;
             }
             rc.key_ok = good;
             continue;
@@ -276,28 +300,48 @@ static void sslcert_text(bind_imported *im, bind_source *src)
         if (!rc.open || in_ext) continue;
         rc.lines++;
         rc.last_at = at;
-        if (is(l.label, L_HASH)) {
+        /* --state, in a language whose labels are not listed: the hash and
+         * the application ID are the first values of their shape. */
+        bool hash_shape = im->state_mode && !rc.hash_seen && !is(l.label, L_HASH) && hex40(v, vn);
+        bool appid_shape = im->state_mode && !rc.appid_seen && !is(l.label, L_APPID) && guid(v, vn);
+        if ((hash_shape || appid_shape) && !shape_said) {
+            shape_said = true;
+            bind_diag *d = problem(im, at, "`%.*s` is no label bindc knows: this capture is read by the shape of its values",
+                                   (int)(l.le - l.lb > 60 ? 60 : l.le - l.lb), t + l.lb);
+            bind_imp_note(im, d, "bindc reads netsh's English and German labels; in another language it takes each "
+                                 "record's address and port, certificate hash and application ID, and leaves out its store "
+                                 "and TLS switches");
+        }
+        if (is(l.label, L_HASH) || hash_shape) {
             if (!hex40(v, vn)) {
-                bind_diag *d = bind_imp_diag(im, BIND_E0602, vat, "certificate hash `%.*s` of %s is not 40 hex digits",
-                                             (int)(vn > 80 ? 80 : vn), v, rc.key_text);
-                bind_imp_note(im, d, "a line cut in the middle: capture it again");
-                ok = false;
-                break;
+                bind_diag *d = problem(im, vat, "certificate hash `%.*s` of %s is not 40 hex digits",
+                                       (int)(vn > 80 ? 80 : vn), v, rc.key_text);
+                bind_imp_note(im, d, im->state_mode ? "a line cut in the middle: the record is left out; capture it again"
+                                                    : "a line cut in the middle: capture it again");
+                if (!im->state_mode) { ok = false; break; }
+                rc.bad = true;
+                continue;
             }
             rc.hash_seen = true;
+            rc.by_label = !hash_shape;
             rc.r.hash = bind_arena_strndup(im->arena, v, vn);
             for (char *q = (char *)rc.r.hash; *q; q++) if (*q >= 'a' && *q <= 'f') *q = (char)(*q - 32);
-        } else if (is(l.label, L_APPID)) {
+        } else if (is(l.label, L_APPID) || appid_shape) {
             if (!guid(v, vn)) {
-                bind_diag *d = bind_imp_diag(im, BIND_E0602, vat, "application ID `%.*s` of %s is not a GUID in braces",
-                                             (int)(vn > 80 ? 80 : vn), v, rc.key_text);
-                bind_imp_note(im, d, "a line cut in the middle: capture it again");
-                ok = false;
-                break;
+                bind_diag *d = problem(im, vat, "application ID `%.*s` of %s is not a GUID in braces",
+                                       (int)(vn > 80 ? 80 : vn), v, rc.key_text);
+                bind_imp_note(im, d, im->state_mode ? "a line cut in the middle: the record is left out; capture it again"
+                                                    : "a line cut in the middle: capture it again");
+                if (!im->state_mode) { ok = false; break; }
+                rc.bad = true;
+                continue;
             }
             rc.appid_seen = true;
             rc.r.appid = appid_of(im, v, vn);
+            rc.r.appid_shown = bind_imp_lower(im->arena, v, vn);
         } else if (is(l.label, L_STORE)) {
+            rc.r.store_known = true;
+            rc.r.store_shown = vn && !bind_imp_ieq(v, vn, "(null)") ? bind_arena_strndup(im->arena, v, vn) : NULL;
             rc.r.store = store_of(im, v, vn, vat);
         } else if ((is(l.label, L_NEGOTIATE) || is(l.label, L_REJECT) || is(l.label, L_DSMAPPER)) && on(v, vn)) {
             bind_imp_diag(im, BIND_W0601, at, "`%.*s` of %s left out: the language has no such setting",
@@ -329,7 +373,7 @@ static void json_fail(json *j, const char *what)
     if (j->failed) return;
     j->failed = true;
     size_t at = j->p < j->n ? j->p : j->n;
-    bind_diag *d = bind_imp_diag(j->im, BIND_E0602, bind_imp_span(j->src, at, at + 1), "not well-formed JSON: %s", what);
+    bind_diag *d = problem(j->im, bind_imp_span(j->src, at, at + 1), "not well-formed JSON: %s", what);
     if (at >= j->n) bind_imp_note(j->im, d, "the file ends before its objects are closed: is it cut short?");
 }
 
@@ -378,7 +422,10 @@ static void json_object(json *j)
     }
     if (j->failed || !rc.open) return;
     rc.lines = 1;
+    rc.by_label = true;              /* JSON names its fields in English */
     if (!close_record(j->im, &rc, 0, false)) j->failed = true;
+    /* The switches' JSON names are not confirmed: never taken as known. */
+    if (j->im->sslcerts.len) j->im->sslcerts.items[j->im->sslcerts.len - 1].flags_known = false;
 }
 
 static void json_field(json *j, record *rc, const char *key, size_t b, size_t e)
@@ -400,14 +447,14 @@ static void json_field(json *j, record *rc, const char *key, size_t b, size_t e)
                   : bind_port_parse(v, vn, &rc->r.port);
         rc->key_ok = good;
         if (!good) {
-            bind_imp_diag(im, BIND_E0602, at, "cannot read `%.*s` as the key of an SSL certificate binding", (int)(vn > 80 ? 80 : vn), v);
+            problem(im, at, "cannot read `%.*s` as the key of an SSL certificate binding", (int)(vn > 80 ? 80 : vn), v);
             j->failed = true;
         }
         return;
     }
     if (is(key, L_HASH)) {
         if (!hex40(v, vn)) {
-            bind_imp_diag(im, BIND_E0602, at, "certificate hash `%.*s` is not 40 hex digits", (int)(vn > 80 ? 80 : vn), v);
+            problem(im, at, "certificate hash `%.*s` is not 40 hex digits", (int)(vn > 80 ? 80 : vn), v);
             j->failed = true;
             return;
         }
@@ -417,13 +464,16 @@ static void json_field(json *j, record *rc, const char *key, size_t b, size_t e)
         rc->r.hash = h;
     } else if (is(key, L_APPID)) {
         if (!guid(v, vn)) {
-            bind_imp_diag(im, BIND_E0602, at, "application ID `%.*s` is not a GUID in braces", (int)(vn > 80 ? 80 : vn), v);
+            problem(im, at, "application ID `%.*s` is not a GUID in braces", (int)(vn > 80 ? 80 : vn), v);
             j->failed = true;
             return;
         }
         rc->appid_seen = true;
         rc->r.appid = appid_of(im, v, vn);
+        rc->r.appid_shown = bind_imp_lower(im->arena, v, vn);
     } else if (is(key, L_STORE)) {
+        rc->r.store_known = true;
+        rc->r.store_shown = vn && !bind_imp_ieq(v, vn, "(null)") ? bind_arena_strndup(im->arena, v, vn) : NULL;
         rc->r.store = store_of(im, v, vn, at);
     }
 }
@@ -461,10 +511,10 @@ static void json_value(json *j, record *owner, const char *key)
     j->depth--;
 }
 
-static void sslcert_json(bind_imported *im, bind_source *src)
+static void sslcert_json(bind_imported *im, bind_source *src, size_t from, size_t to)
 {
-    json j = { im, src, src->text, 0, src->len, false, 0 };
-    if (j.n >= 3 && memcmp(j.t, "\xEF\xBB\xBF", 3) == 0) j.p = 3;
+    json j = { im, src, src->text, from, to, false, 0 };
+    if (from == 0 && j.n >= 3 && memcmp(j.t, "\xEF\xBB\xBF", 3) == 0) j.p = 3;
     json_value(&j, NULL, NULL);
     ws(&j);
     if (!j.failed && j.p < j.n) json_fail(&j, "text after the end of the document");
@@ -475,7 +525,7 @@ static void sslcert_json(bind_imported *im, bind_source *src)
 typedef struct reservation {
     bool open, key_ok, sddl;
     bind_imp_urlacl u;
-    const char *users[4];
+    const char *users[16];
     size_t nusers, lines;
     bind_span last_at, sddl_at;
     const char *sddl_text;
@@ -529,13 +579,26 @@ static void close_reservation(bind_imported *im, reservation *r, size_t most, bo
     r->open = false;
     if (!r->key_ok) return;
     (void)most, (void)last;
+    size_t nu = r->nusers < 16 ? r->nusers : 16;
+    const char **users = bind_arena_alloc(im->arena, (nu + 1) * sizeof *users);
+    for (size_t i = 0; i < nu; i++) users[i] = r->users[i];
+    r->u.users = users;
+    r->u.nusers = (uint32_t)nu;
     if (!r->sddl) {
-        bind_diag *d = bind_imp_diag(im, BIND_E0602, r->last_at, "the capture stops in the reservation of %s://%s:%u%s",
-                                     bind_protocol_name((enum bind_protocol)r->u.protocol), r->u.host, r->u.port, r->u.path);
+        bind_diag *d = problem(im, r->last_at, "the capture stops in the reservation of %s://%s:%u%s",
+                               bind_protocol_name((enum bind_protocol)r->u.protocol), r->u.host, r->u.port, r->u.path);
+        if (im->state_mode) {
+            /* The URL is reserved, that much is sure; for whom is not. */
+            bind_imp_note(im, d, "every reservation ends with its SDDL line: bindc knows the URL is reserved, not for whom");
+            bind_vec_push(&im->urlacls, r->u);
+            return;
+        }
         bind_imp_note(im, d, "every reservation ends with its SDDL line: capture it again");
         *ok = false;
         return;
     }
+    r->u.sddl = r->sddl_text;
+    r->u.sddl_at = r->sddl_at;
     /* The grantees: one ACE `(A;;GX;;;SID)` a user. */
     const char *s = r->sddl_text;
     size_t aces = 0;
@@ -577,22 +640,28 @@ static void close_reservation(bind_imported *im, reservation *r, size_t most, bo
     bind_vec_push(&im->urlacls, r->u);
 }
 
-static void urlacl_text(bind_imported *im, bind_source *src)
+/* `D:(...)`, `O:..D:(...)`: an SDDL by its shape. */
+static bool sddl_shape(const char *v, size_t n)
+{
+    return n > 4 && (v[0] == 'D' || v[0] == 'O' || v[0] == 'G') && v[1] == ':' && memchr(v, '(', n) && v[n - 1] == ')';
+}
+
+static void urlacl_text(bind_imported *im, bind_source *src, size_t from, size_t to)
 {
     const char *t = src->text;
-    size_t p = 0, most = 0;
+    size_t p = from, most = 0;
     line l;
     reservation r;
     memset(&r, 0, sizeof r);
-    bool ok = true;
-    while (ok && next_line(src, &p, &l)) {
+    bool ok = true, shape_said = false;
+    while (ok && next_line(src, &p, to, &l)) {
         bind_span at = bind_imp_span(src, l.b, l.e);
         if (l.b == l.e || dashes(src, &l)) continue;
         if (!l.has_label) {
             if (r.open && t[l.e - 1] != ':') {
-                bind_diag *d = bind_imp_diag(im, BIND_E0602, at, "cannot read this line of a URL reservation: it is no `LABEL: VALUE`");
-                bind_imp_note(im, d, "a line cut in the middle: capture it again");
-                ok = false;
+                bind_diag *d = problem(im, at, "cannot read this line of a URL reservation: it is no `LABEL: VALUE`");
+                bind_imp_note(im, d, im->state_mode ? "a line cut in the middle: it is left out" : "a line cut in the middle: capture it again");
+                if (!im->state_mode) ok = false;
             }
             continue;
         }
@@ -610,11 +679,18 @@ static void urlacl_text(bind_imported *im, bind_source *src)
             r.last_at = at;
             r.u.at = vat;
             r.key_ok = parse_url(im, v, vn, &r.u);
+            r.u.url = bind_arena_strndup(im->arena, v, vn);
             if (!r.key_ok) {
-                bind_diag *d = bind_imp_diag(im, BIND_E0602, vat, "cannot read `%.*s` as a URL reservation (SCHEME://HOST:PORT/PATH)",
-                                             (int)(vn > 120 ? 120 : vn), v);
+                bind_diag *d = problem(im, vat, "cannot read `%.*s` as a URL reservation (SCHEME://HOST:PORT/PATH)",
+                                       (int)(vn > 120 ? 120 : vn), v);
                 bind_imp_note(im, d, "a line cut in the middle, or a capture altered by hand");
-                ok = false;
+                if (!im->state_mode) ok = false;
+            } else if (im->state_mode && !is(l.label, L_URL) && !shape_said) {
+                shape_said = true;
+                bind_diag *d = problem(im, bind_imp_span(src, l.lb, l.le), "`%.*s` is no label bindc knows: this capture is read by the shape of its values",
+                                       (int)(l.le - l.lb > 60 ? 60 : l.le - l.lb), t + l.lb);
+                bind_imp_note(im, d, "bindc reads netsh's English and German labels; in another language it takes each "
+                                     "reservation's URL and SDDL, not the names of its users");
             }
             continue;
         }
@@ -625,9 +701,9 @@ static void urlacl_text(bind_imported *im, bind_source *src)
             const char *u = v;
             size_t un = vn;
             if (un && u[0] == '\\') { u++; un--; }     /* well-known groups print as \Everyone */
-            if (r.nusers < 4) r.users[r.nusers] = bind_arena_strndup(im->arena, u, un);
+            if (r.nusers < 16) r.users[r.nusers] = bind_arena_strndup(im->arena, u, un);
             r.nusers++;
-        } else if (is(l.label, L_SDDL)) {
+        } else if (is(l.label, L_SDDL) || (im->state_mode && !r.sddl && sddl_shape(v, vn))) {
             r.sddl = true;
             r.sddl_at = vat;
             r.sddl_text = bind_arena_strndup(im->arena, v, vn);
@@ -641,12 +717,12 @@ static void urlacl_text(bind_imported *im, bind_source *src)
 
 /* ---- show iplisten ----------------------------------------------------------------- */
 
-static void iplisten_text(bind_imported *im, bind_source *src)
+static void iplisten_text(bind_imported *im, bind_source *src, size_t from, size_t to)
 {
-    size_t p = 0;
+    size_t p = from;
     line l;
     bool list = false;
-    while (next_line(src, &p, &l)) {
+    while (next_line(src, &p, to, &l)) {
         if (l.b == l.e) continue;
         if (dashes(src, &l)) { list = true; continue; }
         if (!list) continue;                         /* the header */
@@ -655,9 +731,10 @@ static void iplisten_text(bind_imported *im, bind_source *src)
         bind_word_errors errs;
         memset(&errs, 0, sizeof errs);
         if (!bind_addr_parse(im->arena, src->text + l.b, l.e - l.b, &ip.addr, &errs)) {
-            bind_diag *d = bind_imp_diag(im, BIND_E0602, at, "`%.*s` is not an IP address of the listen list",
-                                         (int)(l.e - l.b > 80 ? 80 : l.e - l.b), src->text + l.b);
+            bind_diag *d = problem(im, at, "`%.*s` is not an IP address of the listen list",
+                                   (int)(l.e - l.b > 80 ? 80 : l.e - l.b), src->text + l.b);
             bind_imp_note(im, d, "after its header the list holds one address a line: a line cut in the middle?");
+            if (im->state_mode) continue;
             return;
         }
         ip.at = at;
@@ -669,12 +746,103 @@ static void iplisten_text(bind_imported *im, bind_source *src)
     }
 }
 
+/* ---- int ipv4|ipv6 show excludedportrange ----------------------------------------- */
+
+/* "----------    --------": the table's rule, two runs of dashes. */
+static bool rule_line(const char *t, size_t b, size_t e)
+{
+    size_t runs = 0, dash = 0;
+    for (size_t i = b; i < e; i++) {
+        if (t[i] == '-') { if (!dash++) runs++; }
+        else if (t[i] == ' ' || t[i] == '\t') dash = 0;
+        else return false;
+    }
+    return runs >= 2;
+}
+
+/* "  5357   5357" or " 50000  50059     *": two ports and perhaps the
+ * administered mark.  False for anything else. */
+static bool range_row(const char *t, size_t b, size_t e, uint16_t *lo, uint16_t *hi, bool *star)
+{
+    uint16_t v[2];
+    size_t i = b;
+    for (int k = 0; k < 2; k++) {
+        while (i < e && (t[i] == ' ' || t[i] == '\t')) i++;
+        size_t d = i;
+        while (i < e && t[i] >= '0' && t[i] <= '9') i++;
+        if (i == d || !bind_port_parse(t + d, i - d, &v[k])) return false;
+    }
+    while (i < e && (t[i] == ' ' || t[i] == '\t')) i++;
+    *star = i < e && t[i] == '*';
+    if (*star) i++;
+    while (i < e && (t[i] == ' ' || t[i] == '\t')) i++;
+    if (i != e || v[0] > v[1]) return false;
+    *lo = v[0];
+    *hi = v[1];
+    return true;
+}
+
+bool bind_import_excluded_shape(const char *t, size_t n)
+{
+    size_t p = 0;
+    bool rule = false;
+    while (p < n) {
+        const char *nl = memchr(t + p, '\n', n - p);
+        size_t e = nl ? (size_t)(nl - t) : n, b = p;
+        p = nl ? e + 1 : n;
+        while (e > b && (t[e - 1] == '\r' || t[e - 1] == ' ' || t[e - 1] == '\t')) e--;
+        while (b < e && (t[b] == ' ' || t[b] == '\t')) b++;
+        if (b == e) continue;
+        uint16_t lo, hi;
+        bool star;
+        if (!rule) { rule = rule_line(t, b, e); continue; }
+        return range_row(t, b, e, &lo, &hi, &star) || t[b] == '*';
+    }
+    return rule;
+}
+
+/* The table after its rule: one range a line, then the line that explains
+ * `*` (in the capture's language; it starts with `*`).  The header before
+ * the rule names the protocol in any language ("Protocol tcp Port
+ * Exclusion Ranges", "Portausschlussbereiche für das Protokoll "tcp""). */
+static void excluded_text(bind_imported *im, bind_source *src, size_t from, size_t to, int family)
+{
+    const char *t = src->text;
+    size_t p = from;
+    line l;
+    bool rule = false, done = false;
+    while (next_line(src, &p, to, &l)) {
+        if (l.b == l.e) continue;
+        if (!rule) { rule = rule_line(t, l.b, l.e); continue; }
+        if (t[l.b] == '*') { done = true; continue; }         /* "* - Administered port exclusions." */
+        bind_span at = bind_imp_span(src, l.b, l.e);
+        bind_imp_excluded r;
+        memset(&r, 0, sizeof r);
+        if (done || !range_row(t, l.b, l.e, &r.lo, &r.hi, &r.administered)) {
+            bind_diag *d = problem(im, at, "cannot read `%.*s` as a range of excluded ports", (int)(l.e - l.b > 80 ? 80 : l.e - l.b), t + l.b);
+            bind_imp_note(im, d, "after its rule the table holds a start port and an end port a line (and `*` for an administered range): a line cut in the middle?");
+            if (!im->state_mode) return;
+            continue;
+        }
+        r.family = (uint8_t)family;
+        r.at = at;
+        bind_vec_push(&im->excluded, r);
+    }
+}
+
+void bind_import_netsh_range(bind_imported *im, bind_source *src, enum bind_import_kind kind, size_t from, size_t to,
+                             int family)
+{
+    size_t i = from == 0 && src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : from;
+    while (i < to && (src->text[i] == ' ' || src->text[i] == '\t' || src->text[i] == '\r' || src->text[i] == '\n')) i++;
+    if (kind == BIND_IMPORT_NETSH_SSLCERT && i < to && (src->text[i] == '{' || src->text[i] == '[')) sslcert_json(im, src, from, to);
+    else if (kind == BIND_IMPORT_NETSH_SSLCERT) sslcert_text(im, src, from, to);
+    else if (kind == BIND_IMPORT_NETSH_URLACL) urlacl_text(im, src, from, to);
+    else if (kind == BIND_IMPORT_NETSH_EXCLUDED) excluded_text(im, src, from, to, family);
+    else iplisten_text(im, src, from, to);
+}
+
 void bind_import_netsh(bind_imported *im, bind_source *src, enum bind_import_kind kind)
 {
-    size_t i = src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    while (i < src->len && (src->text[i] == ' ' || src->text[i] == '\t' || src->text[i] == '\r' || src->text[i] == '\n')) i++;
-    if (kind == BIND_IMPORT_NETSH_SSLCERT && i < src->len && (src->text[i] == '{' || src->text[i] == '[')) sslcert_json(im, src);
-    else if (kind == BIND_IMPORT_NETSH_SSLCERT) sslcert_text(im, src);
-    else if (kind == BIND_IMPORT_NETSH_URLACL) urlacl_text(im, src);
-    else iplisten_text(im, src);
+    bind_import_netsh_range(im, src, kind, 0, src->len, 0);
 }

@@ -21,7 +21,8 @@ if [ "$secs" = smoke ]; then smoke=1; secs=600; fi
 # Inputs per harness in a smoke run (each takes 10-50 s here; fuzz_lsp_frame
 # runs whole sessions since it is seeded with them, ~150 a second).
 declare -A smoke_runs=([fuzz_check]=2000 [fuzz_split]=2000 [fuzz_binding]=50000 [fuzz_lsp_doc]=400 [fuzz_lsp_frame]=5000 [fuzz_merge]=10000
-                       [fuzz_import_iis]=5000 [fuzz_import_netsh]=20000 [fuzz_import_appcmd]=20000 [fuzz_import_nginx]=20000)
+                       [fuzz_import_iis]=5000 [fuzz_import_netsh]=20000 [fuzz_import_appcmd]=20000 [fuzz_import_nginx]=20000
+                       [fuzz_state]=2000)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build-fuzz
 CC=clang cmake -S "$root" -B "$build" -DBINDC_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
