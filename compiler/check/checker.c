@@ -83,15 +83,16 @@ void bind_compilation_check(bind_compilation *c)
      * without errors (they would report the consequences of errors already
      * reported), and need nothing the conflict checks find: they run beside
      * them, and what they say is kept when neither half found an error. */
-    bool clean = !bind_diag_has_errors(k->diags, false);
+    bool clean = !bind_check_has_errors(k);
     bind_route_checker r = { .c = c, .m = m, .in = k->in, .arena = c->routes_arena };
     bind_diag_bag_init(&r.diags, c->routes_arena);
     bind_diag_copy_levels(&r.diags, k->diags);
     bind_task *second = clean ? bind_task_start(run_routes, &r) : NULL;
     bind_check_conflicts(k);
     bind_task_wait(second);
-    if (clean && !bind_diag_has_errors(k->diags, false)) bind_diag_bag_append(k->diags, &r.diags);
+    if (clean && !bind_check_has_errors(k)) bind_diag_bag_append(k->diags, &r.diags);
     bind_diag_bag_fini(&r.diags);
+    if (c->state && !bind_check_has_errors(k)) bind_check_state(k);
     bind_checker_free(k);
     bind_diag_apply_allows(&c->diags, &c->sources);
     bind_diag_sort(&c->diags);

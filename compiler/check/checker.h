@@ -106,6 +106,14 @@ void bind_check_bindings(bind_checker *k);       /* bindings.c: after the declar
  * W0302), one after another on the checking thread. */
 void bind_check_conflicts(bind_checker *k);
 
+/* The checks against the machine's state (state_checks.c: W0503-W0508),
+ * on the finished model, when the compilation has a state and the .bind
+ * files no error. */
+void bind_check_state(bind_checker *k);
+/* Whether the .bind files have an error: E0501, a --state file that holds
+ * no capture, says nothing of them. */
+bool bind_check_has_errors(const bind_checker *k);
+
 /* The route checks (routes.c: W0405, W0407) run on a thread of their
  * own beside the conflict checks, on the finished model: they read the
  * model and the interner, and write only here. */

@@ -29,6 +29,16 @@ typedef struct bind_loaded_file {
 } bind_loaded_file;
 
 struct bind_checker;
+struct bind_machine_state;
+
+/* Reads a file of captures for --state into a machine state
+ * (model/machine_state.h): import/state.h's bind_state_read, which the
+ * check stage cannot call itself (it does not read foreign formats); the
+ * command line and the language server set it.  Takes raw (len + 1
+ * malloc'ed bytes), adds the text to sources and its diagnostics to diags;
+ * false when the file holds no capture. */
+typedef bool (*bind_state_reader_fn)(struct bind_machine_state *st, bind_sources *sources, bind_diag_bag *diags,
+                                     const char *path, const char *real_path, char *raw, size_t len);
 
 typedef struct bind_compilation {
     bind_arena *arena;
@@ -73,6 +83,13 @@ typedef struct bind_compilation {
      * other offsets to try every place (the result must not change). */
     uint32_t parse_split_at;
     struct bind_checker *checker;   /* the checker's state, from the first declaration on */
+    /* --state: what the machine's HTTP.sys holds, from the files given to
+     * bind_compilation_add_state (read by state_reader); NULL without
+     * them.  With it, bind_compilation_check also compares the .bind with
+     * the machine (check/state_checks.c: W0503-W0508), and the route and
+     * the HTTP.sys targets can use it. */
+    struct bind_machine_state *state;
+    bind_state_reader_fn state_reader;
 } bind_compilation;
 
 /* The nginx plan of the checked model, built on first use and kept in the
@@ -111,6 +128,12 @@ bool bind_compilation_allow_dir(bind_compilation *c, const char *dir);
 void bind_compilation_allow_dir_of(bind_compilation *c, const char *path);
 /* Adds a file from memory (editor buffers, tests). */
 void bind_compilation_add_text(bind_compilation *c, const char *path, const char *text, size_t len);
+/* Adds a file of captures of the machine's HTTP.sys (--state), before
+ * bind_compilation_check: read with c->read (the language server's open
+ * buffers first) and c->state_reader.  False with errno-style *err when
+ * the file cannot be read (ENOSYS: no reader set); a file that is read but
+ * holds no capture is E0501, and true. */
+bool bind_compilation_add_state(bind_compilation *c, const char *path, int *err);
 /* Resolves and checks everything added; fills c->model.  Diagnostics are
  * sorted afterwards. */
 void bind_compilation_check(bind_compilation *c);
