@@ -18,6 +18,7 @@
 
 struct bind_nginx_plan;
 struct bind_http_sys_shared;
+struct bind_machine_state;
 
 typedef struct bind_emit_opts {
     /* iis --merge: the existing applicationhost.config, already one of the
@@ -40,6 +41,11 @@ typedef struct bind_emit_ctx {
     /* `--target all`: the HTTP.sys plan, built once for the four targets
      * that need it (http_sys_plan.h); NULL builds one for this target. */
     struct bind_http_sys_shared *http_sys;
+    /* --state: what the machine's HTTP.sys holds (model/machine_state.h,
+     * the compilation's c->state).  The HTTP.sys targets leave out the
+     * records it shows as they would set them, and say so
+     * (backend/http_sys_plan.h); NULL: none given. */
+    const struct bind_machine_state *state;
     /* Where a target says in words what it changed in a file it merged
      * into (`site Shop: 1 binding added, 1 removed`), a line each; NULL
      * when nobody asks. */

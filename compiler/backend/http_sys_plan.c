@@ -8,6 +8,9 @@
 
 #include "cmd_exe_quote.h"
 #include "base/table.h"
+#include "model/machine_state.h"
+#include "runtime/route_state.h"
+#include "runtime/url_namespace.h"
 
 typedef struct planner {
     bind_emit_ctx *cx;
@@ -133,13 +136,9 @@ static bool is_everyone(const char *acl)
 
 /* ---- URL ACLs ------------------------------------------------------------ */
 
-static bool needs_url_acl(const planner *P, const bind_binding *b)
-{
-    if (b->acl) return true;         /* `acl=` on the binding asks for the reservation */
-    if (!P->user_mode) return false;
-    if (P->pf->has_free_ports && !bind_port_in(P->pf->free_ports, P->pf->nfree_ports, b->port)) return true;
-    return P->pf->has_local_hosts && !(*b->host && is_local_host(P->pf, b->host));
-}
+/* `acl=` on the binding asks for the reservation; a user-mode platform's
+ * free_ports and local_hosts say the rest (runtime/route_state.h). */
+static bool needs_url_acl(const planner *P, const bind_binding *b) { return bind_http_sys_needs_urlacl(P->m, b); }
 
 /* The URL prefix the server registers: the host name; else the address for
  * an exact one; else a wildcard — `*` (weak) for a user-mode server, which
@@ -217,29 +216,11 @@ static void plan_url_acl(planner *P, const bind_binding *b)
 
 /* The SDDL aliases Windows prints for well-known SIDs
  * (ConvertSecurityDescriptorToStringSecurityDescriptor): a reservation made
- * for S-1-5-20 shows as D:(A;;GX;;;NS). */
-static const char *const sid_aliases[][2] = {
-    { "S-1-1-0", "WD" }, { "S-1-3-0", "CO" }, { "S-1-3-1", "CG" }, { "S-1-5-2", "NU" }, { "S-1-5-4", "IU" },
-    { "S-1-5-6", "SU" }, { "S-1-5-7", "AN" }, { "S-1-5-9", "ED" }, { "S-1-5-10", "PS" }, { "S-1-5-11", "AU" },
-    { "S-1-5-12", "RC" }, { "S-1-5-18", "SY" }, { "S-1-5-19", "LS" }, { "S-1-5-20", "NS" },
-    { "S-1-5-32-544", "BA" }, { "S-1-5-32-545", "BU" }, { "S-1-5-32-546", "BG" }, { "S-1-5-32-547", "PU" },
-    { "S-1-5-32-548", "AO" }, { "S-1-5-32-549", "SO" }, { "S-1-5-32-550", "PO" }, { "S-1-5-32-551", "BO" },
-    { "S-1-5-32-552", "RE" }, { "S-1-5-32-554", "RU" }, { "S-1-5-32-555", "RD" }, { "S-1-5-32-556", "NO" },
-    { "S-1-5-32-558", "MU" }, { "S-1-5-32-559", "LU" }, { "S-1-5-32-568", "IS" }, { "S-1-5-32-569", "CY" },
-};
+ * for S-1-5-20 shows as D:(A;;GX;;;NS).  The table is the model's
+ * (model/machine_state.h), which --state reads reservations with. */
+size_t bind_http_sys_sid_aliases(const char *const (**map)[2]) { return bind_sid_aliases(map); }
 
-size_t bind_http_sys_sid_aliases(const char *const (**map)[2])
-{
-    *map = sid_aliases;
-    return sizeof sid_aliases / sizeof sid_aliases[0];
-}
-
-static const char *sid_alias(const char *sid)
-{
-    for (size_t i = 0; i < sizeof sid_aliases / sizeof sid_aliases[0]; i++)
-        if (strcmp(sid_aliases[i][0], sid) == 0) return sid_aliases[i][1];
-    return NULL;
-}
+static const char *sid_alias(const char *sid) { return bind_sid_alias(sid); }
 
 void bind_http_sys_grantee_values(bind_arena *a, const bind_url_acl *u, const char *same[2][3])
 {
@@ -391,8 +372,6 @@ static void plan_firewall(planner *P, const bind_binding *b, bool http_sys)
     bind_vec_push(&P->firewall, r);
 }
 
-/* ---- the plan -------------------------------------------------------------- */
-
 #define FREEZE(P, vec, out, n)                                                     \
     do {                                                                           \
         (n) = (uint32_t)(vec).len;                                                 \
@@ -401,7 +380,173 @@ static void plan_firewall(planner *P, const bind_binding *b, bool http_sys)
         bind_vec_free(&(vec));                                                     \
     } while (0)
 
-static bool plan_build(const bind_model *m, bind_emit_ctx *cx, bind_http_sys_plan *out)
+/* ---- --state: what the machine has already ----------------------------------- */
+
+static bool ieq_nospace(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == ' ') a++;
+        while (*b == ' ') b++;
+        if (!*a || !*b) return !*a && !*b;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+        a++, b++;
+    }
+}
+
+static const bind_state_urlacl *reservation_of(bind_arena *a, const bind_machine_state *st, const char *url)
+{
+    bind_url_prefix want, have;
+    const char *why;
+    if (!bind_url_prefix_parse(a, url, &want, &why)) return NULL;
+    for (uint32_t i = 0; i < st->nurlacls; i++)
+        if (st->urlacls[i].url && bind_url_prefix_parse(a, st->urlacls[i].url, &have, &why) && bind_url_prefix_equal(&want, &have))
+            return &st->urlacls[i];
+    return NULL;
+}
+
+/* The reservation is as netsh.cmd sets it: the script would leave it alone. */
+static bool acl_as_planned(bind_arena *a, const bind_url_acl *u, const bind_state_urlacl *r)
+{
+    if (!r->sddl) return false;
+    if (u->grantee != BIND_GRANTEE_USER) {
+        const char *same[2][3];
+        bind_http_sys_grantee_values(a, u, same);
+        return ieq_nospace(r->sddl, same[0][0]) || (same[1][0] && ieq_nospace(r->sddl, same[1][0]));
+    }
+    /* An account name: its SID is known when the script runs; here, one
+     * entry granting listening, and netsh naming that account alone. */
+    const char *sd = r->sddl;
+    size_t n = strlen(sd);
+    if (n < 13 || strncmp(sd, "D:(A;;GX;;;", 11) != 0 || sd[n - 1] != ')' || strchr(sd + 11, '(')) return false;
+    if (r->nusers != 1) return false;
+    const char *shown = r->users[0][0] == '\\' ? r->users[0] + 1 : r->users[0];
+    return ascii_ieq(shown, u->user);
+}
+
+static const bind_state_sslcert *ssl_record_of(const bind_machine_state *st, const bind_ssl_binding *s)
+{
+    const bind_binding *b = s->binding;
+    if (s->key_kind == BIND_SSL_KEY_CCS) return bind_state_find_ccs(st, b->port);
+    if (s->key_kind == BIND_SSL_KEY_HOSTNAMEPORT) return bind_state_find_hostport(st, b->host, b->port);
+    return bind_state_find_ipport(st, &b->addr, b->port);
+}
+
+static bool ssl_as_planned(const bind_ssl_binding *s, const bind_state_sslcert *r)
+{
+    if (s->key_kind != BIND_SSL_KEY_CCS) {
+        if (!s->thumbprint || !r->hash || strcmp(s->thumbprint, r->hash) != 0) return false;
+        if (!r->store_known || !r->store || !s->store || !ascii_ieq(r->store, s->store)) return false;
+    }
+    return r->appid && ascii_ieq(r->appid, s->appid) && r->flags_known && r->flags == s->disable;
+}
+
+
+/* Leaves out what the capture shows as the plan sets it; then the look-ups
+ * only the records that stay need. */
+static void trim(planner *P, const bind_machine_state *st, bind_http_sys_plan *out)
+{
+    bind_arena *a = P->cx->arena;
+    BIND_VEC(bind_http_sys_kept) kept = { 0 };
+#define keep(P, v, what_, at_) do { bind_http_sys_kept k_ = { (what_), (at_) }; bind_vec_push((v), k_); } while (0)
+    size_t w = 0;
+    for (size_t i = 0; i < P->iplisten.len; i++) {
+        const bind_addr *ip = &P->iplisten.items[i];
+        const bind_state_iplisten *r = NULL;
+        for (uint32_t j = 0; j < st->niplisten && !r; j++) if (bind_addr_equal(&st->iplisten[j].addr, ip)) r = &st->iplisten[j];
+        if (r) keep(P, &kept, bind_arena_printf(a, "IP listen address %s", bind_http_sys_address(a, ip)), r->at);
+        else P->iplisten.items[w++] = *ip;
+    }
+    P->iplisten.len = w;
+    w = 0;
+    for (size_t i = 0; i < P->acls.len; i++) {
+        const bind_url_acl *u = &P->acls.items[i];
+        const bind_state_urlacl *r = reservation_of(a, st, u->url);
+        if (r && acl_as_planned(a, u, r)) keep(P, &kept, bind_arena_printf(a, "URL ACL %s", u->url), r->at);
+        else P->acls.items[w++] = *u;
+    }
+    P->acls.len = w;
+    w = 0;
+    for (size_t i = 0; i < P->ssl.len; i++) {
+        const bind_ssl_binding *b = &P->ssl.items[i];
+        const bind_state_sslcert *r = ssl_record_of(st, b);
+        if (r && ssl_as_planned(b, r))
+            keep(P, &kept, bind_arena_printf(a, "SSL certificate binding %s=%s",
+                                             b->key_kind == BIND_SSL_KEY_HOSTNAMEPORT ? "hostnameport" : b->key_kind == BIND_SSL_KEY_CCS ? "ccs" : "ipport",
+                                             b->key), r->at);
+        else P->ssl.items[w++] = *b;
+    }
+    P->ssl.len = w;
+    if (!kept.len) return;
+    /* Look-ups of the records left: their indices, renumbered. */
+    int32_t *sid_to = bind_arena_alloc(a, (P->sids.len + 1) * sizeof *sid_to);
+    int32_t *cert_to = bind_arena_alloc(a, (P->certs.len + 1) * sizeof *cert_to);
+    for (size_t i = 0; i < P->sids.len; i++) sid_to[i] = -1;
+    for (size_t i = 0; i < P->certs.len; i++) cert_to[i] = -1;
+    for (size_t i = 0; i < P->acls.len; i++) if (P->acls.items[i].user_lookup >= 0) sid_to[P->acls.items[i].user_lookup] = 0;
+    for (size_t i = 0; i < P->ssl.len; i++) if (P->ssl.items[i].lookup >= 0) cert_to[P->ssl.items[i].lookup] = 0;
+    w = 0;
+    for (size_t i = 0; i < P->sids.len; i++) if (sid_to[i] == 0) { sid_to[i] = (int32_t)w; P->sids.items[w++] = P->sids.items[i]; }
+    P->sids.len = w;
+    w = 0;
+    for (size_t i = 0; i < P->certs.len; i++) if (cert_to[i] == 0) { cert_to[i] = (int32_t)w; P->certs.items[w++] = P->certs.items[i]; }
+    P->certs.len = w;
+    for (size_t i = 0; i < P->acls.len; i++)
+        if (P->acls.items[i].user_lookup >= 0) P->acls.items[i].user_lookup = sid_to[P->acls.items[i].user_lookup];
+    for (size_t i = 0; i < P->ssl.len; i++)
+        if (P->ssl.items[i].lookup >= 0) P->ssl.items[i].lookup = cert_to[P->ssl.items[i].lookup];
+    FREEZE(P, kept, out->kept, out->nkept);
+#undef keep
+}
+
+/* "state.txt" and its line, as a script may say them: ASCII letters,
+ * digits and `._-` (a `%` would expand in a `rem` line). */
+static const char *place(bind_arena *a, const bind_sources *sources, bind_span at, bool for_script)
+{
+    const bind_source *src = bind_sources_get(sources, at.file);
+    if (!src) return "the capture";
+    uint32_t line = 1;
+    for (uint32_t i = 0; i < at.start && i < src->len; i++) line += src->text[i] == '\n';
+    const char *name = src->path;
+    if (for_script) {
+        const char *slash = strrchr(name, '/');
+        char *n = bind_arena_strdup(a, slash ? slash + 1 : name);
+        for (char *c = n; *c; c++)
+            if (!isalnum((unsigned char)*c) && *c != '.' && *c != '_' && *c != '-') *c = '_';
+        name = n;
+    }
+    return bind_arena_printf(a, "%s:%u", name, line);
+}
+
+uint32_t bind_http_sys_kept_lines(const bind_http_sys_plan *p, const bind_sources *sources, bind_emit_ctx *cx, bool revert,
+                                  const char *other_script, const char ***lines)
+{
+    *lines = NULL;
+    if (!p->nkept) return 0;
+    bind_arena *a = cx->arena;
+    const char **l = bind_arena_alloc(a, (p->nkept + 2) * sizeof *l);
+    const char *it = p->nkept == 1 ? "it" : "them";
+    if (!revert) {
+        l[0] = bind_arena_printf(a, "rem Compiled with --state: the capture of this machine shows %u record%s as this script would",
+                                 p->nkept, p->nkept == 1 ? "" : "s");
+        l[1] = bind_arena_printf(a, "rem set %s, so it leaves %s out (it still looks at the others when it runs):", it, it);
+    } else {
+        l[0] = bind_arena_printf(a, "rem Compiled with --state: %s leaves out %u record%s the capture of this machine shows",
+                                 other_script, p->nkept, p->nkept == 1 ? "" : "s");
+        l[1] = bind_arena_printf(a, "rem as it would set %s, and this script leaves %s alone too:", it, it);
+    }
+    for (uint32_t i = 0; i < p->nkept; i++) {
+        l[i + 2] = bind_arena_printf(a, "rem   %s (%s)", p->kept[i].what, place(a, sources, p->kept[i].at, true));
+        if (cx->report)
+            bind_buf_printf(cx->report, "left out, this machine has it already (--state): %s (%s)\n", p->kept[i].what,
+                            place(a, sources, p->kept[i].at, false));
+    }
+    *lines = l;
+    return p->nkept + 2;
+}
+
+/* ---- the plan -------------------------------------------------------------- */
+
+static bool plan_build(const bind_model *m, const bind_machine_state *state, bind_emit_ctx *cx, bind_http_sys_plan *out)
 {
     memset(out, 0, sizeof *out);
     planner P;
@@ -434,6 +579,8 @@ static bool plan_build(const bind_model *m, bind_emit_ctx *cx, bind_http_sys_pla
             if (b->protocol == BIND_PROTO_HTTPS) plan_ssl(&P, b);
         }
     }
+
+    if (state) trim(&P, state, out);
 
     /* A record of the platform's (its installer's appid) may be replaced
      * without /replace; the revert puts back what it replaced. */
@@ -492,13 +639,14 @@ const bind_diag_bag *bind_http_sys_shared_diags(const bind_http_sys_shared *s) {
 
 bool bind_http_sys_plan_build(const bind_model *m, bind_emit_ctx *cx, bind_http_sys_plan *out)
 {
+    const bind_machine_state *state = cx->state;
     bind_http_sys_shared *s = cx->http_sys;
-    if (!s) return plan_build(m, cx, out);
+    if (!s) return plan_build(m, state, cx, out);
     pthread_mutex_lock(&s->lock);
     if (!s->built) {
         /* Built as for one target, into the shared arena and bag. */
         bind_emit_ctx shared = { .arena = s->arena, .diags = &s->diags };
-        s->ok = plan_build(m, &shared, &s->plan);
+        s->ok = plan_build(m, state, &shared, &s->plan);
         s->built = true;
     }
     pthread_mutex_unlock(&s->lock);

@@ -69,6 +69,13 @@ typedef struct bind_cert_lookup {
  * SDDL, and netsh shows a reservation's grantee as SDDL, to compare. */
 typedef struct bind_sid_lookup { const char *user; } bind_sid_lookup;
 
+/* A record the machine has already, as the plan would set it (--state):
+ * left out of the scripts, and said. */
+typedef struct bind_http_sys_kept {
+    const char *what;               /* "URL ACL http://localhost:80/" */
+    bind_span at;                   /* the record in the capture */
+} bind_http_sys_kept;
+
 typedef struct bind_http_sys_plan {
     bind_addr *iplisten;            uint32_t niplisten;
     bind_url_acl *url_acls;         uint32_t nurl_acls;
@@ -79,6 +86,9 @@ typedef struct bind_http_sys_plan {
     /* The platform's default_cert, where a record replaces the one its
      * installer made (replaces_platform): such a record has this appid. */
     const char *restore_store, *restore_appid;
+    /* --state: the records left out because the capture shows them as the
+     * plan sets them (firewall rules are never in a capture). */
+    bind_http_sys_kept *kept;       uint32_t nkept;
 } bind_http_sys_plan;
 
 /* Builds the plan from the model.  Refuses (E0007) grantees that cmd.exe
@@ -90,6 +100,19 @@ typedef struct bind_http_sys_plan {
  * asks, on whichever thread asks first, and its diagnostics go to the
  * shared bag instead of cx->diags. */
 bool bind_http_sys_plan_build(const bind_model *m, bind_emit_ctx *cx, bind_http_sys_plan *out);
+/* With cx->state (--state), a record the capture shows exactly as the
+ * plan sets it is left out — an address of the IP listen list; a URL
+ * reservation of the same URL and SDDL (for an account name: one entry,
+ * GX, and netsh naming that account); an SSL binding of the same key,
+ * certificate, application ID and store, with the same TLS switches read
+ * by their labels — and listed in plan.kept.  Only what is certain: a
+ * certificate found by friendly name when the script runs, a store shown
+ * as "(null)", switches of a capture in an unknown language, a record cut
+ * short, stay in the plan, and the script looks at them when it runs.
+ * The reverts, made from the same plan, leave them alone too.  Each
+ * target then writes `rem` lines naming them, and says them in
+ * cx->report when set. */
+
 
 /* One plan for the outputs of `--target all`, which are made two at a time:
  * a fleet's plan costs as much as a script, and built by each of the four
@@ -199,6 +222,20 @@ void bind_script_sid_lookup(bind_script *s, const bind_http_sys_plan *p, uint32_
  * reversed already): the look at each, then the changes. */
 void bind_script_records(bind_script *s, const bind_script_record *r, uint32_t n);
 void bind_script_end(bind_script *s);
+
+/* The records --state left out (plan.kept): the `rem` lines a script
+ * says them in (a revert, that the forward script other_script left them
+ * out), and a line each in cx->report when it is set.  Returns how many
+ * lines, in arena strings. */
+uint32_t bind_http_sys_kept_lines(const bind_http_sys_plan *p, const bind_sources *sources, bind_emit_ctx *cx, bool revert,
+                                  const char *other_script, const char ***lines);
+/* The same, into the script begun in s. */
+static inline void bind_http_sys_say_kept(const bind_http_sys_plan *p, const bind_sources *sources, bind_script *s)
+{
+    const char **lines;
+    uint32_t n = bind_http_sys_kept_lines(p, sources, s->cx, s->revert, s->other_script, &lines);
+    for (uint32_t i = 0; i < n; i++) bind_script_line(s, "%s", lines[i]);
+}
 
 /* A record's file name in the folder: `kind` then `key`, every character
  * but [A-Za-z0-9.-] as _xx. */

@@ -174,9 +174,11 @@ static bind_script_record *records(bind_script *s, const httpcfg_plan *h, uint32
     return out;
 }
 
-static bool emit(const bind_model *m, bind_emit_ctx *cx, bind_buf *out, bool is_revert)
+static bool emit(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts, bind_emit_ctx *cx,
+                 bind_buf *out, bool is_revert)
 {
     httpcfg_plan h;
+    (void)opts;
     if (!plan_build(m, cx, &h)) return false;
     const bind_http_sys_plan *p = &h.p;
     bind_script s;
@@ -184,6 +186,7 @@ static bool emit(const bind_model *m, bind_emit_ctx *cx, bind_buf *out, bool is_
                       is_revert ? "Undoes httpcfg.cmd: removes the HTTP.sys records and firewall ports it added and puts back what it replaced (httpcfg, Windows XP SP2 / Server 2003)."
                                 : "HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall ports (httpcfg, Windows XP SP2 / Server 2003).",
                       true, is_revert, h.nsteps);
+    bind_http_sys_say_kept(p, sources, &s);
     if (!is_revert) {
         for (uint32_t i = 0; i < p->nsid_lookups; i++) bind_script_sid_lookup(&s, p, i);
         for (uint32_t i = 0; i < p->ncert_lookups; i++) bind_script_cert_lookup(&s, p, i);
@@ -205,15 +208,13 @@ static bool emit(const bind_model *m, bind_emit_ctx *cx, bind_buf *out, bool is_
 static bool emit_httpcfg(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts,
                          bind_emit_ctx *cx, bind_buf *out)
 {
-    (void)sources, (void)opts;
-    return emit(m, cx, out, false);
+    return emit(m, sources, opts, cx, out, false);
 }
 
 static bool emit_httpcfg_revert(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts,
                          bind_emit_ctx *cx, bind_buf *out)
 {
-    (void)sources, (void)opts;
-    return emit(m, cx, out, true);
+    return emit(m, sources, opts, cx, out, true);
 }
 
 const bind_backend bind_backend_httpcfg = { "httpcfg", "httpcfg.cmd", emit_httpcfg, 1, true };

@@ -181,8 +181,10 @@ static void lookups(bind_script *s, const bind_http_sys_plan *p)
     for (uint32_t i = 0; i < p->ncert_lookups; i++) bind_script_cert_lookup(s, p, i);
 }
 
-static bool emit(const bind_model *m, bind_emit_ctx *cx, bind_buf *out, bool is_revert)
+static bool emit(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts, bind_emit_ctx *cx,
+                 bind_buf *out, bool is_revert)
 {
+    (void)opts;
     bind_http_sys_plan p;
     if (!bind_http_sys_plan_build(m, cx, &p)) return false;
     bind_script s;
@@ -191,6 +193,7 @@ static bool emit(const bind_model *m, bind_emit_ctx *cx, bind_buf *out, bool is_
                       is_revert ? "Undoes netsh.cmd: removes the HTTP.sys records and firewall rules it added and puts back what it replaced (netsh, Windows Vista and later)."
                                 : "HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall rules (netsh, Windows Vista and later).",
                       false, is_revert, n);
+    bind_http_sys_say_kept(&p, sources, &s);
     if (!is_revert) lookups(&s, &p);
     uint32_t nr;
     bind_script_record *r = records(&s, &p, &nr);
@@ -209,15 +212,13 @@ static bool emit(const bind_model *m, bind_emit_ctx *cx, bind_buf *out, bool is_
 static bool emit_netsh(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts,
                        bind_emit_ctx *cx, bind_buf *out)
 {
-    (void)sources, (void)opts;
-    return emit(m, cx, out, false);
+    return emit(m, sources, opts, cx, out, false);
 }
 
 static bool emit_netsh_revert(const bind_model *m, const bind_sources *sources, const bind_emit_opts *opts,
                        bind_emit_ctx *cx, bind_buf *out)
 {
-    (void)sources, (void)opts;
-    return emit(m, cx, out, true);
+    return emit(m, sources, opts, cx, out, true);
 }
 
 const bind_backend bind_backend_netsh = { "netsh", "netsh.cmd", emit_netsh, 1, true };
