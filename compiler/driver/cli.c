@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "import/state.h"
 #include "backend/backend.h"
 #include "base/suggest.h"
 
@@ -89,8 +90,10 @@ void bind_cli_free(bind_cli *o)
 {
     free(o->files);
     free(o->roots);
+    free(o->states);
     o->files = NULL;
     o->roots = NULL;
+    o->states = NULL;
 }
 
 /* ---- Values --------------------------------------------------------------- */
@@ -186,6 +189,7 @@ static int set_value(bind_cli *o, const bind_cli_option *opt, const char *value)
         o->roots[o->nroots++] = value;
         break;
     }
+    case OPT_STATE: o->states[o->nstates++] = value; break;
     case OPT_SERVER:
         if ((rc = set_choice(o, opt, value, &choice)) == EXIT_OK) o->server = choice;
         break;
@@ -281,7 +285,8 @@ int bind_cli_parse(const bind_command *cmd, int argc, char **argv, bind_cli *o)
     o->color = -1;
     o->files = calloc((size_t)argc + 1, sizeof *o->files);
     o->roots = calloc((size_t)argc + 1, sizeof *o->roots);
-    if (!o->files || !o->roots) bind_oom();
+    o->states = calloc((size_t)argc + 1, sizeof *o->states);
+    if (!o->files || !o->roots || !o->states) bind_oom();
     /* --help anywhere (before `--`) wins over any mistake around it. */
     for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return CLI_HELP;
@@ -375,6 +380,25 @@ int bind_cli_load_and_check(const bind_cli *o, bind_compilation **out)
         if (!bind_compilation_add_file(c, o->files[i], &err)) {
             fflush(stdout);
             fprintf(stderr, "bindc: cannot read %s: %s\n", strcmp(o->files[i], "-") == 0 ? "standard input" : o->files[i],
+                    err == EFBIG ? "file larger than the 64 MiB limit" : strerror(err));
+            bind_compilation_free(c);
+            return EXIT_USAGE;
+        }
+    }
+    /* --state: the machine's HTTP.sys, read before the check compares the
+     * files with it (`-` once, among the files and the captures). */
+    c->state_reader = bind_state_read;
+    for (int i = 0; i < o->nstates; i++) {
+        int err = 0, stdins = strcmp(o->states[i], "-") == 0;
+        for (int k = 0; k < o->nfiles; k++) stdins += strcmp(o->files[k], "-") == 0;
+        for (int k = 0; k < i; k++) stdins += strcmp(o->states[k], "-") == 0;
+        if (stdins > 1) {
+            bind_compilation_free(c);
+            return bind_cli_usage_error(o, "%s", "`-` (standard input) given twice: it can be read once");
+        }
+        if (!bind_compilation_add_state(c, o->states[i], &err)) {
+            fflush(stdout);
+            fprintf(stderr, "bindc: cannot read %s: %s\n", strcmp(o->states[i], "-") == 0 ? "standard input" : o->states[i],
                     err == EFBIG ? "file larger than the 64 MiB limit" : strerror(err));
             bind_compilation_free(c);
             return EXIT_USAGE;

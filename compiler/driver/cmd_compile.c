@@ -96,7 +96,7 @@ static void run_job(jobs *js, job *j)
 {
     j->arena = bind_arena_new();
     backend_bag(js->c, &j->diags, j->arena);
-    bind_emit_ctx cx = { .arena = j->arena, .diags = &j->diags, .nginx_plan = js->c->nginx_plan,
+    bind_emit_ctx cx = { .arena = j->arena, .diags = &j->diags, .nginx_plan = js->c->nginx_plan, .state = js->c->state,
                          .http_sys = js->http_sys };
     j->write_error = bind_stage_open(&j->stage, &j->out);
     if (!j->write_error) {
@@ -368,8 +368,8 @@ static int compile_to_output(bind_compilation *c, const bind_backend *be, const 
     bind_buf_init(&out);
     bind_buf_init(&report);
     if (opened && st.fd >= 0) bind_buf_to_file(&out, st.fd);
-    bind_emit_ctx cx = { .arena = c->arena, .diags = &bag, .nginx_plan = c->nginx_plan };
-    if (merge_name) cx.report = &report;
+    bind_emit_ctx cx = { .arena = c->arena, .diags = &bag, .nginx_plan = c->nginx_plan, .state = c->state };
+    if (merge_name || c->state) cx.report = &report;
     bool ok = emit(c, be, eo, &cx, o->werror, &out);
     int we = bind_buf_flush(&out);
     backend_done(c, &bag);
@@ -387,6 +387,7 @@ static int compile_to_output(bind_compilation *c, const bind_backend *be, const 
         else {
             if (dest->kind == BIND_OUTPUT_FILE) bind_sync_dir(dest->path);
             if (merge_name) print_report(dest->name, &report);
+            else print_report(be->name, &report);     /* --state: the records left out */
         }
     }
     bind_buf_free(&out);
@@ -403,8 +404,8 @@ static int compile_to_stdout(bind_compilation *c, const bind_backend *be, const 
     bind_buf out, report;
     bind_buf_init(&out);
     bind_buf_init(&report);
-    bind_emit_ctx cx = { .arena = c->arena, .diags = &bag, .nginx_plan = c->nginx_plan };
-    if (merge_name) cx.report = &report;
+    bind_emit_ctx cx = { .arena = c->arena, .diags = &bag, .nginx_plan = c->nginx_plan, .state = c->state };
+    if (merge_name || c->state) cx.report = &report;
     bool ok = emit(c, be, eo, &cx, o->werror, &out);
     backend_done(c, &bag);
     bind_report_bag(rep, &bag, NULL, NULL);
@@ -415,6 +416,7 @@ static int compile_to_stdout(bind_compilation *c, const bind_backend *be, const 
         if (fflush(stdout) != 0) rc = EXIT_USAGE;
         if (rc != EXIT_OK) fprintf(stderr, "bindc: cannot write the standard output: %s\n", strerror(errno));
         else if (merge_name) print_report("<stdout>", &report);
+        else print_report(be->name, &report);
     }
     bind_buf_free(&out);
     bind_buf_free(&report);
@@ -435,7 +437,7 @@ static int merge_in_place(bind_compilation *c, const bind_backend *be, const bin
     bind_buf out, report;
     bind_buf_init(&out);
     bind_buf_init(&report);
-    bind_emit_ctx cx = { .arena = c->arena, .diags = &bag, .nginx_plan = c->nginx_plan };
+    bind_emit_ctx cx = { .arena = c->arena, .diags = &bag, .nginx_plan = c->nginx_plan, .state = c->state };
     cx.report = &report;
     bool ok = emit(c, be, eo, &cx, o->werror, &out);
     backend_done(c, &bag);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "import/state.h"
 #include "lsp/lsp.h"
 
 /* How long the input may pause inside a body before the server looks at
@@ -42,7 +43,8 @@ int bind_cmd_lsp(bind_cli *o)
     if (o->nfiles) return bind_cli_usage_error(o, "lsp takes no operands (got `%s`)", o->files[0]);
     signal(SIGPIPE, SIG_IGN);
     out_fd out = { STDOUT_FILENO, false };
-    bind_lsp_options lo = { .send = write_all, .send_ctx = &out, .log = stderr, .version = BINDC_VERSION };
+    bind_lsp_options lo = { .send = write_all, .send_ctx = &out, .log = stderr, .version = BINDC_VERSION,
+                            .state_reader = bind_state_read };
     bind_lsp_server *s = bind_lsp_server_new(&lo);
     static char buf[1 << 16];
     bool stall_checked = false;

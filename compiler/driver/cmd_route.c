@@ -17,8 +17,9 @@
 #include "runtime/apache_plan.h"
 #include "runtime/nginx_plan.h"
 #include "runtime/route.h"
+#include "runtime/route_state.h"
 
-typedef struct url { uint8_t protocol; const char *host; uint16_t port; bool literal; bind_addr addr; } url;
+typedef struct url { uint8_t protocol; const char *host; uint16_t port; bool literal; bind_addr addr; const char *path; } url;
 
 static bool iequal(const char *a, size_t n, const char *b)
 {
@@ -43,6 +44,9 @@ static bool parse_url(bind_arena *a, const char *text, url *u)
     else return false;
     const char *auth = sep + 3;
     size_t alen = strcspn(auth, "/?#");
+    /* The path: HTTP.sys's URL namespace compares it (--state); the IIS rules do not. */
+    const char *path = auth + alen;
+    u->path = *path == '/' ? bind_arena_strndup(a, path, strcspn(path, "?#")) : "/";
     const char *at = memchr(auth, '@', alen);
     while (at) {                                   /* the last @ ends the user info */
         alen -= (size_t)(at + 1 - auth);
@@ -83,6 +87,18 @@ static void print_text(const char *s)
         if (*p < 0x20 || *p == 0x7f) printf("\\x%02X", *p);
         else putchar(*p);
     }
+}
+
+/* "  (FILE:LINE:COL)" of a span; nothing for none. */
+static void print_place(bind_compilation *c, bind_span at)
+{
+    if (!at.end) return;
+    bind_source *src = bind_sources_get(&c->sources, at.file);
+    uint32_t line, col;
+    bind_source_linecol(src, at.start, &line, &col);
+    fputs("  (", stdout);
+    print_text(src->path);
+    printf(":%u:%u)", line, col);
 }
 
 static void print_answer(bind_compilation *c, const bind_binding *b, const char *reason)
@@ -163,7 +179,16 @@ int bind_cmd_route(bind_cli *o)
 
     bind_route_result r;
     const char *reason;
-    if (kind == BIND_SERVER_NGINX) {
+    bind_route_machine_answer ans;
+    bool machine = c->state && kind == BIND_SERVER_IIS;
+    if (machine) {
+        /* --state: as the machine would answer (runtime/route_state.h). */
+        bind_route_machine *rm = bind_route_machine_new(c->model, c->state);
+        bind_route_machine_resolve(rm, &rq, u.path, c->arena, &ans);
+        bind_route_machine_free(rm);
+        r = ans.r;
+        reason = ans.reason;
+    } else if (kind == BIND_SERVER_NGINX) {
         const bind_nginx_plan *plan = bind_compilation_nginx_plan(c);
         bind_route_nginx *router = bind_route_nginx_new(plan);
         bind_route_nginx_resolve(router, &rq, &r);
@@ -188,7 +213,19 @@ int bind_cmd_route(bind_cli *o)
     bind_report_bag(rep, &c->diags, o->verbose ? NULL : about_answer, &f);
     bind_report_finish(rep);
     bind_report_free(rep);
-    if (r.binding) {
+    if (machine) {
+        if (r.binding) print_answer(c, r.binding, reason);
+        else printf("no site: %s\n", reason);
+        printf("rule:    %s", ans.rule);
+        print_place(c, ans.rule_at);
+        putchar('\n');
+        for (uint32_t i = 0; i < ans.nnotes; i++) {
+            fputs("note:    ", stdout);
+            print_text(ans.notes[i]);
+            putchar('\n');
+        }
+        if (!r.binding) rc = EXIT_NO_ROUTE;
+    } else if (r.binding) {
         print_answer(c, r.binding, reason);
     } else {
         printf("no site: %s\n", reason);

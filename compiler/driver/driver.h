@@ -29,7 +29,7 @@ enum bind_opt_id {
     /* lsp, explain */
     OPT_STDIO, OPT_LIST,
     /* the inputs */
-    OPT_PLATFORM, OPT_ROOT,
+    OPT_PLATFORM, OPT_ROOT, OPT_STATE,
     /* the diagnostics */
     OPT_WERROR, OPT_ALLOW, OPT_WARN, OPT_DENY, OPT_ERROR_LIMIT, OPT_FORMAT, OPT_COLOR,
     OPT_COUNT
@@ -93,6 +93,8 @@ typedef struct bind_cli {
     const char *platform, *target, *output, *merge, *local_ip, *server, *sni;
     const char **roots;             /* --root, in order */
     int nroots;
+    const char **states;            /* --state, in order */
+    int nstates;
     bool werror, json, prune, dry_run, list_targets, fmt_check, fmt_write, verbose, list;
     int color;                      /* -1 auto, 0 never, 1 always */
     size_t error_limit;             /* records shown; SIZE_MAX: no limit */

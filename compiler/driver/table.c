@@ -73,6 +73,14 @@ static const bind_cli_option options[] = {
       "By default `use` reaches only the folders of the files given (and the folders under "
       "them). DIR must exist." },
 
+    { OPT_STATE, "--state", 0, "CAPTURE", VALUES_FILE, NULL, NULL, true, false,
+      "what the machine's HTTP.sys holds: captures of netsh (`bindc explain E0501` says how)",
+      "The saved output of netsh http show urlacl, sslcert and iplisten and of netsh int ipv4|ipv6 "
+      "show excludedportrange protocol=tcp, several in one file; again for more files, `-` for "
+      "standard input. check compares the files with it (W0503-W0508), compile's HTTP.sys "
+      "scripts leave out what it shows as they would set it, and route answers as the machine "
+      "would. A file that holds no capture is E0501." },
+
     { OPT_WERROR, "--werror", 0, NULL, VALUES_NONE, NULL, NULL, false, true,
       "treat warnings as errors (exit 1)", NULL },
     { OPT_ALLOW, "--allow", 0, "CODE", VALUES_CODES, NULL, NULL, true, true,
@@ -97,6 +105,7 @@ static const bind_cli_option options[] = {
 #define LEVELS (OPT_BIT(OPT_WERROR) | OPT_BIT(OPT_ALLOW) | OPT_BIT(OPT_WARN) | OPT_BIT(OPT_DENY))
 #define SHOWN (OPT_BIT(OPT_ERROR_LIMIT) | OPT_BIT(OPT_FORMAT) | OPT_BIT(OPT_COLOR))
 #define HELP OPT_BIT(OPT_HELP)
+#define STATE OPT_BIT(OPT_STATE)
 
 static const char *const check_usage[] = { "FILE... [options]", NULL };
 static const char *const compile_usage[] = {
@@ -118,14 +127,14 @@ static const bind_command commands[] = {
       "Checks the files as one server (their sites, certificates and bindings against each "
       "other) and prints the diagnostics on standard error. `-` reads standard input. Exit 1 "
       "when there is an error, or a warning with --werror.",
-      HELP | INPUTS | LEVELS | SHOWN, OPERANDS_FILES },
+      HELP | INPUTS | STATE | LEVELS | SHOWN, OPERANDS_FILES },
     { "compile", compile_usage, "check, then write a target (iis, netsh, nginx, apache, json, ...)",
       "Checks the files, then writes target T to OUT, or to standard output without -o or "
       "with -o -. --target all writes every target that applies, one file each, into the "
       "folder DIR. Nothing is written when the input or a target has an error; every file "
       "is written atomically. The diagnostics end with the same summary line as check's.",
       HELP | OPT_BIT(OPT_TARGET) | OPT_BIT(OPT_OUTPUT) | OPT_BIT(OPT_MERGE) | OPT_BIT(OPT_PRUNE)
-          | OPT_BIT(OPT_DRY_RUN) | OPT_BIT(OPT_LIST_TARGETS) | INPUTS | LEVELS | SHOWN,
+          | OPT_BIT(OPT_DRY_RUN) | OPT_BIT(OPT_LIST_TARGETS) | INPUTS | STATE | LEVELS | SHOWN,
       OPERANDS_FILES },
     { "fmt", fmt_usage, "print, check or rewrite files in canonical form",
       "Prints each file in canonical form. `-` reads standard input. Each file is formatted "
@@ -136,8 +145,10 @@ static const bind_command commands[] = {
     { "route", route_usage, "say which site and binding answer a URL, and why",
       "Checks the files, then prints the site and the binding that answer URL and why; exit "
       "3 when none does. URL is the last operand with `://`: http or https, a host name, an "
-      "IPv4 address or a bracketed IPv6 address, an optional port.",
-      HELP | OPT_BIT(OPT_LOCAL_IP) | OPT_BIT(OPT_SERVER) | OPT_BIT(OPT_SNI) | OPT_BIT(OPT_VERBOSE) | INPUTS | LEVELS | SHOWN,
+      "IPv4 address or a bracketed IPv6 address, an optional port. With --state, as the machine "
+      "would answer: HTTP.sys's URL reservations and the URL's path take part, and a rule: line "
+      "says which of HTTP.sys's rules decided.",
+      HELP | OPT_BIT(OPT_LOCAL_IP) | OPT_BIT(OPT_SERVER) | OPT_BIT(OPT_SNI) | OPT_BIT(OPT_VERBOSE) | INPUTS | STATE | LEVELS | SHOWN,
       OPERANDS_FILES },
     { "import", import_usage, "turn a server's configuration into a .bind file",
       "Reads what a server already has (applicationhost.config, netsh and appcmd output, "

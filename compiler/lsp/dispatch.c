@@ -40,6 +40,9 @@ void bind_lsp_server_free(bind_lsp_server *s)
     for (size_t i = 0; i < s->docs.len; i++) bind_lsp_doc_free(s->docs.items[i]);
     bind_vec_free(&s->docs);
     json_decref(s->published);
+    for (size_t i = 0; i < s->state_files.len; i++) free(s->state_files.items[i]);
+    bind_vec_free(&s->state_files);
+    free(s->root_path);
     bind_lsp_reader_fini(&s->reader);
     bind_buf_free(&s->out);
     free(s);
@@ -104,6 +107,17 @@ static json_t *initialize(bind_lsp_server *s, json_t *params, int *code, const c
     s->completion_markdown = array_has(GET(caps, "textDocument", "completion", "completionItem", "documentationFormat"), "markdown");
     s->hierarchical_symbols = json_is_true(GET(caps, "textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport"));
     s->code_action_literals = json_is_object(GET(caps, "textDocument", "codeAction", "codeActionLiteralSupport"));
+    /* The workspace's root, for relative bindc.stateFiles; the settings
+     * may come now or with workspace/didChangeConfiguration. */
+    json_t *root = json_object_get(params, "rootUri");
+    if (json_is_string(root)) s->root_path = bind_lsp_uri_to_path(json_string_value(root));
+    else if (json_is_string(json_object_get(params, "rootPath"))) {
+        const char *rp = json_string_value(json_object_get(params, "rootPath"));
+        s->root_path = bind_xmalloc(strlen(rp) + 1);
+        strcpy(s->root_path, rp);
+    }
+    json_t *init = json_object_get(params, "initializationOptions");
+    if (json_is_object(init)) bind_lsp_set_state_files(s, init);
 
     const char *enc = s->enc == BIND_LSP_UTF8 ? "utf-8" : "utf-16";
     json_t *c = json_object();
@@ -223,7 +237,30 @@ static const struct { const char *method; bind_lsp_handler run; } requests[] = {
     { "textDocument/formatting", bind_lsp_formatting },
 };
 
+/* bindc.stateFiles changed: every unit reads the captures again. */
+static void did_change_configuration(bind_lsp_server *s, json_t *params)
+{
+    json_t *settings = json_object_get(params, "settings");
+    if (json_is_object(settings) && bind_lsp_set_state_files(s, settings)) bind_lsp_refresh(s, NULL, BIND_LSP_CHANGED);
+}
+
+/* A capture of bindc.stateFiles changed on disk. */
+static void did_change_watched_files(bind_lsp_server *s, json_t *params)
+{
+    size_t i;
+    json_t *ch;
+    bool state = false;
+    json_array_foreach(json_object_get(params, "changes"), i, ch) {
+        char *path = json_is_string(json_object_get(ch, "uri")) ? bind_lsp_uri_to_path(json_string_value(json_object_get(ch, "uri"))) : NULL;
+        for (size_t k = 0; path && k < s->state_files.len && !state; k++) state = strcmp(path, s->state_files.items[k]) == 0;
+        free(path);
+    }
+    if (state) bind_lsp_refresh(s, NULL, BIND_LSP_CHANGED);
+}
+
 static const struct { const char *method; void (*run)(bind_lsp_server *, json_t *); } notifications[] = {
+    { "workspace/didChangeConfiguration", did_change_configuration },
+    { "workspace/didChangeWatchedFiles", did_change_watched_files },
     { "textDocument/didOpen", did_open },
     { "textDocument/didChange", did_change },
     { "textDocument/didSave", did_save },

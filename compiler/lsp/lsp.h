@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include "check/compile.h"
+
 typedef struct bind_lsp_server bind_lsp_server;
 
 /* Receives one framed message (header and body) at a time. */
@@ -26,6 +28,11 @@ typedef struct bind_lsp_options {
     FILE *log;              /* where problems are logged (stderr), or NULL */
     const char *version;    /* serverInfo.version */
     size_t max_message;     /* bytes in one message body; 0 means BIND_LSP_MAX_MESSAGE */
+    /* Reads the captures of a machine's HTTP.sys that the workspace
+     * settings name (`bindc.stateFiles`): import/state.h's bind_state_read,
+     * which the front end passes (the server cannot read captures itself).
+     * NULL: the setting is ignored. */
+    bind_state_reader_fn state_reader;
 } bind_lsp_options;
 
 /* A message may carry a document as large as `bindc check` reads. */

@@ -52,6 +52,11 @@ struct bind_lsp_server {
     BIND_VEC(bind_lsp_doc *) docs;
     BIND_VEC(bind_lsp_unit *) units;
     json_t *published;        /* URI -> the diagnostics last published */
+    /* bindc.stateFiles (initializationOptions or workspace/didChangeConfiguration):
+     * captures every unit reads as --state, paths made absolute from the
+     * workspace's root. */
+    BIND_VEC(char *) state_files;
+    char *root_path;
     uint32_t next_order;
     bind_buf out;
 };
@@ -74,6 +79,9 @@ enum bind_lsp_change { BIND_LSP_CHANGED, BIND_LSP_CLOSED, BIND_LSP_SAVED };
  * diagnostics that differ from what the client has. */
 void bind_lsp_refresh(bind_lsp_server *s, bind_lsp_doc *doc, enum bind_lsp_change why);
 void bind_lsp_units_free(bind_lsp_server *s);
+/* Takes bindc.stateFiles from a settings object ({"bindc": {"stateFiles": [...]}}
+ * or {"stateFiles": [...]}); true when it said something (then re-check). */
+bool bind_lsp_set_state_files(bind_lsp_server *s, json_t *settings);
 /* The unit that checks doc (the one rooted at it, else the oldest that
  * uses it) and the source id of doc in it; NULL when none. */
 bind_lsp_unit *bind_lsp_unit_of(bind_lsp_server *s, const bind_lsp_doc *doc, uint32_t *file);

@@ -14,6 +14,7 @@
 #include "check/load.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
@@ -218,6 +219,13 @@ static bind_lsp_unit *unit_new(bind_lsp_server *s, bind_lsp_doc *root)
     c->read_ctx = s;
     for (size_t i = 0; i < s->folders.len; i++) bind_compilation_allow_dir(c, s->folders.items[i]);
     bind_compilation_add_text(c, root->path, root->text, root->len);
+    /* The machine's captures (bindc.stateFiles), as `--state` reads them. */
+    c->state_reader = s->opt.state_reader;
+    for (size_t i = 0; c->state_reader && i < s->state_files.len; i++) {
+        int err = 0;
+        if (!bind_compilation_add_state(c, s->state_files.items[i], &err))
+            bind_lsp_log(s, "bindc.stateFiles: cannot read %s: %s", s->state_files.items[i], strerror(err));
+    }
     bind_compilation_check(c);
     size_t n = c->sources.files.len;
     u->keys = bind_xmalloc(n * sizeof *u->keys);
@@ -276,6 +284,30 @@ bind_lsp_unit *bind_lsp_unit_of(bind_lsp_server *s, const bind_lsp_doc *doc, uin
         else bind_lsp_unit_has(best, doc->key, file);
     }
     return best;
+}
+
+bool bind_lsp_set_state_files(bind_lsp_server *s, json_t *settings)
+{
+    json_t *b = json_object_get(settings, "bindc");
+    json_t *list = json_object_get(json_is_object(b) ? b : settings, "stateFiles");
+    if (!json_is_array(list)) return false;
+    for (size_t i = 0; i < s->state_files.len; i++) free(s->state_files.items[i]);
+    s->state_files.len = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v) {
+        if (!json_is_string(v) || !*json_string_value(v)) continue;
+        const char *p = json_string_value(v);
+        char *path = strncmp(p, "file://", 7) == 0 ? bind_lsp_uri_to_path(p) : NULL;
+        if (!path && p[0] != '/' && s->root_path) {
+            size_t n = strlen(s->root_path) + strlen(p) + 2;
+            path = bind_xmalloc(n);
+            snprintf(path, n, "%s/%s", s->root_path, p);
+        }
+        if (!path) path = dup_str(p);
+        bind_vec_push(&s->state_files, path);
+    }
+    return true;
 }
 
 void bind_lsp_units_free(bind_lsp_server *s)
