@@ -3,9 +3,11 @@
 # tests/bench/fleet_gen.pl (deterministic) and prints, measured the same way
 # for every command (GNU time: wall clock and peak RSS; the median wall time
 # of RUNS runs, the largest RSS):
-#   bindc check, bindc compile --target all, bindc compile --target nginx,
-#   and side by side nginx -t on the emitted nginx config and
-#   xmllint --noout on the emitted applicationhost.config,
+#   bindc check, bindc compile --target all, --target nginx, --target
+#   apache and --target iis, bindc import of that applicationhost.config
+#   (which must take no longer than writing it), and side by side nginx -t
+#   on the emitted nginx config and xmllint --noout on the emitted
+#   applicationhost.config,
 # with check's throughput in MB/s and bindings/s.  Prints figures; never
 # fails on time (a benchmark is not a test).
 # bindc's runs take the sizes in turn (each round runs a command once at
@@ -100,7 +102,7 @@ for n in "${sizes[@]}"; do
 done
 
 # bindc, RUNS rounds of each command, every size in each round.
-for what in check all nginx; do
+for what in check all nginx apache iis import; do
     for _ in $(seq "$runs"); do
         for n in "${sizes[@]}"; do
             d=$tmp/$n
@@ -109,6 +111,9 @@ for what in check all nginx; do
             check) record "$d/check.runs" "$bindc" check "${fleet[@]}"; cp "$tmp/last.err" "$d/check.err" ;;
             all) record "$d/all.runs" "$bindc" compile "${fleet[@]}" --target all -o "$d/out" ;;
             nginx) record "$d/nginx.runs" "$bindc" compile "${fleet[@]}" --target nginx -o "$d/nginx.conf" ;;
+            apache) record "$d/apache.runs" "$bindc" compile "${fleet[@]}" --target apache -o "$d/apache.conf" ;;
+            iis) record "$d/iis.runs" "$bindc" compile "${fleet[@]}" --target iis -o "$d/iis.config" ;;
+            import) record "$d/import.runs" "$bindc" import "$d/iis.config" -o "$d/imported.bind" ;;
             esac
         done
     done
@@ -130,6 +135,16 @@ for n in "${sizes[@]}"; do
 
     read -r tn mb rc < <(summary "$d/nginx.runs")
     row "$n" "bindc compile --target nginx" "$tn" "$mb" "$rc"
+
+    read -r t mb rc < <(summary "$d/apache.runs")
+    row "$n" "bindc compile --target apache" "$t" "$mb" "$rc"
+
+    read -r ti mb rc < <(summary "$d/iis.runs")
+    row "$n" "bindc compile --target iis" "$ti" "$mb" "$rc" "$(grep -c '<site ' "$d/iis.config") sites"
+
+    read -r t mb rc < <(summary "$d/import.runs")
+    ratio=$(awk -v a="$t" -v b="$ti" 'BEGIN { if (b > 0) printf "%.2fx the time of --target iis", a / b }')
+    row "$n" "bindc import applicationhost.config" "$t" "$mb" "$rc" "$ratio"
 
     if ! unshare -n true 2> /dev/null; then
         [ "$format" = md ] || echo "  nginx -t skipped: it must bind the fleet's addresses, which needs unshare -n (root)"
