@@ -6,8 +6,8 @@
 #   bindc check, bindc compile --target all, --target nginx, --target
 #   apache and --target iis, bindc import of that applicationhost.config
 #   (which must take no longer than writing it), and side by side nginx -t
-#   on the emitted nginx config and xmllint --noout on the emitted
-#   applicationhost.config,
+#   on the emitted nginx config, apache2 -t on the emitted apache.conf and
+#   xmllint --noout on the emitted applicationhost.config,
 # with check's throughput in MB/s and bindings/s.  Prints figures; never
 # fails on time (a benchmark is not a test).
 # bindc's runs take the sizes in turn (each round runs a command once at
@@ -39,6 +39,8 @@ if command -v openssl > /dev/null; then
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
         -days 2 -subj /CN=bindc-bench > /dev/null 2>&1
 fi
+
+. "$here/../scripts/apache_conf.sh"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
@@ -136,8 +138,8 @@ for n in "${sizes[@]}"; do
     read -r tn mb rc < <(summary "$d/nginx.runs")
     row "$n" "bindc compile --target nginx" "$tn" "$mb" "$rc"
 
-    read -r t mb rc < <(summary "$d/apache.runs")
-    row "$n" "bindc compile --target apache" "$t" "$mb" "$rc"
+    read -r ta mb rc < <(summary "$d/apache.runs")
+    row "$n" "bindc compile --target apache" "$ta" "$mb" "$rc"
 
     read -r ti mb rc < <(summary "$d/iis.runs")
     row "$n" "bindc compile --target iis" "$ti" "$mb" "$rc" "$(grep -c '<site ' "$d/iis.config") sites"
@@ -161,6 +163,16 @@ for n in "${sizes[@]}"; do
         ratio=$(awk -v a="$t" -v b="$tn" 'BEGIN { if (b > 0) printf "%.1fx the time of bindc --target nginx", a / b }')
         [ "$rc" = 0 ] || ratio="$ratio; $(head -c 200 "$tmp/last.err")"
         row "$n" "nginx -t (on that output)" "$t" "$mb" "$rc" "$ratio"
+    fi
+    if [ -x "$apache2" ] && [ -f "$d/apache.conf" ]; then
+        # apache2 -t reads what it would serve, certificates included, and
+        # binds nothing.
+        apache_main_conf "$d/ap" "$d/apache.conf" > "$d/ap.conf"
+        mv "$d/ap.conf" "$d/ap/httpd.conf"
+        read -r t mb rc < <(measure "$apache2" -t -f "$d/ap/httpd.conf")
+        ratio=$(awk -v a="$t" -v b="$ta" 'BEGIN { if (b > 0) printf "%.1fx the time of bindc --target apache", a / b }')
+        [ "$rc" = 0 ] || ratio="$ratio; $(head -c 200 "$tmp/last.err")"
+        row "$n" "apache2 -t (on that output)" "$t" "$mb" "$rc" "$ratio"
     fi
     if command -v xmllint > /dev/null && [ -f "$d/out/applicationhost.config" ]; then
         read -r t mb rc < <(measure xmllint --noout "$d/out/applicationhost.config")
