@@ -40,8 +40,7 @@ void bind_lsp_server_free(bind_lsp_server *s)
     for (size_t i = 0; i < s->docs.len; i++) bind_lsp_doc_free(s->docs.items[i]);
     bind_vec_free(&s->docs);
     json_decref(s->published);
-    for (size_t i = 0; i < s->state_files.len; i++) free(s->state_files.items[i]);
-    bind_vec_free(&s->state_files);
+    bind_lsp_state_files_free(s);
     free(s->root_path);
     bind_lsp_reader_fini(&s->reader);
     bind_buf_free(&s->out);
@@ -251,8 +250,9 @@ static void did_change_watched_files(bind_lsp_server *s, json_t *params)
     json_t *ch;
     bool state = false;
     json_array_foreach(json_object_get(params, "changes"), i, ch) {
-        char *path = json_is_string(json_object_get(ch, "uri")) ? bind_lsp_uri_to_path(json_string_value(json_object_get(ch, "uri"))) : NULL;
-        for (size_t k = 0; path && k < s->state_files.len && !state; k++) state = strcmp(path, s->state_files.items[k]) == 0;
+        const char *uri = json_string_value(json_object_get(ch, "uri"));
+        char *path = uri ? bind_lsp_uri_to_path(uri) : NULL;
+        if (path && !state) state = bind_lsp_is_state_file(s, path);
         free(path);
     }
     if (state) bind_lsp_refresh(s, NULL, BIND_LSP_CHANGED);

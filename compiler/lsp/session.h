@@ -39,6 +39,12 @@ enum { BIND_LSP_NEW, BIND_LSP_RUNNING, BIND_LSP_SHUT_DOWN, BIND_LSP_EXITED };
 #define BIND_LSP_MAX_HOVER ((size_t)64 << 10) /* bytes of hover text */
 #define BIND_LSP_HOVER_LIST 12                /* entries of a list in a hover */
 
+/* A capture named by bindc.stateFiles. */
+typedef struct bind_lsp_state_file {
+    char *path;               /* absolute when the workspace has a root, or given so */
+    int err;                  /* what the last read gave (0 read, -1 not yet): a problem is logged once */
+} bind_lsp_state_file;
+
 struct bind_lsp_server {
     bind_lsp_options opt;
     bind_lsp_reader reader;
@@ -55,7 +61,7 @@ struct bind_lsp_server {
     /* bindc.stateFiles (initializationOptions or workspace/didChangeConfiguration):
      * captures every unit reads as --state, paths made absolute from the
      * workspace's root. */
-    BIND_VEC(char *) state_files;
+    BIND_VEC(bind_lsp_state_file) state_files;
     char *root_path;
     uint32_t next_order;
     bind_buf out;
@@ -80,8 +86,14 @@ enum bind_lsp_change { BIND_LSP_CHANGED, BIND_LSP_CLOSED, BIND_LSP_SAVED };
 void bind_lsp_refresh(bind_lsp_server *s, bind_lsp_doc *doc, enum bind_lsp_change why);
 void bind_lsp_units_free(bind_lsp_server *s);
 /* Takes bindc.stateFiles from a settings object ({"bindc": {"stateFiles": [...]}}
- * or {"stateFiles": [...]}); true when it said something (then re-check). */
+ * or {"stateFiles": [...]}); true when it said something (then re-check).
+ * A "bindc" section without stateFiles means none: the setting was
+ * removed. */
 bool bind_lsp_set_state_files(bind_lsp_server *s, json_t *settings);
+/* Whether path (from a client's URI) names a capture of bindc.stateFiles,
+ * however either is spelled (`./`, a symbolic link, a file now deleted). */
+bool bind_lsp_is_state_file(bind_lsp_server *s, const char *path);
+void bind_lsp_state_files_free(bind_lsp_server *s);
 /* The unit that checks doc (the one rooted at it, else the oldest that
  * uses it) and the source id of doc in it; NULL when none. */
 bind_lsp_unit *bind_lsp_unit_of(bind_lsp_server *s, const bind_lsp_doc *doc, uint32_t *file);

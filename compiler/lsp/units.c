@@ -209,6 +209,25 @@ static bind_lsp_doc *doc_by_key(bind_lsp_server *s, const char *key)
     return NULL;
 }
 
+/* One capture of bindc.stateFiles into c; 0, or why not.  The server
+ * never blocks on a file, and bind_compilation_add_state reads what is not
+ * a regular file as a stream, for `netsh ... | bindc check x.bind --state -`
+ * at a terminal: a FIFO with an open() that waits for a writer, `-` from
+ * the standard input, which is the protocol here.  So it gets only a
+ * regular file, by its canonical path (never `-`), which it reads with the
+ * units' reader (open buffers, then the disk without blocking). */
+static int add_state_file(bind_compilation *c, const char *path)
+{
+    char real[PATH_MAX];
+    struct stat st;
+    if (!realpath(path, real) || stat(real, &st) != 0) return errno;
+    if (S_ISDIR(st.st_mode)) return EISDIR;
+    if (!S_ISREG(st.st_mode)) return BIND_ENOTREG;
+    int err = 0;
+    if (bind_compilation_add_state(c, real, &err)) return 0;
+    return err ? err : EIO;
+}
+
 static bind_lsp_unit *unit_new(bind_lsp_server *s, bind_lsp_doc *root)
 {
     bind_lsp_unit *u = bind_xmalloc(sizeof *u);
@@ -219,12 +238,14 @@ static bind_lsp_unit *unit_new(bind_lsp_server *s, bind_lsp_doc *root)
     c->read_ctx = s;
     for (size_t i = 0; i < s->folders.len; i++) bind_compilation_allow_dir(c, s->folders.items[i]);
     bind_compilation_add_text(c, root->path, root->text, root->len);
-    /* The machine's captures (bindc.stateFiles), as `--state` reads them. */
+    /* The machine's captures (bindc.stateFiles), as `--state` reads them;
+     * a problem is logged when it is new, not at every keystroke. */
     c->state_reader = s->opt.state_reader;
     for (size_t i = 0; c->state_reader && i < s->state_files.len; i++) {
-        int err = 0;
-        if (!bind_compilation_add_state(c, s->state_files.items[i], &err))
-            bind_lsp_log(s, "bindc.stateFiles: cannot read %s: %s", s->state_files.items[i], strerror(err));
+        bind_lsp_state_file *f = &s->state_files.items[i];
+        int err = add_state_file(c, f->path);
+        if (err && err != f->err) bind_lsp_log(s, "bindc.stateFiles: cannot read %s: %s", f->path, bind_load_error(err));
+        f->err = err;
     }
     bind_compilation_check(c);
     size_t n = c->sources.files.len;
@@ -286,17 +307,28 @@ bind_lsp_unit *bind_lsp_unit_of(bind_lsp_server *s, const bind_lsp_doc *doc, uin
     return best;
 }
 
+void bind_lsp_state_files_free(bind_lsp_server *s)
+{
+    for (size_t i = 0; i < s->state_files.len; i++) free(s->state_files.items[i].path);
+    bind_vec_free(&s->state_files);
+}
+
 bool bind_lsp_set_state_files(bind_lsp_server *s, json_t *settings)
 {
     json_t *b = json_object_get(settings, "bindc");
     json_t *list = json_object_get(json_is_object(b) ? b : settings, "stateFiles");
-    if (!json_is_array(list)) return false;
-    for (size_t i = 0; i < s->state_files.len; i++) free(s->state_files.items[i]);
+    /* Without a "bindc" section the settings are another extension's. */
+    if (!json_is_object(b) && !json_is_array(list)) return false;
+    if (list && !json_is_array(list)) bind_lsp_log(s, "bindc.stateFiles is not a list of paths: no captures are read");
+    for (size_t i = 0; i < s->state_files.len; i++) free(s->state_files.items[i].path);
     s->state_files.len = 0;
     size_t i;
     json_t *v;
     json_array_foreach(list, i, v) {
-        if (!json_is_string(v) || !*json_string_value(v)) continue;
+        if (!json_is_string(v) || !*json_string_value(v)) {
+            bind_lsp_log(s, "bindc.stateFiles[%zu] is not a path: skipped", i);
+            continue;
+        }
         const char *p = json_string_value(v);
         char *path = strncmp(p, "file://", 7) == 0 ? bind_lsp_uri_to_path(p) : NULL;
         if (!path && p[0] != '/' && s->root_path) {
@@ -305,9 +337,45 @@ bool bind_lsp_set_state_files(bind_lsp_server *s, json_t *settings)
             snprintf(path, n, "%s/%s", s->root_path, p);
         }
         if (!path) path = dup_str(p);
-        bind_vec_push(&s->state_files, path);
+        bind_vec_push(&s->state_files, ((bind_lsp_state_file){ path, -1 }));
     }
     return true;
+}
+
+/* path made canonical as far as it exists: its folder's realpath and its
+ * name when the file itself is gone (a deletion names it so). */
+static char *canonical(const char *path)
+{
+    char real[PATH_MAX];
+    if (realpath(path, real)) return dup_str(real);
+    const char *slash = strrchr(path, '/');
+    if (!slash || !slash[1]) return dup_str(path);
+    char *dir = dup_str(path);
+    dir[slash - path + (slash == path)] = '\0';
+    char *out = NULL;
+    if (realpath(dir, real)) {
+        size_t n = strlen(real) + strlen(slash) + 1;
+        out = bind_xmalloc(n);
+        snprintf(out, n, "%s%s", strcmp(real, "/") == 0 ? "" : real, slash);
+    }
+    free(dir);
+    return out ? out : dup_str(path);
+}
+
+bool bind_lsp_is_state_file(bind_lsp_server *s, const char *path)
+{
+    if (!s->state_files.len) return false;
+    char *want = canonical(path);
+    bool found = false;
+    for (size_t i = 0; i < s->state_files.len && !found; i++) {
+        const char *p = s->state_files.items[i].path;
+        if (strcmp(p, path) == 0) { found = true; break; }
+        char *have = canonical(p);
+        found = strcmp(have, want) == 0;
+        free(have);
+    }
+    free(want);
+    return found;
 }
 
 void bind_lsp_units_free(bind_lsp_server *s)

@@ -5,6 +5,11 @@
 # codes and ranges as Neovim shows them (byte columns, converted from the
 # UTF-16 positions on the wire), a hover, a code action applied to the
 # buffer, the re-check that follows the edit, and a formatting request.
+# Then the workspace setting bindc.stateFiles, given as a user gives it in
+# the client's configuration (`settings`, sent with
+# workspace/didChangeConfiguration, or `init_options`): the capture of the
+# golden case w0503-state-reserved-for-bob gives its .bind W0503, which the
+# same file does not have without the setting.
 set -u
 bindc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 command -v nvim > /dev/null || { echo "nvim is not installed (.ci/install-deps installs neovim)"; exit 1; }
@@ -139,5 +144,109 @@ expect "line 3     thumbprint = \"3a1b 9f00 77c2 4e6d 0a11 5b2c 8d3e 4f50 6172 8
 expect "done"
 if grep -q '^after E0101' "$tmp/result"; then echo "FAIL E0101 survived its fix"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
 if [ $fail -gt 0 ]; then echo "-- neovim's result:"; cat "$tmp/result"; echo "-- neovim's output:"; cat "$tmp/nvim.out"; fi
+
+# ---- bindc.stateFiles ---------------------------------------------------------
+# One copy of the golden case's .bind per client, each in its own folder
+# (the client's root): without the setting, with `settings` (an absolute
+# path), with `init_options` (a path relative to the root).
+src=${BINDC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/golden/check
+for d in plain settings init; do mkdir -p "$tmp/$d/state"; cp "$src/w0503-state-reserved-for-bob.bind" "$tmp/$d/dev.bind"; done
+cp "$src/state/urlacl-bob-en.txt" "$tmp/settings/urlacl.txt"
+cp "$src/state/urlacl-bob-en.txt" "$tmp/init/state/urlacl.txt"
+
+cat > "$tmp/state.lua" <<'EOF'
+-- Runs inside `nvim --headless`; writes one line per fact to $RESULT.
+local out = assert(io.open(os.getenv('RESULT'), 'w'))
+local function say(fmt, ...) out:write(string.format(fmt, ...) .. '\n'); out:flush() end
+local tmp = os.getenv('TEST_DIR')
+
+local function code(d) return d.code or (d.user_data and d.user_data.lsp.code) or '?' end
+local function has_code(buf, c)
+  for _, d in ipairs(vim.diagnostic.get(buf)) do if code(d) == c then return true end end
+  return false
+end
+local function report(tag, buf)
+  local list = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    table.insert(list, string.format('%s %s %d:%d-%d:%d', tag, code(d), d.lnum, d.col, d.end_lnum, d.end_col))
+  end
+  table.sort(list)
+  for _, line in ipairs(list) do say('%s', line) end
+end
+
+-- Opens dir/dev.bind with a client of its own (extra: more of its configuration).
+local function open(dir, extra)
+  vim.cmd('edit ' .. vim.fn.fnameescape(tmp .. '/' .. dir .. '/dev.bind'))
+  local buf = vim.api.nvim_get_current_buf()
+  local config = { name = 'bindc-' .. dir, cmd = { os.getenv('BINDC'), 'lsp' }, root_dir = tmp .. '/' .. dir }
+  for k, v in pairs(extra or {}) do config[k] = v end
+  local id = vim.lsp.start_client(config)
+  assert(id, 'the client did not start')
+  vim.lsp.buf_attach_client(buf, id)
+  return buf, id
+end
+
+local ok, err = pcall(function()
+  -- No setting: W0401 comes, in the same publishDiagnostics as W0503 would.
+  local buf, id = open('plain')
+  assert(vim.wait(20000, function() return has_code(buf, 'W0401') end, 20), 'plain: no W0401 within 20 s')
+  report('plain', buf)
+  vim.lsp.stop_client(id)
+
+  -- `settings`, sent after initialize as nvim-lspconfig does (later
+  -- Neovims send them by themselves too; twice does no harm).
+  buf, id = open('settings', {
+    settings = { bindc = { stateFiles = { tmp .. '/settings/urlacl.txt' } } },
+    on_init = function(client)
+      client.notify('workspace/didChangeConfiguration', { settings = client.config.settings })
+      return true
+    end,
+  })
+  assert(vim.wait(20000, function() return has_code(buf, 'W0503') end, 20), 'settings: no W0503 within 20 s')
+  report('settings', buf)
+  -- The user empties the setting: the warning goes, W0401 stays.
+  local client = vim.lsp.get_client_by_id(id)
+  client.config.settings = { bindc = { stateFiles = {} } }
+  client.notify('workspace/didChangeConfiguration', { settings = client.config.settings })
+  assert(vim.wait(20000, function() return not has_code(buf, 'W0503') end, 20), 'settings: W0503 still there after stateFiles = {}')
+  report('emptied', buf)
+  vim.lsp.stop_client(id)
+
+  -- `init_options` (initializationOptions), relative to the root.
+  buf, id = open('init', { init_options = { bindc = { stateFiles = { 'state/urlacl.txt' } } } })
+  assert(vim.wait(20000, function() return has_code(buf, 'W0503') end, 20), 'init_options: no W0503 within 20 s')
+  report('init', buf)
+  vim.lsp.stop_client(id)
+  say('done')
+end)
+if not ok then say('error %s', tostring(err)) end
+out:close()
+vim.cmd(ok and 'qa!' or 'cq!')
+EOF
+
+HOME=$tmp XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data XDG_STATE_HOME=$tmp/state XDG_CACHE_HOME=$tmp/cache \
+BINDC=$bindc TEST_DIR=$tmp RESULT=$tmp/result-state \
+    timeout 90 nvim --headless -u NONE -i NONE -n -c "luafile $tmp/state.lua" > "$tmp/nvim-state.out" 2>&1
+rc=$?
+before=$fail
+if [ -f "$tmp/result-state" ]; then
+    [ $rc = 0 ] && pass=$((pass + 1)) || { echo "FAIL neovim (bindc.stateFiles) exited $rc"; fail=$((fail + 1)); }
+    # W0503 at `*:80:localhost`, where `bindc check --state` puts it (11:10-11:24).
+    for line in "plain W0401 10:11-10:13" "settings W0401 10:11-10:13" "settings W0503 10:9-10:23" \
+                "emptied W0401 10:11-10:13" "init W0401 10:11-10:13" "init W0503 10:9-10:23" "done"; do
+        if grep -q -x -F -- "$line" "$tmp/result-state"; then pass=$((pass + 1)); else echo "FAIL no line: $line"; fail=$((fail + 1)); fi
+    done
+    # Without the setting, and once it is emptied, W0401 alone: the W0503
+    # above comes from the setting, not from the file.
+    for tag in plain emptied; do
+        n=$(grep -c "^$tag " "$tmp/result-state")
+        if [ "$n" = 1 ]; then pass=$((pass + 1)); else echo "FAIL $tag: $n diagnostics, expected W0401 alone"; fail=$((fail + 1)); fi
+    done
+else
+    echo "FAIL neovim (bindc.stateFiles) wrote no result (exit $rc)"; fail=$((fail + 1))
+fi
+if [ $fail -gt $before ]; then
+    echo "-- neovim's result (bindc.stateFiles):"; cat "$tmp/result-state" 2> /dev/null; echo "-- neovim's output:"; cat "$tmp/nvim-state.out"
+fi
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

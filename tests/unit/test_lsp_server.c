@@ -2,6 +2,14 @@
  * initialize, after shutdown, unknown methods, broken messages, position
  * encodings, exit codes. */
 #include "test_lsp_harness.h"
+#include "import/state.h"
+#include "lsp/open_documents.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static json_t *request(session *x, json_int_t id, const char *method)
 {
@@ -376,6 +384,421 @@ static void test_lsp_server_binary_document(void **state)
     session_close(x);
 }
 
+
+/* ---- bindc.stateFiles: the machine's captures, as `bindc check --state` ---- */
+
+/* The golden case w0503-state-reserved-for-bob: its .bind and its capture. */
+#define STATE_CASES BINDC_SOURCE_DIR "/tests/golden/check"
+#define BOB_BIND STATE_CASES "/w0503-state-reserved-for-bob.bind"
+#define BOB_CAPTURE STATE_CASES "/state/urlacl-bob-en.txt"
+
+/* A server that reads captures, as `bindc lsp` sets it up, logging into a
+ * memory stream the test reads. */
+typedef struct state_session {
+    session *x;
+    FILE *log;
+    char *log_text;
+    size_t log_len;
+    char *uri;                /* the open .bind */
+} state_session;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *text = calloc(1, 1 << 16);
+    size_t n = fread(text, 1, (1 << 16) - 1, f);
+    assert_true(n > 0);
+    fclose(f);
+    return text;
+}
+
+static void spit(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+/* initialize with these params (stolen; rich capabilities added), then initialized. */
+static void state_start(state_session *t, json_t *params)
+{
+    memset(t, 0, sizeof *t);
+    t->log = open_memstream(&t->log_text, &t->log_len);
+    assert_non_null(t->log);
+    session *x = t->x = calloc(1, sizeof *x);
+    bind_lsp_reader_init(&x->out, (size_t)1 << 30);
+    x->msgs = json_array();
+    bind_lsp_options o = { .send = session_collect, .send_ctx = x, .log = t->log, .version = "test",
+                           .state_reader = bind_state_read };
+    x->server = bind_lsp_server_new(&o);
+    x->alive = true;
+    json_object_set_new(params, "capabilities", rich_capabilities());
+    session_send(x, json_pack("{s:s, s:i, s:s, s:o}", "jsonrpc", "2.0", "id", 0, "method", "initialize", "params", params));
+    session_send(x, json_pack("{s:s, s:s, s:{}}", "jsonrpc", "2.0", "method", "initialized", "params"));
+    json_t *m = session_take(x);
+    assert_non_null(json_object_get(find_response(m, 0), "result"));
+    json_decref(m);
+}
+
+/* Opens the golden case's .bind (under its own URI) and returns what the server sent. */
+static json_t *state_open_bob(state_session *t)
+{
+    char *text = slurp(BOB_BIND);
+    char real[PATH_MAX];
+    assert_non_null(realpath(BOB_BIND, real));
+    t->uri = bind_lsp_path_to_uri(real);
+    open_doc(t->x, t->uri, text);
+    free(text);
+    return session_take(t->x);
+}
+
+static const char *state_log(state_session *t)
+{
+    fflush(t->log);
+    return t->log_text ? t->log_text : "";
+}
+
+static void state_close(state_session *t)
+{
+    /* Still serving: a request is answered. */
+    session_send(t->x, json_pack("{s:s, s:i, s:s, s:{s:{s:s}}}", "jsonrpc", "2.0", "id", 900, "method",
+                                 "textDocument/documentSymbol", "params", "textDocument", "uri", t->uri ? t->uri : "file:///x.bind"));
+    json_t *m = session_take(t->x);
+    assert_non_null(find_response(m, 900));
+    assert_null(json_object_get(find_response(m, 900), "error"));
+    json_decref(m);
+    assert_true(t->x->alive);
+    session_close(t->x);
+    fclose(t->log);
+    free(t->log_text);
+    free(t->uri);
+}
+
+static void settings_change(session *x, json_t *settings)
+{
+    session_send(x, json_pack("{s:s, s:s, s:{s:o}}", "jsonrpc", "2.0", "method", "workspace/didChangeConfiguration",
+                              "params", "settings", settings));
+}
+
+static json_t *init_with_states(const char *root_uri, json_t *state_files)
+{
+    json_t *p = json_pack("{s:{s:{s:o}}}", "initializationOptions", "bindc", "stateFiles", state_files);
+    if (root_uri) json_object_set_new(p, "rootUri", json_string(root_uri));
+    return p;
+}
+
+/* The diagnostics of the golden case: W0401 always, W0503 with the capture
+ * (at `*:80:localhost`, with the reservation in the capture as related
+ * information).  has_w0503 says which is expected. */
+static void expect_bob(json_t *diags, bool has_w0503)
+{
+    assert_non_null(diags);
+    assert_true(has_diag(diags, "W0401", 10, 11, 10, 13));
+    assert_int_equal(has_diag(diags, "W0503", 10, 9, 10, 23), has_w0503);
+    assert_int_equal(json_array_size(diags), has_w0503 ? 2 : 1);
+    if (!has_w0503) return;
+    size_t i;
+    json_t *d;
+    json_array_foreach(diags, i, d) {
+        if (strcmp(json_string_value(json_object_get(d, "code")), "W0503") != 0) continue;
+        assert_int_equal(json_integer_value(json_object_get(d, "severity")), 2);
+        assert_non_null(strstr(json_string_value(json_object_get(d, "message")),
+                               "this machine reserves http://localhost:80/ for DEVBOX\\bob, not for DEVBOX\\alice"));
+        json_t *loc = json_object_get(json_array_get(json_object_get(d, "relatedInformation"), 0), "location");
+        const char *uri = json_string_value(json_object_get(loc, "uri"));
+        assert_non_null(uri);
+        assert_non_null(strstr(uri, "/state/urlacl-bob-en.txt"));
+        json_t *r = json_object_get(loc, "range");
+        assert_int_equal(range_part(r, "start", "line"), 10);
+        assert_int_equal(range_part(r, "start", "character"), 30);
+        assert_int_equal(range_part(r, "end", "character"), 50);
+    }
+}
+
+/* (a) initializationOptions name the capture: W0503, as `bindc check --state`. */
+static void test_lsp_server_state_files_init(void **state)
+{
+    (void)state;
+    state_session t;
+    state_start(&t, init_with_states(NULL, json_pack("[s]", BOB_CAPTURE)));
+    json_t *m = state_open_bob(&t);
+    expect_bob(find_diagnostics(m, t.uri), true);
+    json_decref(m);
+    /* The top-level form {"stateFiles": [...]} is read too. */
+    state_close(&t);
+    state_start(&t, json_pack("{s:{s:[s]}}", "initializationOptions", "stateFiles", BOB_CAPTURE));
+    m = state_open_bob(&t);
+    expect_bob(find_diagnostics(m, t.uri), true);
+    json_decref(m);
+    assert_string_equal(state_log(&t), "");
+    state_close(&t);
+}
+
+/* (b) without the setting, or with a server that has no capture reader,
+ * the same file has no W0503. */
+static void test_lsp_server_state_files_absent(void **state)
+{
+    (void)state;
+    state_session t;
+    state_start(&t, json_object());
+    json_t *m = state_open_bob(&t);
+    expect_bob(find_diagnostics(m, t.uri), false);
+    json_decref(m);
+    state_close(&t);
+    /* A setting of another shape: said, and no capture read. */
+    state_start(&t, json_pack("{s:{s:{s:s}}}", "initializationOptions", "bindc", "stateFiles", BOB_CAPTURE));
+    m = state_open_bob(&t);
+    expect_bob(find_diagnostics(m, t.uri), false);
+    json_decref(m);
+    assert_string_equal(state_log(&t), "bindc lsp: bindc.stateFiles is not a list of paths: no captures are read\n");
+    state_close(&t);
+    /* The library's server without a reader (as the plain harness makes it). */
+    session *x = session_open_raw(0);
+    session_send(x, json_pack("{s:s, s:i, s:s, s:o}", "jsonrpc", "2.0", "id", 0, "method", "initialize", "params",
+                              init_with_states(NULL, json_pack("[s]", BOB_CAPTURE))));
+    json_decref(session_take(x));
+    char *text = slurp(BOB_BIND);
+    open_doc(x, "file:///nowhere/bob.bind", text);
+    free(text);
+    m = session_take(x);
+    expect_bob(find_diagnostics(m, "file:///nowhere/bob.bind"), false);
+    json_decref(m);
+    session_close(x);
+}
+
+/* (c) workspace/didChangeConfiguration after the file is open: re-checked
+ * with the capture, then without it. */
+static void test_lsp_server_state_files_configuration(void **state)
+{
+    (void)state;
+    state_session t;
+    state_start(&t, json_object());
+    json_t *m = state_open_bob(&t);
+    expect_bob(find_diagnostics(m, t.uri), false);
+    json_decref(m);
+
+    settings_change(t.x, json_pack("{s:{s:[s]}}", "bindc", "stateFiles", BOB_CAPTURE));
+    m = session_take(t.x);
+    expect_bob(find_diagnostics(m, t.uri), true);
+    json_decref(m);
+
+    /* Another extension's settings leave bindc's alone: nothing changes. */
+    settings_change(t.x, json_pack("{s:{s:b}}", "python", "analysis", 1));
+    m = session_take(t.x);
+    assert_int_equal(json_array_size(m), 0);
+    json_decref(m);
+    change_doc(t.x, t.uri, 2, 0, 0, 0, 0, "# edited\n");
+    m = session_take(t.x);
+    json_t *d = find_diagnostics(m, t.uri);
+    assert_true(has_diag(d, "W0503", 11, 9, 11, 23));
+    json_decref(m);
+
+    settings_change(t.x, json_pack("{s:{s:[]}}", "bindc", "stateFiles"));
+    m = session_take(t.x);
+    d = find_diagnostics(m, t.uri);
+    assert_non_null(d);
+    assert_int_equal(json_array_size(d), 1);
+    assert_true(has_diag(d, "W0401", 11, 11, 11, 13));
+    json_decref(m);
+
+    /* Back, then the setting removed from bindc's section (the client
+     * sends the section without it): the default, no capture. */
+    settings_change(t.x, json_pack("{s:{s:[s]}}", "bindc", "stateFiles", BOB_CAPTURE));
+    m = session_take(t.x);
+    assert_true(has_diag(find_diagnostics(m, t.uri), "W0503", 11, 9, 11, 23));
+    json_decref(m);
+    settings_change(t.x, json_pack("{s:{}}", "bindc"));
+    m = session_take(t.x);
+    d = find_diagnostics(m, t.uri);
+    assert_non_null(d);
+    assert_int_equal(json_array_size(d), 1);
+    assert_true(has_diag(d, "W0401", 11, 11, 11, 13));
+    json_decref(m);
+    assert_string_equal(state_log(&t), "");
+    state_close(&t);
+}
+
+/* (d) a relative path is the workspace root's (rootUri, else rootPath). */
+static void test_lsp_server_state_files_relative(void **state)
+{
+    (void)state;
+    char real[PATH_MAX];
+    assert_non_null(realpath(STATE_CASES, real));
+    char *root = bind_lsp_path_to_uri(real);
+    state_session t;
+    state_start(&t, init_with_states(root, json_pack("[s]", "state/urlacl-bob-en.txt")));
+    json_t *m = state_open_bob(&t);
+    expect_bob(find_diagnostics(m, t.uri), true);
+    json_decref(m);
+    state_close(&t);
+    /* Given later, by didChangeConfiguration, with ./ in front. */
+    state_start(&t, json_pack("{s:s}", "rootUri", root));
+    m = state_open_bob(&t);
+    expect_bob(find_diagnostics(m, t.uri), false);
+    json_decref(m);
+    settings_change(t.x, json_pack("{s:{s:[s]}}", "bindc", "stateFiles", "./state/urlacl-bob-en.txt"));
+    m = session_take(t.x);
+    expect_bob(find_diagnostics(m, t.uri), true);
+    json_decref(m);
+    state_close(&t);
+    /* rootPath, the deprecated form, when there is no rootUri. */
+    state_start(&t, json_pack("{s:s, s:{s:[s]}}", "rootPath", real, "initializationOptions", "stateFiles", "state/urlacl-bob-en.txt"));
+    m = state_open_bob(&t);
+    expect_bob(find_diagnostics(m, t.uri), true);
+    json_decref(m);
+    assert_string_equal(state_log(&t), "");
+    state_close(&t);
+    free(root);
+}
+
+static char *temp_dir(void)
+{
+    char tmpl[] = "/tmp/bindc-lsp-state-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    char real[PATH_MAX];
+    assert_non_null(realpath(tmpl, real));
+    char *d = malloc(strlen(real) + 1);
+    strcpy(d, real);
+    return d;
+}
+
+static char *join(const char *dir, const char *name)
+{
+    char *p = malloc(strlen(dir) + strlen(name) + 2);
+    sprintf(p, "%s/%s", dir, name);
+    return p;
+}
+
+/* (e) a capture that is not there: logged, the rest checked, the server
+ * serving; it is read once it appears and the client says so
+ * (workspace/didChangeWatchedFiles), and re-read when it changes. */
+static void test_lsp_server_state_files_missing(void **state)
+{
+    (void)state;
+    char *dir = temp_dir(), *capture = join(dir, "urlacl.txt"), *root = bind_lsp_path_to_uri(dir);
+    char *capture_uri = bind_lsp_path_to_uri(capture);
+    state_session t;
+    state_start(&t, init_with_states(root, json_pack("[s, s]", "/nonexistent/bindc/urlacl.txt", "./urlacl.txt")));
+    json_t *m = state_open_bob(&t);
+    expect_bob(find_diagnostics(m, t.uri), false);
+    json_decref(m);
+    const char *log = state_log(&t);
+    assert_non_null(strstr(log, "bindc.stateFiles: cannot read /nonexistent/bindc/urlacl.txt: No such file or directory"));
+    char want[PATH_MAX + 100];
+    snprintf(want, sizeof want, "bindc.stateFiles: cannot read %s/./urlacl.txt: No such file or directory", dir);
+    assert_non_null(strstr(log, want));
+    /* Said once, not at every keystroke. */
+    size_t said = strlen(log);
+    change_doc(t.x, t.uri, 2, 0, 0, 0, 0, "# edited\n");
+    change_doc(t.x, t.uri, 3, 0, 0, 1, 0, "");
+    m = session_take(t.x);
+    expect_bob(find_diagnostics(m, t.uri), false);
+    json_decref(m);
+    assert_int_equal(strlen(state_log(&t)), said);
+
+    /* A change to another file: nothing re-checked. */
+    session_send(t.x, json_pack("{s:s, s:s, s:{s:[{s:s, s:i}]}}", "jsonrpc", "2.0", "method", "workspace/didChangeWatchedFiles",
+                                "params", "changes", "uri", "file:///nonexistent/other.txt", "type", 1));
+    m = session_take(t.x);
+    assert_int_equal(json_array_size(m), 0);
+    json_decref(m);
+    /* The capture appears: named by the client as the client names it. */
+    char *text = slurp(BOB_CAPTURE);
+    spit(capture, text);
+    session_send(t.x, json_pack("{s:s, s:s, s:{s:[{s:s, s:i}]}}", "jsonrpc", "2.0", "method", "workspace/didChangeWatchedFiles",
+                                "params", "changes", "uri", capture_uri, "type", 1));
+    m = session_take(t.x);
+    json_t *d = find_diagnostics(m, t.uri);
+    assert_true(has_diag(d, "W0503", 10, 9, 10, 23));
+    json_decref(m);
+    /* It changes: the reservation is alice's now, so the site may register it. */
+    char *alice = calloc(1, strlen(text) + 8), *at = strstr(text, "DEVBOX\\bob");
+    assert_non_null(at);
+    sprintf(alice, "%.*sDEVBOX\\alice%s", (int)(at - text), text, at + strlen("DEVBOX\\bob"));
+    spit(capture, alice);
+    free(alice);
+    session_send(t.x, json_pack("{s:s, s:s, s:{s:[{s:s, s:i}]}}", "jsonrpc", "2.0", "method", "workspace/didChangeWatchedFiles",
+                                "params", "changes", "uri", capture_uri, "type", 2));
+    m = session_take(t.x);
+    expect_bob(find_diagnostics(m, t.uri), false);
+    json_decref(m);
+    /* Back to bob's, then deleted: the deletion names a file that is not
+     * there any more, and is recognised all the same. */
+    spit(capture, text);
+    free(text);
+    session_send(t.x, json_pack("{s:s, s:s, s:{s:[{s:s, s:i}]}}", "jsonrpc", "2.0", "method", "workspace/didChangeWatchedFiles",
+                                "params", "changes", "uri", capture_uri, "type", 2));
+    m = session_take(t.x);
+    assert_true(has_diag(find_diagnostics(m, t.uri), "W0503", 10, 9, 10, 23));
+    json_decref(m);
+    said = strlen(state_log(&t));
+    assert_int_equal(unlink(capture), 0);
+    session_send(t.x, json_pack("{s:s, s:s, s:{s:[{s:s, s:i}]}}", "jsonrpc", "2.0", "method", "workspace/didChangeWatchedFiles",
+                                "params", "changes", "uri", capture_uri, "type", 3));
+    m = session_take(t.x);
+    expect_bob(find_diagnostics(m, t.uri), false);
+    json_decref(m);
+    assert_non_null(strstr(state_log(&t) + said, want));
+    state_close(&t);
+    rmdir(dir);
+    free(capture_uri);
+    free(capture);
+    free(root);
+    free(dir);
+}
+
+static void blocked(int sig)
+{
+    (void)sig;
+    static const char m[] = "test_lsp_server: the server blocked on a bindc.stateFiles entry that is not a regular file\n";
+    (void)!write(STDERR_FILENO, m, sizeof m - 1);
+    _exit(1);
+}
+
+/* (f) the server never blocks on a file: a FIFO (open() would wait for a
+ * writer), a device, `-` (the server's own stdin is the protocol) are
+ * refused with a log line, and the other captures are read. */
+static void test_lsp_server_state_files_not_regular(void **state)
+{
+    (void)state;
+    char *dir = temp_dir(), *fifo = join(dir, "urlacl.fifo"), *link = join(dir, "link.txt");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(symlink(fifo, link), 0);
+    signal(SIGALRM, blocked);
+    alarm(60);          /* blocked in open() is a failure, not a hang */
+    state_session t;
+    state_start(&t, init_with_states(NULL, json_pack("[s, s, s, s, s, s]", fifo, link, "/dev/null", "-", dir, BOB_CAPTURE)));
+    json_t *m = state_open_bob(&t);
+    expect_bob(find_diagnostics(m, t.uri), true);      /* the one regular capture is read; no E0501 */
+    json_decref(m);
+    const char *log = state_log(&t);
+    char want[PATH_MAX + 100];
+    snprintf(want, sizeof want, "bindc.stateFiles: cannot read %s: not a regular file", fifo);
+    assert_non_null(strstr(log, want));
+    snprintf(want, sizeof want, "bindc.stateFiles: cannot read %s: not a regular file", link);
+    assert_non_null(strstr(log, want));
+    assert_non_null(strstr(log, "bindc.stateFiles: cannot read /dev/null: not a regular file"));
+    assert_non_null(strstr(log, "bindc.stateFiles: cannot read -: "));
+    snprintf(want, sizeof want, "bindc.stateFiles: cannot read %s: Is a directory", dir);
+    assert_non_null(strstr(log, want));
+    /* The same, given after the file is open. */
+    settings_change(t.x, json_pack("{s:{s:[s]}}", "bindc", "stateFiles", fifo));
+    m = session_take(t.x);
+    expect_bob(find_diagnostics(m, t.uri), false);
+    json_decref(m);
+    state_close(&t);
+    alarm(0);
+    signal(SIGALRM, SIG_DFL);
+    unlink(link);
+    unlink(fifo);
+    rmdir(dir);
+    free(link);
+    free(fifo);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +813,12 @@ int main(void)
         cmocka_unit_test(test_lsp_server_position_encoding),
         cmocka_unit_test(test_lsp_server_lone_surrogates),
         cmocka_unit_test(test_lsp_server_binary_document),
+        cmocka_unit_test(test_lsp_server_state_files_init),
+        cmocka_unit_test(test_lsp_server_state_files_absent),
+        cmocka_unit_test(test_lsp_server_state_files_configuration),
+        cmocka_unit_test(test_lsp_server_state_files_relative),
+        cmocka_unit_test(test_lsp_server_state_files_missing),
+        cmocka_unit_test(test_lsp_server_state_files_not_regular),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
