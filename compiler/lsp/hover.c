@@ -13,6 +13,7 @@
  * take Markdown gets the same text without the markup (bind_lsp_markup). */
 #include "session.h"
 #include "model/vocab.h"
+#include "runtime/apache_plan.h"
 #include "runtime/route.h"
 
 #include <ctype.h>
@@ -139,6 +140,67 @@ static void routing(bind_buf *b, bind_arena *a, const bind_model *m, const bind_
     bind_buf_puts(b, " The nginx and apache targets are written to route the same way (W0407 where they cannot).\n");
 }
 
+/* How the apache target places a binding of a site only Apache serves,
+ * and so how Apache picks it (runtime/apache_plan.h): the HTTP.sys order
+ * above is not the one that runs there. */
+static void apache_routing(bind_buf *b, bind_arena *a, const bind_model *m, const bind_binding *bd)
+{
+    const bind_apache_plan *p = bind_apache_plan_build(a, m);
+    uint32_t v = UINT32_MAX;
+    const char *name = NULL;
+    for (uint32_t i = 0; i < p->nvhosts && v == UINT32_MAX; i++)
+        for (uint32_t j = 0; j < p->vhosts[i].nnames; j++)
+            if (p->vhosts[i].names[j].binding == bd) { v = i; name = p->vhosts[i].names[j].name; break; }
+    for (uint32_t c = 0; c < p->nchains && v == UINT32_MAX; c++)
+        if (p->chains[c].default_binding == bd) v = p->chains[c].first;
+    bind_buf_puts(b, "\n**Apache.** ");
+    if (v == UINT32_MAX) {
+        for (uint32_t i = 0; i < p->nmerged; i++) {
+            if (p->merged[i].binding != bd) continue;
+            if (p->merged[i].lost_protocol) {
+                bind_buf_puts(b, "The apache target leaves it out: `*:port` serves both address families there and speaks the "
+                                 "other protocol (W0407).\n");
+                return;
+            }
+            if (p->merged[i].shadowed_by) {
+                bind_buf_puts(b, "`*:port` serves both address families, and there Apache answers its host with ");
+                binding_ref(b, a, p->merged[i].shadowed_by);
+                bind_buf_puts(b, " (W0407).\n");
+                return;
+            }
+        }
+        bind_buf_puts(b, "The apache target writes no block for it (W0407 says why).\n");
+        return;
+    }
+    const bind_apache_vhost *vh = &p->vhosts[v];
+    const bind_apache_chain *ch = &p->chains[vh->chains[0]];
+    uint32_t k = 0;
+    for (uint32_t i = 0; i <= v; i++)
+        for (uint32_t j = 0; j < p->vhosts[i].nchains; j++) k += p->vhosts[i].chains[j] == vh->chains[0];
+    bind_buf_puts(b, "The apache target writes it ");
+    if (name) {
+        bind_buf_puts(b, strcmp(name, vh->server_name) == 0 ? "as `ServerName` " : "as `ServerAlias` ");
+        md_code(b, name);
+        bind_buf_puts(b, " of ");
+    } else {
+        bind_buf_puts(b, "as ");
+    }
+    bind_buf_printf(b, "block %u of %u for ", k, ch->nvhosts);
+    md_code(b, bind_apache_chain_text(a, ch));
+    bind_buf_puts(b, ". Apache takes the blocks of the connection's own address and port (else `*:port`'s), then the first "
+                     "in file order whose ServerName or ServerAlias matches the Host, else the first block");
+    if (vh->rank == BIND_APACHE_DEFAULT)
+        bind_buf_puts(b, ": this one, which so answers every Host no other block names.\n");
+    else if (ch->default_binding) {
+        bind_buf_puts(b, ", ");
+        binding_ref(b, a, ch->default_binding);
+        bind_buf_puts(b, ". Exact names come before wildcards, and longer wildcards before shorter, as in IIS.\n");
+    } else {
+        bind_buf_puts(b, ", a generated one that refuses (`Redirect 404 /`), as HTTP.sys would. Exact names come before "
+                         "wildcards, and longer wildcards before shorter, as in IIS.\n");
+    }
+}
+
 static void binding_hover(bind_buf *b, bind_arena *a, const bind_model *m, const bind_binding *bd, const bind_ast_binding *ab)
 {
     enum bind_protocol p = (enum bind_protocol)bd->protocol;
@@ -227,7 +289,9 @@ static void binding_hover(bind_buf *b, bind_arena *a, const bind_model *m, const
     if (bd->firewall) bind_buf_puts(b, bd->firewall > 0 ? "- **firewall** the netsh target opens this port\n"
                                                          : "- **firewall** never opened for this binding\n");
     bind_buf_printf(b, "- **served by** %s\n", server_words(bd->site->server));
-    if (form == BIND_FORM_IP_PORT_HOST) routing(b, a, m, bd);
+    if (form != BIND_FORM_IP_PORT_HOST) return;
+    if (bd->site->server == BIND_SERVER_APACHE && (p == BIND_PROTO_HTTP || p == BIND_PROTO_HTTPS)) apache_routing(b, a, m, bd);
+    else routing(b, a, m, bd);
 }
 
 /* ---- sites, certificates, platforms ---------------------------------------- */

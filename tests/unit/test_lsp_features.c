@@ -300,6 +300,54 @@ static void test_lsp_hover(void **state)
     session_close(x);
 }
 
+/* A site only Apache serves: the hover says where the apache target puts
+ * the binding and how Apache picks it, not HTTP.sys's order. */
+static void test_lsp_hover_apache(void **state)
+{
+    (void)state;
+    session *x = session_start(rich_capabilities());
+    const char *uri = "file:///nowhere/apache.bind";
+    const char *text =
+        "site Shop {\n"
+        "    server = apache\n"
+        "    http *:80:shop.example\n"
+        "    http *:80:*.shop.example\n"
+        "}\n"
+        "site Fallback {\n"
+        "    server = apache\n"
+        "    http *:80:\n"
+        "}\n"
+        "site Lab {\n"
+        "    server = apache\n"
+        "    http *:8080:lab.example\n"
+        "}\n";
+    open_doc(x, uri, text);
+    json_decref(session_take(x));
+    json_t *all;
+    json_t *h = request_at(x, 1, "textDocument/hover", uri, 2, 10, &all);
+    const char *v = json_string_value(json_object_get(json_object_get(h, "contents"), "value"));
+    assert_non_null(strstr(v, "**Apache.** The apache target writes it as `ServerName` `shop.example` of block 2 of 3 for `*:80`"));
+    assert_non_null(strstr(v, "else the first block, `http *:80:` (site `Fallback`)"));
+    assert_null(strstr(v, "rank "));
+    json_decref(all);
+    h = request_at(x, 2, "textDocument/hover", uri, 3, 10, &all);
+    v = json_string_value(json_object_get(json_object_get(h, "contents"), "value"));
+    assert_non_null(strstr(v, "`*.shop.example` of block 3 of 3 for `*:80`"));
+    json_decref(all);
+    h = request_at(x, 3, "textDocument/hover", uri, 7, 10, &all);
+    v = json_string_value(json_object_get(json_object_get(h, "contents"), "value"));
+    assert_non_null(strstr(v, "block 1 of 3 for `*:80`"));
+    assert_non_null(strstr(v, "this one, which so answers every Host no other block names"));
+    json_decref(all);
+    /* No catch-all on 8080: the generated block that refuses comes first. */
+    h = request_at(x, 4, "textDocument/hover", uri, 11, 10, &all);
+    v = json_string_value(json_object_get(json_object_get(h, "contents"), "value"));
+    assert_non_null(strstr(v, "block 2 of 2 for `*:8080`"));
+    assert_non_null(strstr(v, "a generated one that refuses (`Redirect 404 /`)"));
+    json_decref(all);
+    session_close(x);
+}
+
 static void test_lsp_hover_diagnostic_code(void **state)
 {
     (void)state;
@@ -809,6 +857,7 @@ int main(void)
         cmocka_unit_test(test_lsp_files_that_use_each_other),
         cmocka_unit_test(test_lsp_used_file_not_open),
         cmocka_unit_test(test_lsp_hover),
+        cmocka_unit_test(test_lsp_hover_apache),
         cmocka_unit_test(test_lsp_hover_diagnostic_code),
         cmocka_unit_test(test_lsp_hover_plaintext),
         cmocka_unit_test(test_lsp_hover_code_only_in_comments),
