@@ -1,14 +1,24 @@
-/* HTTP.sys's URL namespace (url_namespace.h).  Entries are few on one
- * machine (tens of reservations, a registration per binding): a request
- * looks at each, category by category. */
+/* HTTP.sys's URL namespace (url_namespace.h).  A machine may hold a
+ * reservation per site of a hosting fleet and a registration per binding,
+ * so entries are kept by their place: scheme, category, host or address,
+ * port.  A request asks at most one place per category, and looks only at
+ * that place's paths. */
 #include "url_namespace.h"
+#include "base/table.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* The entries of one place, in the order they were made. */
+typedef struct url_place {
+    bind_url_prefix key;             /* its path unused */
+    BIND_VEC(bind_url_entry *) entries;
+} url_place;
+
 struct bind_url_namespace {
     bind_arena *arena;
-    BIND_VEC(bind_url_entry *) entries;
+    BIND_VEC(url_place *) places;
+    bind_table by_place;
 };
 
 static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
@@ -76,32 +86,72 @@ bool bind_url_prefix_equal(const bind_url_prefix *x, const bind_url_prefix *y)
     return true;
 }
 
+static uint64_t place_hash(const bind_url_prefix *p)
+{
+    uint8_t head[4] = { p->https, p->category, (uint8_t)(p->port >> 8), (uint8_t)p->port };
+    uint64_t h = bind_hash_bytes(head, sizeof head, BIND_HASH_SEED);
+    if (p->category == BIND_URL_HOST) h = bind_hash_bytes(p->host, strlen(p->host), h);
+    if (p->category == BIND_URL_IP) {
+        /* What bind_addr_equal compares: the kind and its bytes. */
+        h = bind_hash_bytes(&p->ip.kind, 1, h);
+        h = bind_hash_bytes(p->ip.bytes, p->ip.kind == BIND_ADDR_V4 ? 4 : sizeof p->ip.bytes, h);
+    }
+    return h;
+}
+
+static bool same_place(const void *a, const void *b)
+{
+    const bind_url_prefix *x = a, *y = b;
+    if (x->https != y->https || x->category != y->category || x->port != y->port) return false;
+    if (x->category == BIND_URL_HOST) return strcmp(x->host, y->host) == 0;
+    if (x->category == BIND_URL_IP) return bind_addr_equal(&x->ip, &y->ip);
+    return true;
+}
+
 bind_url_namespace *bind_url_ns_new(void)
 {
     bind_url_namespace *ns = bind_xmalloc(sizeof *ns);
     memset(ns, 0, sizeof *ns);
     ns->arena = bind_arena_new();
+    bind_table_init(&ns->by_place, same_place);
     return ns;
 }
 
 void bind_url_ns_free(bind_url_namespace *ns)
 {
     if (!ns) return;
-    bind_vec_free(&ns->entries);
+    for (size_t i = 0; i < ns->places.len; i++) bind_vec_free(&ns->places.items[i]->entries);
+    bind_vec_free(&ns->places);
+    bind_table_fini(&ns->by_place);
     bind_arena_free(ns->arena);
     free(ns);
 }
 
+static const url_place *find_place(const bind_url_namespace *ns, const bind_url_prefix *key)
+{
+    return bind_table_get(&ns->by_place, place_hash(key), key);
+}
+
 bind_url_entry *bind_url_ns_entry(bind_url_namespace *ns, const bind_url_prefix *p)
 {
-    for (size_t i = 0; i < ns->entries.len; i++)
-        if (bind_url_prefix_equal(&ns->entries.items[i]->prefix, p)) return ns->entries.items[i];
+    url_place *pl = (url_place *)find_place(ns, p);
+    if (pl) {
+        for (size_t i = 0; i < pl->entries.len; i++)
+            if (strcmp(pl->entries.items[i]->prefix.path, p->path) == 0) return pl->entries.items[i];
+    }
     bind_url_entry *e = bind_arena_alloc(ns->arena, sizeof *e);
     memset(e, 0, sizeof *e);
     e->prefix = *p;
     e->prefix.path = bind_arena_strdup(ns->arena, p->path);
     if (p->host) e->prefix.host = bind_arena_strdup(ns->arena, p->host);
-    bind_vec_push(&ns->entries, e);
+    if (!pl) {
+        pl = bind_arena_alloc(ns->arena, sizeof *pl);
+        memset(pl, 0, sizeof *pl);
+        pl->key = e->prefix;
+        bind_table_put(&ns->by_place, place_hash(&pl->key), &pl->key, pl);
+        bind_vec_push(&ns->places, pl);
+    }
+    bind_vec_push(&pl->entries, e);
     return e;
 }
 
@@ -127,34 +177,35 @@ static bool path_under(const char *prefix, const char *path)
     return true;
 }
 
-static bool host_is(const char *name, const char *host)
+/* The entry of a place whose path is the longest that `path` starts with
+ * (reserved ones only, with `reserved`); NULL when none. */
+static const bind_url_entry *longest(const url_place *pl, const char *path, bool reserved)
 {
-    if (!host) return false;
-    size_t n = strlen(name);
-    for (size_t i = 0; i < n; i++) if (lower(host[i]) != name[i]) return false;
-    return host[n] == '\0';
-}
-
-/* Whether e's host part takes the request (its category decides how). */
-static bool host_takes(const bind_url_entry *e, const bind_url_request *rq)
-{
-    switch (e->prefix.category) {
-    case BIND_URL_HOST: return host_is(e->prefix.host, rq->host);
-    case BIND_URL_IP: return bind_addr_equal(&e->prefix.ip, &rq->local);
-    default: return true;
+    const bind_url_entry *best = NULL;
+    for (size_t i = 0; pl && i < pl->entries.len; i++) {
+        const bind_url_entry *e = pl->entries.items[i];
+        if (reserved && !e->sddl) continue;
+        if (!path_under(e->prefix.path, path)) continue;
+        if (!best || strlen(e->prefix.path) > strlen(best->prefix.path)) best = e;
     }
+    return best;
 }
 
 const bind_url_entry *bind_url_ns_route(const bind_url_namespace *ns, const bind_url_request *rq)
 {
+    char host[256];
+    size_t hn = rq->host ? strlen(rq->host) : 0;
+    if (hn >= sizeof host) hn = 0;              /* longer than any name: no host entry takes it */
+    for (size_t i = 0; i < hn; i++) host[i] = lower(rq->host[i]);
+    host[hn] = '\0';
     for (int cat = 0; cat < BIND_URL_CATEGORY_COUNT; cat++) {
-        const bind_url_entry *best = NULL;
-        for (size_t i = 0; i < ns->entries.len; i++) {
-            const bind_url_entry *e = ns->entries.items[i];
-            if (e->prefix.category != cat || e->prefix.https != rq->https || e->prefix.port != rq->port) continue;
-            if (!host_takes(e, rq) || !path_under(e->prefix.path, rq->path)) continue;
-            if (!best || strlen(e->prefix.path) > strlen(best->prefix.path)) best = e;
+        bind_url_prefix key = { .https = rq->https, .category = (uint8_t)cat, .port = rq->port };
+        if (cat == BIND_URL_HOST) {
+            if (!hn) continue;
+            key.host = host;
         }
+        if (cat == BIND_URL_IP) key.ip = rq->local;
+        const bind_url_entry *best = longest(find_place(ns, &key), rq->path, false);
         if (best) return best;
     }
     return NULL;
@@ -162,17 +213,7 @@ const bind_url_entry *bind_url_ns_route(const bind_url_namespace *ns, const bind
 
 const bind_url_entry *bind_url_ns_reservation_for(const bind_url_namespace *ns, const bind_url_prefix *p)
 {
-    const bind_url_entry *best = NULL;
-    for (size_t i = 0; i < ns->entries.len; i++) {
-        const bind_url_entry *e = ns->entries.items[i];
-        const bind_url_prefix *q = &e->prefix;
-        if (!e->sddl || q->category != p->category || q->https != p->https || q->port != p->port) continue;
-        if (q->category == BIND_URL_HOST && strcmp(q->host, p->host) != 0) continue;
-        if (q->category == BIND_URL_IP && !bind_addr_equal(&q->ip, &p->ip)) continue;
-        if (!path_under(q->path, p->path)) continue;
-        if (!best || strlen(q->path) > strlen(best->prefix.path)) best = e;
-    }
-    return best;
+    return longest(find_place(ns, p), p->path, true);
 }
 
 const bind_url_entry *bind_url_ns_shadowing(const bind_url_namespace *ns, const bind_url_prefix *p)

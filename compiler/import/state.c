@@ -323,52 +323,37 @@ static bool read_parts(bind_imported *im, bind_machine_state *st, bind_source *s
     return false;
 }
 
-/* The state's records from what the readers read. */
-static void copy_records(const bind_imported *im, bind_machine_state *st)
+/* The state's records from what the readers read, each kind added at
+ * once (adding grows the state's arrays by copying them). */
+static void copy_records(const bind_imported *im, bind_machine_state *st, bind_arena *a)
 {
+    bind_state_urlacl *u = bind_arena_alloc(a, (im->urlacls.len + 1) * sizeof *u);
     for (size_t i = 0; i < im->urlacls.len; i++) {
-        const bind_imp_urlacl *u = &im->urlacls.items[i];
-        bind_state_urlacl r;
-        memset(&r, 0, sizeof r);
-        r.url = u->url;
-        r.https = u->protocol == BIND_PROTO_HTTPS;
-        r.host = u->host;
-        r.port = u->port;
-        r.path = u->path;
-        r.sddl = u->sddl;
-        r.users = u->users;
-        r.nusers = u->nusers;
-        r.at = u->at;
-        r.sddl_at = u->sddl_at;
-        bind_machine_state_add_urlacls(st, &r, 1);
+        const bind_imp_urlacl *x = &im->urlacls.items[i];
+        u[i] = (bind_state_urlacl){ .url = x->url, .https = x->protocol == BIND_PROTO_HTTPS, .host = x->host, .port = x->port,
+                                    .path = x->path, .sddl = x->sddl, .users = x->users, .nusers = x->nusers, .at = x->at,
+                                    .sddl_at = x->sddl_at };
     }
+    bind_machine_state_add_urlacls(st, u, im->urlacls.len);
+    bind_state_sslcert *c = bind_arena_alloc(a, (im->sslcerts.len + 1) * sizeof *c);
     for (size_t i = 0; i < im->sslcerts.len; i++) {
-        const bind_imp_sslcert *s = &im->sslcerts.items[i];
-        bind_state_sslcert r;
-        memset(&r, 0, sizeof r);
-        r.key = s->key == BIND_SSLREC_IPPORT ? BIND_STATE_SSL_IPPORT : s->key == BIND_SSLREC_HOSTPORT ? BIND_STATE_SSL_HOSTPORT
-                                                                                                 : BIND_STATE_SSL_CCS;
-        r.addr = s->addr;
-        r.host = s->host;
-        r.port = s->port;
-        r.hash = s->hash;
-        r.appid = s->appid_shown;
-        r.store = s->store_shown;
-        r.flags = s->flags;
-        r.store_known = s->store_known;
-        r.flags_known = s->flags_known;
-        r.at = s->at;
-        bind_machine_state_add_sslcerts(st, &r, 1);
+        const bind_imp_sslcert *x = &im->sslcerts.items[i];
+        c[i] = (bind_state_sslcert){
+            .key = x->key == BIND_SSLREC_IPPORT ? BIND_STATE_SSL_IPPORT
+                 : x->key == BIND_SSLREC_HOSTPORT ? BIND_STATE_SSL_HOSTPORT : BIND_STATE_SSL_CCS,
+            .addr = x->addr, .host = x->host, .port = x->port, .hash = x->hash, .appid = x->appid_shown,
+            .store = x->store_shown, .flags = x->flags, .store_known = x->store_known, .flags_known = x->flags_known, .at = x->at };
     }
-    for (size_t i = 0; i < im->iplisten.len; i++) {
-        bind_state_iplisten r = { im->iplisten.items[i].addr, im->iplisten.items[i].at };
-        bind_machine_state_add_iplisten(st, &r, 1);
-    }
+    bind_machine_state_add_sslcerts(st, c, im->sslcerts.len);
+    bind_state_iplisten *l = bind_arena_alloc(a, (im->iplisten.len + 1) * sizeof *l);
+    for (size_t i = 0; i < im->iplisten.len; i++) l[i] = (bind_state_iplisten){ im->iplisten.items[i].addr, im->iplisten.items[i].at };
+    bind_machine_state_add_iplisten(st, l, im->iplisten.len);
+    bind_state_excluded *e = bind_arena_alloc(a, (im->excluded.len + 1) * sizeof *e);
     for (size_t i = 0; i < im->excluded.len; i++) {
         const bind_imp_excluded *x = &im->excluded.items[i];
-        bind_state_excluded r = { x->lo, x->hi, x->family, x->administered, x->at };
-        bind_machine_state_add_excluded(st, &r, 1);
+        e[i] = (bind_state_excluded){ x->lo, x->hi, x->family, x->administered, x->at };
     }
+    bind_machine_state_add_excluded(st, e, im->excluded.len);
 }
 
 /* The importer's diagnostics, as --state's. */
@@ -407,7 +392,7 @@ bool bind_state_read(bind_machine_state *st, bind_sources *sources, bind_diag_ba
     (void)theirs;                    /* theirs->id == mine->id: the spans hold as they are */
     bind_diag_sort(&im->diags);
     copy_diags(im, diags);
-    if (ok) copy_records(im, st);
+    if (ok) copy_records(im, st, im->arena);
     bind_import_free(im);
     return ok;
 }
