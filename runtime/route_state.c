@@ -24,7 +24,7 @@ bool bind_http_sys_needs_urlacl(const bind_model *m, const bind_binding *b)
     return pf->has_local_hosts && !local_host(pf, b->host);
 }
 
-void bind_http_sys_prefix(const bind_model *m, const bind_binding *b, bind_url_prefix *out)
+void bind_http_sys_prefix(const bind_binding *b, bind_url_prefix *out)
 {
     memset(out, 0, sizeof *out);
     out->https = b->protocol == BIND_PROTO_HTTPS;
@@ -37,7 +37,7 @@ void bind_http_sys_prefix(const bind_model *m, const bind_binding *b, bind_url_p
         out->category = BIND_URL_IP;
         out->ip = b->addr;
     } else {
-        out->category = bind_http_sys_user_mode(m->platform) ? BIND_URL_WEAK : BIND_URL_STRONG;
+        out->category = BIND_URL_WEAK;
     }
 }
 
@@ -84,7 +84,7 @@ bool bind_state_refuses(const bind_model *m, const bind_machine_state *st, const
 {
     memset(why, 0, sizeof *why);
     bind_url_prefix p;
-    bind_http_sys_prefix(m, b, &p);
+    bind_http_sys_prefix(b, &p);
     const bind_url_entry *e = bind_url_ns_reservation_for(ns, &p);
     if (e && e->reservation && bind_url_prefix_equal(&e->prefix, &p) &&
         bind_state_grants(a, e->reservation, bind_http_sys_grantee(m, b)) == BIND_GRANT_NO)
@@ -282,7 +282,7 @@ void bind_route_machine_resolve(const bind_route_machine *rm, const bind_route_r
             const bind_binding *b = s->bindings[j];
             if (!b->valid || b->port != rq->port || b->protocol != (https ? BIND_PROTO_HTTPS : BIND_PROTO_HTTP)) continue;
             bind_url_prefix p;
-            bind_http_sys_prefix(rm->m, b, &p);
+            bind_http_sys_prefix(b, &p);
             if (p.category == BIND_URL_HOST && (!urq.host || strcmp(p.host, urq.host) != 0)) continue;
             if (p.category == BIND_URL_IP && !bind_addr_equal(&p.ip, &rq->local)) continue;
             bind_url_entry *e = bind_url_ns_entry(ns, &p);

@@ -4,10 +4,9 @@
  *
  * A server registers one URL prefix per http or https binding (the path is
  * the site's root, `/`): http://HOST:PORT/ for a host name, the address for
- * an exact one, and otherwise a wildcard: `*` (weak) for a server that runs
- * as an ordinary user (IIS Express: a platform with free_ports, local_hosts
- * or ssl_ports), `+` (strong) for full IIS — the URLs the netsh target
- * reserves (backend/http_sys_plan.h).  A wildcard host (`*.shop.example`)
+ * an exact one, and otherwise the weak wildcard `*`: what IIS calls "All
+ * Unassigned", for IIS Express and full IIS alike — the URLs the netsh
+ * target reserves (backend/http_sys_plan.h).  A wildcard host (`*.shop.example`)
  * registers the wildcard of its port: HTTP.sys has no suffix prefixes.
  * It registers as the binding's grantee: its `acl=`, else `defaults.acl`,
  * else Everyone.
@@ -45,7 +44,7 @@ bool bind_http_sys_user_mode(const bind_platform *pf);
 bool bind_http_sys_needs_urlacl(const bind_model *m, const bind_binding *b);
 /* The prefix the server registers for a valid http or https binding (its
  * path is "/", a static string). */
-void bind_http_sys_prefix(const bind_model *m, const bind_binding *b, bind_url_prefix *out);
+void bind_http_sys_prefix(const bind_binding *b, bind_url_prefix *out);
 /* Who registers it: `acl=`, `defaults.acl`, or NULL for Everyone. */
 const char *bind_http_sys_grantee(const bind_model *m, const bind_binding *b);
 /* "http://localhost:80/", and the category in words ("a host name"). */

@@ -227,6 +227,10 @@ const bind_url_entry *bind_url_ns_shadowing(const bind_url_namespace *ns, const 
     rq.local.bytes[3] = 254;
     if (p->category == BIND_URL_HOST) rq.host = p->host;
     if (p->category == BIND_URL_IP) rq.local = p->ip;
+    /* p itself need not be in the namespace, so what the search reaches
+     * in p's own category or after it would have been p's: within one
+     * category the longest path wins, and p is the longest that takes
+     * its own URL. */
     const bind_url_entry *e = bind_url_ns_route(ns, &rq);
-    return e && !bind_url_prefix_equal(&e->prefix, p) ? e : NULL;
+    return e && e->prefix.category < p->category ? e : NULL;
 }

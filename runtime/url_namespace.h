@@ -79,9 +79,10 @@ const bind_url_entry *bind_url_ns_route(const bind_url_namespace *ns, const bind
  * only an administrator may register). */
 const bind_url_entry *bind_url_ns_reservation_for(const bind_url_namespace *ns, const bind_url_prefix *p);
 
-/* The reservations of a higher category that take a request p would have
- * answered: the first entry the search for p's own URL reaches when that
- * is not p (a `+` or host reservation shadowing a `*` registration). */
+/* The reservation of a category searched before p's that takes the
+ * requests p would answer: the first entry the search for p's own URL
+ * reaches when it is of an earlier category (a `+` or host reservation
+ * shadowing a `*` registration); NULL when p would answer them. */
 const bind_url_entry *bind_url_ns_shadowing(const bind_url_namespace *ns, const bind_url_prefix *p);
 
 #endif

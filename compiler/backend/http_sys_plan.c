@@ -140,18 +140,20 @@ static bool is_everyone(const char *acl)
  * free_ports and local_hosts say the rest (runtime/route_state.h). */
 static bool needs_url_acl(const planner *P, const bind_binding *b) { return bind_http_sys_needs_urlacl(P->m, b); }
 
-/* The URL prefix the server registers: the host name; else the address for
- * an exact one; else a wildcard — `*` (weak) for a user-mode server, which
- * registers what its binding says, `+` (strong) for full IIS (grammar/README.md
- * §9.2).  0.0.0.0 and [::] have no URL form; the iis target writes them as
- * `*` (with W0407), so the wildcard is what the server registers. */
+/* The URL prefix the server registers (runtime/route_state.h): the host
+ * name; else the address for an exact one; else the weak wildcard `*`, which
+ * IIS Express and full IIS alike register for "All Unassigned" — a `+`
+ * reservation would be searched before every binding of the port and take
+ * their requests while nobody registers it (grammar/README.md §9.2).
+ * 0.0.0.0 and [::] have no URL form; the iis target writes them as `*`
+ * (with W0407), so the wildcard is what the server registers. */
 static const char *url_of(const planner *P, const bind_binding *b)
 {
     const char *scheme = b->protocol == BIND_PROTO_HTTPS ? "https" : "http";
     char host[48];
     if (*b->host) return bind_arena_printf(P->cx->arena, "%s://%s:%u/", scheme, b->host, b->port);
     if (b->addr.kind == BIND_ADDR_V4 || b->addr.kind == BIND_ADDR_V6) bind_addr_format(&b->addr, host, true);
-    else strcpy(host, P->user_mode ? "*" : "+");
+    else strcpy(host, "*");
     return bind_arena_printf(P->cx->arena, "%s://%s:%u/", scheme, host, b->port);
 }
 

@@ -143,7 +143,7 @@ static void note_holder(state_checker *S, bind_diag *d, const bind_state_urlacl 
 static void check_reserved(state_checker *S, const bind_binding *b)
 {
     bind_url_prefix p;
-    bind_http_sys_prefix(S->m, b, &p);
+    bind_http_sys_prefix(b, &p);
     const char *url = bind_url_prefix_text(S->a, &p);
     const char *grantee = bind_http_sys_grantee(S->m, b);
     bind_diag_bag *bag = S->k->diags;
@@ -467,7 +467,7 @@ void bind_check_state(bind_checker *k)
         for (uint32_t j = 0; j < s->nbindings; j++) {
             if (!web(s->bindings[j])) continue;
             bind_url_prefix p;
-            bind_http_sys_prefix(S.m, s->bindings[j], &p);
+            bind_http_sys_prefix(s->bindings[j], &p);
             for (uint32_t r = 0; r < S.st->nurlacls; r++)
                 if (parsed[r] && !S.registered[r] && bind_url_prefix_equal(&p, &reserved[r])) S.registered[r] = true;
         }

@@ -284,7 +284,7 @@ features_pl='
         $x{"acl-everyone"} = 1 if /^netsh http add urlacl .*sddl=D:\(A;;GX;;;WD\)/;
         $x{"acl-sid"} = 1 if /^netsh http add urlacl .*sddl=D:\(A;;GX;;;S-/;
         $x{"acl-user"} = 1 if /^netsh http add urlacl .*user=/;
-        $x{"acl-strong"} = 1 if /^netsh http add urlacl url=https?:\/\/\+/;
+        $x{"acl-wildcard"} = 1 if /^netsh http add urlacl url=https?:\/\/\*/;
         $x{"acl-v6"} = 1 if /^netsh http add urlacl url=https?:\/\/\[/;
         $x{"ssl-ipport4"} = 1 if /^netsh http add sslcert ipport=[0-9]/;
         $x{"ssl-ipport6"} = 1 if /^netsh http add sslcert ipport=\[/;
@@ -380,7 +380,7 @@ site A {
 # The golden subset and the express scenario hold every shape of record.
 if [ -z "$all" ]; then
     for x in $(perl -e "$features_pl"' print join(" ", features($ARGV[0])), "\n";' "$scen/express/netsh.cmd"); do covered[$x]=1; done
-    for x in iplisten4 iplisten6 acl-everyone acl-sid acl-user acl-strong acl-v6 ssl-ipport4 ssl-ipport6 ssl-hostnameport \
+    for x in iplisten4 iplisten6 acl-everyone acl-sid acl-user acl-wildcard acl-v6 ssl-ipport4 ssl-ipport6 ssl-hostnameport \
              ssl-ccs ssl-switches ssl-store ssl-lookup ssl-platform firewall firewall-ip; do
         [ -n "${covered[$x]:-}" ] && ok || bad "neither a golden netsh script nor the express scenario has the feature $x"
     done

@@ -119,6 +119,20 @@ static void test_url_reservations(void **state)
     assert_string_equal(bind_url_prefix_text(arena, &s->prefix), "http://+:80/");
     assert_null(bind_url_ns_shadowing(ns, &root));
     bind_url_ns_free(ns);
+
+    /* A reservation of a category searched after the prefix's own does not
+     * shadow it, even when the prefix is not in the namespace itself (the
+     * checks ask about registrations before anyone makes them). */
+    ns = bind_url_ns_new();
+    bind_url_prefix star = prefix("http://*:80/"), ip = prefix("http://10.0.0.5:80/");
+    bind_url_ns_reserve(ns, &star, "D:(A;;GX;;;S-1-5-80-1)", NULL);
+    assert_null(bind_url_ns_shadowing(ns, &local));
+    assert_null(bind_url_ns_shadowing(ns, &ip));
+    bind_url_prefix star_app = prefix("http://*:80/app/");
+    assert_null(bind_url_ns_shadowing(ns, &star_app));
+    bind_url_ns_reserve(ns, &local, "D:(A;;GX;;;WD)", NULL);
+    assert_null(bind_url_ns_shadowing(ns, &ip));                    /* localhost is another host */
+    bind_url_ns_free(ns);
 }
 
 static int setup(void **state) { (void)state; arena = bind_arena_new(); return 0; }

@@ -22,32 +22,32 @@ set "BINDC_CONFLICTS="
 set "BINDC_UNREADABLE="
 set "BINDC_RESTART="
 echo bindc: looking at the 1 records this script changes, before it changes any.
-rem URL ACL http://+:80/
-httpcfg query urlacl /u http://+:80/ >"%BINDC_CUR%" 2>&1
+rem URL ACL http://*:80/
+httpcfg query urlacl /u http://*:80/ >"%BINDC_CUR%" 2>&1
 call :bindc_read "%BINDC_CUR%"
 set "BINDC_S_1=gone"
-call :bindc_has "http://+:80/"
+call :bindc_has "http://*:80/"
 if defined BINDC_HAS set "BINDC_S_1=other"
-if "%BINDC_S_1%"=="other" (call :bindc_ours urlacl-http_3a_2f_2f_2b_3a80_2f & if defined BINDC_OURS set "BINDC_S_1=ours")
-if not exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.added.txt" if not "%BINDC_S_1%"=="gone" set "BINDC_S_1=notours"
-if not exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.added.txt" if not exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.replaced.txt" set "BINDC_S_1=notours"
-if "%BINDC_S_1%"=="other" (set "BINDC_CONFLICTS=1" & echo bindc: URL ACL http://+:80/ has changed since httpcfg.cmd set it; httpcfg shows:& type "%BINDC_CUR%")
+if "%BINDC_S_1%"=="other" (call :bindc_ours urlacl-http_3a_2f_2f_2a_3a80_2f & if defined BINDC_OURS set "BINDC_S_1=ours")
+if not exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.added.txt" if not "%BINDC_S_1%"=="gone" set "BINDC_S_1=notours"
+if not exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.added.txt" if not exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.replaced.txt" set "BINDC_S_1=notours"
+if "%BINDC_S_1%"=="other" (set "BINDC_CONFLICTS=1" & echo bindc: URL ACL http://*:80/ has changed since httpcfg.cmd set it; httpcfg shows:& type "%BINDC_CUR%")
 if defined BINDC_UNREADABLE (echo bindc: nothing was changed.& exit /b 1)
 if defined BINDC_CONFLICTS if not defined BINDC_REPLACE (echo bindc: nothing was changed.  Run "%~nx0" /replace to remove them all the same: what is there now is kept in "%BINDC_DIR%" first.& exit /b 1)
-if "%BINDC_S_1%"=="other" (httpcfg query urlacl /u http://+:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.removed.txt" 2>&1)
-echo [1/1] remove URL ACL http://+:80/
+if "%BINDC_S_1%"=="other" (httpcfg query urlacl /u http://*:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.removed.txt" 2>&1)
+echo [1/1] remove URL ACL http://*:80/
 if "%BINDC_S_1%"=="notours" (echo        not added by httpcfg.cmd: left alone& goto bindc_1)
 if "%BINDC_S_1%"=="gone" goto bindc_back_1
-httpcfg delete urlacl /u http://+:80/
+httpcfg delete urlacl /u http://*:80/
 if errorlevel 1 goto bindc_failed
 :bindc_back_1
-if exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.added.txt" del "%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.added.txt"
-if not exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.replaced.txt" goto bindc_1
-echo        putting back what httpcfg.cmd replaced, kept in "%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.replaced.txt"
-call :bindc_read "%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.replaced.txt"
-httpcfg set urlacl /u http://+:80/ /a "%BINDC_R_SDDL%"
+if exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.added.txt" del "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.added.txt"
+if not exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.replaced.txt" goto bindc_1
+echo        putting back what httpcfg.cmd replaced, kept in "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.replaced.txt"
+call :bindc_read "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.replaced.txt"
+httpcfg set urlacl /u http://*:80/ /a "%BINDC_R_SDDL%"
 if errorlevel 1 goto bindc_failed
-del "%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.replaced.txt"
+del "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.replaced.txt"
 :bindc_1
 if exist "%BINDC_CUR%" del "%BINDC_CUR%"
 rd "%BINDC_DIR%" >nul 2>&1

@@ -28,33 +28,33 @@ for /f "usebackq delims=" %%S in (`powershell -NoProfile -NonInteractive -Comman
 if not defined BINDC_SID_1 (echo bindc: the account "%BINDC_ACL_1%" is unknown on this machine: check acl= or defaults.acl; nothing was changed.& exit /b 1)
 call :bindc_alias 1
 echo bindc: looking at the 1 records this script changes, before it changes any.
-rem URL ACL http://+:80/
-netsh http show urlacl url=http://+:80/ >"%BINDC_CUR%" 2>&1
+rem URL ACL http://*:80/
+netsh http show urlacl url=http://*:80/ >"%BINDC_CUR%" 2>&1
 call :bindc_read "%BINDC_CUR%"
 set "BINDC_S_1=new"
-call :bindc_has "http://+:80/"
+call :bindc_has "http://*:80/"
 if defined BINDC_HAS set "BINDC_S_1=other"
 if "%BINDC_S_1%"=="other" (call :bindc_has "D:(A;;GX;;;%BINDC_SID_1%)" & if defined BINDC_HAS set "BINDC_S_1=same")
 if "%BINDC_S_1%"=="other" (call :bindc_has "D:(A;;GX;;;%BINDC_SIDA_1%)" & if defined BINDC_HAS set "BINDC_S_1=same")
 if "%BINDC_S_1%"=="other" if not defined BINDC_R_SDDL set "BINDC_S_1=unreadable"
-if not "%BINDC_S_1%"=="new" (call :bindc_ours urlacl-http_3a_2f_2f_2b_3a80_2f & if defined BINDC_OURS set "BINDC_S_1=ours")
-if "%BINDC_S_1%"=="other" (set "BINDC_CONFLICTS=1" & echo bindc: URL ACL http://+:80/ is set already, and not as this script sets it; netsh shows:& type "%BINDC_CUR%")
-if "%BINDC_S_1%"=="unreadable" (set "BINDC_UNREADABLE=1" & echo bindc: URL ACL http://+:80/ is set already, in a form bindc cannot read back to put it back later, so it will not replace it; netsh shows:& type "%BINDC_CUR%")
+if not "%BINDC_S_1%"=="new" (call :bindc_ours urlacl-http_3a_2f_2f_2a_3a80_2f & if defined BINDC_OURS set "BINDC_S_1=ours")
+if "%BINDC_S_1%"=="other" (set "BINDC_CONFLICTS=1" & echo bindc: URL ACL http://*:80/ is set already, and not as this script sets it; netsh shows:& type "%BINDC_CUR%")
+if "%BINDC_S_1%"=="unreadable" (set "BINDC_UNREADABLE=1" & echo bindc: URL ACL http://*:80/ is set already, in a form bindc cannot read back to put it back later, so it will not replace it; netsh shows:& type "%BINDC_CUR%")
 if defined BINDC_UNREADABLE (echo bindc: nothing was changed.& exit /b 1)
 if defined BINDC_CONFLICTS if not defined BINDC_REPLACE (echo bindc: nothing was changed.  Run "%~nx0" /replace to replace them: each is kept in "%BINDC_DIR%" first, and netsh-revert.cmd puts it back.& exit /b 1)
-echo [1/1] URL ACL http://+:80/
+echo [1/1] URL ACL http://*:80/
 if "%BINDC_S_1%"=="same" (echo        there already, as this script sets it: left alone& goto bindc_1)
 if "%BINDC_S_1%"=="ours" (echo        set by this script before: left alone& goto bindc_1)
 if "%BINDC_S_1%"=="new" goto bindc_add_1
 echo        replacing what is there: netsh's text of it is kept in "%BINDC_DIR%"
-if exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.replaced.txt" netsh http show urlacl url=http://+:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.removed.txt" 2>&1
-if not exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.replaced.txt" netsh http show urlacl url=http://+:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.replaced.txt" 2>&1
-netsh http delete urlacl url=http://+:80/
+if exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.replaced.txt" netsh http show urlacl url=http://*:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.removed.txt" 2>&1
+if not exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.replaced.txt" netsh http show urlacl url=http://*:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.replaced.txt" 2>&1
+netsh http delete urlacl url=http://*:80/
 if errorlevel 1 goto bindc_failed
 :bindc_add_1
-netsh http add urlacl url=http://+:80/ user=cert
+netsh http add urlacl url=http://*:80/ user=cert
 if errorlevel 1 goto bindc_failed
-netsh http show urlacl url=http://+:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2f_2b_3a80_2f.added.txt" 2>&1
+netsh http show urlacl url=http://*:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.added.txt" 2>&1
 :bindc_1
 if exist "%BINDC_CUR%" del "%BINDC_CUR%"
 rd "%BINDC_DIR%" >nul 2>&1

@@ -21,16 +21,13 @@ set "BINDC_CUR=%BINDC_DIR%\shown.tmp"
 set "BINDC_CONFLICTS="
 set "BINDC_UNREADABLE="
 set "BINDC_RESTART="
-rem Compiled with --state: the capture of this machine shows 1 record as this script would
-rem set it, so it leaves it out (it still looks at the others when it runs):
-rem   URL ACL http://+:80/ (urlacl-plus-web-en.txt:11)
 set "BINDC_SID_1="
 rem netsh shows a reservation's grantee as a SID: PowerShell turns the account name into one, to compare.
 set "BINDC_ACL_1=CONTOSO\web"
 for /f "usebackq delims=" %%S in (`powershell -NoProfile -NonInteractive -Command "try { (New-Object System.Security.Principal.NTAccount($env:BINDC_ACL_1)).Translate([System.Security.Principal.SecurityIdentifier]).Value } catch { }"`) do set "BINDC_SID_1=%%S"
 if not defined BINDC_SID_1 (echo bindc: the account "%BINDC_ACL_1%" is unknown on this machine: check acl= or defaults.acl; nothing was changed.& exit /b 1)
 call :bindc_alias 1
-echo bindc: looking at the 1 records this script changes, before it changes any.
+echo bindc: looking at the 2 records this script changes, before it changes any.
 rem URL ACL http://api.shop.example:80/
 netsh http show urlacl url=http://api.shop.example:80/ >"%BINDC_CUR%" 2>&1
 call :bindc_read "%BINDC_CUR%"
@@ -43,9 +40,21 @@ if "%BINDC_S_1%"=="other" if not defined BINDC_R_SDDL set "BINDC_S_1=unreadable"
 if not "%BINDC_S_1%"=="new" (call :bindc_ours urlacl-http_3a_2f_2fapi.shop.example_3a80_2f & if defined BINDC_OURS set "BINDC_S_1=ours")
 if "%BINDC_S_1%"=="other" (set "BINDC_CONFLICTS=1" & echo bindc: URL ACL http://api.shop.example:80/ is set already, and not as this script sets it; netsh shows:& type "%BINDC_CUR%")
 if "%BINDC_S_1%"=="unreadable" (set "BINDC_UNREADABLE=1" & echo bindc: URL ACL http://api.shop.example:80/ is set already, in a form bindc cannot read back to put it back later, so it will not replace it; netsh shows:& type "%BINDC_CUR%")
+rem URL ACL http://*:80/
+netsh http show urlacl url=http://*:80/ >"%BINDC_CUR%" 2>&1
+call :bindc_read "%BINDC_CUR%"
+set "BINDC_S_2=new"
+call :bindc_has "http://*:80/"
+if defined BINDC_HAS set "BINDC_S_2=other"
+if "%BINDC_S_2%"=="other" (call :bindc_has "D:(A;;GX;;;%BINDC_SID_1%)" & if defined BINDC_HAS set "BINDC_S_2=same")
+if "%BINDC_S_2%"=="other" (call :bindc_has "D:(A;;GX;;;%BINDC_SIDA_1%)" & if defined BINDC_HAS set "BINDC_S_2=same")
+if "%BINDC_S_2%"=="other" if not defined BINDC_R_SDDL set "BINDC_S_2=unreadable"
+if not "%BINDC_S_2%"=="new" (call :bindc_ours urlacl-http_3a_2f_2f_2a_3a80_2f & if defined BINDC_OURS set "BINDC_S_2=ours")
+if "%BINDC_S_2%"=="other" (set "BINDC_CONFLICTS=1" & echo bindc: URL ACL http://*:80/ is set already, and not as this script sets it; netsh shows:& type "%BINDC_CUR%")
+if "%BINDC_S_2%"=="unreadable" (set "BINDC_UNREADABLE=1" & echo bindc: URL ACL http://*:80/ is set already, in a form bindc cannot read back to put it back later, so it will not replace it; netsh shows:& type "%BINDC_CUR%")
 if defined BINDC_UNREADABLE (echo bindc: nothing was changed.& exit /b 1)
 if defined BINDC_CONFLICTS if not defined BINDC_REPLACE (echo bindc: nothing was changed.  Run "%~nx0" /replace to replace them: each is kept in "%BINDC_DIR%" first, and netsh-revert.cmd puts it back.& exit /b 1)
-echo [1/1] URL ACL http://api.shop.example:80/
+echo [1/2] URL ACL http://api.shop.example:80/
 if "%BINDC_S_1%"=="same" (echo        there already, as this script sets it: left alone& goto bindc_1)
 if "%BINDC_S_1%"=="ours" (echo        set by this script before: left alone& goto bindc_1)
 if "%BINDC_S_1%"=="new" goto bindc_add_1
@@ -59,6 +68,20 @@ netsh http add urlacl url=http://api.shop.example:80/ user=CONTOSO\web
 if errorlevel 1 goto bindc_failed
 netsh http show urlacl url=http://api.shop.example:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2fapi.shop.example_3a80_2f.added.txt" 2>&1
 :bindc_1
+echo [2/2] URL ACL http://*:80/
+if "%BINDC_S_2%"=="same" (echo        there already, as this script sets it: left alone& goto bindc_2)
+if "%BINDC_S_2%"=="ours" (echo        set by this script before: left alone& goto bindc_2)
+if "%BINDC_S_2%"=="new" goto bindc_add_2
+echo        replacing what is there: netsh's text of it is kept in "%BINDC_DIR%"
+if exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.replaced.txt" netsh http show urlacl url=http://*:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.removed.txt" 2>&1
+if not exist "%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.replaced.txt" netsh http show urlacl url=http://*:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.replaced.txt" 2>&1
+netsh http delete urlacl url=http://*:80/
+if errorlevel 1 goto bindc_failed
+:bindc_add_2
+netsh http add urlacl url=http://*:80/ user=CONTOSO\web
+if errorlevel 1 goto bindc_failed
+netsh http show urlacl url=http://*:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2f_2a_3a80_2f.added.txt" 2>&1
+:bindc_2
 if exist "%BINDC_CUR%" del "%BINDC_CUR%"
 rd "%BINDC_DIR%" >nul 2>&1
 if not defined BINDC_RESTART goto bindc_done
