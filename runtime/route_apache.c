@@ -158,18 +158,6 @@ static const hit *lookup(const bind_route_apache *r, uint32_t chain, const char 
     return best;
 }
 
-/* Whether a host is an IP address, which clients do not send as SNI. */
-static bool ip_literal(const char *h, size_t n)
-{
-    if (n && h[0] == '[') return true;
-    size_t dots = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (h[i] == '.') dots++;
-        else if (h[i] < '0' || h[i] > '9') return false;
-    }
-    return dots == 3;
-}
-
 void bind_route_apache_resolve(const bind_route_apache *r, const bind_route_request *rq, const char *sni_sent,
                                bind_route_result *out)
 {
@@ -196,14 +184,18 @@ void bind_route_apache_resolve(const bind_route_apache *r, const bind_route_requ
     uint32_t vhost = only || !h ? first : h->vhost;
 
     if (c->ssl) {
+        bind_route_hello hello = { sni_sent ? BIND_SNI_NAME : BIND_SNI_BROWSER, sni_sent };
         char sni[1024];
-        size_t sl;
-        if (sni_sent) sl = bind_route_host_normalize(*sni_sent ? sni_sent : NULL, sni, sizeof sni);
-        else if (hl == (size_t)-1 || ip_literal(host, hl)) sl = 0;
-        else memcpy(sni, host, (sl = hl) + 1);
+        size_t sl = bind_route_sni_of(rq, &hello, sni, sizeof sni);
+        out->tls.hello = hello;
         const hit *hs = sl != (size_t)-1 && sl > 0 ? lookup(r, chain, sni, sl) : NULL;
         uint32_t shake = only || !hs ? first : hs->vhost;
+        const bind_apache_vhost *vs = &r->plan->vhosts[shake];
         out->handshake = (int32_t)shake;
+        out->tls.pick = hs && hs->vhost == shake ? BIND_TLS_NAMED : BIND_TLS_DEFAULT;
+        out->tls.name = out->tls.pick == BIND_TLS_NAMED ? hs->name : NULL;
+        out->tls.binding = vs->tls;
+        out->tls.cert = vs->tls ? vs->tls->cert : NULL;
         out->server = (int32_t)vhost;
         if (sl && !has_host) { out->refusal = BIND_REFUSE_SNI_NO_HOST; return; }
         if (vhost != shake && !bind_apache_tls_compatible(&r->plan->vhosts[shake], &r->plan->vhosts[vhost])) {

@@ -145,6 +145,30 @@ size_t bind_route_host_normalize(const char *host, char *out, size_t cap)
     return n;
 }
 
+bool bind_route_ip_literal(const char *h, size_t n)
+{
+    if (n && h[0] == '[') return true;
+    size_t dots = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (h[i] == '.') dots++;
+        else if (h[i] < '0' || h[i] > '9') return false;
+    }
+    return dots == 3;
+}
+
+size_t bind_route_sni_of(const bind_route_request *rq, const bind_route_hello *hello, char *out, size_t cap)
+{
+    out[0] = '\0';
+    switch (hello->mode) {
+    case BIND_SNI_NONE: return 0;
+    case BIND_SNI_NAME: return bind_route_host_normalize(hello->sni && *hello->sni ? hello->sni : NULL, out, cap);
+    default: break;
+    }
+    size_t n = bind_route_host_normalize(rq->host, out, cap);
+    if (n == (size_t)-1 || bind_route_ip_literal(out, n)) { out[0] = '\0'; return 0; }
+    return n;
+}
+
 /* The candidates seen so far: the best and the runner-up. */
 typedef struct ranking {
     const bind_binding *b[2];
@@ -248,7 +272,7 @@ static bool port_covers(const bind_route_iis *ix, uint32_t scope, const bind_add
 void bind_route_iis_resolve(const bind_route_iis *ix, const bind_route_request *rq, bind_route_result *out)
 {
     memset(out, 0, sizeof *out);
-    out->socket = out->server = -1;
+    out->socket = out->server = out->handshake = -1;
     if (!listening(ix, &rq->local)) { out->refusal = BIND_REFUSE_NOT_LISTENING; return; }
     uint32_t scope = scope_of(rq->protocol, rq->port);
     if (!port_covers(ix, scope, &rq->local)) { out->refusal = BIND_REFUSE_NO_BINDING; return; }

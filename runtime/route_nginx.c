@@ -111,10 +111,67 @@ static const hit *lookup(const bind_route_nginx *r, uint32_t sock, uint32_t kind
     return bind_table_get(&r->names, bind_route_key_hash(&k), &k);
 }
 
+/* The server a name picks on a socket: the exact name, then the longest
+ * wildcard starting with `*`, then the longest ending with `*`.  What the
+ * Host header and the TLS server name (ngx_http_ssl_servername) both go
+ * through; NULL when none matches (the default_server). */
+static const hit *match(const bind_route_nginx *r, uint32_t sock, const char *name, size_t len, enum bind_route_rule *rule)
+{
+    const hit *h = lookup(r, sock, KIND_EXACT, name, len);
+    *rule = BIND_ROUTE_NGINX_EXACT;
+    /* Leading wildcards: the longest suffix first. */
+    for (size_t i = 0; !h && i + 1 < len; i++)
+        if (name[i] == '.') { h = lookup(r, sock, KIND_HEAD, name + i + 1, len - i - 1); *rule = BIND_ROUTE_NGINX_HEAD; }
+    /* Trailing wildcards: the longest prefix first. */
+    for (size_t i = len - 1; !h && i > 0; i--)
+        if (name[i] == '.' && i + 1 < len) { h = lookup(r, sock, KIND_TAIL, name, i); *rule = BIND_ROUTE_NGINX_TAIL; }
+    return h;
+}
+
+/* The TLS handshake: the server the SNI names, else the default_server,
+ * presents its certificate — or rejects it (ssl_reject_handshake on).
+ * Whatever it took, the Host then picks the server again: nginx answers
+ * 421 for another only with client certificates, which the target never
+ * asks for. */
+static void handshake(const bind_route_nginx *r, const bind_route_request *rq, const bind_route_hello *hello, uint32_t sock,
+                      bind_route_result *out)
+{
+    const bind_nginx_socket *s = &r->plan->sockets[sock];
+    char sni[1024];
+    size_t sl = bind_route_sni_of(rq, hello, sni, sizeof sni);
+    out->tls.hello = *hello;
+    enum bind_route_rule rule;
+    const hit *h = sl && sl != (size_t)-1 ? match(r, sock, sni, sl, &rule) : NULL;
+    uint32_t server = h ? h->server : s->default_server;
+    const bind_nginx_server *sv = &r->plan->servers[server];
+    out->handshake = (int32_t)server;
+    out->tls.pick = h ? BIND_TLS_NAMED : BIND_TLS_DEFAULT;
+    out->tls.name = h ? h->name : NULL;
+    if (sv->kind == BIND_NGINX_REFUSE_TLS) { out->tls.refused = BIND_TLS_REJECT; return; }
+    out->tls.binding = sv->tls;
+    out->tls.cert = sv->tls ? sv->tls->cert : NULL;
+}
+
+/* A rejected handshake ends the connection before the Host is read. */
+static void rejected(bind_route_result *out)
+{
+    out->unreached = out->binding;
+    out->binding = NULL;
+    out->rule = BIND_ROUTE_NONE;
+    out->name = NULL;
+    out->refusal = BIND_REFUSE_HANDSHAKE;
+}
+
 void bind_route_nginx_resolve(const bind_route_nginx *r, const bind_route_request *rq, bind_route_result *out)
 {
+    bind_route_nginx_resolve_tls(r, rq, NULL, out);
+}
+
+void bind_route_nginx_resolve_tls(const bind_route_nginx *r, const bind_route_request *rq, const bind_route_hello *hello,
+                                  bind_route_result *out)
+{
     memset(out, 0, sizeof *out);
-    out->socket = out->server = -1;
+    out->socket = out->server = out->handshake = -1;
     int64_t sock = find_socket(r, rq->port, &rq->local);
     if (sock < 0) {
         bind_addr any;
@@ -126,30 +183,24 @@ void bind_route_nginx_resolve(const bind_route_nginx *r, const bind_route_reques
     const bind_nginx_socket *s = &r->plan->sockets[sock];
     out->socket = (int32_t)sock;
     if (s->ssl != (rq->protocol == BIND_PROTO_HTTPS)) { out->refusal = BIND_REFUSE_TLS_MISMATCH; return; }
+    if (s->ssl && hello) handshake(r, rq, hello, (uint32_t)sock, out);
 
     char host[1024];
     size_t hl = bind_route_host_normalize(rq->host, host, sizeof host);
-    const hit *h = NULL;
     enum bind_route_rule rule = BIND_ROUTE_NONE;
-    if (hl != (size_t)-1 && hl > 0) {
-        h = lookup(r, (uint32_t)sock, KIND_EXACT, host, hl);
-        rule = BIND_ROUTE_NGINX_EXACT;
-        /* Leading wildcards: the longest suffix first. */
-        for (size_t i = 0; !h && i + 1 < hl; i++)
-            if (host[i] == '.') { h = lookup(r, (uint32_t)sock, KIND_HEAD, host + i + 1, hl - i - 1); rule = BIND_ROUTE_NGINX_HEAD; }
-        /* Trailing wildcards: the longest prefix first. */
-        for (size_t i = hl - 1; !h && i > 0; i--)
-            if (host[i] == '.' && i + 1 < hl) { h = lookup(r, (uint32_t)sock, KIND_TAIL, host, i); rule = BIND_ROUTE_NGINX_TAIL; }
-    }
+    const hit *h = hl != (size_t)-1 && hl > 0 ? match(r, (uint32_t)sock, host, hl, &rule) : NULL;
     if (h) {
         out->server = (int32_t)h->server;
         out->rule = rule;
         out->name = h->name;
         out->binding = h->binding;
-        return;
+    } else {
+        out->server = (int32_t)s->default_server;
+        if (r->plan->servers[s->default_server].kind != BIND_NGINX_SITE) out->refusal = BIND_REFUSE_DEFAULT;
+        else {
+            out->rule = BIND_ROUTE_NGINX_DEFAULT;
+            out->binding = s->default_binding;
+        }
     }
-    out->server = (int32_t)s->default_server;
-    if (r->plan->servers[s->default_server].kind != BIND_NGINX_SITE) { out->refusal = BIND_REFUSE_DEFAULT; return; }
-    out->rule = BIND_ROUTE_NGINX_DEFAULT;
-    out->binding = s->default_binding;
+    if (out->tls.refused) rejected(out);
 }

@@ -54,9 +54,61 @@ static const char *no_host_match(bind_arena *a, const char *host)
     return host ? bind_arena_printf(a, "no binding names host `%s`", host) : "the request has no Host header";
 }
 
+static bool sends_sni(const bind_route_request *rq, const bind_route_result *r)
+{
+    char sni[1024];
+    return bind_route_sni_of(rq, &r->tls.hello, sni, sizeof sni) != 0;
+}
+
+/* "SNI `shop.example`", "no SNI". */
+static const char *sni_text(bind_arena *a, const bind_route_request *rq, const bind_route_result *r)
+{
+    char sni[1024];
+    size_t n = bind_route_sni_of(rq, &r->tls.hello, sni, sizeof sni);
+    if (n == 0) return "no SNI";
+    if (n == (size_t)-1) return "SNI (a name longer than 1023 bytes)";
+    return bind_arena_printf(a, "SNI `%s`", sni);
+}
+
+/* "; the Host alone would reach site `Shop` (https *:443:shop.example)". */
+static const char *unreached_text(bind_arena *a, const bind_route_result *r)
+{
+    if (!r->unreached) return "";
+    return bind_arena_printf(a, "; the Host alone would reach site `%s` (%s)", r->unreached->site->name,
+                             bind_binding_text(a, r->unreached));
+}
+
+/* The address records HTTP.sys looks up for a client, in order. */
+static const char *ipport_keys(bind_arena *a, const bind_route_request *rq)
+{
+    char addr[48];
+    bind_addr_format(&rq->local, addr, true);
+    if (rq->local.kind == BIND_ADDR_V6)
+        return bind_arena_printf(a, "ipport=%s:%u, [::]:%u or 0.0.0.0:%u", addr, rq->port, rq->port, rq->port);
+    return bind_arena_printf(a, "ipport=%s:%u or 0.0.0.0:%u", addr, rq->port, rq->port);
+}
+
+/* Why HTTP.sys resets the connection during the handshake. */
+static const char *ssl_refusal(bind_arena *a, const bind_route_request *rq, const bind_route_result *r)
+{
+    if (r->tls.refused == BIND_TLS_NO_SNI)
+        return bind_arena_printf(a, "no %s serves a client without SNI, and port %u's other SSL bindings (hostnameport, ccs) "
+                                    "need SNI", ipport_keys(a, rq), rq->port);
+    char sni[1024];
+    size_t n = bind_route_sni_of(rq, &r->tls.hello, sni, sizeof sni);
+    if (n == 0 || n == (size_t)-1)
+        return bind_arena_printf(a, "no SSL binding serves port %u here (no %s)", rq->port, ipport_keys(a, rq));
+    return bind_arena_printf(a, "no hostnameport=%s:%u, no ccs=%u, and no %s to fall back to", sni, rq->port, rq->port,
+                             ipport_keys(a, rq));
+}
+
 static const char *iis_reason(bind_arena *a, const bind_route_request *rq, const bind_route_result *r)
 {
     const char *host = host_text(a, rq);
+    if (r->refusal == BIND_REFUSE_HANDSHAKE)
+        return bind_arena_printf(a, "the TLS handshake fails before the Host is read: HTTP.sys resets the connection, as no "
+                                    "SSL binding serves %s%s", sends_sni(rq, r) ? "its SNI here" : "a client without SNI here",
+                                 unreached_text(a, r));
     if (!r->binding) {
         switch (r->refusal) {
         case BIND_REFUSE_NOT_LISTENING: {
@@ -101,6 +153,10 @@ static const char *nginx_reason(bind_arena *a, const bind_route_request *rq, con
     default: break;
     }
     switch (r->refusal) {
+    case BIND_REFUSE_HANDSHAKE:
+        return bind_arena_printf(a, "the TLS handshake fails before the Host is read: nginx rejects it, as %s%s",
+                                 sends_sni(rq, r) ? "no server_name there matches the SNI" : "the client sends no SNI",
+                                 unreached_text(a, r));
     case BIND_REFUSE_NOT_LISTENING: return bind_arena_printf(a, "nginx does not listen on %s", sock);
     case BIND_REFUSE_TLS_MISMATCH:
         return s && s->ssl ? bind_arena_printf(a, "%s is a TLS socket (listen ... ssl) and the request is plain http", sock)
@@ -161,4 +217,99 @@ const char *bind_route_apache_reason(bind_arena *a, const bind_route_request *rq
         return bind_arena_printf(a, "%s of %s answers 404: %s", vhost_text(a, &p->vhosts[r->server]), chain, unmatched);
     default: return "nothing answers";
     }
+}
+
+/* ---- the TLS handshake ------------------------------------------------- */
+
+/* " (FILE:LINE:COL)" of a span, or nothing. */
+static const char *place(bind_arena *a, const bind_sources *src, bind_span at)
+{
+    bind_source *f = src && at.end ? bind_sources_get(src, at.file) : NULL;
+    if (!f) return "";
+    uint32_t line, col;
+    bind_source_linecol(f, at.start, &line, &col);
+    return bind_arena_printf(a, " (%s:%u:%u)", f->path, line, col);
+}
+
+/* "certificate `shop` (shop.bind:8:6)". */
+static const char *cert_text(bind_arena *a, const bind_sources *src, const bind_route_tls *t, const char *sni)
+{
+    if (t->cert) return bind_arena_printf(a, "certificate `%s`%s", t->cert->name, place(a, src, t->cert->span));
+    const bind_binding *b = t->binding;
+    if (b && b->ccs) return bind_arena_printf(a, "the central certificate store's certificate for %s", sni);
+    if (b && b->thumbprint) return bind_arena_printf(a, "the certificate with thumbprint %s", b->thumbprint);
+    return "a certificate";
+}
+
+/* "ipport=0.0.0.0:443": `*` is 0.0.0.0 to HTTP.sys. */
+static const char *ssl_key(bind_arena *a, const bind_route_tls *t, uint16_t port)
+{
+    const bind_binding *b = t->binding;
+    char addr[48];
+    switch (t->pick) {
+    case BIND_TLS_HOSTNAMEPORT: case BIND_TLS_HOSTNAMEPORT_WILD: return bind_arena_printf(a, "hostnameport=%s:%u", b->host, b->port);
+    case BIND_TLS_CCS: return bind_arena_printf(a, "ccs=%u", b->port);
+    case BIND_TLS_INSTALLER: return bind_arena_printf(a, "ipport=0.0.0.0:%u", port);
+    default:
+        if (b->addr.kind == BIND_ADDR_ANY) strcpy(addr, "0.0.0.0");
+        else bind_addr_format(&b->addr, addr, true);
+        return bind_arena_printf(a, "ipport=%s:%u", addr, b->port);
+    }
+}
+
+static const char *iis_tls(bind_arena *a, const bind_sources *src, const bind_route_request *rq, const bind_route_result *r)
+{
+    const char *sni = sni_text(a, rq, r);
+    const bind_route_tls *t = &r->tls;
+    if (t->refused) return bind_arena_printf(a, "%s: refused: HTTP.sys resets the connection: %s", sni, ssl_refusal(a, rq, r));
+    const char *cert = cert_text(a, src, t, sni);
+    if (t->pick == BIND_TLS_INSTALLER)
+        return bind_arena_printf(a, "%s: HTTP.sys presents %s from the SSL binding %s that the platform's installer made for "
+                                    "its ssl_ports", sni, cert, ssl_key(a, t, rq->port));
+    return bind_arena_printf(a, "%s: HTTP.sys presents %s from its SSL binding %s, made for %s%s", sni, cert,
+                             ssl_key(a, t, rq->port), bind_binding_text(a, t->binding), place(a, src, t->binding->span));
+}
+
+static const char *nginx_tls(bind_arena *a, const bind_sources *src, const bind_route_request *rq, const bind_route_result *r,
+                             const bind_nginx_plan *p)
+{
+    const char *sni = sni_text(a, rq, r);
+    const bind_route_tls *t = &r->tls;
+    const char *sock = bind_nginx_socket_text(a, &p->sockets[r->socket]);
+    const char *unmatched = t->pick == BIND_TLS_DEFAULT && sends_sni(rq, r)
+                            ? bind_arena_printf(a, " (no server_name on %s matches it)", sock) : "";
+    if (t->refused)
+        return bind_arena_printf(a, "%s%s: refused: the default_server of %s is the generated one with ssl_reject_handshake on",
+                                 sni, unmatched, sock);
+    const bind_nginx_server *sv = &p->servers[r->handshake];
+    const char *who = t->pick == BIND_TLS_NAMED
+                      ? bind_arena_printf(a, "the server block of site `%s` whose server_name %s matches on %s", sv->site->name, t->name, sock)
+                      : sv->site ? bind_arena_printf(a, "the default_server of %s, site `%s`", sock, sv->site->name)
+                      : bind_arena_printf(a, "the default_server of %s, the generated one (it then answers 404)", sock);
+    return bind_arena_printf(a, "%s%s: nginx presents %s, of %s", sni, unmatched, cert_text(a, src, t, sni), who);
+}
+
+static const char *apache_tls(bind_arena *a, const bind_sources *src, const bind_route_request *rq, const bind_route_result *r,
+                              const bind_apache_plan *p)
+{
+    const char *sni = sni_text(a, rq, r);
+    const bind_route_tls *t = &r->tls;
+    const char *chain = bind_apache_chain_text(a, &p->chains[r->socket]);
+    const bind_apache_vhost *v = &p->vhosts[r->handshake];
+    const char *unmatched = t->pick == BIND_TLS_DEFAULT && sends_sni(rq, r) && p->chains[r->socket].nvhosts > 1
+                            ? bind_arena_printf(a, " (no ServerName or ServerAlias on %s matches it)", chain) : "";
+    const char *who = t->pick == BIND_TLS_NAMED
+                      ? bind_arena_printf(a, "the <VirtualHost> of site `%s` on %s whose names match it (%s)", v->site ? v->site->name : "?", chain, t->name)
+                      : v->site ? bind_arena_printf(a, "the first <VirtualHost> of %s, site `%s`", chain, v->site->name)
+                      : bind_arena_printf(a, "the first <VirtualHost> of %s, the generated refusing one (Apache cannot refuse a handshake)", chain);
+    return bind_arena_printf(a, "%s%s: Apache presents %s, of %s", sni, unmatched, cert_text(a, src, t, sni), who);
+}
+
+const char *bind_route_tls_text(bind_arena *a, const bind_sources *src, const bind_route_request *rq, const bind_route_result *r,
+                                const bind_nginx_plan *nginx, const bind_apache_plan *apache)
+{
+    if (r->tls.pick == BIND_TLS_NONE && !r->tls.refused) return NULL;
+    if (apache) return apache_tls(a, src, rq, r, apache);
+    if (nginx) return nginx_tls(a, src, rq, r, nginx);
+    return iis_tls(a, src, rq, r);
 }
