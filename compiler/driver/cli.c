@@ -220,7 +220,7 @@ static int set_value(bind_cli *o, const bind_cli_option *opt, const char *value)
     case OPT_VERBOSE: o->verbose = true; break;
     case OPT_LIST: o->list = true; break;
     case OPT_WERROR: o->werror = true; break;
-    case OPT_STDIO: case OPT_HELP: case OPT_COUNT: break;
+    case OPT_STDIO: case OPT_HELP: case OPT_NO_SNI: case OPT_COUNT: break;
     }
     return rc;
 }

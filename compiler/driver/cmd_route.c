@@ -1,9 +1,11 @@
-/* bindc route FILE... URL [--local-ip IP] [--server iis|nginx|apache] [-v]
+/* bindc route FILE... URL [--local-ip IP] [--server iis|nginx|apache]
+ *                         [--sni NAME | --no-sni] [-v]
  *
  * Checks the files, then asks the runtime which site and binding answer
- * the URL: under the IIS/HTTP.sys rules (the default), or under nginx's or
- * Apache's algorithm over what their target writes.  Prints the site, the
- * binding and a one-line reason; exit 3 when nothing answers.
+ * the URL: on the whole box (the server that owns the request's socket,
+ * runtime/route_box.h), or under one server's rules alone (--server).
+ * Prints the site, the binding and a one-line reason, and for https the
+ * TLS handshake; exit 3 when nothing answers.
  *
  * The check's diagnostics are not all said again on every query: the
  * errors are (there is no answer then), and the warnings about the
@@ -14,10 +16,7 @@
 #include <string.h>
 
 #include "driver.h"
-#include "runtime/apache_plan.h"
-#include "runtime/nginx_plan.h"
-#include "runtime/route.h"
-#include "runtime/route_state.h"
+#include "runtime/route_box.h"
 
 typedef struct url { uint8_t protocol; const char *host; uint16_t port; bool literal; bind_addr addr; const char *path; } url;
 
@@ -127,7 +126,7 @@ static bool about_answer(const bind_diag *d, void *ctx)
 
 int bind_cmd_route(bind_cli *o)
 {
-    const char *local_ip = o->local_ip, *server = o->server ? o->server : "iis";
+    const char *local_ip = o->local_ip;
     /* The URL is the last operand with a scheme; the others are files. */
     const char *target = NULL;
     for (int i = o->nfiles - 1; i >= 0 && !target; i--) {
@@ -136,12 +135,13 @@ int bind_cmd_route(bind_cli *o)
         memmove(&o->files[i], &o->files[i + 1], (size_t)(o->nfiles - i - 1) * sizeof *o->files);
         o->nfiles--;
     }
-    enum bind_server kind = strcmp(server, "nginx") == 0 ? BIND_SERVER_NGINX
-                          : strcmp(server, "apache") == 0 ? BIND_SERVER_APACHE : BIND_SERVER_IIS;
+    enum bind_server kind = !o->server ? BIND_SERVER_ANY
+                          : strcmp(o->server, "nginx") == 0 ? BIND_SERVER_NGINX
+                          : strcmp(o->server, "apache") == 0 ? BIND_SERVER_APACHE : BIND_SERVER_IIS;
+    bool no_sni = o->given & OPT_BIT(OPT_NO_SNI);
     int rc = EXIT_OK;
     if (!target) rc = bind_cli_usage_error(o, "%s", "route needs a URL, e.g. http://shop.example/");
-    else if (o->sni && kind != BIND_SERVER_APACHE)
-        rc = bind_cli_usage_error(o, "%s", "--sni goes with --server apache (HTTP.sys and nginx route by the Host alone)");
+    else if (o->sni && no_sni) rc = bind_cli_usage_error(o, "%s", "--sni and --no-sni: the client sends one server name or none");
     else if (o->nfiles == 0) rc = bind_cli_usage_error(o, "%s", "no input files (`-` reads standard input)");
     else rc = bind_cli_one_stdin(o, NULL);
     if (rc != EXIT_OK) return rc;
@@ -174,48 +174,34 @@ int bind_cmd_route(bind_cli *o)
         goto done;
     }
 
+    /* The client hello: what a browser sends, none, or the name given ('' is none). */
     bind_route_request rq = { u.protocol, local, u.port, u.host };
+    bind_route_hello hello = { BIND_SNI_BROWSER, NULL };
+    if (no_sni || (o->sni && !*o->sni)) hello.mode = BIND_SNI_NONE;
+    else if (o->sni) { hello.mode = BIND_SNI_NAME; hello.sni = o->sni; }
     if (!local_ip) rq.local = u.literal ? u.addr : bind_route_unnamed_addr(c->model, 4);
 
-    bind_route_result r;
-    const char *reason;
-    bind_route_machine_answer ans;
-    bool machine = c->state && kind == BIND_SERVER_IIS;
-    if (machine) {
-        /* --state: as the machine would answer (runtime/route_state.h). */
-        bind_route_machine *rm = bind_route_machine_new(c->model, c->state);
-        bind_route_machine_resolve(rm, &rq, u.path, c->arena, &ans);
-        bind_route_machine_free(rm);
-        r = ans.r;
-        reason = ans.reason;
-    } else if (kind == BIND_SERVER_NGINX) {
-        const bind_nginx_plan *plan = bind_compilation_nginx_plan(c);
-        bind_route_nginx *router = bind_route_nginx_new(plan);
-        bind_route_nginx_resolve(router, &rq, &r);
-        reason = bind_route_reason(c->arena, &rq, &r, plan);
-        bind_route_nginx_free(router);
-    } else if (kind == BIND_SERVER_APACHE) {
-        const bind_apache_plan *plan = bind_apache_plan_build(c->arena, c->model);
-        bind_route_apache *router = bind_route_apache_new(plan);
-        bind_route_apache_resolve(router, &rq, o->sni, &r);
-        reason = bind_route_apache_reason(c->arena, &rq, &r, plan);
-        bind_route_apache_free(router);
-    } else {
-        bind_route_iis *ix = bind_route_iis_new(c->model, BIND_SERVER_IIS);
-        bind_route_iis_resolve(ix, &rq, &r);
-        reason = bind_route_reason(c->arena, &rq, &r, NULL);
-        bind_route_iis_free(ix);
-    }
+    bind_route_box *box = bind_route_box_new(c->model, kind, kind == BIND_SERVER_NGINX ? bind_compilation_nginx_plan(c) : NULL,
+                                             c->state);
+    bind_route_box_answer ans;
+    bind_route_box_resolve(box, &rq, &hello, u.path, &c->sources, c->arena, &ans);
+    bind_route_box_free(box);
+    const bind_route_result *r = &ans.r;
     /* The diagnostics first, then the answer: through one pipe they come
      * in that order (the report flushes). */
-    said_filter f = { r.binding, false, o->werror };
+    said_filter f = { r->binding, false, o->werror };
     bind_report *rep = bind_report_new(o, &c->sources);
     bind_report_bag(rep, &c->diags, o->verbose ? NULL : about_answer, &f);
     bind_report_finish(rep);
     bind_report_free(rep);
-    if (machine) {
-        if (r.binding) print_answer(c, r.binding, reason);
-        else printf("no site: %s\n", reason);
+    if (r->binding) print_answer(c, r->binding, ans.reason);
+    else printf("no site: %s\n", ans.reason);
+    if (ans.tls) {
+        fputs("tls:     ", stdout);
+        print_text(ans.tls);
+        putchar('\n');
+    }
+    if (ans.machine) {
         printf("rule:    %s", ans.rule);
         print_place(c, ans.rule_at);
         putchar('\n');
@@ -224,11 +210,7 @@ int bind_cmd_route(bind_cli *o)
             print_text(ans.notes[i]);
             putchar('\n');
         }
-        if (!r.binding) rc = EXIT_NO_ROUTE;
-    } else if (r.binding) {
-        print_answer(c, r.binding, reason);
-    } else {
-        printf("no site: %s\n", reason);
+    } else if (!r->binding && kind != BIND_SERVER_ANY) {
         /* The other servers' sites are out of this answer: say so. */
         uint32_t others = 0;
         for (uint32_t i = 0; i < c->model->nsites; i++) {
@@ -238,8 +220,8 @@ int bind_cmd_route(bind_cli *o)
         if (others)
             printf("note:    %u site%s for another server %s not considered; see --server\n", others, others == 1 ? "" : "s",
                    others == 1 ? "is" : "are");
-        rc = EXIT_NO_ROUTE;
     }
+    if (!r->binding) rc = EXIT_NO_ROUTE;
     if (fflush(stdout) != 0) rc = EXIT_USAGE;
 done:
     bind_compilation_free(c);

@@ -25,7 +25,7 @@ enum bind_opt_id {
     /* fmt */
     OPT_CHECK, OPT_WRITE,
     /* route */
-    OPT_LOCAL_IP, OPT_SERVER, OPT_SNI, OPT_VERBOSE,
+    OPT_LOCAL_IP, OPT_SERVER, OPT_SNI, OPT_NO_SNI, OPT_VERBOSE,
     /* lsp, explain */
     OPT_STDIO, OPT_LIST,
     /* the inputs */

@@ -46,16 +46,24 @@ static const bind_cli_option options[] = {
       "the server address the request arrives on",
       "Without it: the URL's address when its host is one, else the first of 192.0.2.1... "
       "(then 198.18.0.0/15) that no binding or iplisten names." },
-    { OPT_SERVER, "--server", 0, "S", VALUES_CHOICES, servers, "iis", false, false,
-      "whose rules answer: IIS/HTTP.sys's, or nginx's or Apache's over what their target writes",
-      "iis: the IIS/HTTP.sys rules over sites with server = iis or any, honouring iplisten; "
-      "nginx, apache: that server's own selection over the configuration its target writes, "
-      "for its sites and server = any ones." },
+    { OPT_SERVER, "--server", 0, "S", VALUES_CHOICES, servers, NULL, false, false,
+      "only this server's rules, over its sites (default: the whole box, the server that owns the request's socket)",
+      "Without it, the whole box: the server that listens on the request's address:port owns it "
+      "(HTTP.sys on the ports of the sites with server = iis or any, on the iplisten addresses or "
+      "every address; nginx and Apache on the sockets their target's listen lines open), and its "
+      "rules answer; the reason names both steps. Where two would listen, HTTP.sys holds the "
+      "socket and the other does not start. iis: the IIS/HTTP.sys rules over "
+      "sites with server = iis or any, honouring iplisten; nginx, apache: that server's own "
+      "selection over the configuration its target writes, for its sites and server = any ones." },
     { OPT_SNI, "--sni", 0, "NAME", VALUES_TEXT, NULL, NULL, false, false,
-      "--server apache: the TLS server name the client sends (`''`: none)",
-      "Without it, what a browser sends: the Host's name, none for an address. Apache picks the "
-      "certificate by it and answers 421 when the Host then names a block of another TLS set-up; "
-      "HTTP.sys and nginx route by the Host alone." },
+      "https: the TLS server name the client sends (default: the URL's host, none for an address; `''`: none)",
+      "The handshake comes first: the answer says which certificate the server presents and "
+      "what picked it (HTTP.sys's SSL binding: hostnameport, ccs, then ipport; nginx's server "
+      "block; Apache's <VirtualHost>), or why the handshake is refused (HTTP.sys resets a client "
+      "no SSL binding serves; nginx's generated default server rejects it), then which site the "
+      "Host reaches. Apache answers 421 when the Host names a block of another TLS set-up." },
+    { OPT_NO_SNI, "--no-sni", 0, NULL, VALUES_NONE, NULL, NULL, false, false,
+      "https: the client sends no TLS server name (an old client, or a URL by address)", NULL },
     { OPT_VERBOSE, "--verbose", 'v', NULL, VALUES_NONE, NULL, NULL, false, false,
       "print every diagnostic of the check, as `bindc check` does",
       "Without it route prints the errors (there is no answer then) and the warnings about the "
@@ -116,7 +124,7 @@ static const char *const compile_usage[] = {
     NULL,
 };
 static const char *const fmt_usage[] = { "FILE... [--check | --write]", NULL };
-static const char *const route_usage[] = { "FILE... URL [--local-ip IP] [--server iis|nginx|apache [--sni NAME]] [options]", NULL };
+static const char *const route_usage[] = { "FILE... URL [--local-ip IP] [--server iis|nginx|apache] [--sni NAME | --no-sni] [options]", NULL };
 static const char *const import_usage[] = { "FILE... [-o OUT.bind] [--platform P]", NULL };
 static const char *const lsp_usage[] = { "[--stdio]", NULL };
 static const char *const explain_usage[] = { "CODE", "--list", NULL };
@@ -145,10 +153,11 @@ static const bind_command commands[] = {
     { "route", route_usage, "say which site and binding answer a URL, and why",
       "Checks the files, then prints the site and the binding that answer URL and why; exit "
       "3 when none does. URL is the last operand with `://`: http or https, a host name, an "
-      "IPv4 address or a bracketed IPv6 address, an optional port. With --state, as the machine "
+      "IPv4 address or a bracketed IPv6 address, an optional port. For https a tls: line says "
+      "which certificate the handshake gets, or why it is refused. With --state, as the machine "
       "would answer: HTTP.sys's URL reservations and the URL's path take part, and a rule: line "
       "says which of HTTP.sys's rules decided.",
-      HELP | OPT_BIT(OPT_LOCAL_IP) | OPT_BIT(OPT_SERVER) | OPT_BIT(OPT_SNI) | OPT_BIT(OPT_VERBOSE) | INPUTS | STATE | LEVELS | SHOWN,
+      HELP | OPT_BIT(OPT_LOCAL_IP) | OPT_BIT(OPT_SERVER) | OPT_BIT(OPT_SNI) | OPT_BIT(OPT_NO_SNI) | OPT_BIT(OPT_VERBOSE) | INPUTS | STATE | LEVELS | SHOWN,
       OPERANDS_FILES },
     { "import", import_usage, "turn a server's configuration into a .bind file",
       "Reads what a server already has (applicationhost.config, netsh and appcmd output, "

@@ -8,7 +8,8 @@
 #     Express scenarios of "Handling URL Binding Failures in IIS Express"
 #     with and without reservations made before, a reservation nobody
 #     registered (503), a site that cannot start (access denied, an
-#     excluded port), and the machine's IP listen list;
+#     excluded port), and the machine's IP listen list, which also
+#     decides HTTP.sys's sockets on a box with nginx;
 #   - `compile --target netsh --state` leaves out what the machine has as
 #     the script would set it, says so (stderr and `rem` lines), and the
 #     revert leaves the same records alone;
@@ -155,6 +156,33 @@ out=$(route server.bind http://10.0.0.6:8081/ "$states/server-de.txt")
 case $out in "no site: HTTP.sys does not listen on 10.0.0.6: this machine's IP listen list leaves it out"*"# exit 3") ok ;; *) bad "iplisten: $out" ;; esac
 out=$(route server.bind http://10.0.0.5:8081/ "$states/server-de.txt")
 case $out in "site:    Fallback"*"# exit 0") ok ;; *) bad "iplisten, listed: $out" ;; esac
+
+# The whole box: the machine's list decides which socket is HTTP.sys's; its
+# part answers as above (with its rule: line), nginx the rest.
+cat > "$tmp/box.bind" <<'EOF'
+iplisten 10.0.0.5
+
+site Fallback {
+    server = iis
+    http *:8081:
+}
+
+site Edge {
+    server = nginx
+    http 10.0.0.6:8081:
+}
+EOF
+expect "box --state: nginx's socket" "$(route box.bind http://10.0.0.6:8081/ "$states/server-de.txt")" \
+'site:    Edge
+binding: http 10.0.0.6:8081:  (box.bind:10:5)
+reason:  socket 10.0.0.6:8081 belongs to nginx (it listens on 10.0.0.6:8081; this machine'"'"'s IP listen list leaves it out of HTTP.sys); nginx: default_server of 10.0.0.6:8081: no server_name matches `10.0.0.6`
+# exit 0'
+out=$(route box.bind http://10.0.0.5:8081/ "$states/server-de.txt")
+case $out in "site:    Fallback"*"reason:  socket 10.0.0.5:8081 belongs to HTTP.sys (this machine's IP listen list takes it with 10.0.0.5); HTTP.sys: catch-all"*"rule:    HTTP.sys's URL namespace hands it to the .bind's server: http://"*":8081/ "*"# exit 0") ok ;;
+    *) bad "box --state: HTTP.sys's socket: $out" ;; esac
+out=$(route box.bind http://10.0.0.7:8081/ "$states/server-de.txt")
+case $out in "no site: nothing listens on 10.0.0.7:8081: this machine's IP listen list leaves it out of HTTP.sys; no listen of nginx takes it"*"# exit 3") ok ;;
+    *) bad "box --state: nobody's socket: $out" ;; esac
 
 # ---- compile --target netsh --state: only the difference --------------------
 for t in netsh netsh-revert httpcfg; do
