@@ -6,12 +6,18 @@
 # two high ports each (http or https), exact and wildcard hosts, catch-alls,
 # several sites — are compiled with --target nginx and served by one real
 # nginx per batch; each site's root answers with the site's name.  A grid
-# of requests (local address x port x Host) goes to nginx with curl, and
-# every answer must equal what `bindc route` says under the IIS rules ("no
-# site" when it exits 3), and for every third request under --server nginx
-# too.  The sets are chosen so that nginx can express them: none may draw
-# W0407.  Fixed cases come first:
-# the seed scenarios, and every disagreement ever found.
+# of requests (local address x port x Host x, for https, the TLS server
+# name: the Host's, none, or another) goes to nginx with curl (SNI comes
+# from --connect-to's name; none from a URL by address with a Host header),
+# and every answer must equal what `bindc route --server nginx [--sni NAME |
+# --no-sni]` says ("no site" when it exits 3) for every https request and
+# every third http one; and what `bindc route` says under the IIS rules
+# (HTTP.sys's handshake included) for every request whose SNI is the
+# Host's or none: HTTP.sys picks a certificate by an SNI on any address,
+# nginx only among the server names of the connection's socket, so another
+# name than the Host's is nginx's own.  The sets are chosen so that nginx
+# can express them: none may draw W0407.  Fixed cases come first: the seed
+# scenarios, and every disagreement ever found.
 #
 # nginx listens on `*:port`, so everything runs inside a private network
 # namespace (unshare -n) whose only interface is loopback: 127.0.0.0/8 and
@@ -101,21 +107,26 @@ stop_nginx() {
 }
 
 # ---- probes --------------------------------------------------------------------
-# A probe line: ID FILE PROTO HOST PORT LOCAL HOSTHEADER [EXPECTED]; HOST "@"
-# means the URL names the local address itself, HOSTHEADER "-" the URL's.
+# A probe line: ID FILE PROTO HOST PORT LOCAL HOSTHEADER SNI IIS [EXPECTED];
+# HOST "@" means the URL names the local address itself, HOSTHEADER "-" the
+# URL's; SNI "=" what a browser sends (the Host's name, none for an
+# address), "-" none, else that name; IIS 1 when the IIS rules must agree.
 # Forks are what costs here: one bindc per route, one curl per set.
 route_part() {  # PROBES N SERVER-ARGS...: every jobs-th probe from the N-th
-    local probes=$1 n=$2 i=0 id file proto host port local hdr want url out rc lit
+    local probes=$1 n=$2 i=0 id file proto host port local hdr sni iis want url out rc lit sniarg
     shift 2
-    while read -r id file proto host port local hdr want; do
+    while read -r id file proto host port local hdr sni iis want; do
         i=$((i + 1))
         [ $((i % jobs)) = "$n" ] || continue
+        [ $# = 0 ] && [ "$iis" = 0 ] && continue
         case $local in *:*) lit="[$local]" ;; *) lit=$local ;; esac
         # The URL's port is the connection's; a port in the Host header changes nothing.
         if [ "$host" = @ ]; then url="$proto://$lit:$port/"
         elif [ "$hdr" != - ]; then url="$proto://${hdr%%:*}:$port/"
         else url="$proto://$host:$port/"; fi
-        out=$("$bindc" route "$file" "$url" --local-ip "$local" "$@" 2> /dev/null); rc=$?
+        sniarg=()
+        case $sni in =) ;; -) sniarg=(--no-sni) ;; *) sniarg=(--sni "$sni") ;; esac
+        out=$("$bindc" route "$file" "$url" --local-ip "$local" "${sniarg[@]}" "$@" 2> /dev/null); rc=$?
         case $rc in
         0) out=${out%%$'\n'*}; out=${out#site:}; echo "$id ${out// /}" ;;
         3) echo "$id -" ;;
@@ -139,19 +150,26 @@ curl_all() {  # PROBES OUT: one curl per set, its transfers in a config file (-K
     awk -v dir="$tmp" '
         function lit(a) { return a ~ /:/ ? "[" a "]" : a }
         {
-            id = $1; f = $2; proto = $3; host = $4; port = $5; local = $6; hdr = $7
+            id = $1; f = $2; proto = $3; host = $4; port = $5; local = $6; hdr = $7; sni = $8
             if (!(f in cfg)) { cfg[f] = dir "/curl/" (++n) ".cfg"; first[f] = 1 }
             c = cfg[f]
             if (!first[f]) print "next" > c
             first[f] = 0
-            print "silent\ninsecure\nmax-time = 5" > c
+            # A connection of its own: the handshake is per connection.
+            print "silent\ninsecure\nfresh-connect\nmax-time = 5" > c
             print "output = \"" dir "/bodies/" id "\"" > c
             print "write-out = \"" id " %{http_code}\\n\"" > c
+            name = hdr != "-" ? hdr : host
             if (host == "@") print "url = \"" proto "://" lit(local) ":" port "/\"" > c
-            else {
-                print "connect-to = \"" host ":" port ":" lit(local) ":" port "\"" > c
-                if (hdr != "-") print "header = \"Host: " hdr "\"" > c
-                print "url = \"" proto "://" host ":" port "/\"" > c
+            else if (sni == "-") {
+                # An address in the URL: curl sends no SNI.
+                print "header = \"Host: " name "\"" > c
+                print "url = \"" proto "://" lit(local) ":" port "/\"" > c
+            } else {
+                via = sni == "=" ? host : sni
+                print "connect-to = \"" via ":" port ":" lit(local) ":" port "\"" > c
+                if (hdr != "-" || via != host) print "header = \"Host: " name "\"" > c
+                print "url = \"" proto "://" via ":" port "/\"" > c
             }
         }' "$1"
     ls "$tmp"/curl/*.cfg | xargs -P "$jobs" -n 1 curl -K > "$tmp/curl.out" 2> /dev/null
@@ -167,9 +185,9 @@ curl_all() {  # PROBES OUT: one curl per set, its transfers in a config file (-K
 compare() {
     route_all "$1" "$tmp/iis.out"
     # nginx's algorithm over the plan is what W0407 relies on; every third
-    # request is enough here (test_nginx_plan compares it with the IIS rules
-    # over thousands of sets).
-    awk 'NR % 3 == 0 || NF >= 8' "$1" > "$tmp/probes.nginx"
+    # http request is enough here (test_nginx_plan compares it with the IIS
+    # rules over thousands of sets); every https one, for the handshake.
+    awk 'NR % 3 == 0 || NF >= 10 || $3 == "https"' "$1" > "$tmp/probes.nginx"
     route_all "$tmp/probes.nginx" "$tmp/ngx.out" --server nginx
     curl_all "$1" "$tmp/real.out"
     awk -v iis="$tmp/iis.out" -v ngx="$tmp/ngx.out" -v real="$tmp/real.out" '
@@ -179,12 +197,13 @@ compare() {
             while ((getline l < real) > 0) { split(l, f, " "); c[f[1]] = f[2] }
         }
         {
-            id = $1; want = (NF >= 8) ? $8 : a[id]
-            if (!(id in b)) b[id] = a[id]
-            if (a[id] != want || b[id] != a[id] || c[id] != a[id]) {
+            id = $1; want = (NF >= 10) ? $10 : c[id]
+            if (!(id in a)) a[id] = c[id]
+            if (!(id in b)) b[id] = c[id]
+            if (c[id] != want || b[id] != c[id] || a[id] != c[id]) {
                 bad++
-                if (bad <= 20) printf "DISAGREE %s: %s host=%s header=%s port=%s local=%s: expected=%s bindc-route=%s route-nginx=%s real-nginx=%s\n", \
-                    $2, $3, $4, $7, $5, $6, want, a[id], b[id], c[id]
+                if (bad <= 20) printf "DISAGREE %s: %s host=%s header=%s sni=%s port=%s local=%s: expected=%s bindc-route=%s route-nginx=%s real-nginx=%s\n", \
+                    $2, $3, $4, $7, $8, $5, $6, want, $9 ? a[id] : "(not asked)", b[id], c[id]
                 if (!(($2) in shown) && bad <= 20) { shown[$2] = 1; files = files " " $2 }
             }
         }
@@ -212,16 +231,17 @@ if [ $rc = 3 ] && [[ $out == "no site: "* ]]; then pass=$((pass + 1)); else echo
 
 # ---- fixed cases: the seed scenarios and every disagreement found so far ------
 # fixed NAME PORT BIND_TEXT, then probe lines on stdin: PROTO HOST PORT LOCAL
-# EXPECTED (`-`: no site; HOST `@`: the URL names the local address; @PORT@
-# in the text and the lines is PORT).
+# SNI EXPECTED (`-`: no site; HOST `@`: the URL names the local address; SNI
+# `=` the Host's, `-` none, else that name; @PORT@ in the text and the lines
+# is PORT).
 fixed() {
     local name=$1 port=$2 text=$3 file="$tmp/sets/fixed-$1.bind"
     if [ $v6 = 0 ] && [[ $text == *'[::'* ]]; then cat > /dev/null; return; fi
     printf '%s\n' "$text" | sed "s|@PORT@|$port|g; s|@WWW@|$tmp/www|g; s|@CERT@|$tmp|g" > "$file"
-    while read -r proto host p local want; do
+    while read -r proto host p local sni want; do
         [ -z "$proto" ] && continue
         case $local in *:*) [ $v6 = 1 ] || continue ;; esac
-        echo "$proto $host ${p//@PORT@/$port} $local $want"
+        echo "$proto $host ${p//@PORT@/$port} $local $sni $want"
     done > "$tmp/fixed-$name.want"
 }
 CERT='cert t {
@@ -238,11 +258,11 @@ site I {
     root = \"@WWW@/I\"
     http 127.0.0.2:@PORT@:
 }" <<'EOF'
-http h.example @PORT@ 127.0.0.2 H
-http other.example @PORT@ 127.0.0.2 I
-http h.example @PORT@ 127.0.0.1 H
-http other.example @PORT@ 127.0.0.1 -
-http h.example @PORT@ ::1 H
+http h.example @PORT@ 127.0.0.2 = H
+http other.example @PORT@ 127.0.0.2 = I
+http h.example @PORT@ 127.0.0.1 = H
+http other.example @PORT@ 127.0.0.1 = -
+http h.example @PORT@ ::1 = H
 EOF
 fixed ip-beats-catch-all 18002 "site I {
     root = \"@WWW@/I\"
@@ -252,10 +272,10 @@ site C {
     root = \"@WWW@/C\"
     http *:@PORT@:
 }" <<'EOF'
-http other.example @PORT@ 127.0.0.2 I
-http other.example @PORT@ 127.0.0.1 C
-http @ @PORT@ 127.0.0.2 I
-http @ @PORT@ ::1 C
+http other.example @PORT@ 127.0.0.2 = I
+http other.example @PORT@ 127.0.0.1 = C
+http @ @PORT@ 127.0.0.2 = I
+http @ @PORT@ ::1 = C
 EOF
 fixed catch-all-last 18003 "site C {
     root = \"@WWW@/C\"
@@ -269,11 +289,11 @@ site E {
     root = \"@WWW@/E\"
     http *:@PORT@:e.w.example
 }" <<'EOF'
-http e.w.example @PORT@ 127.0.0.1 E
-http x.w.example @PORT@ 127.0.0.1 W
-http y.x.w.example @PORT@ 127.0.0.1 W
-http w.example @PORT@ 127.0.0.1 C
-http other.example @PORT@ 127.0.0.1 C
+http e.w.example @PORT@ 127.0.0.1 = E
+http x.w.example @PORT@ 127.0.0.1 = W
+http y.x.w.example @PORT@ 127.0.0.1 = W
+http w.example @PORT@ 127.0.0.1 = C
+http other.example @PORT@ 127.0.0.1 = C
 EOF
 fixed unknown-host-no-catch-all 18004 "$CERT
 site A {
@@ -284,9 +304,9 @@ site B {
     root = \"@WWW@/B\"
     https *:18005:b.example cert=t sni
 }" <<'EOF'
-http a.example @PORT@ 127.0.0.1 A
-http zz.example @PORT@ 127.0.0.1 -
-http @ @PORT@ 127.0.0.1 -
+http a.example @PORT@ 127.0.0.1 = A
+http zz.example @PORT@ 127.0.0.1 = -
+http @ @PORT@ 127.0.0.1 = -
 EOF
 # IIS puts every wildcard on an address before any wildcard on the any tier;
 # nginx takes the longest, so *.a.example must stay off 127.0.0.2's socket.
@@ -299,11 +319,11 @@ site X {
     http *:@PORT@:*.a.example
     http *:@PORT@:a.example
 }" <<'EOF'
-http b.a.example @PORT@ 127.0.0.2 W
-http b.a.example @PORT@ 127.0.0.1 X
-http a.example @PORT@ 127.0.0.2 X
-http q.example @PORT@ 127.0.0.2 W
-http q.example @PORT@ 127.0.0.1 -
+http b.a.example @PORT@ 127.0.0.2 = W
+http b.a.example @PORT@ 127.0.0.1 = X
+http a.example @PORT@ 127.0.0.2 = X
+http q.example @PORT@ 127.0.0.2 = W
+http q.example @PORT@ 127.0.0.1 = -
 EOF
 # 0.0.0.0 and [::] are one family each; `*` both.
 fixed families 18007 "site X {
@@ -315,8 +335,8 @@ site Y {
     http [::]:@PORT@:
     http *:18008:y.example
 }" <<'EOF'
-http other.example @PORT@ 127.0.0.3 X
-http other.example @PORT@ ::1 Y
+http other.example @PORT@ 127.0.0.3 = X
+http other.example @PORT@ ::1 = Y
 EOF
 # TLS: a named server beside the generated refusing default server.
 fixed tls-refusing-default 18009 "$CERT
@@ -325,10 +345,52 @@ site A {
     https *:@PORT@:a.example cert=t sni
     https 127.0.0.2:@PORT@: cert=t
 }" <<'EOF'
-https a.example @PORT@ 127.0.0.1 A
-https zz.example @PORT@ 127.0.0.1 -
-https zz.example @PORT@ 127.0.0.2 A
-https a.example @PORT@ 127.0.0.2 A
+https a.example @PORT@ 127.0.0.1 = A
+https zz.example @PORT@ 127.0.0.1 = -
+https zz.example @PORT@ 127.0.0.2 = A
+https a.example @PORT@ 127.0.0.2 = A
+EOF
+
+# TLS by SNI: the Host's name, none (HTTP.sys resets, nginx's generated
+# default server rejects), another server's name (its certificate, then
+# the Host's site: no 421), a name no server has, a URL by address.
+fixed tls-sni 18010 "$CERT
+site A {
+    root = \"@WWW@/A\"
+    https *:@PORT@:a.example cert=t sni
+}
+site B {
+    root = \"@WWW@/B\"
+    https *:@PORT@:b.example cert=t sni
+}" <<'EOF'
+https a.example @PORT@ 127.0.0.1 = A
+https a.example @PORT@ 127.0.0.1 - -
+https a.example @PORT@ 127.0.0.1 b.example A
+https a.example @PORT@ 127.0.0.1 zz.example -
+https @ @PORT@ 127.0.0.1 = -
+https b.example @PORT@ ::1 = B
+https b.example @PORT@ ::1 - -
+EOF
+# An IP:port certificate (a binding without SNI): clients without SNI, or
+# with a name no record has, get it; nginx's generated default server
+# presents it, then answers 404 for unknown hosts.
+fixed tls-ipport 18012 "$CERT
+site A {
+    root = \"@WWW@/A\"
+    https *:@PORT@:a.example cert=t
+}
+site B {
+    root = \"@WWW@/B\"
+    https *:@PORT@:b.example cert=t sni
+    https 127.0.0.2:@PORT@:c.example cert=t
+}" <<'EOF'
+https a.example @PORT@ 127.0.0.1 - A
+https b.example @PORT@ 127.0.0.1 - B
+https zz.example @PORT@ 127.0.0.1 - -
+https a.example @PORT@ 127.0.0.1 zz.example A
+https c.example @PORT@ 127.0.0.2 - B
+https c.example @PORT@ 127.0.0.1 - -
+https @ @PORT@ 127.0.0.2 = -
 EOF
 
 # ---- random sets ---------------------------------------------------------------
@@ -401,9 +463,11 @@ for w in "$tmp"/fixed-*.want; do
     fi
     if grep -q W0407 "$tmp/diags"; then echo "FAIL fixed $name: W0407"; cat "$tmp/diags"; fail=$((fail + 1)); fi
     confs+=("$tmp/sets/fixed-$name.conf")
-    while read -r proto host port local want; do
+    while read -r proto host port local sni want; do
         id=$((id + 1))
-        echo "$id $file $proto $host $port $local - $want" >> "$tmp/probes"
+        iis=1
+        case $sni in =|-) ;; *) iis=0 ;; esac
+        echo "$id $file $proto $host $port $local - $sni $iis $want" >> "$tmp/probes"
     done < "$w"
 done
 if run_batch "$tmp/probes" "${confs[@]}"; then pass=$((pass + 1)); else echo "FAIL fixed cases"; fail=$((fail + 1)); fi
@@ -436,8 +500,17 @@ for ((first = 0; first < nsets; first += batch)); do
                 1) hdr="$host:1" ;;
                 esac
             fi
+            # TLS: SNI as browsers send it, none, or another name; the IIS
+            # rules take part but for another name.
+            sni== iis=1
+            if [ $proto = https ] && [ "$host" != @ ]; then
+                case $((RANDOM % 6)) in
+                0) sni=- ;;
+                1) sni=${probe_hosts[RANDOM % (${#probe_hosts[@]} - 1)]}; iis=0 ;;
+                esac
+            fi
             id=$((id + 1))
-            echo "$id $file $proto $host $port $local $hdr" >> "$tmp/probes"
+            echo "$id $file $proto $host $port $local $hdr $sni $iis" >> "$tmp/probes"
         done
         done_sets=$((done_sets + 1))
     done

@@ -13,7 +13,8 @@
 # 3; any refusal — 404, 400, 421, a failed handshake — is "no site" from
 # Apache); and wherever neither the check nor the target reported W0407,
 # every request whose SNI names its Host (what browsers send) must also
-# equal what `bindc route` says under the IIS rules.  Every fifth set is
+# equal what `bindc route --server iis` says under the IIS rules, HTTP.sys's
+# TLS handshake included.  Every fifth set is
 # made of `server = apache` sites whose exact addresses speak another
 # protocol than the any tier (W0407: one protocol per address:port).
 # Fixed cases come first: the seed scenarios, and every disagreement found.
@@ -22,8 +23,9 @@
 # namespace (unshare -n, or -rn without root) whose only interface is
 # loopback: 127.0.0.0/8 and [::1].  The number of sets is fixed, never a
 # time budget; the seed is printed and BINDC_DIFF_SEED=N replays it
-# (BINDC_DIFF_SETS=N changes how many sets).  Until `bindc route` takes
-# `--server apache`, only the IIS half is compared (said so on the output).
+# (BINDC_DIFF_SETS=N changes how many sets; test_differential_apache_long.sh
+# runs 120 of another seed).  Until `bindc route` takes `--server apache`,
+# only the IIS half is compared (said so on the output).
 # Usage: test_differential_apache.sh BINDC
 set -u
 bindc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -102,7 +104,9 @@ route_part() {  # PROBES N SERVER: every jobs-th probe from the N-th
         args=(--local-ip "$local")
         if [ "$server" = apache ]; then
             args+=(--server apache)
-            case $sni in =) ;; -) args+=(--sni '') ;; *) args+=(--sni "$sni") ;; esac
+            case $sni in =) ;; -) args+=(--no-sni) ;; *) args+=(--sni "$sni") ;; esac
+        else
+            args+=(--server iis)
         fi
         out=$("$bindc" route "$file" "$url" "${args[@]}" 2> /dev/null); rc=$?
         case $rc in
