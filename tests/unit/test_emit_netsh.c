@@ -535,15 +535,17 @@ static void test_emit_netsh_full_iis(void **state)
     release(&e, true);
 }
 
-/* An explicit acl= asks for a reservation even where IIS needs none: `+`
- * (strong wildcard) for a binding without a host on full IIS, `*` (weak)
- * where the server registers what its binding says. */
+/* An explicit acl= asks for a reservation even where IIS needs none: of
+ * the URL the server registers, `*` (weak) for a binding without a host on
+ * full IIS too ("All Unassigned"), never `+`, which would be searched
+ * before every other binding of the port; the address for an exact one. */
 static void test_emit_netsh_url_acl_wildcards(void **state)
 {
     (void)state;
     emitted e = emit_text("platform iis10\nsite A {\n    http *:80: acl='CONTOSO\\web deploy'\n"
                           "    http [2001:db8::5]:81: acl=S-1-5-20\n    http *:82:a.example\n}\n", "netsh");
-    assert_true(find(&e, "netsh http add urlacl url=http://+:80/ user=\"CONTOSO\\web deploy\"") > 0);
+    assert_true(find(&e, "netsh http add urlacl url=http://*:80/ user=\"CONTOSO\\web deploy\"") > 0);
+    assert_int_equal(count_prefix(&e, "netsh http add urlacl url=http://+"), 0);
     assert_true(find(&e, "netsh http add urlacl url=http://[2001:db8::5]:81/ sddl=D:(A;;GX;;;S-1-5-20)") > 0);
     assert_int_equal(count_prefix(&e, "netsh http add urlacl"), 2);
     release(&e, true);
