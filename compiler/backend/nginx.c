@@ -117,7 +117,10 @@ static void put_server(emitter *e, bind_buf *out, const bind_nginx_plan *p, uint
         bind_buf_puts(out, "    return 404;\n");
         break;
     case BIND_NGINX_REFUSE_TLS:
-        bind_buf_puts(out, "    ssl_reject_handshake on;\n");
+        /* A client whose SNI picked a site's server still reaches this
+         * one when its Host names no server of the socket: refuse that
+         * request too, or nginx would serve its own default root. */
+        bind_buf_puts(out, "    ssl_reject_handshake on;\n    return 404;\n");
         break;
     case BIND_NGINX_REFUSE_TLS_CERT:
         put_tls(e, out, sv);

@@ -309,7 +309,7 @@ static void test_nginx_emit_shop(void **state)
     assert_true(ok);
     static const char *const want[] = {
         "server {\n    # no binding matches: refused as by HTTP.sys\n"
-        "    listen 443 ssl default_server;\n    listen [::]:443 ssl default_server;\n    ssl_reject_handshake on;\n}\n",
+        "    listen 443 ssl default_server;\n    listen [::]:443 ssl default_server;\n    ssl_reject_handshake on;\n    return 404;\n}\n",
         "server {\n    # site \"Shop\"\n    listen 10.0.0.1:80;\n    listen 80;\n    listen [::]:80;\n"
         "    server_name shop.x www.shop.x;\n    root \"/srv/shop\";\n}\n",
         "server {\n    # site \"Shop\"\n    listen 443 ssl;\n    listen [::]:443 ssl;\n    server_name shop.x;\n"
