@@ -118,12 +118,14 @@ static size_t build_port(builder *bd, size_t from)
             size_t j = bind_plan_port_addr_end(&pp, i);
             if ((pp.exact[i].kind == BIND_ADDR_V4 ? 4 : 6) == fam) {
                 bind_plan_socket w = { .exact = pp.exact + i, .nexact = j - i, .any = any, .nany = nany };
+                if (fam == 6) { w.ipcert_v4 = pp.any4; w.nipcert_v4 = pp.n4; }
                 build_socket(bd, &w, pp.exact[i].b->addr, pp.port);
             }
             i = j;
         }
         if (nany) {
             bind_plan_socket w = { .any = any, .nany = nany };
+            if (fam == 6) { w.ipcert_v4 = pp.any4; w.nipcert_v4 = pp.n4; }
             bind_addr wide = { 0, { 0 } };
             wide.kind = fam == 4 ? BIND_ADDR_ANY4 : BIND_ADDR_ANY6;
             build_socket(bd, &w, wide, pp.port);

@@ -217,6 +217,12 @@ void bind_plan_port_free(bind_plan_port *pp)
 
 /* ---- one socket --------------------------------------------------------- */
 
+/* Whether b sets an ipport record for the socket's protocol. */
+static bool ipport_cert(const bind_plan_socket *s, const bind_binding *b)
+{
+    return s->protocol == BIND_PROTO_HTTPS && b->protocol == BIND_PROTO_HTTPS && !b->sni && !b->ccs && (b->cert || b->thumbprint);
+}
+
 void bind_plan_socket_open(const bind_plan_builder *bd, bind_plan_socket *s, bind_plan_lost_fn *lost, void *ctx)
 {
     /* The socket's protocol comes from the bindings that made it. */
@@ -237,7 +243,7 @@ void bind_plan_socket_open(const bind_plan_builder *bd, bind_plan_socket *s, bin
             if (lost) lost(ctx, it, s->maker, true);
             continue;
         }
-        if (s->protocol == BIND_PROTO_HTTPS && !b->sni && !b->ccs && !s->ipcert && (b->cert || b->thumbprint)) s->ipcert = b;
+        if (!s->ipcert && ipport_cert(s, b)) s->ipcert = b;
         const char *suffix = bind_route_wildcard_suffix(b);
         if (b->host_wildcard && !suffix) continue;
         if (!suffix && *b->host && !bd->exact_names) continue;
@@ -259,6 +265,8 @@ void bind_plan_socket_open(const bind_plan_builder *bd, bind_plan_socket *s, bin
             lost(ctx, it, got->b, false);
         }
     }
+    for (size_t i = 0; !s->ipcert && i < s->nipcert_v4; i++)
+        if (s->ipcert_v4[i].b->addr.kind == BIND_ADDR_ANY4 && ipport_cert(s, s->ipcert_v4[i].b)) s->ipcert = s->ipcert_v4[i].b;
 }
 
 void bind_plan_socket_close(bind_plan_socket *s)

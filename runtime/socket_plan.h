@@ -138,11 +138,15 @@ typedef void bind_plan_lost_fn(void *ctx, const bind_route_item *it, const bind_
 typedef struct bind_plan_socket {
     const bind_route_item *exact; size_t nexact;   /* bindings on this very address */
     const bind_route_item *any; size_t nany;       /* the any-tier bindings that reach it */
+    /* An IPv6 socket's IPv4 any tier (0.0.0.0), or none: HTTP.sys serves a
+     * client without SNI from its 0.0.0.0:port record when the address's
+     * own and [::]:port have none. */
+    const bind_route_item *ipcert_v4; size_t nipcert_v4;
     /* What bind_plan_socket_open finds: */
     const bind_binding *maker;      /* the first binding: the socket speaks its protocol */
     uint8_t protocol;
     const bind_binding *lost;       /* the first binding of the other protocol */
-    const bind_binding *ipcert;     /* TLS: the first binding without SNI with a certificate (HTTP.sys's IP:port one) */
+    const bind_binding *ipcert;     /* TLS: the binding whose certificate HTTP.sys's IP:port record presents */
     bind_plan_winner *wins;         /* in the order they won */
     size_t nwins, cap;
     bind_table names;               /* winner key -> winner */
