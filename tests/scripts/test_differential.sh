@@ -66,7 +66,11 @@ timeout 30 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -n
     || { echo "openssl failed"; echo "0 passed, 1 failed"; exit 1; }
 mkdir -p "$tmp/www" "$tmp/temp" "$tmp/sets"
 for s in S1 S2 S3 S4 H I C W E A B X Y; do mkdir -p "$tmp/www/$s"; echo "$s" > "$tmp/www/$s/index.html"; done
-chmod -R a+rX "$tmp/www"
+# nginx's own default root (html/ under the prefix), as an installed nginx
+# has it: a server without root that does not refuse serves this page, and
+# the page is no site's name, so the comparison sees it.
+mkdir -p "$tmp/html" && echo "nginx-default-page" > "$tmp/html/index.html"
+chmod -R a+rX "$tmp/www" "$tmp/html"
 
 locals=(127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4)
 v6=0
@@ -479,7 +483,10 @@ for ((first = 0; first < nsets; first += batch)); do
     confs=()
     id=0
     for ((k = first; k < first + batch && k < nsets; k++)); do
-        read -r file p1 proto1 p2 proto2 < <(gen_set $k)
+        # In this shell, not a subshell: bash seeds $RANDOM anew in each
+        # subshell, and the sets would not be the seed's.
+        gen_set $k > "$tmp/set.info"
+        read -r file p1 proto1 p2 proto2 < "$tmp/set.info"
         if ! "$bindc" compile "$file" --target nginx -o "${file%.bind}.conf" 2> "$tmp/diags"; then
             echo "FAIL set $k (seed $seed): does not compile"; cat "$tmp/diags" "$file"; fail=$((fail + 1)); continue
         fi

@@ -462,11 +462,13 @@ done
 wait "${pids[@]}"
 # Under load, Wine now and then fails to start a program (cmd.exe then says
 # it cannot recognize it, or a hidden fltmc fails): such a case runs again,
-# once, from the state before.
+# once, from the state before.  cmd.exe says so where the command's output
+# went, which may be a file the script keeps (SLUG.added.txt), so every file
+# of the case is looked at.
 retry=()
 for ((i = 0; i < ncase; i++)); do
     d=$tmp/c$i
-    if grep -l -E "Can't recognize '(netsh|httpcfg|fltmc|net|powershell|wmic|reg|find)[ .']" "$d"/*.out > /dev/null 2>&1 ||
+    if grep -r -l -E "Can't recognize '(netsh|httpcfg|fltmc|net|powershell|wmic|reg|find)[ .']" "$d" > /dev/null 2>&1 ||
        grep -l 'as an administrator' /dev/null $(ls "$d"/*.out | grep -v /notadmin.out) > /dev/null 2>&1; then
         retry+=("$d")
     fi
