@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 #include <string.h>
 
@@ -46,6 +47,28 @@ static inline const char *codes_of(bind_compilation *c)
     for (size_t i = 0; i < c->diags.list.len && len + 8 < sizeof buf; i++)
         len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? " " : "", bind_code_name(c->diags.list.items[i]->code));
     return buf;
+}
+
+/* The compilation of text that must have no errors (the test fails, saying
+ * which, when it has). */
+static inline bind_compilation *compile_ok(const char *text)
+{
+    bind_compilation *c = compile_text(text);
+    if (bind_diag_has_errors(&c->diags, false)) {
+        fprintf(stderr, "does not compile (%s):\n%s\n", codes_of(c), text);
+        fail();
+    }
+    return c;
+}
+
+/* The address an address word names (the word must be valid). */
+static inline bind_addr addr_of(const char *text)
+{
+    bind_addr a;
+    bind_arena *ar = bind_arena_new();
+    assert_true(bind_addr_parse(ar, text, strlen(text), &a, NULL));
+    bind_arena_free(ar);
+    return a;
 }
 
 #endif

@@ -22,25 +22,6 @@
 #define CERT "cert c {\n thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\"\n pem = \"/p.pem\"\n key = \"/k.pem\"\n}\n"
 #define CERT2 "cert d {\n thumbprint = \"9f0077c24e6d0a115b2c8d3e4f50617283943a1b\"\n pem = \"/d.pem\"\n key = \"/d.key\"\n}\n"
 
-static bind_compilation *compile_ok(const char *text)
-{
-    bind_compilation *c = compile_text(text);
-    if (bind_diag_has_errors(&c->diags, false)) {
-        fprintf(stderr, "does not compile (%s):\n%s\n", codes_of(c), text);
-        fail();
-    }
-    return c;
-}
-
-static bind_addr addr_of(const char *text)
-{
-    bind_addr a;
-    bind_arena *ar = bind_arena_new();
-    assert_true(bind_addr_parse(ar, text, strlen(text), &a, NULL));
-    bind_arena_free(ar);
-    return a;
-}
-
 static int64_t find_chain(const bind_apache_plan *p, const char *text)
 {
     bind_arena *a = bind_arena_new();

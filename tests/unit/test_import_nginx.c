@@ -22,15 +22,6 @@
 #define LEN(a) (sizeof(a) / sizeof *(a))
 #define CERT "cert c {\n thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\"\n pem = \"/p.pem\"\n key = \"/k.pem\"\n}\n"
 
-static bind_addr addr_of(const char *text)
-{
-    bind_addr a;
-    bind_arena *ar = bind_arena_new();
-    assert_true(bind_addr_parse(ar, text, strlen(text), &a, NULL));
-    bind_arena_free(ar);
-    return a;
-}
-
 /* ---- random sets through compile, import, compile --------------------------- */
 
 typedef struct rng { uint64_t s; } rng;

@@ -19,25 +19,6 @@
 #define LEN(a) (sizeof(a) / sizeof *(a))
 #define CERT "cert c {\n thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\"\n pem = \"/p.pem\"\n key = \"/k.pem\"\n}\n"
 
-static bind_compilation *compile_ok(const char *text)
-{
-    bind_compilation *c = compile_text(text);
-    if (bind_diag_has_errors(&c->diags, false)) {
-        fprintf(stderr, "does not compile (%s):\n%s\n", codes_of(c), text);
-        fail();
-    }
-    return c;
-}
-
-static bind_addr addr_of(const char *text)
-{
-    bind_addr a;
-    bind_arena *ar = bind_arena_new();
-    assert_true(bind_addr_parse(ar, text, strlen(text), &a, NULL));
-    bind_arena_free(ar);
-    return a;
-}
-
 static int64_t find_socket(const bind_nginx_plan *p, const char *addr, uint16_t port)
 {
     bind_arena *a = bind_arena_new();

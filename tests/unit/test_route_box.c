@@ -11,25 +11,6 @@
 
 #define LEN(a) (sizeof(a) / sizeof *(a))
 
-static bind_compilation *compile_ok(const char *text)
-{
-    bind_compilation *c = compile_text(text);
-    if (bind_diag_has_errors(&c->diags, false)) {
-        fprintf(stderr, "does not compile (%s):\n%s\n", codes_of(c), text);
-        fail();
-    }
-    return c;
-}
-
-static bind_addr addr_of(const char *text)
-{
-    bind_addr a;
-    bind_arena *ar = bind_arena_new();
-    assert_true(bind_addr_parse(ar, text, strlen(text), &a, NULL));
-    bind_arena_free(ar);
-    return a;
-}
-
 typedef struct box_case {
     const char *url;                 /* "http" or "https" */
     const char *local;

@@ -17,25 +17,6 @@
 #define CERTS "cert c {\n thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\"\n pem = \"/c.pem\"\n key = \"/c.key\"\n}\n" \
               "cert d {\n thumbprint = \"4a1b9f0077c24e6d0a115b2c8d3e4f5061728394\"\n pem = \"/d.pem\"\n key = \"/d.key\"\n}\n"
 
-static bind_compilation *compile_ok(const char *text)
-{
-    bind_compilation *c = compile_text(text);
-    if (bind_diag_has_errors(&c->diags, false)) {
-        fprintf(stderr, "does not compile (%s):\n%s\n", codes_of(c), text);
-        fail();
-    }
-    return c;
-}
-
-static bind_addr addr_of(const char *text)
-{
-    bind_addr a;
-    bind_arena *ar = bind_arena_new();
-    assert_true(bind_addr_parse(ar, text, strlen(text), &a, NULL));
-    bind_arena_free(ar);
-    return a;
-}
-
 /* "-" for no SNI, NULL for what a browser sends, else the name. */
 static bind_route_hello hello_of(const char *sni)
 {
