@@ -207,6 +207,30 @@ static const bind_iis_app *find_app(const bind_iis_site *ds, const char *path)
     return NULL;
 }
 
+/* The protocols of `list` ("http,net.tcp") that no binding of the file's
+ * site has yet, or NULL for none: an application of the file is made to
+ * enable only those, the bindings the merge adds.  What the file's own
+ * bindings have and its applications do not enable stays so (an inert
+ * net.tcp binding is common, and enabling it starts WCF activation). */
+static const char *protocols_added(merge *g, const bind_iis_site *ds, const char *list)
+{
+    if (!list) return NULL;
+    bind_buf out;
+    bind_buf_init(&out);
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        const char *item = bind_arena_strndup(g->a, p, n);
+        bool there = false;
+        for (uint32_t i = 0; i < ds->nbinding && !there; i++) there = ds->binding[i].protocol && ieq(ds->binding[i].protocol, item);
+        if (!there) bind_buf_printf(&out, "%s%.*s", out.len ? "," : "", (int)n, p);
+        p += n + (e ? 1 : 0);
+    }
+    const char *r = out.len ? bind_arena_strndup(g->a, out.data, out.len) : NULL;
+    bind_buf_free(&out);
+    return r;
+}
+
 static void merge_apps(merge *g, const bind_site *s, const bind_iis_site *ds, const char *site_indent)
 {
     const bind_app *top = bind_iis_root_app(s);
@@ -227,8 +251,12 @@ static void merge_apps(merge *g, const bind_site *s, const bind_iis_site *ds, co
     const char *ind = bind_arena_printf(g->a, "%s%s", site_indent, g->d->unit);
     if (ds->napps) ind = indent_of(g, &ds->apps[ds->napps - 1].at, site_indent, 1);
     bind_iis_lines_into(g->w, &lines, ind, 0);
-    if (root) merge_app(g, root, pool, given_root, protocols, site_indent);
-    else {
+    const char *added = protocols_added(g, ds, protocols);
+    if (root) merge_app(g, root, pool, given_root, added, site_indent);
+    else if (top || given_root || s->pool) {
+        /* A site of the file without a root application keeps its
+         * applications as they are unless the .bind says something of the
+         * root one (IIS will not start the site either way). */
         bind_iis_application(g->w, "/", pool, root_dir, protocols);
         part(g, "application / added");
     }
@@ -238,7 +266,7 @@ static void merge_apps(merge *g, const bind_site *s, const bind_iis_site *ds, co
         const bind_iis_app *have = find_app(ds, ap->path);
         const char *app_pool = ap->pool ? ap->pool : pool;
         if (have) {
-            merge_app(g, have, app_pool, ap->physical_path, protocols, site_indent);
+            merge_app(g, have, app_pool, ap->physical_path, added, site_indent);
             continue;
         }
         const char *dir = ap->physical_path ? ap->physical_path : bind_iis_app_folder(g->w, root_dir, ap->path);
@@ -257,6 +285,17 @@ static void merge_apps(merge *g, const bind_site *s, const bind_iis_site *ds, co
  * Bindings: exactly the .bind's */
 
 typedef struct wanted { const bind_binding *b; const bind_iis_written *wr; bool have; } wanted;
+
+/* Whether the file's binding is the one the .bind wants, as IIS reads
+ * both: the same protocol and information, an empty address being `*`. */
+static bool same_binding(const bind_iis_binding *have, const wanted *x)
+{
+    enum bind_protocol p = (enum bind_protocol)x->b->protocol;
+    if (!have->protocol || !have->info || !ieq(have->protocol, bind_protocol_name(p))) return false;
+    const char *want = x->wr->info;
+    if (bind_iis_info_no_address(p, have->info, strlen(have->info)) && want[0] == '*') want++;
+    return ieq(have->info, want);
+}
 
 static void merge_bindings(merge *g, const bind_site *s, const bind_iis_site *ds, size_t first_binding,
                            const char *site_indent)
@@ -278,9 +317,7 @@ static void merge_bindings(merge *g, const bind_site *s, const bind_iis_site *ds
         wanted *match = NULL;
         for (size_t k = 0; k < want.len && !match; k++) {
             wanted *x = &want.items[k];
-            const char *protocol = bind_protocol_name((enum bind_protocol)x->b->protocol);
-            if (!x->have && have->protocol && have->info && ieq(have->protocol, protocol) && ieq(have->info, x->wr->info))
-                match = x;
+            if (!x->have && same_binding(have, x)) match = x;
         }
         if (!match) {
             size_t from, to;

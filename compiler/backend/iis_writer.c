@@ -132,14 +132,16 @@ static void plan_bindings(bind_iis_writer *w)
             if (!b->valid) continue;
             const char *info = iis_info(w, b), *key = binding_key(w, b, info);
             uint64_t h = key_hash(key);
-            bind_iis_written *wr = bind_table_get(&w->bindings, h, key);
+            /* Sites share these: each gets its own. */
+            bool shared = bind_protocol_shared_by_sites((enum bind_protocol)b->protocol);
+            bind_iis_written *wr = shared ? NULL : bind_table_get(&w->bindings, h, key);
             if (!wr) {
                 wr = bind_arena_alloc(w->cx->arena, sizeof *wr);
                 wr->key = key;
                 wr->info = info;
                 wr->first = b;
                 wr->families = any_family(b);
-                bind_table_put(&w->bindings, h, key, wr);
+                if (!shared) bind_table_put(&w->bindings, h, key, wr);
             } else if (wr->first->site == s) {
                 wr->families |= any_family(b);
             } else if (unreachable(w, wr->first) && !unreachable(w, b)) {

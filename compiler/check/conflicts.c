@@ -11,7 +11,9 @@ static bool ptr_eq(const void *a, const void *b) { return a == b; }
 
 /* ---- E0201: duplicate bindings ---------------------------------------- */
 
-typedef struct bkey { uint8_t proto; uint16_t port; bind_addr addr; const char *host; } bkey;
+/* scope: the site, for a binding of a protocol sites share (only its own
+ * site can duplicate it: bind_protocol_shared_by_sites); NULL otherwise. */
+typedef struct bkey { uint8_t proto; uint16_t port; bind_addr addr; const char *host; const void *scope; } bkey;
 
 /* Four words, one hash step each, not a call per field: every check
  * hashes every binding's key.  An address's bytes past its width are
@@ -21,14 +23,14 @@ static uint64_t bkey_hash(const bkey *k)
     uint64_t w[4];
     w[0] = k->proto | (uint64_t)k->port << 8 | (uint64_t)k->addr.kind << 24;
     memcpy(&w[1], k->addr.bytes, 16);
-    w[3] = (uint64_t)(uintptr_t)k->host;
+    w[3] = (uint64_t)(uintptr_t)k->host ^ (uint64_t)(uintptr_t)k->scope * 0x9e3779b97f4a7c15u;
     return bind_hash_bytes(w, sizeof w, BIND_HASH_SEED);
 }
 
 static bool bkey_eq(const void *a, const void *b)
 {
     const bkey *x = a, *y = b;
-    return x->proto == y->proto && x->port == y->port && x->host == y->host && x->addr.kind == y->addr.kind &&
+    return x->proto == y->proto && x->port == y->port && x->host == y->host && x->scope == y->scope && x->addr.kind == y->addr.kind &&
            memcmp(x->addr.bytes, y->addr.bytes, sizeof x->addr.bytes) == 0;
 }
 
@@ -58,7 +60,12 @@ static bkey bkey_make(uint8_t proto, uint16_t port, const bind_addr *addr, const
 }
 
 /* The keys the checks make of a binding.  Its own, whole: E0201's. */
-static bkey key_on(const bind_binding *b) { return bkey_make(b->protocol, b->port, &b->addr, b->host); }
+static bkey key_on(const bind_binding *b)
+{
+    bkey key = bkey_make(b->protocol, b->port, &b->addr, b->host);
+    if (bind_protocol_shared_by_sites((enum bind_protocol)b->protocol)) key.scope = b->site;
+    return key;
+}
 
 /* An exact IP:port: no protocol, no host (E0204). */
 static bkey socket_key(const bind_binding *b) { return bkey_make(0, b->port, &b->addr, NULL); }

@@ -445,7 +445,7 @@ static void follow_config_source(doc *d, const attr *a)
     size_t len = 0;
     int e = im->files_read++ > 1000 ? ELOOP : bind_read_file(path, BIND_IMPORT_MAX_FILE, &text, &len);
     if (e) {
-        bind_diag *dg = bind_imp_diag(im, BIND_E0604, a->at, "cannot read %s, which holds <sites> (configSource): %s", path, strerror(e));
+        bind_diag *dg = bind_imp_diag(im, BIND_E0604, a->at, "cannot read %s, which holds <sites> (configSource): %s", path, bind_io_strerror(e));
         bind_imp_note(im, dg, "IIS reads it relative to applicationhost.config's folder; so does bindc");
         d->failed = true;
         return;
@@ -500,7 +500,8 @@ static void finish_site(state *s, raw_site *rs)
     } else {
         bind_diag *d = bind_imp_diag(im, BIND_W0602, site->at, "site `%s` has no root application <application path=\"/\">",
                                      site->name);
-        bind_imp_note(im, d, "a site of the language always has one: a compile or --merge writes it");
+        bind_imp_note(im, d, "IIS does not start such a site; a compile writes one, a --merge only when the .bind gives "
+                             "the site a path or a pool");
     }
     for (size_t i = 0; i < rs->apps.len; i++) {
         raw_app *ap = &rs->apps.items[i];
@@ -548,8 +549,8 @@ static void finish_site(state *s, raw_site *rs)
         if (!said) {
             said = bind_imp_diag(im, BIND_W0602, ap->at, "application `%s` of site `%s` does not enable %s (enabledProtocols=\"%s\")",
                                  ap->path ? ap->path : "?", site->name, missing, list);
-            bind_imp_note(im, said, "the language enables the protocols of a site's bindings in every application: "
-                                    "a compile or --merge writes them into enabledProtocols");
+            bind_imp_note(im, said, "a compile enables the protocols of a site's bindings in every application; a --merge "
+                                    "keeps this enabledProtocols, and adds only the protocols of bindings it adds");
         }
         apps++;
     }

@@ -142,15 +142,21 @@ bool bind_imp_binding_read(bind_imported *im, bind_imp_binding *b, const char *p
         word = c > 0x20 && c != 0x7f && c != '#' && c != '"' && c != '\'' && c != '{' && c != '}' && c != '=' && c != ',';
     }
     bind_info bi;
-    if (!word || !bind_info_parse(im->arena, bind_protocol_form((enum bind_protocol)p), info, ilen, &bi, &errs)) {
+    const char *text = info;
+    size_t tlen = ilen;
+    if (word && bind_iis_info_no_address((enum bind_protocol)p, info, ilen)) {
+        char *star = bind_arena_alloc(im->arena, ilen + 2);
+        star[0] = '*';
+        memcpy(star + 1, info, ilen);
+        star[ilen + 1] = '\0';
+        text = star;
+        tlen = ilen + 1;
+    }
+    if (!word || !bind_info_parse(im->arena, bind_protocol_form((enum bind_protocol)p), text, tlen, &bi, &errs)) {
         bind_diag *d = bind_imp_diag(im, BIND_W0601, at, "binding `%s %.*s` left out: its information does not parse",
                                      bind_protocol_name((enum bind_protocol)p), (int)(ilen > 200 ? 200 : ilen), info);
         if (!word) bind_imp_note(im, d, "binding information is one word: no spaces, no # \" ' { } = or `,`");
         for (size_t i = 0; i < errs.len; i++) bind_imp_note(im, d, "%s", errs.items[i].message);
-        if (ilen && info[0] == ':' && bind_protocol_form((enum bind_protocol)p) == BIND_FORM_IP_PORT_HOST)
-            bind_imp_note(im, d, "IIS reads an empty address as `*` (All Unassigned): write `%s *:%.*s` in the .bind to keep "
-                                 "it, which a --merge then writes with the `*`", bind_protocol_name((enum bind_protocol)p),
-                          (int)(ilen - 1 > 200 ? 200 : ilen - 1), info + 1);
         return false;
     }
     b->parsed.addr = bi.addr;

@@ -20,6 +20,21 @@ enum bind_info_form bind_protocol_form(enum bind_protocol p)
     }
 }
 
+/* The listener services (SMSvcHost, the Net.Tcp Port Sharing Service) hold
+ * the port or pipe for every site that carries the binding and tell
+ * requests apart by the application's path; IIS's own setup writes
+ * `net.tcp 808:*`, `net.pipe *`, `net.msmq localhost` into every site it
+ * enables them on. */
+bool bind_protocol_shared_by_sites(enum bind_protocol p)
+{
+    return p == BIND_PROTO_NET_TCP || p == BIND_PROTO_NET_PIPE || p == BIND_PROTO_NET_MSMQ || p == BIND_PROTO_MSMQ_FORMATNAME;
+}
+
+bool bind_iis_info_no_address(enum bind_protocol p, const char *info, size_t n)
+{
+    return n > 0 && info[0] == ':' && bind_protocol_form(p) == BIND_FORM_IP_PORT_HOST;
+}
+
 bool bind_protocol_list_has(const char *list, const char *name)
 {
     size_t n = strlen(name);

@@ -16,6 +16,14 @@ enum bind_protocol {
 };
 const char *bind_protocol_name(enum bind_protocol p);
 enum bind_info_form bind_protocol_form(enum bind_protocol p);
+/* Whether sites share the protocol's bindings: those of Windows Process
+ * Activation (net.tcp, net.pipe, net.msmq, msmq.formatname), whose port or
+ * pipe no site owns (grammar/README.md, E0201). */
+bool bind_protocol_shared_by_sites(enum bind_protocol p);
+/* Whether IIS bindingInformation of an http, https or ftp binding leaves
+ * the address out (":8080:localhost", the form of IIS Express's own
+ * WebSite1), which IIS reads as `*`, All Unassigned. */
+bool bind_iis_info_no_address(enum bind_protocol p, const char *info, size_t n);
 /* Whether an IIS protocol list (enabledProtocols: "http,net.tcp") names
  * `name` (lower case), as IIS reads it: without case, around spaces. */
 bool bind_protocol_list_has(const char *list, const char *name);
