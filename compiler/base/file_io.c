@@ -61,10 +61,44 @@ int bind_read_fd(int fd, size_t limit, char **text, size_t *len)
 
 int bind_read_file(const char *path, size_t limit, char **text, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: an open() of a FIFO would wait for a writer. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) return errno;
     struct stat st;
-    int e = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : read_fd(fd, &st, limit, text, len);
+    int e = fstat(fd, &st) != 0     ? errno
+            : S_ISDIR(st.st_mode)   ? EISDIR
+            : !S_ISREG(st.st_mode)  ? BIND_E_NOTREG
+                                    : read_fd(fd, &st, limit, text, len);
+    close(fd);
+    return e;
+}
+
+int bind_read_named(const char *path, size_t limit, char **text, size_t *len)
+{
+    if (strcmp(path, "-") == 0) {
+        int fd = dup(STDIN_FILENO);
+        if (fd < 0) return errno;
+        int e = bind_read_fd(fd, limit, text, len);
+        close(fd);
+        return e;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0) return errno;
+    if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return bind_read_file(path, limit, text, len);
+    if (S_ISBLK(st.st_mode)) return BIND_E_NOTSTREAM;
+    /* A FIFO's open() waits for its writer, as the user asked; a character
+     * device is opened without waiting, and read only when it is a
+     * terminal or the standard input itself. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (S_ISCHR(st.st_mode) ? O_NONBLOCK : 0));
+    if (fd < 0) return errno;
+    int e = 0;
+    if (S_ISCHR(st.st_mode)) {
+        struct stat in;
+        bool is_stdin = fstat(STDIN_FILENO, &in) == 0 && in.st_rdev == st.st_rdev && in.st_ino == st.st_ino;
+        if (!isatty(fd) && !is_stdin) e = BIND_E_NOTSTREAM;
+        else fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    }
+    if (!e) e = bind_read_fd(fd, limit, text, len);
     close(fd);
     return e;
 }
@@ -89,6 +123,10 @@ const char *bind_io_strerror(int e)
         return "it is a symbolic link to a file that does not exist (bindc writes through a link, and creates no file there)";
     case BIND_E_NOTFILE:
         return "not a regular file, character device or FIFO";
+    case BIND_E_NOTREG:
+        return "not a regular file";
+    case BIND_E_NOTSTREAM:
+        return "neither a regular file nor a pipe, FIFO or terminal";
     case BIND_E_OWNER:
         return "its owner or group is not yours, and only root can give the new file the owner and group "
                "of the one it replaces (nothing written)";

@@ -25,10 +25,16 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-/* Reads a whole file (at most `limit` bytes) into a malloc'ed buffer with
- * room for a NUL after it.
- * Returns 0, or an errno value (EFBIG past the limit, EISDIR for a folder). */
+/* Reads a whole regular file (at most `limit` bytes) into a malloc'ed
+ * buffer with room for a NUL after it, never blocking: a FIFO, a device or
+ * a socket is not opened for reading.  Returns 0, or an errno value (EFBIG
+ * past the limit, EISDIR for a folder) or BIND_E_NOTREG. */
 int bind_read_file(const char *path, size_t limit, char **text, size_t *len);
+/* The same for a file the user named on the command line, which may also
+ * be a stream, read to its end: `-` (standard input), a pipe or FIFO
+ * (`<(cmd)`, /dev/stdin), a socket or a terminal.  Any other device
+ * (/dev/zero) is BIND_E_NOTSTREAM. */
+int bind_read_named(const char *path, size_t limit, char **text, size_t *len);
 /* The same from an open descriptor, from its offset to its end (a pipe is
  * read until its writer closes it). */
 int bind_read_fd(int fd, size_t limit, char **text, size_t *len);
@@ -43,6 +49,8 @@ enum {
     BIND_E_NOTFILE,            /* a block device, a socket, … */
     BIND_E_OWNER,              /* its owner or group could not be kept (not root) */
     BIND_E_CHANGED,            /* it changed under us, written by a program that took no lock */
+    BIND_E_NOTREG,             /* read: a FIFO, a device or a socket where a regular file must be */
+    BIND_E_NOTSTREAM,          /* read: a device that is not a terminal, named on the command line */
 };
 const char *bind_io_strerror(int e);
 

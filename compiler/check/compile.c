@@ -77,12 +77,9 @@ void bind_compilation_allow_dir_of(bind_compilation *c, const char *path)
 static bool add_stream(bind_compilation *c, const char *path, int *err)
 {
     bool stdin_ = strcmp(path, "-") == 0;
-    int fd = stdin_ ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) { *err = errno; return false; }
     char *text = NULL;
     size_t len = 0;
-    int e = bind_read_fd(fd, c->max_file_size, &text, &len);
-    close(fd);
+    int e = bind_read_named(path, c->max_file_size, &text, &len);
     if (e) { *err = e; return false; }
     bind_compilation_allow_dir_of(c, "./-");
     const char *key = bind_arena_printf(c->arena, "<stream %zu>", c->files.len);

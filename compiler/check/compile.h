@@ -18,7 +18,7 @@
  * and writes the NUL), or an errno value. */
 typedef int (*bind_read_fn)(void *ctx, const char *path, char **text, size_t *len);
 /* What a bind_read_fn returns for a FIFO, a device or a socket. */
-#define BIND_ENOTREG 0x10000
+#define BIND_ENOTREG BIND_E_NOTREG
 /* An error of a bind_read_fn in words. */
 const char *bind_load_error(int e);
 

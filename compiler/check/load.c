@@ -44,7 +44,7 @@ int bind_load_read_disk(void *ctx, const char *path, char **text, size_t *len)
 
 const char *bind_load_error(int e)
 {
-    return e == EFBIG ? "file larger than the 64 MiB limit" : e == BIND_ENOTREG ? "not a regular file" : strerror(e);
+    return e == EFBIG ? "file larger than the 64 MiB limit" : bind_io_strerror(e);
 }
 
 /* Per-compilation loader state lives on the stack of the public calls. */

@@ -45,12 +45,8 @@ bool bind_compilation_add_state(bind_compilation *c, const char *path, int *err)
     int e;
     if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
         /* A pipe, or standard input: `netsh ... | bindc check x.bind --state -`. */
-        bool in = strcmp(path, "-") == 0;
-        int fd = in ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) { *err = errno; return false; }
-        e = bind_read_fd(fd, c->max_file_size, &text, &len);
-        close(fd);
-        if (in) shown = "<stdin>";
+        e = bind_read_named(path, c->max_file_size, &text, &len);
+        if (strcmp(path, "-") == 0) shown = "<stdin>";
     } else {
         rp = realpath(path, real) ? real : NULL;
         e = c->read(c->read_ctx ? c->read_ctx : &c->max_file_size, rp ? rp : path, &text, &len);

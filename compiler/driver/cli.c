@@ -380,7 +380,7 @@ int bind_cli_load_and_check(const bind_cli *o, bind_compilation **out)
         if (!bind_compilation_add_file(c, o->files[i], &err)) {
             fflush(stdout);
             fprintf(stderr, "bindc: cannot read %s: %s\n", strcmp(o->files[i], "-") == 0 ? "standard input" : o->files[i],
-                    err == EFBIG ? "file larger than the 64 MiB limit" : strerror(err));
+                    bind_load_error(err));
             bind_compilation_free(c);
             return EXIT_USAGE;
         }
@@ -399,7 +399,7 @@ int bind_cli_load_and_check(const bind_cli *o, bind_compilation **out)
         if (!bind_compilation_add_state(c, o->states[i], &err)) {
             fflush(stdout);
             fprintf(stderr, "bindc: cannot read %s: %s\n", strcmp(o->states[i], "-") == 0 ? "standard input" : o->states[i],
-                    err == EFBIG ? "file larger than the 64 MiB limit" : strerror(err));
+                    bind_load_error(err));
             bind_compilation_free(c);
             return EXIT_USAGE;
         }

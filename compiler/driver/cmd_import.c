@@ -40,7 +40,7 @@ int bind_cmd_import(bind_cli *o)
         int e = bind_cli_read_input(o->files[i], BIND_IMPORT_MAX_FILE, &text, &len);
         if (e) {
             fprintf(stderr, "bindc: cannot read %s: %s\n", strcmp(o->files[i], "-") == 0 ? "standard input" : o->files[i],
-                    e == EFBIG ? "file larger than the 1 GiB limit" : strerror(e));
+                    e == EFBIG ? "file larger than the 1 GiB limit" : bind_io_strerror(e));
             bind_import_free(im);
             bind_output_fini(&dest);
             return EXIT_USAGE;

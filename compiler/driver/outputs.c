@@ -76,10 +76,5 @@ int bind_cli_check_output(const bind_output *out, const bind_inputs *in)
 
 int bind_cli_read_input(const char *path, size_t limit, char **text, size_t *len)
 {
-    if (strcmp(path, "-") != 0) return bind_read_file(path, limit, text, len);
-    int fd = dup(STDIN_FILENO);
-    if (fd < 0) return errno;
-    int e = bind_read_fd(fd, limit, text, len);
-    close(fd);
-    return e;
+    return bind_read_named(path, limit, text, len);
 }

@@ -255,7 +255,7 @@ static void parse_block(reader *rd, lexer *lx, directives *out, bool in_block, s
                 size_t len = 0;
                 int e = rd->im->files_read++ >= MAX_FILES ? EMFILE : bind_read_file(g.gl_pathv[i], BIND_IMPORT_MAX_FILE, &text, &len);
                 if (e) {
-                    bind_imp_diag(rd->im, BIND_W0604, pat->at, "include `%s`: cannot read %s: %s", pat->text, g.gl_pathv[i], strerror(e));
+                    bind_imp_diag(rd->im, BIND_W0604, pat->at, "include `%s`: cannot read %s: %s", pat->text, g.gl_pathv[i], bind_io_strerror(e));
                     continue;
                 }
                 enum bind_import_kind kind;

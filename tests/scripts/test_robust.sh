@@ -143,5 +143,33 @@ n=$(grep -c 'error\[E0001\]' "$tmp/err")
 if [ $rc = 1 ] && [ "$n" = 1000 ] && grep -q -x 'bindc: 1 more diagnostic not shown (--error-limit 1000; 0 shows them all)' "$tmp/err"; then pass=$((pass + 1))
 else echo "FAIL limit diagnostics-over: exit $rc, $n printed, $(grep 'not shown' "$tmp/err")"; fail=$((fail + 1)); fi
 
+# Files bindc opens by name that the user did not name on the command line
+# (an nginx include, applicationhost.config's configSource) are regular
+# files or refused, never waited on; a device named on the command line is
+# read only when it is a stream (a pipe, a FIFO, a terminal).
+src=${BINDC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+mkfifo "$tmp/never-written"
+printf 'server { listen 80; server_name a.example; }\ninclude never-written;\n' > "$tmp/inc.conf"
+out=$(cd "$tmp" && timeout 10 "$bindc" import inc.conf 2>&1); rc=$?
+if [ $rc = 0 ] && [[ $out == *'W0604'*'cannot read ./never-written: not a regular file'* ]] && [[ $out == *'site a.example'* ]]; then pass=$((pass + 1))
+else echo "FAIL an nginx include of a FIFO (exit $rc; 124 is a hang): $out"; fail=$((fail + 1)); fi
+sed 's|<sites>|<sites configSource="never-written">|; /<site /,/<\/sites>/d' "$src/tests/fixtures/iis/coso-supernova.config" > "$tmp/split.config"
+grep -q 'configSource="never-written"' "$tmp/split.config" || { echo "FAIL the configSource fixture was not made"; fail=$((fail + 1)); }
+out=$(cd "$tmp" && timeout 10 "$bindc" import split.config 2>&1); rc=$?
+if [ $rc = 1 ] && [[ $out == *'E0604'*'not a regular file'* ]]; then pass=$((pass + 1))
+else echo "FAIL a configSource of a FIFO (exit $rc; 124 is a hang): $out"; fail=$((fail + 1)); fi
+for dev in /dev/zero /dev/urandom; do
+    out=$(timeout 10 "$bindc" check "$src/examples/shop.bind" --state $dev 2>&1); rc=$?
+    out2=$(timeout 10 "$bindc" check $dev 2>&1); rc2=$?
+    out3=$(timeout 10 "$bindc" import $dev 2>&1); rc3=$?
+    want="bindc: cannot read $dev: neither a regular file nor a pipe, FIFO or terminal"
+    if [ $rc = 2 ] && [ "$out" = "$want" ] && [ $rc2 = 2 ] && [ "$out2" = "$want" ] && [ $rc3 = 2 ] && [[ $out3 == "$want"* ]]; then pass=$((pass + 1))
+    else echo "FAIL $dev named on the command line: $rc $out / $rc2 $out2 / $rc3 $out3"; fail=$((fail + 1)); fi
+done
+(sleep 0.5; cat "$src/examples/shop.bind" > "$tmp/never-written") &
+out=$(timeout 10 "$bindc" check "$tmp/never-written" 2>&1); rc=$?
+wait
+if [ $rc = 0 ]; then pass=$((pass + 1)); else echo "FAIL a FIFO named on the command line is not read as a stream: exit $rc $out"; fail=$((fail + 1)); fi
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
