@@ -112,6 +112,11 @@ void bind_script_begin(bind_script *s, bind_emit_ctx *cx, bind_buf *out, const c
     }
     /* Delayed expansion off, whatever the registry says: `!` stays literal. */
     bind_script_line(s, "setlocal EnableExtensions DisableDelayedExpansion");
+    /* cmd.exe looks for a command in the current folder before PATH: run
+     * from its own folder, `netsh` would be netsh.cmd itself.  %SystemRoot%
+     * holds none of the programs the script runs, and setlocal gives the
+     * caller its folder back at the end. */
+    bind_script_line(s, "cd /d \"%%SystemRoot%%\"");
     bind_script_line(s, "set \"BINDC_REPLACE=\"");
     bind_script_line(s, ":bindc_args");
     bind_script_line(s, "if \"%%~1\"==\"\" goto bindc_args_done");

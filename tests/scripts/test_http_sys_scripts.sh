@@ -259,8 +259,10 @@ write_driver() {  # FILE STEP...
             printf 'set "BINDC_FAKE_LOG=%s\\%s.calls"\r\n' "$w" "$name"
             case $name in de-*) printf 'set "BINDC_FAKE_LANG=de"\r\n' ;; *) printf 'set "BINDC_FAKE_LANG="\r\n' ;; esac
             case $name in notadmin) printf 'set "BINDC_FAKE_NOT_ADMIN=1"\r\n' ;; *) printf 'set "BINDC_FAKE_NOT_ADMIN="\r\n' ;; esac
-            printf 'call "%s\\%s" %s >"%s\\%s.out" 2>&1\r\n' "$w" "$script" "$args" "$w" "$name"
-            printf '>"%s\\%s.rc" echo %%errorlevel%%\r\n' "$w" "$name"
+            # From the script's own folder, as a user runs it: there
+            # `netsh` must still be netsh.exe, not netsh.cmd.
+            printf 'pushd "%s"\r\ncall %s %s >"%s\\%s.out" 2>&1\r\n' "$w" "$script" "$args" "$w" "$name"
+            printf '>"%s\\%s.rc" echo %%errorlevel%%\r\npopd\r\n' "$w" "$name"
             printf 'copy /y "%s\\state.txt" "%s\\%s.state" >nul\r\n' "$w" "$w" "$name"
             printf 'dir /b "%s\\%s-saved" >"%s\\%s.saved" 2>nul\r\n' "$w" "$(cat "$d/tool")" "$w" "$name"
 

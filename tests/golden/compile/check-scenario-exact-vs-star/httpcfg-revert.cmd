@@ -5,6 +5,7 @@ rem It removes only what httpcfg.cmd added (the files in httpcfg-saved\ beside i
 rem what that replaced.  A record changed since stops it before any change, unless it runs as
 rem `httpcfg-revert.cmd /replace`.
 setlocal EnableExtensions DisableDelayedExpansion
+cd /d "%SystemRoot%"
 set "BINDC_REPLACE="
 :bindc_args
 if "%~1"=="" goto bindc_args_done

@@ -5,6 +5,7 @@ rem It looks at every record before it changes any, and leaves alone those that 
 rem would set them.  One set otherwise stops it before any change, unless it runs as
 rem `httpcfg.cmd /replace`: what it replaces is kept in httpcfg-saved\ beside it, and httpcfg-revert.cmd puts it back.
 setlocal EnableExtensions DisableDelayedExpansion
+cd /d "%SystemRoot%"
 set "BINDC_REPLACE="
 :bindc_args
 if "%~1"=="" goto bindc_args_done

@@ -5,6 +5,7 @@ rem It removes only what netsh.cmd added (the files in netsh-saved\ beside it sa
 rem what that replaced.  A record changed since stops it before any change, unless it runs as
 rem `netsh-revert.cmd /replace`.
 setlocal EnableExtensions DisableDelayedExpansion
+cd /d "%SystemRoot%"
 set "BINDC_REPLACE="
 :bindc_args
 if "%~1"=="" goto bindc_args_done
