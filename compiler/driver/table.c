@@ -29,7 +29,9 @@ static const bind_cli_option options[] = {
       "merge into an existing applicationhost.config (--target iis)",
       "Without -o, EXISTING is updated in place and its previous bytes are kept as "
       "EXISTING.bak (then .bak.1, ...). Comments, other sections, quoting, line ends and "
-      "encoding stay byte for byte; only the <site> elements and missing pools change." },
+      "encoding stay byte for byte; in the sites the .bind names, only what it says changes "
+      "(names, ids, autostart, the pools and folders of its applications, the bindings), and "
+      "missing pools are added. Other sites, elements and attributes stay as they were." },
     { OPT_PRUNE, "--prune", 0, NULL, VALUES_NONE, NULL, NULL, false, false,
       "with --merge: remove the sites of EXISTING that the files do not name", NULL },
     { OPT_DRY_RUN, "--dry-run", 0, NULL, VALUES_NONE, NULL, NULL, false, false,
