@@ -49,7 +49,7 @@ if command -v /usr/bin/time > /dev/null; then
     grep -q '; 0 diagnostics' "$tmp/bench" && ok || bad "fleet.sh: no diagnostics count"
     if grep -q 'exit [1-9]' "$tmp/bench"; then bad "fleet.sh: a measured command failed"; grep 'exit' "$tmp/bench"; else ok; fi
 else
-    echo "SKIP fleet.sh: GNU time is not installed (.ci/install-deps installs it)"
+    bad "fleet.sh: GNU time is not installed (.ci/install-deps installs it)"
 fi
 
 echo "$pass passed, $fail failed"

@@ -116,13 +116,15 @@ compile() {
 
 # ---- nginx -----------------------------------------------------------------
 
-have_nginx=false
 if [ -x "$nginx" ]; then
-    have_nginx=true
     timeout 30 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
         -days 2 -subj /CN=bindc-hostile > /dev/null 2>&1 || { echo "openssl failed"; echo "0 passed, 1 failed"; exit 1; }
 else
-    echo "SKIP nginx -t: nginx is not installed (Debian package nginx-light; .ci/install-deps installs it)"
+    # A missing tool is a failure, not a pass: the suite would claim what
+    # it did not check.
+    echo "FAIL nginx -t: nginx is not installed (Debian package nginx-light; .ci/install-deps installs it)"
+    echo "0 passed, 1 failed"
+    exit 1
 fi
 
 # nginx_conf CONF SITES: an nginx.conf that includes SITES (relative paths
@@ -140,7 +142,7 @@ while read -r field n want_nginx want_iis want_json unnamed; do
     case " $nginx_fields " in *" $field "*) ;; *) continue ;; esac
     out=ngx-$field/raw.$n.conf
     compile "$field" "$n" nginx "$want_nginx" "$out" || continue
-    if [ "$want_nginx" = 0 ] || ! $have_nginx; then ok; continue; fi
+    if [ "$want_nginx" = 0 ]; then ok; continue; fi
     if [ "$unnamed" = 1 ]; then
         # No file can have the name: nginx must read the whole value as the
         # file name and fail only to open it.
@@ -154,26 +156,24 @@ while read -r field n want_nginx want_iis want_json unnamed; do
     ok
 done < cases
 
-if $have_nginx; then
-    for field in $nginx_fields; do
-        raws=(ngx-"$field"/raw.*.conf)
-        [ ${#raws[@]} -gt 0 ] || { bad "nginx $field: no case to run"; continue; }
-        # Each case on ports of its own (80 -> 10000+4N, ...), so that the
-        # cases do not collide; nothing else changes.
-        perl -pe 'BEGIN { %p = (80 => 0, 8080 => 1, 8443 => 2, 44300 => 3) }
-                  if ($ARGV ne $f) { $f = $ARGV; ($n) = $f =~ /raw\.(\d+)\.conf$/; print "# case $n\n" }
-                  s/^(\s*listen (?:\[::\]:)?)(\d+)/$1 . (10000 + 4 * $n + $p{$2})/e' "${raws[@]}" > "ngx-$field/cases.conf"
-        nginx_conf "$tmp/ngx-$field/nginx.conf" "$tmp/ngx-$field/cases.conf"
-        if nginx_t "$tmp/ngx-$field/nginx.conf" && ! grep -Eq '\[(warn|emerg|alert|crit)\]' t.out; then
-            ok
-        else
-            # nginx names a line of cases.conf: the case is the last marker above it.
-            line=$(grep -o 'cases\.conf:[0-9]*' t.out | head -n 1 | cut -d: -f2)
-            n=$(head -n "${line:-0}" "ngx-$field/cases.conf" | sed -n 's/^# case //p' | tail -n 1)
-            bad "nginx -t on the ${#raws[@]} cases of $field together (ports moved): ${n:+$(label "$field" "$n")}"; cat t.out
-        fi
-    done
-fi
+for field in $nginx_fields; do
+    raws=(ngx-"$field"/raw.*.conf)
+    [ ${#raws[@]} -gt 0 ] || { bad "nginx $field: no case to run"; continue; }
+    # Each case on ports of its own (80 -> 10000+4N, ...), so that the
+    # cases do not collide; nothing else changes.
+    perl -pe 'BEGIN { %p = (80 => 0, 8080 => 1, 8443 => 2, 44300 => 3) }
+              if ($ARGV ne $f) { $f = $ARGV; ($n) = $f =~ /raw\.(\d+)\.conf$/; print "# case $n\n" }
+              s/^(\s*listen (?:\[::\]:)?)(\d+)/$1 . (10000 + 4 * $n + $p{$2})/e' "${raws[@]}" > "ngx-$field/cases.conf"
+    nginx_conf "$tmp/ngx-$field/nginx.conf" "$tmp/ngx-$field/cases.conf"
+    if nginx_t "$tmp/ngx-$field/nginx.conf" && ! grep -Eq '\[(warn|emerg|alert|crit)\]' t.out; then
+        ok
+    else
+        # nginx names a line of cases.conf: the case is the last marker above it.
+        line=$(grep -o 'cases\.conf:[0-9]*' t.out | head -n 1 | cut -d: -f2)
+        n=$(head -n "${line:-0}" "ngx-$field/cases.conf" | sed -n 's/^# case //p' | tail -n 1)
+        bad "nginx -t on the ${#raws[@]} cases of $field together (ports moved): ${n:+$(label "$field" "$n")}"; cat t.out
+    fi
+done
 
 # ---- iis and json: the site name read back by xmllint and jq ---------------
 
