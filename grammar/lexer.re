@@ -119,6 +119,8 @@ static int keyword(const char *w, size_t n)
     return BIND_TOK_WORD;
 }
 
+bool bind_lex_is_keyword(const char *w, size_t n) { return keyword(w, n) != BIND_TOK_WORD; }
+
 static void buf_put(bind_lexer *lx, const void *p, size_t n)
 {
     const char *c = p;

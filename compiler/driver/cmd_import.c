@@ -17,8 +17,9 @@ int bind_cmd_import(bind_cli *o)
     int rc = bind_cli_one_stdin(o, NULL);
     if (rc != EXIT_OK) return rc;
     if (o->platform && !bind_import_platform_known(o->platform)) {
-        static const char *const known[] = { "iis7", "iis8", "iis10", "iis-express" };
-        return bind_cli_unknown(o, "platform", o->platform, known, sizeof known / sizeof known[0]);
+        size_t n;
+        const char *const *known = bind_import_platforms(&n);
+        return bind_cli_unknown(o, "platform", o->platform, known, n);
     }
     /* Where the output goes, and whether it may be written, before any work. */
     bind_inputs inputs = { 0 };

@@ -15,10 +15,9 @@
 
 #include "writer.h"
 #include "syntax/format.h"
+#include "syntax/lex.h"
 
 /* ---- words and strings ---------------------------------------------------- */
-
-static const char *const keywords[] = { "use", "platform", "defaults", "cert", "site", "app", "iplisten" };
 
 /* A word that reads back as itself: plain characters only, not a keyword
  * where a name goes. */
@@ -31,8 +30,7 @@ static bool plain_word(const char *s, bool name)
             return false;
     }
     if (name && strchr("updcsai", s[0]))
-        for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-            if (strcmp(s, keywords[i]) == 0) return false;
+        if (bind_lex_is_keyword(s, strlen(s))) return false;
     return true;
 }
 

@@ -66,11 +66,20 @@ enum bind_import_kind bind_import_add(bind_imported *im, const char *path, char 
     return im->diags.counts[BIND_SEV_ERROR] > errors ? BIND_IMPORT_UNKNOWN : kind;
 }
 
+/* The platforms of the standard library (stdlib/), which an imported
+ * file selects. */
+static const char *const platforms[] = { "iis7", "iis8", "iis10", "iis-express" };
+
+const char *const *bind_import_platforms(size_t *n)
+{
+    *n = sizeof platforms / sizeof platforms[0];
+    return platforms;
+}
+
 bool bind_import_platform_known(const char *name)
 {
-    static const char *const known[] = { "iis7", "iis8", "iis10", "iis-express" };
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strcmp(name, known[i]) == 0) return true;
+    for (size_t i = 0; i < sizeof platforms / sizeof platforms[0]; i++)
+        if (strcmp(name, platforms[i]) == 0) return true;
     return false;
 }
 

@@ -30,7 +30,9 @@ bool bind_import_failed(const bind_imported *im);
  * files tell.  The diagnostics are sorted afterwards. */
 void bind_import_finish(bind_imported *im, const char *platform, bind_buf *out);
 
-/* The platforms a .bind may select without defining one (the stdlib files). */
+/* The platforms a .bind may select without defining one (the stdlib
+ * files), which an import selects (`--platform`), and whether name is one. */
+const char *const *bind_import_platforms(size_t *n);
 bool bind_import_platform_known(const char *name);
 
 #endif

@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "base/file_io.h"
+#include "syntax/lex.h"
 #include "base/table.h"
 #include "detect.h"
 #include "readers.h"
@@ -400,9 +401,7 @@ static const char *cert_for(bind_imported *im, const word *pem, const word *key)
     if (!k) { memcpy(name, "tls", 3); k = 3; }
     name[k] = '\0';
     /* A certificate's name is a word that is no keyword (`cert tls {`). */
-    static const char *const keywords[] = { "use", "platform", "defaults", "cert", "site", "app", "iplisten" };
-    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-        if (strcmp(name, keywords[i]) == 0) { memcpy(name + k, "-tls", 5); k += 4; }
+    if (bind_lex_is_keyword(name, k)) { memcpy(name + k, "-tls", 5); k += 4; }
     /* Not all hex digits (it would read as a thumbprint), and unique. */
     const char *unique = name;
     for (unsigned n = 2;; n++) {

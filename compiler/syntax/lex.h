@@ -44,6 +44,9 @@ void bind_lexer_init(bind_lexer *lx, bind_source *src, bind_interner *in, bind_d
 void bind_lexer_init_at(bind_lexer *lx, bind_source *src, bind_interner *in, bind_diag_bag *diags, uint32_t at);
 void bind_lexer_fini(bind_lexer *lx);
 int bind_lexer_next(bind_lexer *lx, bind_token *tok);
+/* Whether the n bytes at w are a keyword of the language (`site`, `app`,
+ * …): a name written where a word goes must not be one. */
+bool bind_lex_is_keyword(const char *w, size_t n);
 /* Name of a token kind as shown in "expected …" messages. */
 const char *bind_token_name(int kind);
 

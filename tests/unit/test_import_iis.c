@@ -345,6 +345,11 @@ static void test_import_iis_platform(void **state)
     assert_null(strstr(r.bind, "cert "));
     import_result_free(&r);
     free(text);
+    /* The platforms an import may select are those of the standard library. */
+    size_t n;
+    const char *const *names = bind_import_platforms(&n);
+    assert_true(n >= 4);
+    for (size_t i = 0; i < n; i++) assert_non_null(bind_stdlib_find(names[i]));
 }
 
 int main(void)
