@@ -1,0 +1,192 @@
+@echo off
+rem HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall ports (httpcfg, Windows XP SP2 / Server 2003).
+rem Written by bindc.  Run it from an elevated command prompt; running it again is harmless.
+rem It looks at every record before it changes any, and leaves alone those that are set as it
+rem would set them.  One set otherwise stops it before any change, unless it runs as
+rem `httpcfg.cmd /replace`: what it replaces is kept in httpcfg-saved\ beside it, and httpcfg-revert.cmd puts it back.
+setlocal EnableExtensions DisableDelayedExpansion
+cd /d "%SystemRoot%"
+set "BINDC_REPLACE="
+:bindc_args
+if "%~1"=="" goto bindc_args_done
+if /i "%~1"=="/replace" (set "BINDC_REPLACE=1" & shift & goto bindc_args)
+echo bindc: usage: "%~nx0" [/replace]
+exit /b 2
+:bindc_args_done
+net session >nul 2>&1
+if errorlevel 1 (echo bindc: run this script as an administrator, from an elevated command prompt.& exit /b 1)
+set "BINDC_DIR=%~dp0httpcfg-saved"
+if not exist "%BINDC_DIR%\" mkdir "%BINDC_DIR%"
+if not exist "%BINDC_DIR%\" (echo bindc: cannot make the folder "%BINDC_DIR%", where this script keeps what it changes; nothing was changed.& exit /b 1)
+set "BINDC_CUR=%BINDC_DIR%\shown.tmp"
+set "BINDC_CONFLICTS="
+set "BINDC_UNREADABLE="
+set "BINDC_RESTART="
+set "BINDC_SID_1="
+rem httpcfg takes a SID, not an account name: wmic (Windows XP Professional, Server 2003) translates the name.
+set "BINDC_ACL_1=DEVBOX\alice"
+set "BINDC_Q=%BINDC_ACL_1:\=\\%"
+set "BINDC_Q=%BINDC_Q:'=\'%"
+wmic path Win32_Account where "Caption='%BINDC_Q%' or Name='%BINDC_Q%'" get SID /value >"%BINDC_DIR%\sid.tmp" 2>&1
+type "%BINDC_DIR%\sid.tmp" >"%BINDC_CUR%"
+for /f "usebackq tokens=1* delims==" %%A in ("%BINDC_CUR%") do if /i "%%A"=="SID" for /f "delims=" %%C in ("%%B") do set "BINDC_SID_1=%%C"
+if exist "%BINDC_DIR%\sid.tmp" del "%BINDC_DIR%\sid.tmp"
+if not defined BINDC_SID_1 (echo bindc: the account "%BINDC_ACL_1%" is unknown on this machine: check acl= or defaults.acl; nothing was changed.& exit /b 1)
+call :bindc_alias 1
+echo bindc: looking at the 1 records this script changes, before it changes any.
+rem URL ACL http://localhost:80/
+httpcfg query urlacl /u http://localhost:80/ >"%BINDC_CUR%" 2>&1
+call :bindc_read "%BINDC_CUR%"
+set "BINDC_S_1=new"
+call :bindc_has "http://localhost:80/"
+if defined BINDC_HAS set "BINDC_S_1=other"
+if "%BINDC_S_1%"=="other" (call :bindc_has "D:(A;;GX;;;%BINDC_SID_1%)" & if defined BINDC_HAS set "BINDC_S_1=same")
+if "%BINDC_S_1%"=="other" (call :bindc_has "D:(A;;GX;;;%BINDC_SIDA_1%)" & if defined BINDC_HAS set "BINDC_S_1=same")
+if "%BINDC_S_1%"=="other" if not defined BINDC_R_SDDL set "BINDC_S_1=unreadable"
+if not "%BINDC_S_1%"=="new" (call :bindc_ours urlacl-http_3a_2f_2flocalhost_3a80_2f & if defined BINDC_OURS set "BINDC_S_1=ours")
+if "%BINDC_S_1%"=="other" (set "BINDC_CONFLICTS=1" & echo bindc: URL ACL http://localhost:80/ is set already, and not as this script sets it; httpcfg shows:& type "%BINDC_CUR%")
+if "%BINDC_S_1%"=="unreadable" (set "BINDC_UNREADABLE=1" & echo bindc: URL ACL http://localhost:80/ is set already, in a form bindc cannot read back to put it back later, so it will not replace it; httpcfg shows:& type "%BINDC_CUR%")
+if defined BINDC_UNREADABLE (echo bindc: nothing was changed.& exit /b 1)
+if defined BINDC_CONFLICTS if not defined BINDC_REPLACE (echo bindc: nothing was changed.  Run "%~nx0" /replace to replace them: each is kept in "%BINDC_DIR%" first, and httpcfg-revert.cmd puts it back.& exit /b 1)
+echo [1/1] URL ACL http://localhost:80/
+if "%BINDC_S_1%"=="same" (echo        there already, as this script sets it: left alone& goto bindc_1)
+if "%BINDC_S_1%"=="ours" (echo        set by this script before: left alone& goto bindc_1)
+if "%BINDC_S_1%"=="new" goto bindc_add_1
+echo        replacing what is there: httpcfg's text of it is kept in "%BINDC_DIR%"
+if exist "%BINDC_DIR%\urlacl-http_3a_2f_2flocalhost_3a80_2f.replaced.txt" httpcfg query urlacl /u http://localhost:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2flocalhost_3a80_2f.removed.txt" 2>&1
+if not exist "%BINDC_DIR%\urlacl-http_3a_2f_2flocalhost_3a80_2f.replaced.txt" httpcfg query urlacl /u http://localhost:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2flocalhost_3a80_2f.replaced.txt" 2>&1
+httpcfg delete urlacl /u http://localhost:80/
+if errorlevel 1 goto bindc_failed
+:bindc_add_1
+httpcfg set urlacl /u http://localhost:80/ /a D:(A;;GX;;;%BINDC_SID_1%)
+if errorlevel 1 goto bindc_failed
+httpcfg query urlacl /u http://localhost:80/ >"%BINDC_DIR%\urlacl-http_3a_2f_2flocalhost_3a80_2f.added.txt" 2>&1
+:bindc_1
+if exist "%BINDC_CUR%" del "%BINDC_CUR%"
+rd "%BINDC_DIR%" >nul 2>&1
+if not defined BINDC_RESTART goto bindc_done
+echo bindc: the IP listen list changed, and HTTP.sys reads it only when it starts.  Restart it:
+echo        net stop http /y   stops HTTP.sys and the services that use it, IIS among them;
+echo        net start w3svc    starts IIS again; start the other services it stopped as well,
+echo        or restart Windows.
+:bindc_done
+echo bindc: done.
+exit /b 0
+:bindc_failed
+echo bindc: that step failed, so the script stopped there; the steps before it stay applied. Fix the cause and run it again, or run httpcfg-revert.cmd to undo them.
+exit /b 1
+:bindc_read
+rem What a httpcfg command showed, read by its values (its words are in the language of Windows): BINDC_SIG
+rem is the last word of every line, between #; BINDC_R_SDDL the one that starts with D:(,
+rem BINDC_R_APPID the first {GUID}, BINDC_R_HASH the value before it, BINDC_R_A1-7 those after it.
+set "BINDC_SIG=#"
+set "BINDC_R_SDDL="
+set "BINDC_R_APPID="
+set "BINDC_R_HASH="
+set "BINDC_R_A1="
+set "BINDC_R_A2="
+set "BINDC_R_A3="
+set "BINDC_R_A4="
+set "BINDC_R_A5="
+set "BINDC_R_A6="
+set "BINDC_R_A7="
+set "BINDC_PREV="
+set "BINDC_AFTER="
+if not exist %1 exit /b 0
+for /f "usebackq tokens=1-26" %%a in (%1) do (
+  set "BINDC_V=%%a"
+  if not "%%b"=="" set "BINDC_V=%%b"
+  if not "%%c"=="" set "BINDC_V=%%c"
+  if not "%%d"=="" set "BINDC_V=%%d"
+  if not "%%e"=="" set "BINDC_V=%%e"
+  if not "%%f"=="" set "BINDC_V=%%f"
+  if not "%%g"=="" set "BINDC_V=%%g"
+  if not "%%h"=="" set "BINDC_V=%%h"
+  if not "%%i"=="" set "BINDC_V=%%i"
+  if not "%%j"=="" set "BINDC_V=%%j"
+  if not "%%k"=="" set "BINDC_V=%%k"
+  if not "%%l"=="" set "BINDC_V=%%l"
+  if not "%%m"=="" set "BINDC_V=%%m"
+  if not "%%n"=="" set "BINDC_V=%%n"
+  if not "%%o"=="" set "BINDC_V=%%o"
+  if not "%%p"=="" set "BINDC_V=%%p"
+  if not "%%q"=="" set "BINDC_V=%%q"
+  if not "%%r"=="" set "BINDC_V=%%r"
+  if not "%%s"=="" set "BINDC_V=%%s"
+  if not "%%t"=="" set "BINDC_V=%%t"
+  if not "%%u"=="" set "BINDC_V=%%u"
+  if not "%%v"=="" set "BINDC_V=%%v"
+  if not "%%w"=="" set "BINDC_V=%%w"
+  if not "%%x"=="" set "BINDC_V=%%x"
+  if not "%%y"=="" set "BINDC_V=%%y"
+  if not "%%z"=="" set "BINDC_V=%%z"
+  call :bindc_value
+)
+exit /b 0
+:bindc_value
+set "BINDC_V=%BINDC_V:"=%"
+if defined BINDC_AFTER call :bindc_after
+if "%BINDC_V:~0,3%"=="D:(" set "BINDC_R_SDDL=%BINDC_V%"
+if not defined BINDC_R_APPID if "%BINDC_V:~0,1%"=="{" (set "BINDC_R_APPID=%BINDC_V%" & set "BINDC_R_HASH=%BINDC_PREV%" & set "BINDC_AFTER=0")
+set "BINDC_SIG=%BINDC_SIG%%BINDC_V%#"
+set "BINDC_PREV=%BINDC_V%"
+exit /b 0
+:bindc_after
+set /a BINDC_AFTER+=1
+if %BINDC_AFTER% LEQ 7 set "BINDC_R_A%BINDC_AFTER%=%BINDC_V%"
+exit /b 0
+:bindc_has
+rem BINDC_HAS is 1 when every argument is one of the values in BINDC_SIG (compared without case).
+set "BINDC_HAS=1"
+call :bindc_has1 %1
+if not "%~2"=="" call :bindc_has1 %2
+if not "%~3"=="" call :bindc_has1 %3
+exit /b 0
+:bindc_has1
+call set "BINDC_T=%%BINDC_SIG:#%~1#=%%"
+call set "BINDC_U=%%BINDC_SIG%%"
+if "%BINDC_T%"=="%BINDC_U%" set "BINDC_HAS="
+exit /b 0
+:bindc_ours
+rem BINDC_OURS is 1 when the record shows as it did right after this script set it.
+set "BINDC_OURS="
+if not exist "%BINDC_DIR%\%~1.added.txt" exit /b 0
+set "BINDC_NOW=%BINDC_SIG%"
+call :bindc_read "%BINDC_DIR%\%~1.added.txt"
+if "%BINDC_SIG%"=="%BINDC_NOW%" set "BINDC_OURS=1"
+exit /b 0
+:bindc_alias
+rem BINDC_SIDA_%1: how SDDL writes the SID in BINDC_SID_%1 (a well-known one by its alias: NS for S-1-5-20).
+call set "BINDC_X=%%BINDC_SID_%1%%"
+if "%BINDC_X%"=="S-1-1-0" set "BINDC_X=WD"
+if "%BINDC_X%"=="S-1-3-0" set "BINDC_X=CO"
+if "%BINDC_X%"=="S-1-3-1" set "BINDC_X=CG"
+if "%BINDC_X%"=="S-1-5-2" set "BINDC_X=NU"
+if "%BINDC_X%"=="S-1-5-4" set "BINDC_X=IU"
+if "%BINDC_X%"=="S-1-5-6" set "BINDC_X=SU"
+if "%BINDC_X%"=="S-1-5-7" set "BINDC_X=AN"
+if "%BINDC_X%"=="S-1-5-9" set "BINDC_X=ED"
+if "%BINDC_X%"=="S-1-5-10" set "BINDC_X=PS"
+if "%BINDC_X%"=="S-1-5-11" set "BINDC_X=AU"
+if "%BINDC_X%"=="S-1-5-12" set "BINDC_X=RC"
+if "%BINDC_X%"=="S-1-5-18" set "BINDC_X=SY"
+if "%BINDC_X%"=="S-1-5-19" set "BINDC_X=LS"
+if "%BINDC_X%"=="S-1-5-20" set "BINDC_X=NS"
+if "%BINDC_X%"=="S-1-5-32-544" set "BINDC_X=BA"
+if "%BINDC_X%"=="S-1-5-32-545" set "BINDC_X=BU"
+if "%BINDC_X%"=="S-1-5-32-546" set "BINDC_X=BG"
+if "%BINDC_X%"=="S-1-5-32-547" set "BINDC_X=PU"
+if "%BINDC_X%"=="S-1-5-32-548" set "BINDC_X=AO"
+if "%BINDC_X%"=="S-1-5-32-549" set "BINDC_X=SO"
+if "%BINDC_X%"=="S-1-5-32-550" set "BINDC_X=PO"
+if "%BINDC_X%"=="S-1-5-32-551" set "BINDC_X=BO"
+if "%BINDC_X%"=="S-1-5-32-552" set "BINDC_X=RE"
+if "%BINDC_X%"=="S-1-5-32-554" set "BINDC_X=RU"
+if "%BINDC_X%"=="S-1-5-32-555" set "BINDC_X=RD"
+if "%BINDC_X%"=="S-1-5-32-556" set "BINDC_X=NO"
+if "%BINDC_X%"=="S-1-5-32-558" set "BINDC_X=MU"
+if "%BINDC_X%"=="S-1-5-32-559" set "BINDC_X=LU"
+if "%BINDC_X%"=="S-1-5-32-568" set "BINDC_X=IS"
+if "%BINDC_X%"=="S-1-5-32-569" set "BINDC_X=CY"
+set "BINDC_SIDA_%1=%BINDC_X%"
+exit /b 0
