@@ -64,6 +64,8 @@ struct directive {
     uint32_t nbody;
     bool block;
     const char *site;          /* a block's first comment `site "NAME"`, unescaped */
+    const char **comments;     /* the comment lines right above it, for the reader */
+    uint32_t ncomments;
     bind_span at;
 };
 
@@ -82,6 +84,7 @@ typedef struct lexer {
     bind_source *src;
     const char *t;
     size_t p, n;
+    BIND_VEC(const char *) said;   /* comment lines since the last token */
 } lexer;
 
 enum { T_EOF, T_WORD, T_SEMI, T_OPEN, T_CLOSE, T_ERROR };
@@ -107,6 +110,10 @@ static int next(lexer *lx, word *w, const char **comment)
         if (t[lx->p] != '#') break;
         size_t b = lx->p;
         while (lx->p < lx->n && t[lx->p] != '\n') lx->p++;
+        if (lx->said.len < 64 && !bind_imp_comment_secret(t + b + 1, lx->p - b - 1)) {
+            const char *line = bind_imp_comment_text(lx->rd->im->arena, t + b + 1, lx->p - b - 1);
+            if (line) bind_vec_push(&lx->said, line);
+        }
         if (comment && !*comment) {
             size_t e = lx->p;
             while (e > b && (t[e - 1] == '\r' || t[e - 1] == ' ')) e--;
@@ -168,6 +175,7 @@ static void parse_block(reader *rd, lexer *lx, directives *out, bool in_block, s
     for (;;) {
         word w;
         const char *comment = NULL;
+        lx->said.len = 0;
         int k = next(lx, &w, NULL);
         if (k == T_ERROR || rd->failed) return;
         if (k == T_EOF) {
@@ -189,6 +197,14 @@ static void parse_block(reader *rd, lexer *lx, directives *out, bool in_block, s
         directive d;
         memset(&d, 0, sizeof d);
         d.at = w.at;
+        /* A file the nginx target wrote opens with its own notes: not the
+         * reader's. */
+        static const char written[] = "nginx server blocks written by bindc";
+        if (lx->said.len && strncmp(lx->said.items[0], written, sizeof written - 1) != 0) {
+            d.comments = bind_arena_alloc(rd->im->arena, lx->said.len * sizeof *d.comments);
+            memcpy(d.comments, lx->said.items, lx->said.len * sizeof *d.comments);
+            d.ncomments = (uint32_t)lx->said.len;
+        }
         for (;;) {
             word a;
             k = next(lx, &a, NULL);
@@ -273,9 +289,10 @@ static void parse_block(reader *rd, lexer *lx, directives *out, bool in_block, s
 
 static void parse_file(reader *rd, bind_source *src, directives *out, int depth)
 {
-    lexer lx = { rd, src, src->text, 0, src->len };
+    lexer lx = { rd, src, src->text, 0, src->len, { 0 } };
     if (lx.n >= 3 && memcmp(lx.t, "\xEF\xBB\xBF", 3) == 0) lx.p = 3;
     parse_block(rd, &lx, out, false, 0, depth);
+    bind_vec_free(&lx.said);
 }
 
 /* ---- directives into sites ------------------------------------------------------- */
@@ -837,6 +854,8 @@ static void build_sites(reader *rd, directives *top)
             }
             site = bind_imp_site_add(im, unique, sv->d->at);
             site->server = BIND_SERVER_NGINX;
+            site->comments = sv->d->comments;
+            site->ncomments = sv->d->ncomments;
             site->group = sv->d->site;
             bind_table_put(&names, str_hash(low), low, site);
             if (site->group) bind_table_put(&groups, str_hash(site->group), site->group, site);
