@@ -118,17 +118,27 @@ static void build_chain(builder *bd, bind_plan_socket *s, bind_addr addr, uint16
 
 /* ---- one port ------------------------------------------------------------ */
 
-/* The protocol of the chains a Listen serves: one, or UINT8_MAX for both.
- * An exact address's is its chain's; a port-wide one is asked of every
- * chain of the port, once. */
-static uint8_t listen_protocol(const builder *bd, size_t from, const bind_addr *addr)
+bind_addr bind_apache_listen_addr(const bind_addr *addr, unsigned any_tier)
+{
+    bind_addr l;
+    memset(&l, 0, sizeof l);
+    if (any_tier & (BIND_APACHE_TIER(BIND_ADDR_ANY) | BIND_APACHE_TIER(BIND_ADDR_ANY6))) l.kind = BIND_ADDR_ANY;
+    else if (bind_addr_is_any_tier(addr) || (addr->kind == BIND_ADDR_V4 && any_tier & BIND_APACHE_TIER(BIND_ADDR_ANY4)))
+        l.kind = BIND_ADDR_ANY4;
+    else l = *addr;
+    return l;
+}
+
+/* The protocol of the chains a port-wide Listen serves: one, or UINT8_MAX
+ * for both.  (An exact address's is its own chain's.) */
+static uint8_t listen_protocol(const builder *bd, size_t from, const bind_addr *listen, unsigned tier)
 {
     uint8_t p = UINT8_MAX;
     bool any = false;
     for (size_t i = from; i < bd->chains.len; i++) {
         const bind_apache_chain *c = &bd->chains.items[i];
-        bool serves = addr->kind == BIND_ADDR_ANY || (addr->kind == BIND_ADDR_ANY4 && c->addr.kind != BIND_ADDR_V6);
-        if (!serves) continue;
+        bind_addr served_by = bind_apache_listen_addr(&c->addr, tier);
+        if (!bind_addr_equal(&served_by, listen)) continue;
         if (!any) p = c->protocol;
         else if (p != c->protocol) return UINT8_MAX;
         any = true;
@@ -150,16 +160,17 @@ static size_t build_port(builder *bd, size_t from)
 {
     bind_plan_port pp;
     size_t next = bind_plan_port_open(&bd->core, from, true, &pp);
-    bool has_any = false, has4 = false, has6 = false;
-    for (size_t i = 0; i < pp.nany; i++) {
-        has_any |= pp.any[i].kind == BIND_ADDR_ANY;
-        has4 |= pp.any[i].kind == BIND_ADDR_ANY4;
-        has6 |= pp.any[i].kind == BIND_ADDR_ANY6;
-    }
-    /* `Listen PORT` takes IPv4 too whenever IPv6 is served on every
-     * address; only a port whose any tier is all 0.0.0.0 keeps to IPv4. */
-    bool listen_all = has_any || has6;
-    bool merged = listen_all && (has4 || has6);
+    unsigned tier = 0;
+    for (size_t i = 0; i < pp.nany; i++) tier |= BIND_APACHE_TIER(pp.any[i].kind);
+    bind_addr star;
+    memset(&star, 0, sizeof star);
+    star.kind = BIND_ADDR_ANY;
+    /* The port-wide Listen: `Listen PORT` takes IPv4 too whenever IPv6 is
+     * served on every address, so 0.0.0.0 and [::] bindings beside it, or
+     * beside each other, get the other family's requests too. */
+    bind_addr wide = bind_apache_listen_addr(&star, tier);
+    bool merged = wide.kind == BIND_ADDR_ANY &&
+                  (tier & (BIND_APACHE_TIER(BIND_ADDR_ANY4) | BIND_APACHE_TIER(BIND_ADDR_ANY6)));
     if (merged)
         for (size_t i = 0; i < pp.nany; i++)
             if (pp.any[i].kind != BIND_ADDR_ANY) {
@@ -176,22 +187,17 @@ static size_t build_port(builder *bd, size_t from)
     }
     if (pp.nany) {
         bind_plan_socket s = { .any = pp.any, .nany = pp.nany };
-        bind_addr star = { 0, { 0 } };
-        star.kind = BIND_ADDR_ANY;
         build_chain(bd, &s, star, pp.port, merged);
     }
-    /* Listen lines that never overlap: `Listen PORT` alone covers every
-     * address; `Listen 0.0.0.0:PORT` the IPv4 ones, beside each IPv6
-     * address; else one per address. */
-    bind_addr wide;
-    memset(&wide, 0, sizeof wide);
-    wide.kind = listen_all ? BIND_ADDR_ANY : BIND_ADDR_ANY4;
-    if (listen_all || pp.nany) add_listen(bd, &wide, pp.port, listen_protocol(bd, first_chain, &wide));
-    if (!listen_all)
-        for (size_t i = first_chain; i < bd->chains.len; i++) {
-            const bind_apache_chain *c = &bd->chains.items[i];
-            if (c->addr.kind == BIND_ADDR_V6 || (c->addr.kind == BIND_ADDR_V4 && !pp.nany)) add_listen(bd, &c->addr, pp.port, c->protocol);
-        }
+    /* Listen lines that never overlap: the port-wide one where there is an
+     * any tier, then each address bind_apache_listen_addr leaves its own. */
+    if (pp.nany) add_listen(bd, &wide, pp.port, listen_protocol(bd, first_chain, &wide, tier));
+    for (size_t i = first_chain; i < bd->chains.len; i++) {
+        const bind_apache_chain *c = &bd->chains.items[i];
+        if (c->addr.kind == BIND_ADDR_ANY) continue;
+        bind_addr served_by = bind_apache_listen_addr(&c->addr, tier);
+        if (bind_addr_equal(&served_by, &c->addr)) add_listen(bd, &c->addr, pp.port, c->protocol);
+    }
     bind_plan_port_free(&pp);
     return next;
 }

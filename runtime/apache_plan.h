@@ -123,6 +123,22 @@ typedef struct bind_apache_plan {
     uint32_t nmerged;
 } bind_apache_plan;
 
+/* A port's any tier, as the Listen lines see it: a bit (BIND_APACHE_TIER)
+ * for each any-tier address kind (`*`, 0.0.0.0, [::]) among the bindings
+ * the target writes on the port (server = apache or any). */
+#define BIND_APACHE_TIER(kind) (1u << (kind))
+
+/* The address of the Listen line that takes connections to addr — a
+ * binding's address, or ANY for the port's `*:port` chain — on a port of
+ * that any tier: ANY (`Listen PORT`, every address of both families) when
+ * IPv6 is served on every address, by `*` or [::], as Apache binds [::]
+ * without IPV6_V6ONLY; ANY4 (`Listen 0.0.0.0:PORT`) for the any tier and
+ * each IPv4 address when the any tier is all 0.0.0.0; else addr itself.
+ * The one rule for the Listen lines the plan writes (which the whole-box
+ * router reads) and for E0208 (check/conflicts.c), which compares them
+ * with HTTP.sys's sockets without building a plan. */
+bind_addr bind_apache_listen_addr(const bind_addr *addr, unsigned any_tier);
+
 /* Builds the plan for the sites the apache target writes (server = apache
  * or any), from valid http and https bindings.  Everything lives in `a`. */
 bind_apache_plan *bind_apache_plan_build(bind_arena *a, const bind_model *m);
