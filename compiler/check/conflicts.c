@@ -4,6 +4,7 @@
  * www. twin hint; unused certificates.  A check's keys and lists live in
  * the checker's scratch arena, reused by the next check. */
 #include "checker.h"
+#include "runtime/apache_plan.h"
 
 #include <string.h>
 
@@ -382,20 +383,83 @@ typedef struct sock { struct sock *next; uint8_t server; bind_addr addr; const b
 /* A port's sockets: exact addresses are in the checker-wide `exact` table
  * (a bkey whose proto holds the server); here are the any-tier ones (at most 3 x 4)
  * and, per family, the first exact socket of each server, which is all an
- * any-tier address needs to know.  So the pass stays linear. */
-typedef struct sport { sock *any, *any_tail; const sock *fam[2][4]; } sport;
+ * any-tier address needs to know.  So the pass stays linear.
+ * What Apache's Listen lines on the port depend on (apache_plan.h): the
+ * any tier of the bindings the apache target writes (apache_tier), the
+ * first that makes `Listen PORT` cover both families (wide_by: `*` or
+ * [::]) and the first of the any tier (any_by: it makes `Listen
+ * 0.0.0.0:PORT`), and whether a `server = any` site makes it wide. */
+typedef struct sport {
+    sock *any, *any_tail;
+    const sock *fam[2][4];
+    unsigned apache_tier;
+    const bind_binding *wide_by, *any_by;
+    bool wide_by_any_site;
+} sport;
 
 static const char *server_label(uint8_t s) { return s == BIND_SERVER_IIS ? "HTTP.sys (IIS)" : bind_server_name(s); }
 
-/* Where a binding's `*` address is written (its information's first
- * byte), or an empty span when it is not there as `*:`. */
-static bind_span star_of(const bind_checker *k, const bind_binding *b)
+/* Where a binding's any-tier address is written, `*` or [::] (its
+ * information's first bytes), or an empty span when it is not there so. */
+static bind_span any_addr_of(const bind_checker *k, const bind_binding *b)
 {
     const bind_source *src = bind_sources_get(&k->c->sources, b->info_span.file);
-    uint32_t at = b->info_span.start;
-    if (src && at + 1 < src->len && src->text[at] == '*' && src->text[at + 1] == ':')
-        return bind_span_make(b->info_span.file, at, at + 1);
+    uint32_t at = b->info_span.start, end = at;
+    if (src && at < src->len && src->text[at] == '*') end = at + 1;
+    else if (src && at < src->len && src->text[at] == '[' && b->addr.kind == BIND_ADDR_ANY6)
+        for (uint32_t i = at; i < b->info_span.end && i < src->len; i++)
+            if (src->text[i] == ']') { end = i + 1; break; }
+    if (end > at && end < src->len && src->text[end] == ':') return bind_span_make(b->info_span.file, at, end);
     return bind_span_make(b->info_span.file, at, at);
+}
+
+/* The socket a server listens on for one of its bindings: nginx's `listen`
+ * is the binding's own address (`*` is `listen PORT` and `listen
+ * [::]:PORT`); Apache's is the Listen line the apache target writes for
+ * it, which the port's other bindings decide (bind_apache_listen_addr). */
+static bind_addr listened_on(const sport *port, const bind_binding *b)
+{
+    if (b->site->server == BIND_SERVER_APACHE) return bind_apache_listen_addr(&b->addr, port->apache_tier);
+    return b->addr;
+}
+
+static sport *port_of(bind_checker *k, bind_table *ports, uint16_t portno)
+{
+    void *pkey = (void *)(uintptr_t)portno;
+    uint64_t h = bind_hash_bytes(&portno, 2, BIND_HASH_SEED);
+    sport *port = bind_table_get(ports, h, pkey);
+    if (!port) {
+        port = bind_arena_alloc(k->scratch, sizeof *port);
+        bind_table_put(ports, h, pkey, port);
+    }
+    return port;
+}
+
+static bool web_binding(const bind_binding *b)
+{
+    return b->valid && (b->protocol == BIND_PROTO_HTTP || b->protocol == BIND_PROTO_HTTPS) && b->port &&
+           b->addr.kind != BIND_ADDR_NONE;
+}
+
+/* The any tier of every port the apache target writes, as its plan reads
+ * it: the bindings of `server = apache` sites and of the `any` ones.  Only
+ * when a site says `server = apache`: nothing else asks. */
+static void read_apache_tiers(bind_checker *k, bind_table *ports)
+{
+    bool apache = false;
+    for (size_t i = 0; i < k->sites.len && !apache; i++) apache = k->sites.items[i]->server == BIND_SERVER_APACHE;
+    if (!apache) return;
+    for (size_t i = 0; i < k->bindings.len; i++) {
+        const bind_binding *b = k->bindings.items[i];
+        uint8_t srv = b->site->server;
+        if ((srv != BIND_SERVER_APACHE && srv != BIND_SERVER_ANY) || !web_binding(b) || !bind_addr_is_any_tier(&b->addr)) continue;
+        sport *port = port_of(k, ports, b->port);
+        port->apache_tier |= BIND_APACHE_TIER(b->addr.kind);
+        if (!port->any_by) port->any_by = b;
+        if (b->addr.kind == BIND_ADDR_ANY4) continue;
+        if (!port->wide_by) port->wide_by = b;
+        port->wide_by_any_site |= srv == BIND_SERVER_ANY;
+    }
 }
 
 /* An address as the message says it: what `*`, 0.0.0.0 and [::] mean. */
@@ -441,15 +505,44 @@ static const sock *server_socket_clash(bind_table *exact, const sport *port, uin
     return clash;
 }
 
+/* Apache's socket for b, when it is not b's own address (a Listen line
+ * the port's any tier decides): which line, and the binding that makes
+ * it so. */
+static void note_apache_listen(bind_checker *k, bind_diag *d, const sport *port, const bind_binding *b, const bind_addr *at)
+{
+    if (b->site->server != BIND_SERVER_APACHE || bind_addr_equal(at, &b->addr)) return;
+    bind_apache_listen l;
+    memset(&l, 0, sizeof l);
+    l.addr = *at;
+    l.port = b->port;
+    const char *line = bind_apache_listen_text(k->scratch, &l), *info = bind_binding_info_text(k->scratch, b);
+    bool wide = at->kind == BIND_ADDR_ANY;
+    const bind_binding *by = wide ? port->wide_by : port->any_by;
+    if (!wide)
+        bind_diag_note(k->diags, d, NULL, "the apache target writes `Listen %s` for %s, every IPv4 address, as the port has "
+                                          "0.0.0.0 bindings", line, info);
+    else if (by == b)
+        bind_diag_note(k->diags, d, NULL, "the apache target writes `Listen %s` for %s, every address of both families: Apache "
+                                          "cannot listen on [::] alone (it binds it without IPV6_V6ONLY)", line, info);
+    else
+        bind_diag_note(k->diags, d, NULL, "the apache target writes `Listen %s` for %s, every address of both families, as "
+                                          "another binding on the port is `*` or [::] (Apache binds [::] without IPV6_V6ONLY)",
+                       line, info);
+    if (by && by != b)
+        bind_diag_note(k->diags, d, &by->info_span, "`Listen %s` because of this binding, of site `%s`", line, by->site->name);
+}
+
 static void check_servers(bind_checker *k)
 {
     bind_table ports, exact;
     bind_table_init(&ports, ptr_eq);
     bind_table_init(&exact, bkey_eq);
+    read_apache_tiers(k, &ports);
     bind_diag *fix_target = NULL;
     bool other_v4 = false, other_v6 = false, both_fix = false;
-    /* Where the other server's * bindings of a port move to 0.0.0.0: every
-     * one of them, found after the walk (one E0208 is said per socket). */
+    /* Where the other server's bindings that make it listen on every
+     * address of both families on a port move to 0.0.0.0: every one of
+     * them, found after the walk (one E0208 is said per socket). */
     typedef struct star_fix { bind_diag *d; uint16_t port; uint8_t server; } star_fix;
     BIND_VEC(star_fix) star_fixes = { 0 };
     for (size_t i = 0; i < k->bindings.len; i++) {
@@ -457,25 +550,20 @@ static void check_servers(bind_checker *k)
         if (!b->valid || b->site->server == BIND_SERVER_ANY) continue;
         if (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS) continue;
         uint8_t srv = b->site->server;
-        /* HTTP.sys listens on the iplisten addresses, else on everything. */
-        bind_addr any;
+        sport *port = port_of(k, &ports, b->port);
+        /* HTTP.sys listens on the iplisten addresses, else on everything;
+         * nginx and Apache where their targets' listen lines say. */
+        bind_addr any, own = srv != BIND_SERVER_IIS ? listened_on(port, b) : b->addr;
         memset(&any, 0, sizeof any);
         any.kind = BIND_ADDR_ANY;
         size_t naddr = srv == BIND_SERVER_IIS ? (k->iplisten.len ? k->iplisten.len : 1) : 1;
         bool reported = false;     /* one E0208 per binding, however many iplisten addresses clash */
         for (size_t a = 0; a < naddr; a++) {
             const bind_iplisten *via = srv == BIND_SERVER_IIS && k->iplisten.len ? &k->iplisten.items[a] : NULL;
-            const bind_addr *addr = srv != BIND_SERVER_IIS ? &b->addr : via ? &via->addr : &any;
+            const bind_addr *addr = srv != BIND_SERVER_IIS ? &own : via ? &via->addr : &any;
             if (srv != BIND_SERVER_IIS) {
                 other_v4 |= addr->kind == BIND_ADDR_ANY || addr->kind == BIND_ADDR_ANY4 || addr->kind == BIND_ADDR_V4;
                 other_v6 |= addr->kind == BIND_ADDR_ANY || addr->kind == BIND_ADDR_ANY6 || addr->kind == BIND_ADDR_V6;
-            }
-            void *pkey = (void *)(uintptr_t)(b->port);
-            uint64_t h = bind_hash_bytes(&b->port, 2, BIND_HASH_SEED);
-            sport *port = bind_table_get(&ports, h, pkey);
-            if (!port) {
-                port = bind_arena_alloc(k->scratch, sizeof *port);
-                bind_table_put(&ports, h, pkey, port);
             }
             bool dup;
             const sock *clash = server_socket_clash(&exact, port, b->port, srv, addr, &dup);
@@ -506,28 +594,37 @@ static void check_servers(bind_checker *k)
                                           server_label(srv), addr_words(k, addr));
             bind_diag_note(k->diags, d, &clash->b->info_span, "%s listens here, for site `%s`", server_label(clash->server),
                            clash->b->site->name);
+            note_apache_listen(k, d, port, clash->b, &clash->addr);
+            note_apache_listen(k, d, port, b, addr);
             if (clash->server == BIND_SERVER_IIS || srv == BIND_SERVER_IIS) {
                 /* With iplisten, "every address unless iplisten limits it" would be
                  * wrong: point at the iplisten address that overlaps instead. */
                 const bind_iplisten *why = clash->server == BIND_SERVER_IIS ? clash->via : via;
                 const bind_binding *other = clash->server == BIND_SERVER_IIS ? b : clash->b;
+                const bind_addr *other_at = clash->server == BIND_SERVER_IIS ? addr : &clash->addr;
                 if (why)
                     bind_diag_note(k->diags, d, &why->span, "`iplisten` puts HTTP.sys on %s",
                                    addr_words(k, clash->server == BIND_SERVER_IIS ? &clash->addr : addr));
                 else {
                     bind_diag_note(k->diags, d, NULL, "HTTP.sys listens on every address, whatever its bindings say, unless `iplisten` limits it");
                     /* Both families taken by the other server: HTTP.sys gets
-                     * IPv6, the other server IPv4 (0.0.0.0), each binding of
-                     * its own fixed where it is reported. */
-                    if (other->addr.kind == BIND_ADDR_ANY) {
+                     * IPv6, the other server IPv4 (0.0.0.0), each binding
+                     * that makes it take both fixed where it is written.
+                     * Not when an `any` site makes Apache take both: that
+                     * binding is HTTP.sys's too. */
+                    if (other_at->kind == BIND_ADDR_ANY && !(other->site->server == BIND_SERVER_APACHE && port->wide_by_any_site)) {
+                        /* As written: `*`, or the [::] that widens Apache's Listen. */
+                        const bind_binding *wider = other->site->server == BIND_SERVER_APACHE ? port->wide_by : other;
+                        char written[48];
+                        bind_addr_format(&wider->addr, written, true);
                         bind_diag_note(k->diags, d, NULL, "with `iplisten ::` HTTP.sys keeps to IPv6, and %s must then listen on "
-                                                          "0.0.0.0 (IPv4) instead of *", server_label(other->site->server));
+                                                          "0.0.0.0 (IPv4) instead of %s", server_label(other->site->server), written);
                         star_fix f = { d, b->port, other->site->server };
                         bind_vec_push(&star_fixes, f);
                         both_fix = true;
-                    } else if (!bind_addr_is_any_tier(&other->addr)) {
+                    } else if (!bind_addr_is_any_tier(other_at)) {
                         char taken[48];
-                        bind_addr_format(&other->addr, taken, true);
+                        bind_addr_format(other_at, taken, true);
                         bind_diag_note(k->diags, d, NULL, "or keep HTTP.sys to addresses of its own: `iplisten` with the addresses "
                                                           "IIS answers on, every one but %s", taken);
                     }
@@ -536,19 +633,24 @@ static void check_servers(bind_checker *k)
             }
         }
     }
-    bind_table_fini(&ports);
-    bind_table_fini(&exact);
+    /* The star fixes: the other server's `*` (and, for Apache, [::])
+     * bindings of the port, which its listen lines make every address of
+     * both families. */
     for (size_t i = 0; i < k->bindings.len && star_fixes.len; i++) {
         const bind_binding *b = k->bindings.items[i];
-        if (!b->valid || b->addr.kind != BIND_ADDR_ANY || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS))
+        if (!b->valid || !bind_addr_is_any_tier(&b->addr) || b->addr.kind == BIND_ADDR_ANY4 ||
+            (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS))
             continue;
         for (size_t f = 0; f < star_fixes.len; f++) {
             const star_fix *x = &star_fixes.items[f];
-            bind_span at = star_of(k, b);
-            if (x->port == b->port && x->server == b->site->server && at.end > at.start)
-                bind_diag_fixit(k->diags, x->d, at, "0.0.0.0");
+            if (x->port != b->port || x->server != b->site->server) continue;
+            if (listened_on(port_of(k, &ports, b->port), b).kind != BIND_ADDR_ANY) continue;
+            bind_span at = any_addr_of(k, b);
+            if (at.end > at.start) bind_diag_fixit(k->diags, x->d, at, "0.0.0.0");
         }
     }
+    bind_table_fini(&ports);
+    bind_table_fini(&exact);
     bind_vec_free(&star_fixes);
     /* One fix-it: limit HTTP.sys to the family the other server leaves free
      * (IPv6, when the other server's * bindings are moved to 0.0.0.0). */

@@ -9,6 +9,10 @@
 #     line names the certificate presented and what picked it, or why the
 #     handshake is refused (exit 3); `--sni ''` is none; both at once is a
 #     usage error;
+#   - Apache's [::] binding is `Listen PORT`, both families: beside
+#     `iplisten 0.0.0.0` check and route both say E0208, and the fix-its
+#     check offers, applied from its JSON, leave a clean file that route
+#     gives Apache on IPv4 and HTTP.sys on IPv6;
 #   - plain http answers keep their three lines, byte for byte.
 # Usage: test_route_box.sh BINDC
 set -u
@@ -113,6 +117,45 @@ has "apache --no-sni" "$(route "$t" https://b.example/ --server apache --no-sni)
     "no site: the TLS handshake took the generated refusing <VirtualHost> and the Host takes the <VirtualHost> of site \`B\`" \
     "tls:     no SNI: Apache presents certificate \`a\` ($t:1:6), of the first <VirtualHost> of *:443, the generated refusing one (Apache cannot refuse a handshake)" "# exit 3"
 has "apache --sni other" "$(route "$t" https://b.example/ --server apache --sni a.example)" "421 Misdirected Request" "# exit 3"
+
+# ---- Apache's [::] is `Listen PORT`: check and route agree ---------------------
+# check ARGS...: stdout and stderr of `bindc check`, then `# exit N`.
+check() { (cd "$src" && "$bindc" check "$@" 2>&1; echo "# exit $?"); }
+# fixed FILE: FILE with the fix-its of `bindc check` applied, as its JSON
+# diagnostics give them (1-based lines and columns, the end excluded).
+fixed() {
+    (cd "$src" && "$bindc" check --diagnostics-format json "$1" 2>&1 >/dev/null) > "$tmp/fix.jsonl"
+    perl -MJSON::PP -e '
+        local $/; open my $f, "<", $ARGV[0] or die; my $text = <$f>;
+        open my $j, "<", $ARGV[1] or die; my @fx = map { @{ decode_json($_)->{fixits} } } grep { /\S/ } split /\n/, <$j>;
+        my @start = (0); push @start, pos($text) while $text =~ /\n/g;
+        my $at = sub { $start[$_[0] - 1] + $_[1] - 1 };
+        for my $x (sort { $at->($b->{line}, $b->{column}) <=> $at->($a->{line}, $a->{column}) } @fx) {
+            my $s = $at->($x->{line}, $x->{column});
+            substr($text, $s, $at->($x->{end_line}, $x->{end_column}) - $s) = $x->{replacement};
+        }
+        print $text' "$src/$1" "$tmp/fix.jsonl"
+}
+g=tests/golden/check
+# `iplisten 0.0.0.0` (the fix-it bindc once offered) leaves Apache's
+# `Listen 443` on HTTP.sys's IPv4 addresses: both commands say E0208.
+v4=$g/e0208-apache-ipv6-iplisten-v4.bind
+has "apache [::], iplisten 0.0.0.0: check" "$(check $v4)" "error[E0208]" "apache on every address (*)" "\`Listen 443\`" "# exit 1"
+has "apache [::], iplisten 0.0.0.0: route" "$(route $v4 https://blog/ --local-ip ::1 2>&1; cat "$tmp/err")" "error[E0208]" "# exit 1"
+# The fix-its of the E0208 they once followed, applied: clean, and each
+# server answers on its own family, Apache not down.
+fixed $g/e0208-apache-ipv6-fixit.bind > "$tmp/fixed.bind"
+expect "apache [::] fix-its applied: the iplisten line" "$(head -n 1 "$tmp/fixed.bind")" "iplisten ::"
+has "apache [::] fix-its applied: the binding" "$(cat "$tmp/fixed.bind")" "https 0.0.0.0:443:blog"
+expect "apache [::] fix-its applied: check" "$(check "$tmp/fixed.bind")" "# exit 0"
+has "apache [::] fix-its applied: route IPv4" "$(route "$tmp/fixed.bind" https://blog/ --local-ip 127.0.0.1)" \
+    "site:    Blog" "socket 127.0.0.1:443 belongs to Apache (it listens on 0.0.0.0:443;" "# exit 0"
+has "apache [::] fix-its applied: route IPv6" "$(route "$tmp/fixed.bind" https://shop/ --local-ip ::1)" \
+    "site:    Shop" "socket [::1]:443 belongs to HTTP.sys (\`iplisten ::\` takes it)" "# exit 0"
+case $(route "$tmp/fixed.bind" https://blog/ --local-ip ::1) in
+*"does not start"*) bad "apache [::] fix-its applied: Apache starts" ;;
+*) ok ;;
+esac
 
 # ---- the command line -----------------------------------------------------------
 out=$(route "$t" https://a.example/ --sni a.example --no-sni)

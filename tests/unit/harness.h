@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <cmocka.h>
 #include <string.h>
 
@@ -59,6 +60,43 @@ static inline bind_compilation *compile_ok(const char *text)
         fail();
     }
     return c;
+}
+
+/* The text of t.bind (compile_text's file) with every fix-it of the
+ * diagnostics of this code applied, as `bindc` offers them; malloc'ed.
+ * Fix-its of one diagnostic never overlap; they are applied last first. */
+static inline char *apply_fixits(bind_compilation *c, enum bind_code code)
+{
+    const bind_source *src = NULL;
+    for (uint32_t id = 0; (src = bind_sources_get(&c->sources, id)) && strcmp(src->path, "t.bind") != 0; id++) {}
+    assert_non_null(src);
+    const bind_fixit *fx[64];
+    size_t n = 0;
+    for (size_t i = 0; i < c->diags.list.len; i++)
+        for (const bind_fixit *f = c->diags.list.items[i]->fixits; f && c->diags.list.items[i]->code == code; f = f->next) {
+            assert_true(n < sizeof fx / sizeof *fx);
+            assert_int_equal(f->span.file, src->id);
+            fx[n++] = f;
+        }
+    size_t cap = src->len + 1;
+    for (size_t i = 0; i < n; i++) cap += strlen(fx[i]->replacement);
+    char *out = malloc(cap);
+    assert_non_null(out);
+    memcpy(out, src->text, src->len + 1);
+    size_t len = src->len;
+    /* Last first, so that earlier offsets stay true. */
+    for (size_t done = 0; done < n; done++) {
+        size_t last = 0;
+        for (size_t i = 1; i < n; i++)
+            if (fx[i] && (!fx[last] || fx[i]->span.start > fx[last]->span.start)) last = i;
+        const bind_fixit *f = fx[last];
+        size_t rl = strlen(f->replacement), cut = f->span.end - f->span.start;
+        memmove(out + f->span.start + rl, out + f->span.end, len - f->span.end + 1);
+        memcpy(out + f->span.start, f->replacement, rl);
+        len = len - cut + rl;
+        fx[last] = NULL;
+    }
+    return out;
 }
 
 /* The address an address word names (the word must be valid). */

@@ -196,6 +196,138 @@ static void test_box_apache(void **state)
     bind_compilation_free(e);
 }
 
+/* Whether the box says Apache does not start, asked at an address its
+ * Listen for the binding on `local` takes. */
+static bool apache_down(bind_compilation *c, const char *local, uint16_t port)
+{
+    box_case t = { "https", local, port, "blog", BIND_SERVER_ANY, NULL, NULL };
+    bind_route_box_answer ans;
+    ask(c, BIND_SERVER_ANY, &t, &ans);
+    return strstr(ans.reason, "does not start") != NULL;
+}
+
+#define BLOG_SHOP(iplisten, blog) \
+    "platform iis10\n" iplisten \
+    "cert shop {\n thumbprint = 3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\n pem = \"/etc/ssl/shop.pem\"\n key = \"/etc/ssl/shop.key\"\n}\n" \
+    "site Blog {\n server = apache\n https " blog ":443:blog cert=shop\n}\n" \
+    "site Shop {\n server = iis\n https *:443:shop cert=shop\n}\n"
+
+static void test_box_apache_both_families(void **state)
+{
+    (void)state;
+    /* Apache on [::] is `Listen 443`, both families (apache_plan.h):
+     * HTTP.sys on every address takes it, so check says E0208 and the box
+     * that Apache does not start. */
+    bind_compilation *c = compile_text(BLOG_SHOP("", "[::]"));
+    assert_int_equal(count_code(c, BIND_E0208, 0, 0), 1);
+    assert_true(apache_down(c, "::1", 443));
+
+    /* The fix-it HTTP.sys keeps to IPv6, Apache to 0.0.0.0: clean, and each
+     * server answers its own family. */
+    char *fixed = apply_fixits(c, BIND_E0208);
+    bind_compilation_free(c);
+    assert_non_null(strstr(fixed, "iplisten ::\n"));
+    assert_non_null(strstr(fixed, "https 0.0.0.0:443:blog"));
+    c = compile_ok(fixed);
+    free(fixed);
+    assert_int_equal(count_code(c, BIND_E0208, 0, 0), 0);
+    static const box_case split[] = {
+        { "https", "127.0.0.1", 443, "blog", BIND_SERVER_APACHE, "Blog", "belongs to Apache (it listens on 0.0.0.0:443;" },
+        { "https", "::1", 443, "shop", BIND_SERVER_IIS, "Shop", "belongs to HTTP.sys (`iplisten ::` takes it)" },
+    };
+    run(c, split, LEN(split));
+    assert_false(apache_down(c, "127.0.0.1", 443));
+    bind_compilation_free(c);
+
+    /* The old fix-it, `iplisten 0.0.0.0`, leaves Apache's `Listen 443` on
+     * HTTP.sys's IPv4: still E0208, and Apache does not start. */
+    c = compile_text(BLOG_SHOP("iplisten 0.0.0.0\n", "[::]"));
+    assert_int_equal(count_code(c, BIND_E0208, 0, 0), 1);
+    static const box_case dead[] = {
+        { "https", "::1", 443, "blog", BIND_SERVER_ANY, NULL,
+          "nothing listens on [::1]:443: `iplisten` leaves it out of HTTP.sys; Apache does not start: it cannot bind 443, "
+          "which HTTP.sys holds for site `Shop` (E0208)" },
+    };
+    run(c, dead, LEN(dead));
+    bind_compilation_free(c);
+}
+
+static void test_box_e0208_fixits_clear(void **state)
+{
+    (void)state;
+    /* Wherever E0208 offers fix-its that split the families, applying them
+     * leaves no E0208, and the box then starts every server: nginx's `*`,
+     * Apache's `*` and [::], and Apache's 0.0.0.0 that its own [::] makes
+     * `Listen 443` (only the [::] moves). */
+    static const char *const texts[] = {
+        "site I {\n server = iis\n http *:80:i.lan\n}\nsite N {\n server = nginx\n http *:80:n.lan\n http *:80:m.lan\n}\n",
+        BLOG_SHOP("", "*"),
+        BLOG_SHOP("", "[::]"),
+        "platform iis10\n"
+        "site Shop {\n server = iis\n http *:80:shop.lan\n}\n"
+        "site Blog {\n server = apache\n http 0.0.0.0:80:blog.lan\n http [::]:80:blog6.lan\n http *:80:blog46.lan\n}\n",
+    };
+    for (size_t i = 0; i < LEN(texts); i++) {
+        bind_compilation *c = compile_text(texts[i]);
+        assert_int_equal(count_code(c, BIND_E0208, 0, 0), 1);
+        char *fixed = apply_fixits(c, BIND_E0208);
+        bind_compilation_free(c);
+        assert_non_null(strstr(fixed, "iplisten ::\n"));
+        c = compile_ok(fixed);
+        assert_int_equal(count_code(c, BIND_E0208, 0, 0), 0);
+        box_case t = { "http", "127.0.0.1", 80, "x.lan", BIND_SERVER_ANY, NULL, NULL };
+        if (strstr(fixed, "https")) { t.url = "https"; t.port = 443; }
+        bind_route_box_answer ans;
+        ask(c, BIND_SERVER_ANY, &t, &ans);
+        if (strstr(ans.reason, "does not start") || ans.server == BIND_SERVER_IIS) {
+            fprintf(stderr, "after the fix-its:\n%s\nreason: %s\n", fixed, ans.reason);
+            fail();
+        }
+        free(fixed);
+        bind_compilation_free(c);
+    }
+}
+
+static void test_box_apache_agrees_with_e0208(void **state)
+{
+    (void)state;
+    /* Check and the box read one rule for Apache's sockets: E0208 exactly
+     * where the box says Apache does not start, over Apache's addresses
+     * (one binding, or two whose any tier decides the Listen lines, or an
+     * `any` site's that widens them) and HTTP.sys's listen lists. */
+    static const char *const listens[] = { "", "iplisten 0.0.0.0\n", "iplisten ::\n", "iplisten 10.0.0.1\n", "iplisten ::1\n" };
+    static const struct { const char *blog, *extra, *probe; } apache[] = {
+        { "*", "", "127.0.0.1" },
+        { "0.0.0.0", "", "127.0.0.1" },
+        { "[::]", "", "127.0.0.1" },
+        { "[::]", "", "::1" },
+        { "10.0.0.5", "", "10.0.0.5" },
+        { "[2001:db8::5]", "", "2001:db8::5" },
+        { "10.0.0.5", " https 0.0.0.0:443:b2 cert=shop\n", "10.0.0.5" },
+        { "0.0.0.0", " https [::]:443:b2 cert=shop\n", "127.0.0.1" },
+        { "[2001:db8::5]", " https [::]:443:b2 cert=shop\n", "2001:db8::5" },
+        { "[2001:db8::5]", " https 0.0.0.0:443:b2 cert=shop\n", "2001:db8::5" },
+        { "0.0.0.0", "}\nsite Any {\n https [::]:443:any cert=shop\n", "127.0.0.1" },
+    };
+    for (size_t l = 0; l < LEN(listens); l++)
+        for (size_t i = 0; i < LEN(apache); i++) {
+            char text[1024];
+            snprintf(text, sizeof text,
+                     "platform iis10\n%s"
+                     "cert shop {\n thumbprint = 3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\n pem = \"/a.pem\"\n key = \"/a.key\"\n}\n"
+                     "site Shop {\n server = iis\n https *:443:shop cert=shop\n}\n"
+                     "site Blog {\n server = apache\n https %s:443:blog cert=shop\n%s}\n",
+                     listens[l], apache[i].blog, apache[i].extra);
+            bind_compilation *c = compile_text(text);
+            bool e0208 = count_code(c, BIND_E0208, 0, 0) > 0, down = apache_down(c, apache[i].probe, 443);
+            if (e0208 != down) {
+                fprintf(stderr, "check says %s, the box %s:\n%s", e0208 ? "E0208" : "nothing", down ? "Apache down" : "Apache up", text);
+                fail();
+            }
+            bind_compilation_free(c);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +336,9 @@ int main(void)
         cmocka_unit_test(test_box_http_sys_alone),
         cmocka_unit_test(test_box_contested),
         cmocka_unit_test(test_box_apache),
+        cmocka_unit_test(test_box_apache_both_families),
+        cmocka_unit_test(test_box_e0208_fixits_clear),
+        cmocka_unit_test(test_box_apache_agrees_with_e0208),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

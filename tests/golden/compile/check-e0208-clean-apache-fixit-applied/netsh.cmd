@@ -1,0 +1,167 @@
+@echo off
+rem HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall rules (netsh, Windows Vista and later).
+rem Written by bindc.  Run it from an elevated command prompt; running it again is harmless.
+rem It looks at every record before it changes any, and leaves alone those that are set as it
+rem would set them.  One set otherwise stops it before any change, unless it runs as
+rem `netsh.cmd /replace`: what it replaces is kept in netsh-saved\ beside it, and netsh-revert.cmd puts it back.
+setlocal EnableExtensions DisableDelayedExpansion
+cd /d "%SystemRoot%"
+set "BINDC_REPLACE="
+:bindc_args
+if "%~1"=="" goto bindc_args_done
+if /i "%~1"=="/replace" (set "BINDC_REPLACE=1" & shift & goto bindc_args)
+echo bindc: usage: "%~nx0" [/replace]
+exit /b 2
+:bindc_args_done
+fltmc >nul 2>&1
+if errorlevel 1 (echo bindc: run this script as an administrator, from an elevated command prompt.& exit /b 1)
+set "BINDC_DIR=%~dp0netsh-saved"
+if not exist "%BINDC_DIR%\" mkdir "%BINDC_DIR%"
+if not exist "%BINDC_DIR%\" (echo bindc: cannot make the folder "%BINDC_DIR%", where this script keeps what it changes; nothing was changed.& exit /b 1)
+set "BINDC_CUR=%BINDC_DIR%\shown.tmp"
+set "BINDC_CONFLICTS="
+set "BINDC_UNREADABLE="
+set "BINDC_RESTART="
+echo bindc: looking at the 2 records this script changes, before it changes any.
+rem IP listen address ::
+netsh http show iplisten >"%BINDC_CUR%" 2>&1
+call :bindc_read "%BINDC_CUR%"
+set "BINDC_S_1=new"
+call :bindc_has "::"
+if defined BINDC_HAS set "BINDC_S_1=other"
+if "%BINDC_S_1%"=="other" set "BINDC_S_1=same"
+rem SSL certificate binding ipport=0.0.0.0:443
+netsh http show sslcert ipport=0.0.0.0:443 >"%BINDC_CUR%" 2>&1
+call :bindc_read "%BINDC_CUR%"
+set "BINDC_S_2=new"
+call :bindc_has "0.0.0.0:443"
+if defined BINDC_HAS set "BINDC_S_2=other"
+if "%BINDC_S_2%"=="other" (call :bindc_has "3A1B9F0077C24E6D0A115B2C8D3E4F5061728394" "{4dc3e181-e14b-4a21-b022-59fc669b0914}" "My" & if defined BINDC_HAS set "BINDC_S_2=same")
+if "%BINDC_S_2%"=="other" if not defined BINDC_R_APPID set "BINDC_S_2=unreadable"
+if not "%BINDC_S_2%"=="new" (call :bindc_ours sslcert-ipport-0.0.0.0_3a443 & if defined BINDC_OURS set "BINDC_S_2=ours")
+if "%BINDC_S_2%"=="other" (set "BINDC_CONFLICTS=1" & echo bindc: SSL certificate binding ipport=0.0.0.0:443 is set already, and not as this script sets it; netsh shows:& type "%BINDC_CUR%")
+if "%BINDC_S_2%"=="unreadable" (set "BINDC_UNREADABLE=1" & echo bindc: SSL certificate binding ipport=0.0.0.0:443 is set already, in a form bindc cannot read back to put it back later, so it will not replace it; netsh shows:& type "%BINDC_CUR%")
+if defined BINDC_UNREADABLE (echo bindc: nothing was changed.& exit /b 1)
+if defined BINDC_CONFLICTS if not defined BINDC_REPLACE (echo bindc: nothing was changed.  Run "%~nx0" /replace to replace them: each is kept in "%BINDC_DIR%" first, and netsh-revert.cmd puts it back.& exit /b 1)
+echo [1/2] IP listen address ::
+if "%BINDC_S_1%"=="same" (echo        there already, as this script sets it: left alone& goto bindc_1)
+if "%BINDC_S_1%"=="ours" (echo        set by this script before: left alone& goto bindc_1)
+if "%BINDC_S_1%"=="new" goto bindc_add_1
+echo        replacing what is there: netsh's text of it is kept in "%BINDC_DIR%"
+if exist "%BINDC_DIR%\iplisten-_3a_3a.replaced.txt" netsh http show iplisten >"%BINDC_DIR%\iplisten-_3a_3a.removed.txt" 2>&1
+if not exist "%BINDC_DIR%\iplisten-_3a_3a.replaced.txt" netsh http show iplisten >"%BINDC_DIR%\iplisten-_3a_3a.replaced.txt" 2>&1
+netsh http delete iplisten ipaddress=::
+if errorlevel 1 goto bindc_failed
+:bindc_add_1
+netsh http add iplisten ipaddress=::
+if errorlevel 1 goto bindc_failed
+netsh http show iplisten >"%BINDC_DIR%\iplisten-_3a_3a.added.txt" 2>&1
+set "BINDC_RESTART=1"
+:bindc_1
+echo [2/2] SSL certificate binding ipport=0.0.0.0:443
+if "%BINDC_S_2%"=="same" (echo        there already, as this script sets it: left alone& goto bindc_2)
+if "%BINDC_S_2%"=="ours" (echo        set by this script before: left alone& goto bindc_2)
+if "%BINDC_S_2%"=="new" goto bindc_add_2
+echo        replacing what is there: netsh's text of it is kept in "%BINDC_DIR%"
+if exist "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.replaced.txt" netsh http show sslcert ipport=0.0.0.0:443 >"%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.removed.txt" 2>&1
+if not exist "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.replaced.txt" netsh http show sslcert ipport=0.0.0.0:443 >"%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.replaced.txt" 2>&1
+netsh http delete sslcert ipport=0.0.0.0:443
+if errorlevel 1 goto bindc_failed
+:bindc_add_2
+netsh http add sslcert ipport=0.0.0.0:443 certhash=3A1B9F0077C24E6D0A115B2C8D3E4F5061728394 appid={4dc3e181-e14b-4a21-b022-59fc669b0914} certstorename=My
+if errorlevel 1 goto bindc_failed
+netsh http show sslcert ipport=0.0.0.0:443 >"%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.added.txt" 2>&1
+:bindc_2
+if exist "%BINDC_CUR%" del "%BINDC_CUR%"
+rd "%BINDC_DIR%" >nul 2>&1
+if not defined BINDC_RESTART goto bindc_done
+echo bindc: the IP listen list changed, and HTTP.sys reads it only when it starts.  Restart it:
+echo        net stop http /y   stops HTTP.sys and the services that use it, IIS among them;
+echo        net start w3svc    starts IIS again; start the other services it stopped as well,
+echo        or restart Windows.
+:bindc_done
+echo bindc: done.
+exit /b 0
+:bindc_failed
+echo bindc: that step failed, so the script stopped there; the steps before it stay applied. Fix the cause and run it again, or run netsh-revert.cmd to undo them.
+exit /b 1
+:bindc_read
+rem What a netsh command showed, read by its values (its words are in the language of Windows): BINDC_SIG
+rem is the last word of every line, between #; BINDC_R_SDDL the one that starts with D:(,
+rem BINDC_R_APPID the first {GUID}, BINDC_R_HASH the value before it, BINDC_R_A1-7 those after it.
+set "BINDC_SIG=#"
+set "BINDC_R_SDDL="
+set "BINDC_R_APPID="
+set "BINDC_R_HASH="
+set "BINDC_R_A1="
+set "BINDC_R_A2="
+set "BINDC_R_A3="
+set "BINDC_R_A4="
+set "BINDC_R_A5="
+set "BINDC_R_A6="
+set "BINDC_R_A7="
+set "BINDC_PREV="
+set "BINDC_AFTER="
+if not exist %1 exit /b 0
+for /f "usebackq tokens=1-26" %%a in (%1) do (
+  set "BINDC_V=%%a"
+  if not "%%b"=="" set "BINDC_V=%%b"
+  if not "%%c"=="" set "BINDC_V=%%c"
+  if not "%%d"=="" set "BINDC_V=%%d"
+  if not "%%e"=="" set "BINDC_V=%%e"
+  if not "%%f"=="" set "BINDC_V=%%f"
+  if not "%%g"=="" set "BINDC_V=%%g"
+  if not "%%h"=="" set "BINDC_V=%%h"
+  if not "%%i"=="" set "BINDC_V=%%i"
+  if not "%%j"=="" set "BINDC_V=%%j"
+  if not "%%k"=="" set "BINDC_V=%%k"
+  if not "%%l"=="" set "BINDC_V=%%l"
+  if not "%%m"=="" set "BINDC_V=%%m"
+  if not "%%n"=="" set "BINDC_V=%%n"
+  if not "%%o"=="" set "BINDC_V=%%o"
+  if not "%%p"=="" set "BINDC_V=%%p"
+  if not "%%q"=="" set "BINDC_V=%%q"
+  if not "%%r"=="" set "BINDC_V=%%r"
+  if not "%%s"=="" set "BINDC_V=%%s"
+  if not "%%t"=="" set "BINDC_V=%%t"
+  if not "%%u"=="" set "BINDC_V=%%u"
+  if not "%%v"=="" set "BINDC_V=%%v"
+  if not "%%w"=="" set "BINDC_V=%%w"
+  if not "%%x"=="" set "BINDC_V=%%x"
+  if not "%%y"=="" set "BINDC_V=%%y"
+  if not "%%z"=="" set "BINDC_V=%%z"
+  call :bindc_value
+)
+exit /b 0
+:bindc_value
+set "BINDC_V=%BINDC_V:"=%"
+if defined BINDC_AFTER call :bindc_after
+if "%BINDC_V:~0,3%"=="D:(" set "BINDC_R_SDDL=%BINDC_V%"
+if not defined BINDC_R_APPID if "%BINDC_V:~0,1%"=="{" (set "BINDC_R_APPID=%BINDC_V%" & set "BINDC_R_HASH=%BINDC_PREV%" & set "BINDC_AFTER=0")
+set "BINDC_SIG=%BINDC_SIG%%BINDC_V%#"
+set "BINDC_PREV=%BINDC_V%"
+exit /b 0
+:bindc_after
+set /a BINDC_AFTER+=1
+if %BINDC_AFTER% LEQ 7 set "BINDC_R_A%BINDC_AFTER%=%BINDC_V%"
+exit /b 0
+:bindc_has
+rem BINDC_HAS is 1 when every argument is one of the values in BINDC_SIG (compared without case).
+set "BINDC_HAS=1"
+call :bindc_has1 %1
+if not "%~2"=="" call :bindc_has1 %2
+if not "%~3"=="" call :bindc_has1 %3
+exit /b 0
+:bindc_has1
+call set "BINDC_T=%%BINDC_SIG:#%~1#=%%"
+call set "BINDC_U=%%BINDC_SIG%%"
+if "%BINDC_T%"=="%BINDC_U%" set "BINDC_HAS="
+exit /b 0
+:bindc_ours
+rem BINDC_OURS is 1 when the record shows as it did right after this script set it.
+set "BINDC_OURS="
+if not exist "%BINDC_DIR%\%~1.added.txt" exit /b 0
+set "BINDC_NOW=%BINDC_SIG%"
+call :bindc_read "%BINDC_DIR%\%~1.added.txt"
+if "%BINDC_SIG%"=="%BINDC_NOW%" set "BINDC_OURS=1"
+exit /b 0
