@@ -4,9 +4,9 @@
  * that is `use`d again while it is still being loaded closes a cycle. */
 #include "checker.h"
 #include "load.h"
+#include "syntax/foreign_text.h"
 #include "syntax/parse.h"
 #include "base/suggest.h"
-#include "base/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -222,38 +222,6 @@ static const bind_part_sink part_sites = { part_open, part_declare, part_merge, 
 
 /* Reads a file's statements (the text is `owned`, a read buffer the
  * sources adopt, or copied) and loads what it uses.  Returns its index. */
-/* What a file is when it is not UTF-8 text, looking at its first bytes
- * (BOMs, NULs, bytes that are not UTF-8); NULL for text.  One diagnostic
- * saying so is worth more than a thousand about its characters. */
-static const char *not_text(const bind_source *src, const char **fix)
-{
-    const unsigned char *t = (const unsigned char *)src->text;
-    size_t n = src->len, head = n < 4096 ? n : 4096;
-    static const char convert[] = "save it as UTF-8 (in PowerShell 5: `Get-Content F | Set-Content -Encoding UTF8 F`; "
-                                  "or `iconv -f UTF-16 -t UTF-8`)";
-    *fix = convert;
-    if (n >= 4 && ((t[0] == 0xFF && t[1] == 0xFE && t[2] == 0 && t[3] == 0) || (t[0] == 0 && t[1] == 0 && t[2] == 0xFE && t[3] == 0xFF)))
-        return "UTF-32 text (it starts with a UTF-32 byte order mark)";
-    if (n >= 2 && ((t[0] == 0xFF && t[1] == 0xFE) || (t[0] == 0xFE && t[1] == 0xFF)))
-        return "UTF-16 text (it starts with a UTF-16 byte order mark; Windows PowerShell 5's `>` writes it)";
-    size_t nul = 0, bad = 0;
-    for (size_t i = 0; i < head;) {
-        if (t[i] == 0) { nul++; i++; continue; }
-        size_t k = bind_utf8_decode(t + i, n - i, NULL);
-        if (!k) { bad++; i++; } else i += k;
-    }
-    /* UTF-16 without a BOM: ASCII text with a 0 byte beside each one. */
-    size_t even = 0, odd = 0;
-    for (size_t i = 0; i + 1 < head; i += 2) { even += t[i] == 0 && t[i + 1] != 0; odd += t[i] != 0 && t[i + 1] == 0; }
-    if (head >= 8 && (even * 4 >= head || odd * 4 >= head))
-        return "UTF-16 text without a byte order mark (every other byte is 0)";
-    if (nul || bad * 20 > head) {
-        *fix = "give bindc a .bind file";
-        return "not text (a binary file)";
-    }
-    return NULL;
-}
-
 static uint32_t load(loader *L, const char *key, const char *path, const char *real_path, const char *text, char *owned,
                      size_t len, bool is_stdlib)
 {
@@ -269,11 +237,7 @@ static uint32_t load(loader *L, const char *key, const char *path, const char *r
     uint32_t idx = (uint32_t)c->files.len - 1;
     bind_table_put(&c->loaded, bind_hash_bytes(key, strlen(key), BIND_HASH_SEED), key, (void *)(uintptr_t)(idx + 1));
     bind_vec_push(&L->stack, idx);
-    const char *fix, *kind = is_stdlib ? NULL : not_text(src, &fix);
-    if (kind) {
-        bind_diag *d = bind_diag_push(&c->diags, BIND_E0004, bind_span_make(src->id, 0, 0), "%s is %s", path, kind);
-        d->no_excerpt = true;
-        bind_diag_note(&c->diags, d, NULL, "bindc reads UTF-8 text: %s", fix);
+    if (!is_stdlib && bind_refuse_foreign_text(src, &c->diags)) {
         c->files.items[idx].ast->syntax_errors = true;
         if (!c->streaming) {
             if (!c->syntax) c->syntax = bind_arena_new();

@@ -158,7 +158,9 @@ static int fmt_one(const char *path, const fmt_opts *o)
         bind_report_bag(r, &diags, NULL, NULL);
         bind_report_finish(r);
         bind_report_free(r);
-        fprintf(stderr, "bindc: %s not formatted: it has syntax errors\n", shown);
+        /* A file that is not text has its one diagnostic, which says so. */
+        bool not_text = diags.list.len == 1 && diags.list.items[0]->no_excerpt;
+        if (!not_text) fprintf(stderr, "bindc: %s not formatted: it has syntax errors\n", shown);
         rc = EXIT_INPUT;
     } else {
         bool same = out.len == in.len && (out.len == 0 || memcmp(out.data, in.data, out.len) == 0);

@@ -12,6 +12,7 @@
 
 #include "model/addr.h"
 #include "model/model.h"
+#include "foreign_text.h"
 #include "parse.h"
 
 #define FMT_INDENT 4u
@@ -534,6 +535,7 @@ bool bind_fmt_ast(const bind_ast_file *f, bind_arena *a, bind_buf *out)
 
 bool bind_fmt_source(bind_source *src, bind_arena *a, bind_buf *out, bind_diag_bag *diags)
 {
+    if (bind_refuse_foreign_text(src, diags)) return false;
     bind_interner *in = bind_interner_new(a);
     bind_ast_file *f = bind_parse_file(src, a, in, diags);
     bool ok = bind_fmt_ast(f, a, out);

@@ -16,8 +16,9 @@
 #include "diag/diag.h"
 
 /* Parses src and appends its canonical form to out.  A file with syntax
- * errors (E0001-E0003) is not formatted: the errors go to diags, out is
- * left as it was, and the result is false.  src is not const because the
+ * errors (E0001-E0003), or that is not UTF-8 text (E0004), is not
+ * formatted: the errors go to diags, out is left as it was, and the result
+ * is false.  src is not const because the
  * line table is built lazily; a is used for scratch and the syntax tree. */
 bool bind_fmt_source(bind_source *src, bind_arena *a, bind_buf *out, bind_diag_bag *diags);
 

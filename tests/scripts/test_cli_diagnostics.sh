@@ -158,6 +158,52 @@ lacks "route, about another binding" "$tmp/err" "W0405"
 run "route errors" 1 "$bindc" route "$ex/mistakes.bind" http://shop.example/
 count "route errors" "$tmp/err" "error[" 5
 
+# ---- a file that is not UTF-8 text: one diagnostic, saying what it is and how to convert it ---------------
+# Each Unicode form with and without its byte order mark (iconv -t UTF-16
+# and UTF-32 write one; PowerShell 5's `>` writes UTF-16LE with one): one
+# E0004 naming the form, and the iconv command of its note gives back the
+# file byte for byte.
+foreign() {  # NAME FILE WHAT
+    local name=$1 file=$2 what=$3
+    run "$name" 1 "$bindc" check "$file"
+    count "$name: one diagnostic" "$tmp/err" "error[" 1
+    has "$name" "$tmp/err" "error[E0004]: $file is $what"
+    [ "$(wc -l < "$tmp/err")" = 3 ] && [ ! -s "$tmp/out" ] && ok || { bad "$name: more than the diagnostic"; cat "$tmp/out" "$tmp/err"; }
+}
+converts() {  # NAME FILE: the note's iconv command gives back shop.bind
+    local cmd
+    cmd=$(grep -o 'iconv -f [^`]* -t UTF-8' "$tmp/err")
+    if [ -n "$cmd" ] && $cmd < "$2" > "$tmp/back.bind" && cmp -s "$tmp/back.bind" "$ex/shop.bind"; then ok
+    else bad "$1: the note's \`${cmd:-no iconv command}\` does not give the file back"; fi
+}
+for form in UTF-16LE UTF-16BE UTF-32LE UTF-32BE; do
+    iconv -f UTF-8 -t "$form" "$ex/shop.bind" > "$tmp/$form.bind"
+    foreign "$form" "$tmp/$form.bind" "$form text without a byte order mark"
+    converts "$form" "$tmp/$form.bind"
+    has "$form: PowerShell told the encoding" "$tmp/err" "(Get-Content -Encoding "
+done
+# The marks, in each byte order; PowerShell 5's `>` writes UTF-16LE's.
+printf '\xff\xfe' > "$tmp/UTF-16LE-bom.bind"; iconv -f UTF-8 -t UTF-16LE "$ex/shop.bind" >> "$tmp/UTF-16LE-bom.bind"
+printf '\xfe\xff' > "$tmp/UTF-16BE-bom.bind"; iconv -f UTF-8 -t UTF-16BE "$ex/shop.bind" >> "$tmp/UTF-16BE-bom.bind"
+printf '\xff\xfe\x00\x00' > "$tmp/UTF-32LE-bom.bind"; iconv -f UTF-8 -t UTF-32LE "$ex/shop.bind" >> "$tmp/UTF-32LE-bom.bind"
+printf '\x00\x00\xfe\xff' > "$tmp/UTF-32BE-bom.bind"; iconv -f UTF-8 -t UTF-32BE "$ex/shop.bind" >> "$tmp/UTF-32BE-bom.bind"
+for form in UTF-16LE UTF-16BE UTF-32LE UTF-32BE; do
+    foreign "$form with a mark" "$tmp/$form-bom.bind" "$form text (it starts with a byte order mark"
+    converts "$form with a mark" "$tmp/$form-bom.bind"
+done
+"$bindc" check "$tmp/UTF-16LE-bom.bind" > /dev/null 2> "$tmp/err"
+has "PowerShell's UTF-16LE" "$tmp/err" "Windows PowerShell 5's \`>\` writes it"
+iconv -f UTF-8 -t UTF-32 "$ex/shop.bind" > "$tmp/iconv32.bind"
+foreign "iconv -t UTF-32" "$tmp/iconv32.bind" "UTF-32"
+converts "iconv -t UTF-32" "$tmp/iconv32.bind"
+run "json: one record" 1 "$bindc" check "$tmp/UTF-32LE.bind" --diagnostics-format json
+count "json: one record" "$tmp/err" '"code":' 1
+foreign "a binary file" /bin/ls "not text (a binary file)"
+# fmt reads the file as check does.
+run "fmt UTF-16" 1 "$bindc" fmt "$tmp/UTF-16LE-bom.bind"
+count "fmt UTF-16: one diagnostic" "$tmp/err" "error[" 1
+[ "$(wc -l < "$tmp/err")" = 3 ] && [ ! -s "$tmp/out" ] && ok || { bad "fmt UTF-16: more than the diagnostic"; cat "$tmp/out" "$tmp/err"; }
+
 # ---- one pipe: diagnostics and standard output in the order they were made --------------------------------------
 printf 'site a {\n    http *:80:a\n}\n' > "$tmp/good.bind"
 printf 'site b {\n    http *:80:b\n' > "$tmp/broken.bind"
