@@ -5,8 +5,10 @@
 # whatever the number of targets; --target all writing only the targets
 # that apply (httpcfg when named; nginx and Apache not for a file none of
 # whose sites they can serve); compile's summary line; route quiet about
-# what does not concern the answer; diagnostics and standard output in
-# order through one pipe.  Each check here failed before.
+# what does not concern the answer; one write(2) a record at most
+# (counted with strace); a file that is not UTF-8 text in one diagnostic;
+# diagnostics and standard output in order through one pipe.  Each check
+# here failed before.
 set -u
 bindc=$1
 src=${BINDC_SOURCE_DIR:?}
@@ -157,6 +159,32 @@ run "route, about the answer" 0 "$bindc" route "$tmp/unreach.bind" http://b.exam
 lacks "route, about another binding" "$tmp/err" "W0405"
 run "route errors" 1 "$bindc" route "$ex/mistakes.bind" http://shop.example/
 count "route errors" "$tmp/err" "error[" 5
+
+# ---- diagnostics reach standard error in few writes --------------------------------------------------------
+# Each record is made whole and written with one write(2) (stderr has no
+# buffer: piece by piece, 1,000 hints were 226,613 system calls).  strace
+# counts them; without it this test fails, it does not pass unchecked.
+writes() {  # TRACE: the write(2) and writev(2) calls traced
+    grep -c -E '^([0-9]+ +)?(write|writev)\(' "$1"
+}
+if command -v strace > /dev/null; then
+    for i in $(seq 1 6000); do printf 'site s%d {\n    http *:80:shop%d.example\n}\n' $i $i; done > "$tmp/fleet6k.bind"
+    NO_COLOR=1 strace -f -qq -e trace=write,writev -o "$tmp/trace" "$bindc" check "$tmp/fleet6k.bind" 2> "$tmp/err" > /dev/null
+    has "6,000 hints: written" "$tmp/err" "6000 hints generated."
+    n=$(writes "$tmp/trace")
+    [ "$n" -le 20 ] && ok || bad "6,000 hints: $n writes, expected at most 20"
+    for i in $(seq 1 6000); do printf 'site s%d {\n    http *:080:a%d\n}\n' $i $i; done > "$tmp/zeros6k.bind"
+    NO_COLOR=1 strace -f -qq -e trace=write,writev -o "$tmp/trace" "$bindc" check "$tmp/zeros6k.bind" --error-limit 0 2> "$tmp/err" > /dev/null
+    count "6,000 errors: written" "$tmp/err" "error[E0102]" 6000
+    n=$(writes "$tmp/trace")
+    [ "$n" -le 6010 ] && ok || bad "6,000 errors: $n writes, expected at most one a record"
+    NO_COLOR=1 strace -f -qq -e trace=write,writev -o "$tmp/trace" "$bindc" check "$tmp/zeros6k.bind" --error-limit 0 --diagnostics-format json 2> "$tmp/err" > /dev/null
+    count "6,000 errors in json: written" "$tmp/err" '"code":"E0102"' 6000
+    n=$(writes "$tmp/trace")
+    [ "$n" -le 6010 ] && ok || bad "6,000 errors in json: $n writes, expected at most one a record"
+else
+    bad "strace is not installed (.ci/install-deps installs it): the writes cannot be counted"
+fi
 
 # ---- a file that is not UTF-8 text: one diagnostic, saying what it is and how to convert it ---------------
 # Each Unicode form with and without its byte order mark (iconv -t UTF-16
