@@ -119,7 +119,7 @@ void bind_plan_builder_init(bind_plan_builder *bd, bind_arena *a, const bind_mod
     bind_vec_reserve(&bd->rank_of, m->nbindings);
     for (uint32_t i = 0; i < m->nsites; i++) {
         const bind_site *s = m->sites[i];
-        if (s->server != BIND_SERVER_ANY && s->server != server) continue;
+        if (!bind_site_runs_on(s, server)) continue;
         bool scan = s->nbindings <= SITE_SCAN;
         size_t first_ident = bd->ident_list.len, first_item = bd->items.len;
         for (uint32_t j = 0; j < s->nbindings; j++) {

@@ -246,4 +246,4 @@ static bool emit_apache(const bind_model *m, const bind_sources *sources, const 
     return e.ok;
 }
 
-const bind_backend bind_backend_apache = { "apache", "apache.conf", emit_apache, 6, false };
+const bind_backend bind_backend_apache = { "apache", "apache.conf", emit_apache, 6, false, BIND_SERVER_APACHE };

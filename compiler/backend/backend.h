@@ -64,6 +64,10 @@ typedef struct bind_backend {
     /* It builds the HTTP.sys plan (http_sys_plan.h): `--target all` has the
      * targets that do build it once between them. */
     bool http_sys;
+    /* The server whose sites it writes (enum bind_server: the sites that
+     * bind_site_runs_on it); BIND_SERVER_ANY: every site, whatever runs it.
+     * `--target all` leaves out a target that has none to write. */
+    uint8_t server;
 } bind_backend;
 
 /* Every target in a fixed order (the order of `--target all`). */

@@ -98,7 +98,7 @@ static bool ascii_ieq(const char *a, const char *b)
 
 static bool serves_http_sys(const bind_site *s)
 {
-    return s->server == BIND_SERVER_ANY || s->server == BIND_SERVER_IIS;
+    return bind_site_runs_on(s, BIND_SERVER_IIS);
 }
 
 static bool is_local_host(const bind_platform *pf, const char *host)

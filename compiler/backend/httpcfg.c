@@ -217,5 +217,6 @@ static bool emit_httpcfg_revert(const bind_model *m, const bind_sources *sources
     return emit(m, sources, opts, cx, out, true);
 }
 
-const bind_backend bind_backend_httpcfg = { "httpcfg", "httpcfg.cmd", emit_httpcfg, 1, true };
-const bind_backend bind_backend_httpcfg_revert = { "httpcfg-revert", "httpcfg-revert.cmd", emit_httpcfg_revert, 1, true };
+const bind_backend bind_backend_httpcfg = { "httpcfg", "httpcfg.cmd", emit_httpcfg, 1, true, BIND_SERVER_IIS };
+const bind_backend bind_backend_httpcfg_revert = { "httpcfg-revert", "httpcfg-revert.cmd", emit_httpcfg_revert, 1, true,
+                                                       BIND_SERVER_IIS };

@@ -23,4 +23,4 @@ static bool emit_iis(const bind_model *m, const bind_sources *sources, const bin
     return ok;
 }
 
-const bind_backend bind_backend_iis = { "iis", "applicationhost.config", emit_iis, 7, false };
+const bind_backend bind_backend_iis = { "iis", "applicationhost.config", emit_iis, 7, false, BIND_SERVER_IIS };

@@ -89,7 +89,7 @@ static const char *binding_key(bind_iis_writer *w, const bind_binding *b, const 
 
 bool bind_iis_site_emitted(const bind_site *s)
 {
-    return s->server == BIND_SERVER_ANY || s->server == BIND_SERVER_IIS;
+    return bind_site_runs_on(s, BIND_SERVER_IIS);
 }
 
 /* Whether `iplisten` keeps HTTP.sys to one family anyway, so that `*`

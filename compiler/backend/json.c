@@ -309,4 +309,4 @@ static bool emit_json(const bind_model *m, const bind_sources *sources, const bi
     return true;
 }
 
-const bind_backend bind_backend_json = { "json", "model.json", emit_json, 8, false };
+const bind_backend bind_backend_json = { "json", "model.json", emit_json, 8, false, BIND_SERVER_ANY };

@@ -221,5 +221,6 @@ static bool emit_netsh_revert(const bind_model *m, const bind_sources *sources, 
     return emit(m, sources, opts, cx, out, true);
 }
 
-const bind_backend bind_backend_netsh = { "netsh", "netsh.cmd", emit_netsh, 1, true };
-const bind_backend bind_backend_netsh_revert = { "netsh-revert", "netsh-revert.cmd", emit_netsh_revert, 1, true };
+const bind_backend bind_backend_netsh = { "netsh", "netsh.cmd", emit_netsh, 1, true, BIND_SERVER_IIS };
+const bind_backend bind_backend_netsh_revert = { "netsh-revert", "netsh-revert.cmd", emit_netsh_revert, 1, true,
+                                                     BIND_SERVER_IIS };

@@ -179,4 +179,4 @@ static bool emit_nginx(const bind_model *m, const bind_sources *sources, const b
     return e.ok;
 }
 
-const bind_backend bind_backend_nginx = { "nginx", "nginx.conf", emit_nginx, 6, false };
+const bind_backend bind_backend_nginx = { "nginx", "nginx.conf", emit_nginx, 6, false, BIND_SERVER_NGINX };

@@ -161,29 +161,39 @@ static int resolve_all(jobs *js, const bind_inputs *inputs)
  *     later (SNI, the central certificate store, wildcard hosts, sslFlags,
  *     IIS Express's ports): none describes a server that old, so no
  *     platform is httpcfg's, and it is written only when named.
+ *   - A target none of whose server's sites are in the files would be a
+ *     file that serves nothing (an applicationhost.config without sites,
+ *     an nginx.conf of comments), which a reader takes for a mistake: it
+ *     is left out.  IIS's targets take every site it runs; nginx and
+ *     Apache only the http and https bindings.  The HTTP.sys scripts set
+ *     `iplisten` too, which matters with no IIS site at all (it keeps
+ *     HTTP.sys off the sockets nginx and Apache listen on).
  *   - nginx and Apache read certificates from pem/key files: a target every
  *     one of whose sites has an https binding without them (a thumbprint,
  *     `ccs`, the IIS Express development certificate) can serve none, and
  *     is left out rather than refusing the set (it says E0304 when named).
- * Returns NULL when it is written, else the reason; *cert names a
- * certificate without files. */
-enum skip_why { SKIP_NONE, SKIP_HTTPCFG, SKIP_NO_FILES };
+ * Returns why it is left out, or SKIP_NONE; *cert names a certificate
+ * without files. */
+enum skip_why { SKIP_NONE, SKIP_HTTPCFG, SKIP_NO_SITE, SKIP_NO_FILES };
+
+static bool is_web(const bind_binding *b)
+{
+    return b->valid && (b->protocol == BIND_PROTO_HTTP || b->protocol == BIND_PROTO_HTTPS);
+}
 
 static enum skip_why skip_why(const bind_model *m, const bind_backend *be, const char **cert)
 {
     if (strcmp(be->name, "httpcfg") == 0 || strcmp(be->name, "httpcfg-revert") == 0) return SKIP_HTTPCFG;
-    enum bind_server server;
-    if (strcmp(be->name, "nginx") == 0) server = BIND_SERVER_NGINX;
-    else if (strcmp(be->name, "apache") == 0) server = BIND_SERVER_APACHE;
-    else return SKIP_NONE;
+    if (be->server == BIND_SERVER_ANY) return SKIP_NONE;
+    bool web_only = be->server != BIND_SERVER_IIS;
     uint32_t served = 0, refused = 0;
     for (uint32_t i = 0; i < m->nsites; i++) {
         const bind_site *s = m->sites[i];
-        if (s->server != BIND_SERVER_ANY && s->server != server) continue;
-        bool web = false, bad = false;
-        for (uint32_t k = 0; k < s->nbindings; k++) {
+        if (!bind_site_runs_on(s, be->server)) continue;
+        bool web = !web_only, bad = false;
+        for (uint32_t k = 0; web_only && k < s->nbindings; k++) {
             const bind_binding *b = s->bindings[k];
-            if (!b->valid || (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS)) continue;
+            if (!is_web(b)) continue;
             web = true;
             if (b->protocol == BIND_PROTO_HTTPS && !(b->cert && b->cert->pem && b->cert->key)) {
                 if (!bad && !*cert && b->cert) *cert = b->cert->name;
@@ -193,45 +203,112 @@ static enum skip_why skip_why(const bind_model *m, const bind_backend *be, const
         served += web;
         refused += web && bad;
     }
-    return served && refused == served ? SKIP_NO_FILES : SKIP_NONE;
+    if (!served) return be->http_sys && m->niplisten ? SKIP_NONE : SKIP_NO_SITE;
+    return refused == served ? SKIP_NO_FILES : SKIP_NONE;
 }
 
-/* The note for the targets left out for one reason, and whether a file of
- * theirs from an earlier run is in the folder (it is left as it was). */
-static void skip_note(bind_report *rep, const bind_compilation *c, const job *list, size_t n, enum skip_why why,
+static const char *server_label(uint8_t server)
+{
+    return server == BIND_SERVER_IIS ? "IIS" : server == BIND_SERVER_APACHE ? "Apache" : bind_server_name(server);
+}
+
+/* Why a server has no site in the files, in the user's words. */
+static const char *no_site_reason(const bind_model *m, enum bind_server server, char *buf, size_t size)
+{
+    if (!m->nsites) return "the files declare no site";
+    bool named[BIND_SERVER_APACHE + 1] = { false }, runs = false;
+    for (uint32_t i = 0; i < m->nsites; i++) {
+        runs |= bind_site_runs_on(m->sites[i], server);
+        named[m->sites[i]->server] = true;
+    }
+    if (runs) {
+        snprintf(buf, size, "the sites with `server = %s` or `any` have no http or https binding",
+                 bind_server_name(server));
+        return buf;
+    }
+    /* Every site names another server: one or two of them. */
+    size_t at = (size_t)snprintf(buf, size, "every site has");
+    const char *sep = " ";
+    for (int v = BIND_SERVER_IIS; v <= BIND_SERVER_APACHE && at < size; v++) {
+        if (!named[v]) continue;
+        at += (size_t)snprintf(buf + at, size - at, "%s`server = %s`", sep, bind_server_name((enum bind_server)v));
+        sep = " or ";
+    }
+    return buf;
+}
+
+/* Whether two targets left out are said in one note: the same reason,
+ * and for want of sites, the same server. */
+static bool same_note(const job *a, const job *b)
+{
+    return a->skip == b->skip && (a->skip != SKIP_NO_SITE || a->backend->server == b->backend->server);
+}
+
+/* Whether list[i] is said in the note of list[first]; with `present`, only
+ * when its file is already in the folder. */
+static bool in_note(const job *list, size_t i, size_t first, bool present)
+{
+    struct stat st;
+    return i >= first && same_note(&list[i], &list[first]) && (!present || lstat(list[i].path, &st) == 0);
+}
+
+/* The files of the targets said with list[first], in words ("a", "a and
+ * b", "a, b and c"); *count is how many. */
+static char *listed_files(const job *list, size_t n, size_t first, bool present, size_t *count)
+{
+    size_t k = 0, at = 0;
+    for (size_t i = first; i < n; i++) k += in_note(list, i, first, present);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) bind_oom();
+    for (size_t i = first; i < n; i++) {
+        if (!in_note(list, i, first, present)) continue;
+        at++;
+        fprintf(f, "%s%s", at == 1 ? "" : at == k ? " and " : ", ", list[i].backend->file_name);
+    }
+    if (fclose(f) != 0) bind_oom();
+    *count = k;
+    return text;
+}
+
+/* The note for the targets left out with list[first] (the first of its
+ * note), saying whether a file of theirs from an earlier run is in the
+ * folder (it is left as it was). */
+static void skip_note(bind_report *rep, const bind_compilation *c, const job *list, size_t n, size_t first,
                       const char *cert)
 {
-    char *files = NULL, *there = NULL;
-    size_t fl = 0, tl = 0;
-    FILE *f = open_memstream(&files, &fl), *t = open_memstream(&there, &tl);
-    if (!f || !t) bind_oom();
-    size_t k = 0, kt = 0;
-    const char *first = NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (list[i].skip != why) continue;
-        fprintf(f, "%s%s", k++ ? " and " : "", list[i].backend->file_name);
-        if (!first) first = list[i].backend->name;
-        struct stat st;
-        if (lstat(list[i].path, &st) == 0) fprintf(t, "%s%s", kt++ ? " and " : "", list[i].backend->file_name);
-    }
-    fclose(f);
-    fclose(t);
-    if (k) {
-        const char *left = kt ? "; the " : "";
-        if (why == SKIP_HTTPCFG)
-            bind_report_note(rep, "%s not written: httpcfg.exe is for Windows XP and Server 2003, older than platform "
-                                  "`%s` (--target httpcfg writes it)%s%s%s",
-                             files, c->model->platform ? c->model->platform->name : "?", left, kt ? there : "",
-                             kt ? " already there is left as it was" : "");
-        else
-            bind_report_note(rep, "%s not written: every site %s would serve has an https binding whose certificate "
-                                  "(`%s`) has no pem/key files (--target %s says where; `server = iis` keeps a site "
-                                  "off %s)%s%s%s",
-                             files, k > 1 ? "they" : "it", cert ? cert : "a thumbprint or ccs", first,
-                             k > 1 ? "them" : "it", left, kt ? there : "", kt ? " already there is left as it was" : "");
-    }
+    size_t k, kt;
+    char *files = listed_files(list, n, first, false, &k), *there = listed_files(list, n, first, true, &kt);
+    const char *left = kt ? "; the " : "", *kept = kt ? " already there is left as it was" : "";
+    const bind_backend *be = list[first].backend;
+    char why[160];
+    if (list[first].skip == SKIP_HTTPCFG)
+        bind_report_note(rep, "%s not written: httpcfg.exe is for Windows XP and Server 2003, older than platform "
+                              "`%s` (--target httpcfg writes it)%s%s%s",
+                         files, c->model->platform ? c->model->platform->name : "?", left, there, kept);
+    else if (list[first].skip == SKIP_NO_SITE)
+        bind_report_note(rep, "%s not written: no site is for %s (%s)%s%s%s", files, server_label(be->server),
+                         no_site_reason(c->model, be->server, why, sizeof why), left, there, kept);
+    else
+        bind_report_note(rep, "%s not written: every site %s would serve has an https binding whose certificate "
+                              "(`%s`) has no pem/key files (--target %s says where; `server = iis` keeps a site "
+                              "off %s)%s%s%s",
+                         files, k > 1 ? "they" : "it", cert ? cert : "a thumbprint or ccs", be->name,
+                         k > 1 ? "them" : "it", left, there, kept);
     free(files);
     free(there);
+}
+
+/* One note for each reason and server, in the targets' order. */
+static void skip_notes(bind_report *rep, const bind_compilation *c, const job *list, size_t n, const char *cert)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!list[i].skip) continue;
+        size_t earlier = 0;
+        while (earlier < i && !same_note(&list[earlier], &list[i])) earlier++;
+        if (earlier == i) skip_note(rep, c, list, n, i, cert);
+    }
 }
 
 /* Every output is staged as it is made and renamed into place only when
@@ -305,7 +382,7 @@ static int compile_all(bind_compilation *c, const bind_backend *const *list, siz
             if (j->refused && rc == EXIT_OK) rc = EXIT_INPUT;
             if (j->write_error) rc = bind_cli_write_error(j->path, j->write_error);
         }
-        for (int w = SKIP_HTTPCFG; w <= SKIP_NO_FILES; w++) skip_note(rep, c, js.list, n, (enum skip_why)w, cert);
+        skip_notes(rep, c, js.list, n, cert);
         /* Every job ran unless a write failed (which stopped the rest). */
         for (size_t i = 0; rc == EXIT_OK && i < n; i++)
             if (!js.list[i].staged && !js.list[i].skip) rc = EXIT_USAGE;

@@ -61,6 +61,11 @@ const char *bind_server_name(enum bind_server s)
     return (size_t)s < n ? w[s].name : "?";
 }
 
+bool bind_site_runs_on(const bind_site *s, enum bind_server server)
+{
+    return s->server == BIND_SERVER_ANY || s->server == server;
+}
+
 bind_cert *bind_model_find_cert(const bind_model *m, const char *name)
 {
     for (uint32_t i = 0; i < m->ncerts; i++) if (m->certs[i]->name == name) return m->certs[i];

@@ -118,6 +118,9 @@ struct bind_site {
     bool is_stdlib;
 };
 
+/* Whether `server` runs the site: the site names it, or `any`. */
+bool bind_site_runs_on(const bind_site *s, enum bind_server server);
+
 typedef struct bind_iplisten { bind_addr addr; bind_span span; } bind_iplisten;
 
 typedef struct bind_model {

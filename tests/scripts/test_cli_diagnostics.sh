@@ -3,8 +3,8 @@
 # --werror; `# bindc: allow` for a target's warnings too; --error-limit and
 # what was not shown; a fleet's hints folded; a warning said once per run
 # whatever the number of targets; --target all writing only the targets
-# that apply (httpcfg when named; nginx and Apache not for a file none of
-# whose sites they can serve); compile's summary line; route quiet about
+# that apply (httpcfg when named; no target of a server none of whose
+# sites are in the files, nor nginx and Apache when they can serve none); compile's summary line; route quiet about
 # what does not concern the answer; one write(2) a record at most
 # (counted with strace); a file that is not UTF-8 text in one diagnostic;
 # diagnostics and standard output in order through one pipe.  Each check
@@ -71,6 +71,53 @@ EOF
 run "mixed all" 1 "$bindc" compile "$tmp/mixed.bind" --target all -o "$tmp/mixed"
 has "mixed all" "$tmp/err" "error[E0304]"
 [ ! -e "$tmp/mixed" ] && ok || bad "mixed all wrote files"
+
+# ---- --target all: no file for a server none of whose sites are in the files -----------------------------
+# One note for each server left out (the HTTP.sys scripts go with IIS, and
+# are kept for `iplisten` alone); model.json always; a target named on its
+# own is written as before.
+wrote() {  # NAME DIR FILE...: exactly these files
+    local name=$1 dir=$2; shift 2
+    local want have
+    want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+    have=$(ls "$dir" | sort | tr '\n' ' ')
+    [ "$want" = "$have" ] && ok || bad "$name: wrote $have, expected $want"
+}
+printf 'site A {\n    server = iis\n    http *:80:\n}\n' > "$tmp/iis-only.bind"
+run "iis only" 0 "$bindc" compile "$tmp/iis-only.bind" --target all -o "$tmp/io"
+wrote "iis only" "$tmp/io" applicationhost.config netsh.cmd netsh-revert.cmd model.json
+has "iis only: nginx" "$tmp/err" "bindc: note: nginx.conf not written: no site is for nginx (every site has \`server = iis\`)"
+has "iis only: apache" "$tmp/err" "bindc: note: apache.conf not written: no site is for Apache (every site has \`server = iis\`)"
+count "iis only: a note each" "$tmp/err" "note:" 3
+lacks "iis only: no error" "$tmp/err" "error"
+run "iis only, nginx named" 0 "$bindc" compile "$tmp/iis-only.bind" --target nginx -o "$tmp/io-nginx.conf"
+[ -s "$tmp/io-nginx.conf" ] && [ ! -s "$tmp/err" ] && ok || { bad "iis only, nginx named: not written as before"; cat "$tmp/err"; }
+echo old > "$tmp/io/apache.conf"
+run "iis only, old apache.conf" 0 "$bindc" compile "$tmp/iis-only.bind" --target all -o "$tmp/io"
+has "iis only, old apache.conf" "$tmp/err" "(every site has \`server = iis\`); the apache.conf already there is left as it was"
+[ "$(cat "$tmp/io/apache.conf")" = old ] && ok || bad "the old apache.conf changed"
+run "coexist" 0 "$bindc" compile "$ex/coexist-nginx.bind" --target all -o "$tmp/co" --allow I0401
+wrote "coexist" "$tmp/co" applicationhost.config netsh.cmd netsh-revert.cmd nginx.conf model.json
+has "coexist: apache" "$tmp/err" "apache.conf not written: no site is for Apache (every site has \`server = iis\` or \`server = nginx\`)"
+count "coexist: a note each" "$tmp/err" "note:" 2
+printf 'site Shop {\n    server = nginx\n    root = "/srv/shop"\n    http *:80:shop.example\n}\n' > "$tmp/nginx-only.bind"
+run "nginx only" 0 "$bindc" compile "$tmp/nginx-only.bind" --target all -o "$tmp/no" --allow I0401
+wrote "nginx only" "$tmp/no" nginx.conf model.json
+has "nginx only: IIS" "$tmp/err" "applicationhost.config, netsh.cmd and netsh-revert.cmd not written: no site is for IIS (every site has \`server = nginx\`)"
+count "nginx only: a note each" "$tmp/err" "note:" 3
+{ echo 'iplisten ::'; cat "$tmp/nginx-only.bind"; } > "$tmp/nginx-iplisten.bind"
+run "nginx and iplisten" 0 "$bindc" compile "$tmp/nginx-iplisten.bind" --target all -o "$tmp/ni" --allow I0401
+wrote "nginx and iplisten" "$tmp/ni" netsh.cmd netsh-revert.cmd nginx.conf model.json
+has "nginx and iplisten" "$tmp/err" "applicationhost.config not written: no site is for IIS"
+grep -q "iplisten" "$tmp/ni/netsh.cmd" && ok || bad "nginx and iplisten: netsh.cmd does not set it"
+printf 'site A {\n    net.tcp 808:*\n}\n' > "$tmp/tcp.bind"
+run "net.tcp only" 0 "$bindc" compile "$tmp/tcp.bind" --target all -o "$tmp/tcp"
+wrote "net.tcp only" "$tmp/tcp" applicationhost.config netsh.cmd netsh-revert.cmd model.json
+has "net.tcp only" "$tmp/err" "nginx.conf not written: no site is for nginx (the sites with \`server = nginx\` or \`any\` have no http or https binding)"
+: > "$tmp/empty.bind"
+run "no site" 0 "$bindc" compile "$tmp/empty.bind" --target all -o "$tmp/none"
+wrote "no site" "$tmp/none" model.json
+has "no site" "$tmp/err" "no site is for IIS (the files declare no site)"
 
 # ---- compile ends with check's summary line ------------------------------------------------------
 run "summary" 0 "$bindc" compile "$ex/iis-express-dev.bind" --target iis
