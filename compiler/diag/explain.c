@@ -500,9 +500,12 @@ static const char *const explanations[] = {
         "        http 10.0.0.6:80:blog.example\n"
         "    }\n"
         "\n"
-        "is fixed by keeping HTTP.sys to the machine's other address:\n"
+        "is fixed by the fix-it, which keeps HTTP.sys to IPv6 (nginx leaves it free):\n"
         "\n"
-        "    iplisten 10.0.0.5\n",
+        "    iplisten ::\n"
+        "\n"
+        "When IIS must answer on IPv4 too, `iplisten` lists the addresses it answers\n"
+        "on instead, every one but nginx's 10.0.0.6.\n",
 
     [BIND_E0301] =
         "An https binding has no certificate: no `cert=` option, no `ccs`, and the\n"

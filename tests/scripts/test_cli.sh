@@ -62,6 +62,26 @@ for code in $(sed -n 's/^X(\([EWI][0-9]*\),.*/\1/p' "$src/compiler/diag/codes.de
     contains "explain $code" "$code:"
 done
 expect explain-lower 0 "$bindc" explain e0201
+# E0208: the explanation's example, checked, gets the very fix-it the
+# explanation shows, and that fix-it fixes it.
+"$bindc" explain E0208 > "$tmp/e0208.txt"
+awk '/^For example:/ { f = 1; next } /^is fixed/ { exit } f && /^    / { print substr($0, 5) }' "$tmp/e0208.txt" > "$tmp/e0208.bind"
+awk '/^is fixed/ { f = 1; next } f && /^    / { print substr($0, 5); g = 1; next } g { exit }' "$tmp/e0208.txt" > "$tmp/e0208.fix"
+expect e0208-example 1 "$bindc" check "$tmp/e0208.bind" --diagnostics-format json
+fixit=$(grep '"code":"E0208"' "$tmp/out" | jq -c '.fixits')
+repl=$(printf '%s' "$fixit" | jq -r '.[0].replacement // empty')
+if [ "$(printf '%s' "$fixit" | jq length)" = 1 ] && [ -n "$repl" ] && [ "$repl" = "$(cat "$tmp/e0208.fix")" ]; then pass=$((pass + 1))
+else echo "FAIL e0208: the explanation shows '$(cat "$tmp/e0208.fix")', the fix-it is $fixit"; fail=$((fail + 1)); fi
+line=$(printf '%s' "$fixit" | jq '.[0].line') col=$(printf '%s' "$fixit" | jq '.[0].column')
+[ "$(printf '%s' "$fixit" | jq '.[0].end_line == .[0].line and .[0].end_column == .[0].column')" = true ] \
+    && pass=$((pass + 1)) || { echo "FAIL e0208: the fix-it is not an insertion: $fixit"; fail=$((fail + 1)); }
+# (the replacement ends with a line end, which $(...) would drop: a dot keeps it)
+R=$(printf '%s' "$fixit" | jq -j '.[0].replacement'; printf .) awk -v l="$line" -v c="$col" \
+    'BEGIN { r = substr(ENVIRON["R"], 1, length(ENVIRON["R"]) - 1) }
+     NR == l { printf "%s%s", substr($0, 1, c - 1), r; print substr($0, c); next } { print }' \
+    "$tmp/e0208.bind" > "$tmp/e0208-fixed.bind"
+expect e0208-fixed 0 "$bindc" check "$tmp/e0208-fixed.bind"
+if grep -q E0208 "$tmp/out"; then echo "FAIL e0208: the fix-it does not fix the example"; cat "$tmp/out"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
 expect explain-junk 2 "$bindc" explain E9999
 # --target all: the four HTTP.sys targets share one plan, and what it
 # refuses is said once, not once per target; nothing is written.
