@@ -7,7 +7,8 @@
  *
  *   iplisten|ADDR
  *   urlacl|URL|SDDL
- *   ssl|ipport|KEY|HASH|{APPID}|STORE|CHECKMODE|FRESHNESS|TIMEOUT|FLAGS|DISABLEBITS   (hostnameport, ccs alike)
+ *   ssl|ipport|KEY|HASH|{APPID}|STORE|CHECKMODE|FRESHNESS|TIMEOUT|FLAGS|DISABLEBITS[|CTLID|CTLSTORE]
+ *                                                          (hostnameport, ccs alike)
  *   fw|NAME|DIR|ACTION|PROTOCOL|LOCALPORT|LOCALIP|ENABLE   (Vista and later: advfirewall; ENABLE yes|no)
  *   port|PORT|PROTOCOL|NAME|MODE                           (Windows XP: netsh firewall; MODE ENABLE|DISABLE)
  *   cert|STORE|THUMBPRINT|HASKEY|FRIENDLY NAME             (read only: powershell)
@@ -20,7 +21,21 @@
  * does not, 87 for a bad parameter, 1332 for an unknown account; netsh
  * exits 1 on an error, httpcfg with the code.  fltmc and `net session`
  * succeed unless BINDC_FAKE_NOT_ADMIN is set.  Every run is appended to
- * BINDC_FAKE_LOG when set. */
+ * BINDC_FAKE_LOG when set.
+ *
+ * An SSL binding's settings are HTTP.sys's: CHECKMODE is DefaultCertCheckMode
+ * (1 no revocation check, 2 cached client certificates only, 4 freshness
+ * time on, 0x10000 no usage check), FLAGS DefaultFlags' low bits (1 DS
+ * mapper, 2 negotiate client certificate, 4 no raw filter, 8 reject), and
+ * DISABLEBITS the switches netsh shows as Set / Not Set: 1 disablehttp2,
+ * 2 disablequic, 4 disabletls13, 8 disablelegacytls, 16 disableocspstapling,
+ * 32 disabletls12, 64 enabletokenbinding, 128 logextendedevents,
+ * 256 enablesessionticket.  CTLID and CTLSTORE are there only when one is
+ * set (empty for the other).  `netsh http show sslcert` prints them in the
+ * order and words of Windows Server 2022's netsh (tests/golden/import/inputs/
+ * sslcert-*.txt: English and German), `netsh http add sslcert` takes every
+ * parameter Microsoft documents for it, and `httpcfg query ssl` prints its
+ * ten lines. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,7 +43,7 @@
 #include <string.h>
 
 #define MAXREC 512
-#define MAXF 12
+#define MAXF 13
 
 static char *rec[MAXREC][MAXF];
 static int nrec;
@@ -230,31 +245,57 @@ static const char *ssl_label(const char *kind)
     return T("IP:port", "IP:Port");
 }
 
+/* A CTL field: missing or empty is none, which netsh and httpcfg print as (null). */
+static const char *ctl(char **r, int i) { return r[i] && *r[i] ? r[i] : "(null)"; }
+
+/* The Set / Not Set switches in the order netsh prints them, with their
+ * DISABLEBITS bit and the German words (\x81 is CP850's u-umlaut). */
+static const struct { unsigned bit; const char *en, *de; } ssl_shown_switch[] = {
+    { 1, "Disable HTTP2", "HTTP2 deaktivieren" },
+    { 2, "Disable QUIC", "QUIC deaktivieren" },
+    { 32, "Disable TLS1.2", "TLS1.2 deaktivieren" },
+    { 4, "Disable TLS1.3", "TLS1.3 deaktivieren" },
+    { 16, "Disable OCSP Stapling", "OCSP-Stapling deaktivieren" },
+    { 64, "Enable Token Binding", "Tokenbindung aktivieren" },
+    { 128, "Log Extended Events", "Erweiterte Ereignisse protokollieren" },
+    { 8, "Disable Legacy TLS Versions", "Legacy-TLS-Versionen deaktivieren" },
+    { 256, "Enable Session Ticket", "Sitzungsticket aktivieren" },
+};
+
 static void show_ssl_record(int i)
 {
     char **r = rec[i];
-    unsigned bits = (unsigned)atoi(r[10]);
+    int ccs = strcmp(r[1], "ccs") == 0;
+    unsigned long mode = strtoul(r[6], NULL, 10), flags = strtoul(r[9], NULL, 10), bits = strtoul(r[10], NULL, 10);
     const char *en = T("Enabled", "Aktiviert"), *dis = T("Disabled", "Deaktiviert");
     const char *set = T("Set", "Festgelegt"), *notset = T("Not Set", "Nicht festgelegt");
+#define LINE(en_, de_, value) printf("    %-28s : %s\n", T(en_, de_), value)
     printf("    %-28s : %s\n", ssl_label(r[1]), r[2]);
-    if (strcmp(r[1], "ccs") != 0) printf("    %-28s : %s\n", T("Certificate Hash", "Zertifikathash"), lower(r[3]));
-    printf("    %-28s : %s\n", T("Application ID", "Anwendungs-ID"), lower(r[4]));
-    if (strcmp(r[1], "ccs") != 0) printf("    %-28s : %s\n", T("Certificate Store Name", "Name des Zertifikatspeichers"), r[5]);
-    int mode = atoi(r[6]);
-    printf("    %s : %s\n", T("Verify Client Certificate Revocation", "Sperrung der Clientzertifikate ueberpruefen"), mode & 1 ? dis : en);
-    printf("    %s : %s\n", T("Verify Revocation Using Cached Client Certificate Only", "Sperrung nur mit zwischengespeichertem Clientzertifikat ueberpruefen"), mode & 2 ? en : dis);
-    printf("    %s : %s\n", T("Usage Check", "Verwendungspruefung"), mode & 0x10000 ? dis : en);
-    printf("    %s : %s\n", T("Revocation Freshness Time", "Aktualitaetszeit der Sperrung"), r[7]);
-    printf("    %s : %s\n", T("URL Retrieval Timeout", "Timeout beim URL-Abruf"), r[8]);
-    printf("    %s : (null)\n", T("Ctl Identifier", "CTL-Bezeichner"));
-    printf("    %s : (null)\n", T("Ctl Store Name", "CTL-Speichername"));
-    printf("    %s : %s\n", T("DS Mapper Usage", "DS-Zuordnungsverwendung"), dis);
-    printf("    %s : %s\n", T("Negotiate Client Certificate", "Clientzertifikat aushandeln"), atoi(r[9]) & 2 ? en : dis);
-    printf("    %s : %s\n", T("Reject Connections", "Verbindungen ablehnen"), dis);
-    static const char *const names[][2] = { { "Disable HTTP2", "HTTP2 deaktivieren" }, { "Disable QUIC", "QUIC deaktivieren" },
-                                            { "Disable TLS1.3", "TLS1.3 deaktivieren" }, { "Disable Legacy TLS Versions", "Legacy-TLS-Versionen deaktivieren" },
-                                            { "Disable OCSP Stapling", "OCSP-Heften deaktivieren" } };
-    for (int k = 0; k < 5; k++) printf("    %s : %s\n", T(names[k][0], names[k][1]), bits >> k & 1 ? set : notset);
+    /* A central-certificate-store binding has no certificate of its own:
+     * netsh prints every field of the record all the same. */
+    LINE("Certificate Hash", "Zertifikathash", ccs ? "" : lower(r[3]));
+    LINE("Application ID", "Anwendungs-ID", lower(r[4]));
+    LINE("Certificate Store Name", "Zertifikatspeichername", ccs ? "(null)" : r[5]);
+    LINE("Verify Client Certificate Revocation", "Clientzertifikatsperrung \x81" "berpr\x81" "fen", mode & 1 ? dis : en);
+    LINE("Verify Revocation Using Cached Client Certificate Only",
+         "Sperrung nur mit zwischengespeichertem Clientzertifikat \x81" "berpr\x81" "fen", mode & 2 ? en : dis);
+    LINE("Usage Check", "Verwendungs\x81" "berpr\x81" "fung", mode & 0x10000 ? dis : en);
+    LINE("Revocation Freshness Time", "Sperrungsaktualit\x84" "tszeit", r[7]);
+    LINE("URL Retrieval Timeout", "URL-Abruftimeout", r[8]);
+    LINE("Ctl Identifier", "Ctl-Bezeichner", ctl(r, 11));
+    LINE("Ctl Store Name", "Ctl-Speichername", ctl(r, 12));
+    LINE("DS Mapper Usage", "DS-Zuordnungsverwendung", flags & 1 ? en : dis);
+    LINE("Negotiate Client Certificate", "Clientzertifikat aushandeln", flags & 2 ? en : dis);
+    LINE("Reject Connections", "Verbindungen ablehnen", flags & 8 ? en : dis);
+    for (size_t k = 0; k < sizeof ssl_shown_switch / sizeof ssl_shown_switch[0]; k++)
+        LINE(ssl_shown_switch[k].en, ssl_shown_switch[k].de, bits & ssl_shown_switch[k].bit ? set : notset);
+#undef LINE
+    /* HTTP/2 settings no netsh parameter sets: what every binding shows. */
+    printf("    %s\n        %-24s : 0\n        %-24s : 1048576\n", T("Extended Properties:", "Erweiterte Eigenschaften:"),
+           "PropertyId", T("Receive Window", "Empfangsfenster"));
+    if (!german)
+        printf("    Extended Properties:\n        %-24s : 1\n        %-24s : 2796202\n        %-24s : 4294967295\n",
+               "PropertyId", "Max Settings Per Frame", "Max Settings Per Minute");
     printf("\n");
 }
 
@@ -274,6 +315,54 @@ static void show_fw_rule(int i)
     printf("%-38s%s\n", T("RemotePort:", "RemotePort:"), T("Any", "Beliebig"));
     printf("%-38s%s\n", T("Edge traversal:", "Edgeausnahme:"), T("No", "Nein"));
     printf("%-38s%s\n", T("Action:", "Aktion:"), ieq(r[3], "allow") ? T("Allow", "Zulassen") : T("Block", "Blockieren"));
+}
+
+/* netsh http add sslcert's enable|disable parameters: the bit each sets in
+ * which field of the state, and the word that sets it (three are on by
+ * default, and `disable` turns them off). */
+static const struct { const char *tag; int field; unsigned long bit; const char *sets_bit; } ssl_switch[] = {
+    { "verifyclientcertrevocation", 6, 1, "disable" },
+    { "verifyrevocationwithcachedclientcertonly", 6, 2, "enable" },
+    { "usagecheck", 6, 0x10000, "disable" },
+    { "dsmapperusage", 9, 1, "enable" },
+    { "clientcertnegotiation", 9, 2, "enable" },
+    { "reject", 9, 8, "enable" },
+    { "disablehttp2", 10, 1, "enable" },
+    { "disablequic", 10, 2, "enable" },
+    { "disabletls13", 10, 4, "enable" },
+    { "disablelegacytls", 10, 8, "enable" },
+    { "disableocspstapling", 10, 16, "enable" },
+    { "disabletls12", 10, 32, "enable" },
+    { "enabletokenbinding", 10, 64, "enable" },
+    { "logextendedevents", 10, 128, "enable" },
+    { "enablesessionticket", 10, 256, "enable" },
+};
+
+/* Every argument from the fifth on is a parameter netsh http add sslcert
+ * takes (a script that misspells one fails here as it would on Windows). */
+static int ssl_args_known(int argc, char **argv)
+{
+    static const char *const plain[] = { "ipport", "hostnameport", "ccs", "certhash", "appid", "certstorename",
+                                         "revocationfreshnesstime", "urlretrievaltimeout", "sslctlidentifier", "sslctlstorename" };
+    for (int i = 4; i < argc; i++) {
+        const char *eq = strchr(argv[i], '=');
+        if (!eq) return 0;
+        size_t n = (size_t)(eq - argv[i]);
+        int known = 0;
+        for (size_t k = 0; k < sizeof plain / sizeof plain[0] && !known; k++)
+            known = strlen(plain[k]) == n && strncasecmp(argv[i], plain[k], n) == 0;
+        for (size_t k = 0; k < sizeof ssl_switch / sizeof ssl_switch[0] && !known; k++)
+            known = strlen(ssl_switch[k].tag) == n && strncasecmp(argv[i], ssl_switch[k].tag, n) == 0;
+        if (!known) return 0;
+    }
+    return 1;
+}
+
+static int is_number(const char *s)
+{
+    if (!*s) return 0;
+    for (; *s; s++) if (!isdigit((unsigned char)*s)) return 0;
+    return 1;
 }
 
 static int netsh_http(int argc, char **argv)
@@ -337,16 +426,27 @@ static int netsh_http(int argc, char **argv)
         if (ieq(verb, "add")) {
             const char *hash = arg(argc, argv, 4, "certhash"), *appid = arg(argc, argv, 4, "appid");
             const char *store = arg(argc, argv, 4, "certstorename");
+            const char *ctlid = arg(argc, argv, 4, "sslctlidentifier"), *ctlstore = arg(argc, argv, 4, "sslctlstorename");
+            const char *fresh = arg(argc, argv, 4, "revocationfreshnesstime"), *timeout = arg(argc, argv, 4, "urlretrievaltimeout");
             int ccs = strcmp(kind, "ccs") == 0;
-            if ((!ccs && (!hash || !is_hex40(hash))) || !appid || !is_guid(appid))
+            if ((!ccs && (!hash || !is_hex40(hash))) || !appid || !is_guid(appid) || !ssl_args_known(argc, argv) ||
+                (fresh && !is_number(fresh)) || (timeout && !is_number(timeout)))
                 return netsh_error(T("SSL Certificate add", "Hinzufuegen des SSL-Zertifikats"), 87);
             if (at >= 0) return netsh_error(T("SSL Certificate add", "Hinzufuegen des SSL-Zertifikats"), 183);
-            static const char *const sw[] = { "disablehttp2", "disablequic", "disabletls13", "disablelegacytls", "disableocspstapling" };
-            int bits = 0;
-            for (int k = 0; k < 5; k++) { const char *v = arg(argc, argv, 4, sw[k]); if (v && ieq(v, "enable")) bits |= 1 << k; }
-            char b[16];
-            snprintf(b, sizeof b, "%d", bits);
-            add("ssl", kind, key, ccs ? "-" : hash, appid, ccs ? "-" : (store ? store : "(null)"), "0", "0", "0", "0", b, NULL);
+            unsigned long field[11] = { 0 };
+            for (size_t k = 0; k < sizeof ssl_switch / sizeof ssl_switch[0]; k++) {
+                const char *v = arg(argc, argv, 4, ssl_switch[k].tag);
+                if (!v) continue;
+                if (!ieq(v, "enable") && !ieq(v, "disable")) return netsh_error(T("SSL Certificate add", "Hinzufuegen des SSL-Zertifikats"), 87);
+                if (ieq(v, ssl_switch[k].sets_bit)) field[ssl_switch[k].field] |= ssl_switch[k].bit;
+            }
+            char m[16], f[16], b[16];
+            snprintf(m, sizeof m, "%lu", field[6]);
+            snprintf(f, sizeof f, "%lu", field[9]);
+            snprintf(b, sizeof b, "%lu", field[10]);
+            const char *st = ccs ? "-" : (store ? store : "(null)"), *fr = fresh ? fresh : "0", *to = timeout ? timeout : "0";
+            if (ctlid || ctlstore) add("ssl", kind, key, ccs ? "-" : hash, appid, st, m, fr, to, f, b, ctlid ? ctlid : "", ctlstore ? ctlstore : "", NULL);
+            else add("ssl", kind, key, ccs ? "-" : hash, appid, st, m, fr, to, f, b, NULL);
             save();
             printf("\n%s\n\n", T("SSL Certificate successfully added", "Das SSL-Zertifikat wurde erfolgreich hinzugefuegt."));
             return 0;
@@ -497,7 +597,7 @@ static int httpcfg(int argc, char **argv)
             char **r = rec[at];
             printf("    %-24s: %s\n    %-24s: %s\n    %-24s: %s\n    %-24s: %s\n", "IP", r[2], "Hash", lower(r[3]), "Guid", lower(r[4]), "CertStoreName", r[5]);
             printf("    %-24s: %s\n    %-24s: %s\n    %-24s: %s\n", "CertCheckMode", r[6], "RevocationFreshnessTime", r[7], "UrlRetrievalTimeout", r[8]);
-            printf("    %-24s: (null)\n    %-24s: (null)\n    %-24s: %s\n", "SslCtlIdentifier", "SslCtlStoreName", "Flags", r[9]);
+            printf("    %-24s: %s\n    %-24s: %s\n    %-24s: %s\n", "SslCtlIdentifier", ctl(r, 11), "SslCtlStoreName", ctl(r, 12), "Flags", r[9]);
             printf("------------------------------------------------------------------------------\n");
             return 0;
         }
@@ -510,9 +610,14 @@ static int httpcfg(int argc, char **argv)
         if (set) {
             const char *hash = opt(argc, argv, 3, "/h"), *guid = opt(argc, argv, 3, "/g"), *store = opt(argc, argv, 3, "/c");
             const char *m = opt(argc, argv, 3, "/m"), *r = opt(argc, argv, 3, "/r"), *x = opt(argc, argv, 3, "/x"), *f = opt(argc, argv, 3, "/f");
-            if (!hash || !is_hex40(hash) || !guid || !is_guid(guid)) return httpcfg_done(cfg, 87);
+            const char *t = opt(argc, argv, 3, "/t"), *n = opt(argc, argv, 3, "/n");
+            if (!hash || !is_hex40(hash) || !guid || !is_guid(guid) || (m && !is_number(m)) || (r && !is_number(r)) ||
+                (x && !is_number(x)) || (f && !is_number(f)))
+                return httpcfg_done(cfg, 87);
             if (at >= 0) return httpcfg_done(cfg, 183);
-            add("ssl", "ipport", key, hash, guid, store ? store : "(null)", m ? m : "0", r ? r : "0", x ? x : "0", f ? f : "0", "0", NULL);
+            const char *st = store ? store : "(null)", *mm = m ? m : "0", *rr = r ? r : "0", *xx = x ? x : "0", *ff = f ? f : "0";
+            if (t || n) add("ssl", "ipport", key, hash, guid, st, mm, rr, xx, ff, "0", t ? t : "", n ? n : "", NULL);
+            else add("ssl", "ipport", key, hash, guid, st, mm, rr, xx, ff, "0", NULL);
             save();
             return httpcfg_done(cfg, 0);
         }
