@@ -162,6 +162,32 @@ const char *bind_http_sys_address(bind_arena *a, const bind_addr *addr);
  * forms Windows' cmd.exe and Wine's read alike (no `||` after a program,
  * no `if` after `if ... if /i`), with cmd.exe's own commands and `find`,
  * which Windows XP has too. */
+/* How a tool shows an SSL binding's settings, a line each after the line of
+ * its appid, and how its add command takes each back.  The scripts read
+ * them by place, never by label: netsh's labels and its words for on and off
+ * are in the language of Windows, the order of its lines is not. */
+typedef enum bind_ssl_setting_kind {
+    BIND_SSL_TEXT,      /* a name, "(null)" when there is none: given back in quotes when there is one */
+    BIND_SSL_COUNT,     /* a number: given back as shown, unless it is `dflt` */
+    BIND_SSL_SWITCH,    /* a word of Windows' language: `arg` when it reads otherwise than in the same
+                         * binding added with the tool's defaults */
+} bind_ssl_setting_kind;
+
+typedef struct bind_ssl_setting {
+    unsigned line;              /* after the appid's, from 1 */
+    bind_ssl_setting_kind kind;
+    const char *arg;            /* "certstorename=" / "/c " before the value; a switch's whole argument */
+    const char *dflt;           /* a count the tool gives when it is left out, so is left out, or NULL */
+} bind_ssl_setting;
+
+typedef struct bind_ssl_layout {
+    const bind_ssl_setting *settings;   /* in the order of their lines */
+    uint32_t n;
+    /* A binding that shows more lines of settings than this (a Windows
+     * newer than bindc knows) has one bindc cannot give back. */
+    unsigned lines;
+} bind_ssl_layout;
+
 typedef struct bind_script {
     bind_emit_ctx *cx;
     bind_buf *out;
@@ -169,6 +195,9 @@ typedef struct bind_script {
     bool revert;
     bool httpcfg;               /* httpcfg.cmd: no PowerShell, `net session` */
     bool found, blob, alias, port;  /* which subroutines the script calls */
+    bool values, put_ssl;           /* an SSL binding's settings read (:bindc_values), put back (:bindc_ssl_args) */
+    bool inexact;                   /* a revert that may put an SSL binding back only in part */
+    const bind_ssl_layout *ssl;     /* the tool's: set before bind_script_records when it has SSL bindings */
     const char *tool;           /* "netsh" | "httpcfg": whose `show` text it reads */
     const char *other_script;   /* "netsh-revert.cmd" or "netsh.cmd" */
     bind_buf line;              /* bind_script_new_line's */
@@ -188,10 +217,15 @@ typedef struct bind_script_record {
     uint16_t port_opening;      /* the XP firewall's opening of this TCP port, named "bindc TCP PORT" */
     const char *platform_appid; /* a record with this appid is the platform's: replaced without /replace */
     bool needs_sddl, needs_appid;   /* what putting a replaced record back reads from its text */
+    /* An SSL binding: replaced only when every setting it shows can be read
+     * back (s->ssl), and put back with every one. */
+    bool ssl_settings;
     const char *del;            /* the command that deletes it (quoted already) */
     const char *add;            /* the command that adds it (quoted already) */
     /* Putting a replaced record back: `restore` adds it again from the
-     * values of its text (%BINDC_R_...%, %BINDC_PORT_...%); or `keep` moved
+     * values of its text (%BINDC_R_...%, %BINDC_PORT_...%; for an SSL
+     * binding, the command with its key, hash and appid, to which the
+     * script adds its settings); or `keep` moved
      * it aside instead of `del`, `unkeep` moves it back, and `disable` turns
      * it off when it was off (it shows otherwise once turned on).  All NULL:
      * kept as text only. */

@@ -319,6 +319,16 @@ static void look(bind_script *s, const bind_script_record *r, uint32_t k)
             bind_script_line(s, "if \"%%BINDC_S_%u%%\"==\"other\" if not defined BINDC_R_APPID set \"BINDC_S_%u=unreadable\"", k, k);
         if (r->needs_sddl)
             bind_script_line(s, "if \"%%BINDC_S_%u%%\"==\"other\" if not defined BINDC_R_SDDL set \"BINDC_S_%u=unreadable\"", k, k);
+        if (r->ssl_settings) {
+            /* Replaced only when the revert can give every setting back. */
+            s->values = true;
+            static const char *const replaced[] = { "other", "platform" };
+            for (int i = 0; i < (r->platform_appid ? 2 : 1); i++) {
+                bind_script_line(s, "if \"%%BINDC_S_%u%%\"==\"%s\" call :bindc_values \"%%BINDC_CUR%%\" NOW", k, replaced[i]);
+                bind_script_line(s, "if \"%%BINDC_S_%u%%\"==\"%s\" if defined BINDC_NOW_BAD set \"BINDC_S_%u=unreadable\"", k,
+                                 replaced[i], k);
+            }
+        }
         bind_script_line(s, "if not \"%%BINDC_S_%u%%\"==\"new\" (call :bindc_ours %s & if defined BINDC_OURS set \"BINDC_S_%u=ours\")",
                          k, r->slug, k);
     }
@@ -361,6 +371,57 @@ static void forward_change(bind_script *s, const bind_script_record *r, uint32_t
     bind_script_line(s, ":bindc_%u", k);
 }
 
+/* Puts back an SSL binding the forward script replaced with every setting
+ * its saved text shows.  First with its values (store, counts, CTL) and the
+ * tool's defaults for the rest; netsh shows the other settings only as
+ * words of Windows' language, known to mean the default or not by the line
+ * of the same place in that binding, so it is added again with the switch
+ * of each line that reads otherwise.  A line that still reads otherwise (a
+ * setting no parameter of the tool sets) is said, and the text is kept. */
+static void put_back_ssl(bind_script *s, const bind_script_record *r, uint32_t k, const char *saved)
+{
+    const bind_ssl_layout *l = s->ssl;
+    bool switches = false;
+    s->values = s->put_ssl = true;
+    bind_buf add;
+    bind_buf_init(&add);
+    bind_buf_puts(&add, r->restore);
+    for (uint32_t i = 0; i < l->n; i++) {
+        if (l->settings[i].kind == BIND_SSL_SWITCH) switches = true;
+        else bind_buf_printf(&add, " %%BINDC_A_%u%%", l->settings[i].line);
+    }
+    bind_buf_putc(&add, '\0');
+    bind_script_line(s, "call :bindc_read %s", saved);
+    bind_script_line(s, "call :bindc_values %s WAS", saved);
+    bind_script_line(s, "call :bindc_ssl_args");
+    bind_script_line(s, "%s", add.data);
+    bind_script_line(s, "if errorlevel 1 goto bindc_failed");
+    bind_script_line(s, "%s >\"%%BINDC_CUR%%\" 2>&1", r->show);
+    bind_script_line(s, "call :bindc_values \"%%BINDC_CUR%%\" NOW");
+    bind_script_line(s, "if not \"%%BINDC_WAS_FORM%%\"==\"%%BINDC_NOW_FORM%%\" (echo        %s now shows SSL bindings in other "
+                        "words than when it showed this one, another language or version of Windows: it is back with its "
+                        "certificate, appid and values, but not the settings %s shows in words; set them by hand as %s says.& "
+                        "set \"BINDC_INEXACT=1\" & goto bindc_%u)",
+                     s->tool, s->tool, saved, k);
+    if (switches) {
+        bind_script_line(s, "call :bindc_switches");
+        bind_script_line(s, "if not defined BINDC_SW goto bindc_put_%u", k);
+        bind_script_line(s, "echo        and again with what %s shows of its settings in words:%%BINDC_SW%%", s->tool);
+        bind_script_line(s, "%s", r->del);
+        bind_script_line(s, "if errorlevel 1 goto bindc_failed");
+        bind_script_line(s, "%s %%BINDC_SW%%", add.data);
+        bind_script_line(s, "if errorlevel 1 goto bindc_failed");
+        bind_script_line(s, "%s >\"%%BINDC_CUR%%\" 2>&1", r->show);
+        bind_script_line(s, "call :bindc_values \"%%BINDC_CUR%%\" NOW");
+        bind_script_line(s, ":bindc_put_%u", k);
+    }
+    bind_script_line(s, "if not \"%%BINDC_WAS_ALL%%\"==\"%%BINDC_NOW_ALL%%\" (echo        it is back, but %s shows it otherwise "
+                        "than %s does, in a setting no parameter of %s sets: set that by hand as the file says.& "
+                        "set \"BINDC_INEXACT=1\" & goto bindc_%u)",
+                     s->tool, saved, s->tool, k);
+    bind_buf_free(&add);
+}
+
 /* Puts back what the forward script replaced, from SLUG.replaced.txt. */
 static void put_back(bind_script *s, const bind_script_record *r, uint32_t k)
 {
@@ -391,9 +452,10 @@ static void put_back(bind_script *s, const bind_script_record *r, uint32_t k)
         bind_script_line(s, "if /i not \"%%BINDC_PORT_MODE%%\"==\"%%BINDC_ON%%\" if defined BINDC_ON set \"BINDC_M=DISABLE\"");
         bind_script_line(s, "%s", r->restore);
         bind_script_line(s, "if errorlevel 1 goto bindc_failed");
+    } else if (r->ssl_settings) {
+        put_back_ssl(s, r, k, saved);
     } else {
         bind_script_line(s, "call :bindc_read %s", saved);
-        if (r->needs_appid) bind_script_line(s, "if /i \"%%BINDC_R_A1%%\"==\"(null)\" set \"BINDC_R_A1=MY\"");
         bind_script_line(s, "%s", r->restore);
         bind_script_line(s, "if errorlevel 1 goto bindc_failed");
     }
@@ -424,6 +486,8 @@ void bind_script_records(bind_script *s, const bind_script_record *r, uint32_t n
 {
     if (n == 0) return;
     bind_script_line(s, "echo bindc: looking at the %u records this script changes, before it changes any.", n);
+    for (uint32_t i = 0; i < n && s->revert && !s->inexact; i++) s->inexact = r[i].ssl_settings;
+    if (s->inexact) bind_script_line(s, "set \"BINDC_INEXACT=\"");
     for (uint32_t i = 0; i < n; i++) look(s, &r[i], i + 1);
     bind_script_line(s, "if defined BINDC_UNREADABLE (echo bindc: nothing was changed.& exit /b 1)");
     bind_script_line(s, "if defined BINDC_CONFLICTS if not defined BINDC_REPLACE (echo bindc: nothing was changed.  Run "
@@ -443,18 +507,127 @@ void bind_script_records(bind_script *s, const bind_script_record *r, uint32_t n
     }
 }
 
+/* :bindc_values FILE PREFIX reads an SSL binding's settings by place (the
+ * tool's layout, s->ssl); :bindc_setting is a line of it, :bindc_count a
+ * value that must be a number. */
+static void values_subroutines(bind_script *s)
+{
+    const bind_ssl_layout *l = s->ssl;
+    bind_script_line(s, ":bindc_values");
+    bind_script_line(s, "rem What %s showed of an SSL binding in the file %%1, read by place, as its words are in the language "
+                        "of Windows:", s->tool);
+    bind_script_line(s, "rem BINDC_%%2_N is the value of the Nth line after the appid's (what follows the line's first colon), "
+                        "BINDC_%%2_FORM");
+    bind_script_line(s, "rem what precedes those colons (alike for two bindings shown in one language by one version of Windows), "
+                        "BINDC_%%2_ALL");
+    bind_script_line(s, "rem every value; BINDC_%%2_BAD is set when they cannot all be given back: no appid, a double quote, "
+                        "no number");
+    bind_script_line(s, "rem where %s shows a count (its lines are not where bindc reads them), or more settings than the %u bindc "
+                        "knows.", s->tool, l->lines);
+    bind_script_line(s, "set \"BINDC_P=%%~2\"");
+    static const char *const clear[] = { "AT", "END", "BAD" };
+    for (size_t i = 0; i < sizeof clear / sizeof clear[0]; i++) bind_script_line(s, "set \"BINDC_%s=\"", clear[i]);
+    bind_script_line(s, "set \"BINDC_FORM=#\"");
+    bind_script_line(s, "set \"BINDC_ALL=#\"");
+    bind_script_line(s, "for /l %%%%n in (1,1,%u) do set \"BINDC_%%~2_%%%%n=\"", l->settings[l->n - 1].line);
+    bind_script_line(s, "if not exist %%1 goto bindc_values_done");
+    bind_script_line(s, "for /f \"usebackq tokens=1* delims=:\" %%%%a in (%%1) do (");
+    bind_script_line(s, "  set \"BINDC_K=%%%%a\"");
+    bind_script_line(s, "  set \"BINDC_V=#%%%%b\"");
+    bind_script_line(s, "  call :bindc_setting");
+    bind_script_line(s, ")");
+    bind_script_line(s, ":bindc_values_done");
+    bind_script_line(s, "if not defined BINDC_AT set \"BINDC_BAD=1\"");
+    static const char *const out[] = { "BAD", "FORM", "ALL" };
+    for (size_t i = 0; i < sizeof out / sizeof out[0]; i++) bind_script_line(s, "set \"BINDC_%%~2_%s=%%BINDC_%s%%\"", out[i], out[i]);
+    bind_script_line(s, "exit /b 0");
+    bind_script_line(s, ":bindc_setting");
+    bind_script_line(s, "rem One line of :bindc_values, # and what follows its first colon in BINDC_V: a double quote is "
+                        "taken out (and noted),");
+    bind_script_line(s, "rem then the blank %s puts after the colon.  The lines count from the appid's, the first value that "
+                        "starts with {.", s->tool);
+    bind_script_line(s, "set \"BINDC_T=%%BINDC_V:\"=%%\"");
+    bind_script_line(s, "set \"BINDC_U=%%BINDC_V:\"='%%\"");
+    bind_script_line(s, "if not \"%%BINDC_T%%\"==\"%%BINDC_U%%\" set \"BINDC_BAD=1\"");
+    bind_script_line(s, "set \"BINDC_V=%%BINDC_T:~1%%\"");
+    bind_script_line(s, "if \"%%BINDC_T:~0,2%%\"==\"# \" set \"BINDC_V=%%BINDC_T:~2%%\"");
+    bind_script_line(s, "if defined BINDC_AT goto bindc_setting_after");
+    bind_script_line(s, "if \"%%BINDC_T:~0,3%%\"==\"# {\" set \"BINDC_AT=0\"");
+    bind_script_line(s, "exit /b 0");
+    bind_script_line(s, ":bindc_setting_after");
+    bind_script_line(s, "set /a BINDC_AT+=1");
+    bind_script_line(s, "set \"BINDC_%%BINDC_P%%_%%BINDC_AT%%=%%BINDC_V%%\"");
+    bind_script_line(s, "set \"BINDC_FORM=%%BINDC_FORM%%%%BINDC_K%%#\"");
+    bind_script_line(s, "set \"BINDC_ALL=%%BINDC_ALL%%%%BINDC_V%%#\"");
+    bind_script_line(s, "rem The settings end at the first line without a value (netsh's Extended Properties, httpcfg's dashes).");
+    bind_script_line(s, "if not defined BINDC_V set \"BINDC_END=1\"");
+    bind_script_line(s, "if not defined BINDC_END if %%BINDC_AT%% GTR %u set \"BINDC_BAD=1\"", l->lines);
+    for (uint32_t i = 0; i < l->n; i++)
+        if (l->settings[i].kind == BIND_SSL_COUNT)
+            bind_script_line(s, "if \"%%BINDC_AT%%\"==\"%u\" call :bindc_count", l->settings[i].line);
+    bind_script_line(s, "exit /b 0");
+    bind_script_line(s, ":bindc_count");
+    bind_script_line(s, "rem BINDC_BAD unless BINDC_V is a number: with its digits taken out, # is left.");
+    bind_script_line(s, "set \"BINDC_T=#%%BINDC_V%%\"");
+    for (char d = '0'; d <= '9'; d++) bind_script_line(s, "set \"BINDC_T=%%BINDC_T:%c=%%\"", d);
+    bind_script_line(s, "if not \"%%BINDC_T%%\"==\"#\" set \"BINDC_BAD=1\"");
+    bind_script_line(s, "if \"%%BINDC_V%%\"==\"\" set \"BINDC_BAD=1\"");
+    bind_script_line(s, "exit /b 0");
+}
+
+/* :bindc_ssl_args turns the values of BINDC_WAS_* into the arguments of the
+ * tool's add command, :bindc_switches the lines that read otherwise than
+ * BINDC_NOW_* into its switches. */
+static void put_ssl_subroutines(bind_script *s)
+{
+    const bind_ssl_layout *l = s->ssl;
+    bool switches = false;
+    bind_script_line(s, ":bindc_ssl_args");
+    bind_script_line(s, "rem BINDC_A_N: the value of the Nth line of BINDC_WAS_* as %s's add command takes it back; nothing "
+                        "when there is none.", s->tool);
+    bind_script_line(s, "rem A name is given in quotes (set without them, so that the quotes are part of it).");
+    for (uint32_t i = 0; i < l->n; i++) {
+        const bind_ssl_setting *t = &l->settings[i];
+        if (t->kind == BIND_SSL_SWITCH) {
+            switches = true;
+            continue;
+        }
+        bind_script_line(s, "set \"BINDC_A_%u=\"", t->line);
+        if (t->kind == BIND_SSL_TEXT)
+            bind_script_line(s, "if defined BINDC_WAS_%u if not \"%%BINDC_WAS_%u%%\"==\"(null)\" set BINDC_A_%u=%s\"%%BINDC_WAS_%u%%\"",
+                             t->line, t->line, t->line, t->arg, t->line);
+        else if (t->dflt)
+            bind_script_line(s, "if defined BINDC_WAS_%u if not \"%%BINDC_WAS_%u%%\"==\"%s\" set \"BINDC_A_%u=%s%%BINDC_WAS_%u%%\"",
+                             t->line, t->line, t->dflt, t->line, t->arg, t->line);
+        else
+            bind_script_line(s, "set \"BINDC_A_%u=%s%%BINDC_WAS_%u%%\"", t->line, t->arg, t->line);
+    }
+    bind_script_line(s, "exit /b 0");
+    if (!switches) return;
+    bind_script_line(s, ":bindc_switches");
+    bind_script_line(s, "rem BINDC_SW: the switches of the lines of BINDC_WAS_* that read otherwise than in BINDC_NOW_*, the "
+                        "same binding with");
+    bind_script_line(s, "rem %s's defaults: their words are in the language of Windows, so a line tells only whether the "
+                        "setting is the default.", s->tool);
+    bind_script_line(s, "set \"BINDC_SW=\"");
+    for (uint32_t i = 0; i < l->n; i++)
+        if (l->settings[i].kind == BIND_SSL_SWITCH)
+            bind_script_line(s, "if not \"%%BINDC_WAS_%u%%\"==\"%%BINDC_NOW_%u%%\" set \"BINDC_SW=%%BINDC_SW%% %s\"",
+                             l->settings[i].line, l->settings[i].line, l->settings[i].arg);
+    bind_script_line(s, "exit /b 0");
+}
+
 static void subroutines(bind_script *s)
 {
     bind_script_line(s, ":bindc_read");
     bind_script_line(s, "rem What a %s command showed, read by its values (its words are in the language of Windows): "
                         "BINDC_SIG", s->tool);
     bind_script_line(s, "rem is the last word of every line, between #; BINDC_R_SDDL the one that starts with D:(,");
-    bind_script_line(s, "rem BINDC_R_APPID the first {GUID}, BINDC_R_HASH the value before it, BINDC_R_A1-7 those after it.");
+    bind_script_line(s, "rem BINDC_R_APPID the first {GUID}, BINDC_R_HASH the value before it.");
     bind_script_line(s, "set \"BINDC_SIG=#\"");
-    static const char *const vars[] = { "SDDL", "APPID", "HASH", "A1", "A2", "A3", "A4", "A5", "A6", "A7" };
+    static const char *const vars[] = { "SDDL", "APPID", "HASH" };
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) bind_script_line(s, "set \"BINDC_R_%s=\"", vars[i]);
     bind_script_line(s, "set \"BINDC_PREV=\"");
-    bind_script_line(s, "set \"BINDC_AFTER=\"");
     bind_script_line(s, "if not exist %%1 exit /b 0");
     bind_script_line(s, "for /f \"usebackq tokens=1-26\" %%%%a in (%%1) do (");
     bind_script_line(s, "  set \"BINDC_V=%%%%a\"");
@@ -464,16 +637,11 @@ static void subroutines(bind_script *s)
     bind_script_line(s, "exit /b 0");
     bind_script_line(s, ":bindc_value");
     bind_script_line(s, "set \"BINDC_V=%%BINDC_V:\"=%%\"");
-    bind_script_line(s, "if defined BINDC_AFTER call :bindc_after");
     bind_script_line(s, "if \"%%BINDC_V:~0,3%%\"==\"D:(\" set \"BINDC_R_SDDL=%%BINDC_V%%\"");
     bind_script_line(s, "if not defined BINDC_R_APPID if \"%%BINDC_V:~0,1%%\"==\"{\" (set \"BINDC_R_APPID=%%BINDC_V%%\" & "
-                        "set \"BINDC_R_HASH=%%BINDC_PREV%%\" & set \"BINDC_AFTER=0\")");
+                        "set \"BINDC_R_HASH=%%BINDC_PREV%%\")");
     bind_script_line(s, "set \"BINDC_SIG=%%BINDC_SIG%%%%BINDC_V%%#\"");
     bind_script_line(s, "set \"BINDC_PREV=%%BINDC_V%%\"");
-    bind_script_line(s, "exit /b 0");
-    bind_script_line(s, ":bindc_after");
-    bind_script_line(s, "set /a BINDC_AFTER+=1");
-    bind_script_line(s, "if %%BINDC_AFTER%% LEQ 7 set \"BINDC_R_A%%BINDC_AFTER%%=%%BINDC_V%%\"");
     bind_script_line(s, "exit /b 0");
     bind_script_line(s, ":bindc_has");
     bind_script_line(s, "rem BINDC_HAS is 1 when every argument is one of the values in BINDC_SIG (compared without case).");
@@ -496,6 +664,8 @@ static void subroutines(bind_script *s)
     bind_script_line(s, "call :bindc_read \"%%BINDC_DIR%%\\%%~1.added.txt\"");
     bind_script_line(s, "if \"%%BINDC_SIG%%\"==\"%%BINDC_NOW%%\" set \"BINDC_OURS=1\"");
     bind_script_line(s, "exit /b 0");
+    if (s->values) values_subroutines(s);
+    if (s->put_ssl) put_ssl_subroutines(s);
     if (s->port) {
         bind_script_line(s, ":bindc_port");
         bind_script_line(s, "rem BINDC_PORT_NAME and BINDC_PORT_MODE: the name and mode of the opening of TCP port %%1 in "
@@ -552,6 +722,9 @@ void bind_script_end(bind_script *s)
     bind_script_line(s, "echo        net start w3svc    starts IIS again; start the other services it stopped as well,");
     bind_script_line(s, "echo        or restart Windows.");
     bind_script_line(s, ":bindc_done");
+    if (s->inexact)
+        bind_script_line(s, "if defined BINDC_INEXACT (echo bindc: done, but not every record is back exactly as it was: what "
+                            "%s showed of it is kept in \"%%BINDC_DIR%%\".& exit /b 1)", s->tool);
     bind_script_line(s, "echo bindc: done.");
     bind_script_line(s, "exit /b 0");
     bind_script_line(s, ":bindc_failed");

@@ -95,6 +95,23 @@ static const char *listen_address(bind_arena *a, const bind_addr *addr)
     return bind_arena_strdup(a, buf);
 }
 
+/* What `httpcfg query ssl` prints after a binding's Guid, a line a field of
+ * HTTP_SERVICE_CONFIG_SSL_PARAM, and the option of `httpcfg set ssl` that
+ * sets each (Windows Server 2003's "Httpcfg Syntax").  httpcfg is not
+ * localised and prints every setting as a number: no switch is a word. */
+static const bind_ssl_setting httpcfg_ssl_settings[] = {
+    { 1, BIND_SSL_TEXT, "/c ", NULL },     /* CertStoreName */
+    { 2, BIND_SSL_COUNT, "/m ", NULL },    /* CertCheckMode */
+    { 3, BIND_SSL_COUNT, "/r ", NULL },    /* RevocationFreshnessTime */
+    { 4, BIND_SSL_COUNT, "/x ", NULL },    /* UrlRetrievalTimeout */
+    { 5, BIND_SSL_TEXT, "/t ", NULL },     /* SslCtlIdentifier */
+    { 6, BIND_SSL_TEXT, "/n ", NULL },     /* SslCtlStoreName */
+    { 7, BIND_SSL_COUNT, "/f ", NULL },    /* Flags */
+};
+static const bind_ssl_layout httpcfg_ssl_layout = {
+    httpcfg_ssl_settings, sizeof httpcfg_ssl_settings / sizeof httpcfg_ssl_settings[0], 7
+};
+
 /* The records this target writes, in httpcfg.cmd's order. */
 static bind_script_record *records(bind_script *s, const httpcfg_plan *h, uint32_t *n)
 {
@@ -145,13 +162,12 @@ static bind_script_record *records(bind_script *s, const httpcfg_plan *h, uint32
         if (!my) r->same[0][2] = b->store;
         if (b->replaces_platform) r->platform_appid = p->restore_appid;
         r->needs_appid = true;
+        r->ssl_settings = true;
         r->del = bind_arena_printf(a, "httpcfg delete ssl /i %s", b->key);
         /* httpcfg's default store is MY */
         r->add = bind_arena_printf(a, "httpcfg set ssl /i %s /h %s /g \"%s\"%s%s", b->key, thumb, b->appid, my ? "" : " /c ",
                                    my ? "" : b->store);
-        r->restore = bind_arena_printf(a, "httpcfg set ssl /i %s /h \"%%BINDC_R_HASH%%\" /g \"%%BINDC_R_APPID%%\" "
-                                          "/c \"%%BINDC_R_A1%%\" /m \"%%BINDC_R_A2%%\" /r \"%%BINDC_R_A3%%\" "
-                                          "/x \"%%BINDC_R_A4%%\" /f \"%%BINDC_R_A7%%\"", b->key);
+        r->restore = bind_arena_printf(a, "httpcfg set ssl /i %s /h \"%%BINDC_R_HASH%%\" /g \"%%BINDC_R_APPID%%\"", b->key);
     }
     for (uint32_t i = 0; i < h->nports; i++) {
         bind_script_record *r = &out[k++];
@@ -187,6 +203,7 @@ static bool emit(const bind_model *m, const bind_sources *sources, const bind_em
                                 : "HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall ports (httpcfg, Windows XP SP2 / Server 2003).",
                       true, is_revert, h.nsteps);
     bind_http_sys_say_kept(p, sources, &s);
+    s.ssl = &httpcfg_ssl_layout;
     if (!is_revert) {
         for (uint32_t i = 0; i < p->nsid_lookups; i++) bind_script_sid_lookup(&s, p, i);
         for (uint32_t i = 0; i < p->ncert_lookups; i++) bind_script_cert_lookup(&s, p, i);

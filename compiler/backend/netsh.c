@@ -94,6 +94,39 @@ static const char *firewall_cmd(bind_script *s, const bind_firewall_rule *r, con
     return bind_arena_strdup(a, line->data);
 }
 
+/* What `netsh http show sslcert` prints after a binding's appid, a line a
+ * setting: the order of Windows Server 2022 (tests/golden/import/inputs/
+ * sslcert-en.txt; earlier versions print the first lines of it), with the
+ * parameter of `netsh http add sslcert` that sets each.  A switch shows as
+ * Enabled / Disabled or Set / Not Set in the language of Windows; `arg` is
+ * the one that differs from netsh's default.  netsh rejects 0 for the two
+ * counts on some versions, and 0 is what it gives when they are left out. */
+static const bind_ssl_setting netsh_ssl_settings[] = {
+    { 1, BIND_SSL_TEXT, "certstorename=", NULL },
+    { 2, BIND_SSL_SWITCH, "verifyclientcertrevocation=disable", NULL },
+    { 3, BIND_SSL_SWITCH, "verifyrevocationwithcachedclientcertonly=enable", NULL },
+    { 4, BIND_SSL_SWITCH, "usagecheck=disable", NULL },
+    { 5, BIND_SSL_COUNT, "revocationfreshnesstime=", "0" },
+    { 6, BIND_SSL_COUNT, "urlretrievaltimeout=", "0" },
+    { 7, BIND_SSL_TEXT, "sslctlidentifier=", NULL },
+    { 8, BIND_SSL_TEXT, "sslctlstorename=", NULL },
+    { 9, BIND_SSL_SWITCH, "dsmapperusage=enable", NULL },
+    { 10, BIND_SSL_SWITCH, "clientcertnegotiation=enable", NULL },
+    { 11, BIND_SSL_SWITCH, "reject=enable", NULL },
+    { 12, BIND_SSL_SWITCH, "disablehttp2=enable", NULL },
+    { 13, BIND_SSL_SWITCH, "disablequic=enable", NULL },
+    { 14, BIND_SSL_SWITCH, "disabletls12=enable", NULL },
+    { 15, BIND_SSL_SWITCH, "disabletls13=enable", NULL },
+    { 16, BIND_SSL_SWITCH, "disableocspstapling=enable", NULL },
+    { 17, BIND_SSL_SWITCH, "enabletokenbinding=enable", NULL },
+    { 18, BIND_SSL_SWITCH, "logextendedevents=enable", NULL },
+    { 19, BIND_SSL_SWITCH, "disablelegacytls=enable", NULL },
+    { 20, BIND_SSL_SWITCH, "enablesessionticket=enable", NULL },
+};
+static const bind_ssl_layout netsh_ssl_layout = {
+    netsh_ssl_settings, sizeof netsh_ssl_settings / sizeof netsh_ssl_settings[0], 20
+};
+
 /* The records of the plan, in netsh.cmd's order. */
 static bind_script_record *records(bind_script *s, const bind_http_sys_plan *p, uint32_t *n)
 {
@@ -146,12 +179,13 @@ static bind_script_record *records(bind_script *s, const bind_http_sys_plan *p, 
         }
         if (b->replaces_platform) r->platform_appid = p->restore_appid;
         r->needs_appid = true;
+        r->ssl_settings = true;
         r->del = bind_arena_printf(a, "netsh http delete sslcert %s=%s", tag, b->key);
         r->add = add_sslcert(s, b);
         r->restore = b->key_kind == BIND_SSL_KEY_CCS
                          ? bind_arena_printf(a, "netsh http add sslcert ccs=%s appid=\"%%BINDC_R_APPID%%\"", b->key)
                          : bind_arena_printf(a, "netsh http add sslcert %s=%s certhash=\"%%BINDC_R_HASH%%\" "
-                                                "appid=\"%%BINDC_R_APPID%%\" certstorename=\"%%BINDC_R_A1%%\"", tag, b->key);
+                                                "appid=\"%%BINDC_R_APPID%%\"", tag, b->key);
     }
     for (uint32_t i = 0; i < p->nfirewall; i++) {
         const bind_firewall_rule *f = &p->firewall[i];
@@ -194,6 +228,7 @@ static bool emit(const bind_model *m, const bind_sources *sources, const bind_em
                                 : "HTTP.sys URL ACLs, SSL certificate bindings, IP listen list and firewall rules (netsh, Windows Vista and later).",
                       false, is_revert, n);
     bind_http_sys_say_kept(&p, sources, &s);
+    s.ssl = &netsh_ssl_layout;
     if (!is_revert) lookups(&s, &p);
     uint32_t nr;
     bind_script_record *r = records(&s, &p, &nr);

@@ -16,7 +16,13 @@
 #     binding, firewall rule, XP port opening) stops the script before any
 #     change, naming it and its holder; with /replace the script replaces
 #     it, a run after that changes nothing, and the revert puts it back
-#     (the firewall rule with everything it had, turned off as it was);
+#     (the firewall rule with everything it had, turned off as it was; the
+#     SSL binding with every setting, none of them netsh's default, in
+#     English and German);
+#   - an SSL binding whose settings cannot all be given back stops the
+#     script even with /replace; one replaced while netsh spoke English and
+#     put back while it speaks German is put back with its values only, and
+#     the revert says so, keeps its text and fails;
 #   - records already there as the script sets them (Everyone, a SID shown
 #     by its alias, an account name shown as its SID) are left alone, and
 #     the revert leaves them;
@@ -389,12 +395,23 @@ if [ -z "$all" ]; then
 fi
 # The development certificate's record, as IIS Express's installer made it.
 platform_rec="ssl|ipport|0.0.0.0:44300|$DEV_THUMB|$DEV_APPID|MY|0|0|0|0|0"
-# Foreign records where the clash scripts want their own.
-foreign_http="urlacl|http://localhost:80/|D:(A;;GX;;;BA)
-ssl|ipport|0.0.0.0:443|AABBCCDDEEFF00112233445566778899AABBCCDD|{4dc3e181-e14b-4a21-b022-59fc669b0914}|My|0|0|0|0|0"
+# Foreign records where the clash scripts want their own.  The SSL binding
+# has settings other than the defaults, as each tool can set them (fields:
+# tests/wine/standin.c): for netsh no revocation check, no usage check, a
+# freshness time and a timeout, DS mapper, client certificates and reject
+# on, HTTP/2, TLS 1.2, legacy TLS and session tickets switched, and an ADFS
+# CTL store; for httpcfg (Windows XP) a check mode, counts, flags and a CTL.
+foreign_acl="urlacl|http://localhost:80/|D:(A;;GX;;;BA)"
+foreign_ssl_netsh="ssl|ipport|0.0.0.0:443|AABBCCDDEEFF00112233445566778899AABBCCDD|{4dc3e181-e14b-4a21-b022-59fc669b0914}|My|65537|3600|15000|11|297||AdfsTrustedDevices"
+foreign_ssl_httpcfg="ssl|ipport|0.0.0.0:443|AABBCCDDEEFF00112233445566778899AABBCCDD|{4dc3e181-e14b-4a21-b022-59fc669b0914}|(null)|65542|3600|15000|7|0|BindcCtl|CA"
+# One no command line can give back (a double quote in its CTL identifier).
+foreign_ssl_unreadable='ssl|ipport|0.0.0.0:443|AABBCCDDEEFF00112233445566778899AABBCCDD|{4dc3e181-e14b-4a21-b022-59fc669b0914}|My|0|0|0|0|0|Team "CTL"|CA'
 for t in netsh httpcfg; do
     new_case "express $t" "$scen/express" $t "$platform_rec"
     cycle "$case_dir" $t
+    foreign_ssl=foreign_ssl_$t
+    foreign_http="$foreign_acl
+${!foreign_ssl}"
     if [ $t = netsh ]; then
         foreign="$foreign_http
 fw|bindc TCP 8080|in|block|TCP|8080||no"
@@ -421,9 +438,26 @@ iplisten|127.0.0.1"
     step "$case_dir twin $t.cmd"
     new_case "stranger $t" "$scen/stranger" $t
     step "$case_dir stranger $t.cmd"
+    new_case "unreadable $t, an SSL binding bindc cannot give back" "$scen/clash" $t "$platform_rec
+$foreign_ssl_unreadable"
+    step "$case_dir unreadable $t.cmd /replace"
 done
 new_case "clash netsh, German" "$scen/clash" netsh "$platform_rec"
 cycle "$case_dir" netsh de-
+# German words for every setting of the SSL binding it replaces and puts back.
+new_case "clash netsh, German, foreign records replaced" "$scen/clash" netsh "$platform_rec
+$foreign_acl
+$foreign_ssl_netsh"
+step "$case_dir de-apply1 netsh.cmd /replace"
+step "$case_dir de-apply2 netsh.cmd"
+step "$case_dir de-revert netsh-revert.cmd"
+# Replaced in English, put back in German: every record then shows
+# otherwise than the script's text of it, so the revert needs /replace, and
+# the words do not compare: it gives back what it reads as values, says so.
+new_case "clash netsh, replaced in English, put back in German" "$scen/clash" netsh "$platform_rec
+$foreign_ssl_netsh"
+step "$case_dir apply1 netsh.cmd /replace"
+step "$case_dir de-otherwords netsh-revert.cmd /replace"
 new_case "clash netsh, German, a foreign reservation" "$scen/clash" netsh "$platform_rec
 urlacl|http://localhost:80/|D:(A;;GX;;;BA)"
 step "$case_dir de-stopped netsh.cmd"
@@ -547,6 +581,24 @@ for ((i = 0; i < ncase; i++)); do
         if [ "$(rc de-stopped)" = 1 ] && unchanged de-stopped && grep -q 'URL-Reservierungen' "$d/de-stopped.out" &&
            [ "$(grep -c 'is set already' "$d/de-stopped.out")" = 1 ]; then ok; else
             bad "$name: netsh in German did not stop at the foreign reservation alone"; show de-stopped
+        fi
+    fi
+    if [ -f "$d/de-otherwords.rc" ]; then
+        # The binding is back with its certificate, appid and values, its
+        # switches netsh's defaults; its text stays.
+        back=$(echo "$foreign_ssl_netsh" | awk -F'|' -v OFS='|' '{ $7 = 0; $10 = 0; $11 = 0; print }')
+        if [ "$(rc de-otherwords)" = 1 ] && grep -q 'now shows SSL bindings in other words' "$d/de-otherwords.out" &&
+           grep -q 'not every record is back exactly as it was' "$d/de-otherwords.out" &&
+           grep -q '^sslcert-ipport-0.0.0.0_3a443.replaced.txt' "$d/de-otherwords.saved" &&
+           records "$d/de-otherwords.state" | grep -qixF "$back"; then ok; else
+            bad "$name: the revert did not say it could not read the settings in other words, keeping the text"
+            records "$d/de-otherwords.state" | grep 0.0.0.0:443; cat "$d/de-otherwords.saved"; show de-otherwords
+        fi
+    fi
+    if [ -f "$d/unreadable.rc" ]; then
+        if [ "$(rc unreadable)" = 1 ] && unchanged unreadable && grep -q 'nothing was changed' "$d/unreadable.out" &&
+           grep -q 'SSL certificate binding .*0.0.0.0:443 is set already, in a form bindc cannot read back' "$d/unreadable.out"; then ok; else
+            bad "$name: /replace replaced an SSL binding whose settings the revert could not give back"; show unreadable
         fi
     fi
     if [ -f "$d/twin.rc" ]; then

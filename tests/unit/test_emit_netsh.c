@@ -241,6 +241,13 @@ static void assert_puts_back(const emitted *e, int k, const char *line)
     assert_true(starts(e->lines[back + 2], "if not exist \"%BINDC_DIR%\\") && ends(e->lines[back + 2], str(".replaced.txt\" goto bindc_%d", k)));
 }
 
+/* The revert's first `netsh http add sslcert` of a replaced binding on
+ * 0.0.0.0:PORT: its key, hash and appid, and the settings netsh shows as
+ * values (store, the two counts, the CTL); netsh's defaults for the rest. */
+#define NETSH_PUT_BACK(port) \
+    "netsh http add sslcert ipport=0.0.0.0:" port " certhash=\"%BINDC_R_HASH%\" appid=\"%BINDC_R_APPID%\" " \
+    "%BINDC_A_1% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7% %BINDC_A_8%"
+
 /* The arguments a program receives from line i. */
 static void assert_argv(const emitted *e, int i, const char *const *want, int n)
 {
@@ -390,9 +397,10 @@ static void test_emit_netsh_ssl_443_dev_cert(void **state)
     int acl = assert_look_then_delete(&e, "netsh http show urlacl url=https://localhost:443/", "netsh http delete urlacl url=https://localhost:443/");
     assert_true(ssl < acl);
     /* It adds only what netsh.cmd replaced, as its text says: no look-up. */
-    assert_puts_back(&e, ssl, "netsh http add sslcert ipport=0.0.0.0:443 certhash=\"%BINDC_R_HASH%\" appid=\"%BINDC_R_APPID%\" "
-                              "certstorename=\"%BINDC_R_A1%\"");
-    assert_int_equal(count_prefix(&e, "netsh http add"), 2);
+    assert_puts_back(&e, ssl, NETSH_PUT_BACK("443"));
+    /* ... with its settings: its values, then the switches it shows in words. */
+    assert_puts_back(&e, ssl, NETSH_PUT_BACK("443") " %BINDC_SW%");
+    assert_int_equal(count_prefix(&e, "netsh http add"), 3);
     assert_int_equal(find_prefix(&e, "set \"BINDC_CERT_NAME_1"), -1);
     release(&e, true);
 
@@ -458,15 +466,14 @@ static void test_emit_netsh_custom_cert_44300(void **state)
      * replaced, as its text says: the development certificate. */
     e = emit_text(src, "netsh-revert");
     k = assert_look_then_delete(&e, "netsh http show sslcert ipport=0.0.0.0:44300", "netsh http delete sslcert ipport=0.0.0.0:44300");
-    assert_puts_back(&e, k, "netsh http add sslcert ipport=0.0.0.0:44300 certhash=\"%BINDC_R_HASH%\" appid=\"%BINDC_R_APPID%\" "
-                            "certstorename=\"%BINDC_R_A1%\"");
+    assert_puts_back(&e, k, NETSH_PUT_BACK("44300"));
     assert_int_equal(find_prefix(&e, "set \"BINDC_CERT_NAME"), -1);
     release(&e, true);
 
     e = emit_text(src, "httpcfg-revert");
     k = assert_look_then_delete(&e, "httpcfg query ssl /i 0.0.0.0:44300", "httpcfg delete ssl /i 0.0.0.0:44300");
-    assert_puts_back(&e, k, "httpcfg set ssl /i 0.0.0.0:44300 /h \"%BINDC_R_HASH%\" /g \"%BINDC_R_APPID%\" /c \"%BINDC_R_A1%\" "
-                            "/m \"%BINDC_R_A2%\" /r \"%BINDC_R_A3%\" /x \"%BINDC_R_A4%\" /f \"%BINDC_R_A7%\"");
+    assert_puts_back(&e, k, "httpcfg set ssl /i 0.0.0.0:44300 /h \"%BINDC_R_HASH%\" /g \"%BINDC_R_APPID%\" %BINDC_A_1% "
+                            "%BINDC_A_2% %BINDC_A_3% %BINDC_A_4% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7%");
     release(&e, true);
 
     /* On an exact address the custom binding is added beside the platform's,
@@ -474,6 +481,79 @@ static void test_emit_netsh_custom_cert_44300(void **state)
     e = emit_text("platform iis-express\ncert mine { thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\" }\n"
                   "site A {\n    https 127.0.0.1:44301:localhost cert=mine\n}\n", "netsh");
     assert_int_equal(find_prefix(&e, "if /i \"%BINDC_R_APPID%\""), -1);
+    release(&e, true);
+}
+
+/* A replaced SSL binding comes back with every setting netsh and httpcfg
+ * can set, each read by the place of its line, never by its label. */
+static void test_emit_netsh_ssl_put_back_every_setting(void **state)
+{
+    (void)state;
+    const char *src = "platform iis10\ncert c { thumbprint = \"3a1b9f0077c24e6d0a115b2c8d3e4f5061728394\" }\n"
+                      "site A {\n    https *:443: cert=c\n}\n";
+    /* Replaced only when the revert can give every setting back. */
+    emitted e = emit_text(src, "netsh");
+    int look = find(&e, "if \"%BINDC_S_1%\"==\"other\" call :bindc_values \"%BINDC_CUR%\" NOW");
+    int bad = find(&e, "if \"%BINDC_S_1%\"==\"other\" if defined BINDC_NOW_BAD set \"BINDC_S_1=unreadable\"");
+    assert_true(look > 0 && bad == look + 1 && bad < stop_line(&e));
+    /* ... no count where netsh shows one, more than the 20 settings bindc knows. */
+    assert_true(find(&e, "if not defined BINDC_END if %BINDC_AT% GTR 20 set \"BINDC_BAD=1\"") > find(&e, ":bindc_setting"));
+    assert_true(find(&e, "if \"%BINDC_AT%\"==\"5\" call :bindc_count") > 0);
+    assert_true(find(&e, "if \"%BINDC_AT%\"==\"6\" call :bindc_count") > 0);
+    assert_int_equal(find(&e, ":bindc_ssl_args"), -1);
+    release(&e, true);
+
+    e = emit_text(src, "netsh-revert");
+    /* Every switch netsh shows in words, in the order it shows them. */
+    static const char *const sw[] = { "verifyclientcertrevocation=disable", "verifyrevocationwithcachedclientcertonly=enable",
+                                      "usagecheck=disable", "dsmapperusage=enable", "clientcertnegotiation=enable",
+                                      "reject=enable", "disablehttp2=enable", "disablequic=enable", "disabletls12=enable",
+                                      "disabletls13=enable", "disableocspstapling=enable", "enabletokenbinding=enable",
+                                      "logextendedevents=enable", "disablelegacytls=enable", "enablesessionticket=enable" };
+    static const unsigned at[] = { 2, 3, 4, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 };
+    int prev = find(&e, ":bindc_switches");
+    assert_true(prev > 0);
+    for (size_t i = 0; i < sizeof sw / sizeof sw[0]; i++) {
+        int l = find(&e, str("if not \"%%BINDC_WAS_%u%%\"==\"%%BINDC_NOW_%u%%\" set \"BINDC_SW=%%BINDC_SW%% %s\"", at[i], at[i], sw[i]));
+        assert_true(l > prev);
+        prev = l;
+    }
+    /* The values: a name in quotes when there is one, a count unless netsh's 0. */
+    assert_true(find(&e, "if defined BINDC_WAS_1 if not \"%BINDC_WAS_1%\"==\"(null)\" set BINDC_A_1=certstorename=\"%BINDC_WAS_1%\"") > 0);
+    assert_true(find(&e, "if defined BINDC_WAS_5 if not \"%BINDC_WAS_5%\"==\"0\" set \"BINDC_A_5=revocationfreshnesstime=%BINDC_WAS_5%\"") > 0);
+    assert_true(find(&e, "if defined BINDC_WAS_8 if not \"%BINDC_WAS_8%\"==\"(null)\" set BINDC_A_8=sslctlstorename=\"%BINDC_WAS_8%\"") > 0);
+    /* A value with cmd.exe's own characters reaches netsh as one argument. */
+    cmd_model_env env = { { "BINDC_WAS_1", "BINDC_R_HASH", "BINDC_R_APPID", "BINDC_A_1", "BINDC_A_5", "BINDC_SW" },
+                          { "Web & (Hosting)", "3a1b9f0077c24e6d0a115b2c8d3e4f5061728394", IIS_APPID,
+                            "certstorename=\"Web & (Hosting)\"", "revocationfreshnesstime=3600", " disablehttp2=enable reject=enable" },
+                          6 };
+    cmd_model_line L;
+    cmd_model_parse(e.lines[find_prefix(&e, "if defined BINDC_WAS_1 ")], &env, &L);
+    assert_int_equal(L.ncmd, 1);
+    assert_false(L.open_quote);
+    assert_true(strstr(L.cmd[0].text, "set BINDC_A_1=certstorename=\"Web & (Hosting)\"") != NULL);
+    cmd_model_free(&L);
+    cmd_model_parse(e.lines[find(&e, NETSH_PUT_BACK("443") " %BINDC_SW%")], &env, &L);
+    const char *want[] = { "netsh", "http", "add", "sslcert", "ipport=0.0.0.0:443", "certhash=3a1b9f0077c24e6d0a115b2c8d3e4f5061728394",
+                           "appid=" IIS_APPID, "certstorename=Web & (Hosting)", "revocationfreshnesstime=3600", "disablehttp2=enable",
+                           "reject=enable" };
+    assert_int_equal(L.ncmd, 1);
+    assert_int_equal(L.cmd[0].argc, 11);
+    for (int i = 0; i < 11; i++) assert_string_equal(L.cmd[0].argv[i], want[i]);
+    cmd_model_free(&L);
+    /* What then still reads otherwise is said, and the text stays. */
+    int check = find_prefix(&e, "if not \"%BINDC_WAS_ALL%\"==\"%BINDC_NOW_ALL%\" (echo ");
+    assert_true(check > 0 && starts(e.lines[check + 1], "del \"%BINDC_DIR%\\sslcert-ipport-0.0.0.0_3a443.replaced.txt\""));
+    assert_true(find_prefix(&e, "if defined BINDC_INEXACT (echo bindc: done, but not every record is back exactly") > check);
+    release(&e, true);
+
+    /* httpcfg prints every setting as a number: given back as shown. */
+    e = emit_text(src, "httpcfg-revert");
+    assert_int_equal(find(&e, ":bindc_switches"), -1);
+    assert_true(find(&e, "set \"BINDC_A_2=/m %BINDC_WAS_2%\"") > 0);
+    assert_true(find(&e, "set \"BINDC_A_7=/f %BINDC_WAS_7%\"") > 0);
+    assert_true(find(&e, "if defined BINDC_WAS_5 if not \"%BINDC_WAS_5%\"==\"(null)\" set BINDC_A_5=/t \"%BINDC_WAS_5%\"") > 0);
+    assert_true(find(&e, "if defined BINDC_WAS_6 if not \"%BINDC_WAS_6%\"==\"(null)\" set BINDC_A_6=/n \"%BINDC_WAS_6%\"") > 0);
     release(&e, true);
 }
 
@@ -624,7 +704,8 @@ static bool in(char **list, int n, const char *s)
 /* The revert deletes exactly the records the forward script adds, in the
  * reverse order.  Besides, the forward script deletes only records it adds
  * (the path that replaces one there), and the revert adds only records it
- * deletes (putting back what that replaced). */
+ * deletes (putting back what that replaced; an SSL binding put back is
+ * deleted and added again with the switches it showed). */
 static void assert_exact_inverse(const char *src, const char *fwd_target, const char *rev_target, int want_records)
 {
     emitted f = emit_text(src, fwd_target);
@@ -641,7 +722,8 @@ static void assert_exact_inverse(const char *src, const char *fwd_target, const 
     for (int i = 0; i < r.nlines; i++) {
         bool add;
         char *rec = record_of(r.lines[i], &add);
-        if (rec && !add) dels[nd++] = rec;
+        bool again = i > 0 && starts(r.lines[i - 1], "echo        and again with what ");
+        if (rec && !add && !again) dels[nd++] = rec;
         else if (rec) radds[nra++] = rec;
     }
     assert_int_equal(na, want_records);
@@ -978,6 +1060,7 @@ int main(void)
         cmocka_unit_test(test_emit_netsh_ssl_443_dev_cert),
         cmocka_unit_test(test_emit_netsh_ssl_44500_needs_no_url_acl),
         cmocka_unit_test(test_emit_netsh_custom_cert_44300),
+        cmocka_unit_test(test_emit_netsh_ssl_put_back_every_setting),
         cmocka_unit_test(test_emit_netsh_full_iis),
         cmocka_unit_test(test_emit_netsh_url_acl_wildcards),
         cmocka_unit_test(test_emit_netsh_grantee_compared_by_sid),
