@@ -183,8 +183,10 @@ typedef struct bind_ssl_setting {
 typedef struct bind_ssl_layout {
     const bind_ssl_setting *settings;   /* in the order of their lines */
     uint32_t n;
-    /* A binding that shows more lines of settings than this (a Windows
-     * newer than bindc knows) has one bindc cannot give back. */
+    /* The lines of settings bindc knows.  A newer Windows shows more:
+     * such a binding is still replaced (the IIS Express installer's, say,
+     * which the scripts replace themselves), and a revert that cannot give
+     * a later line back says so, keeping the text. */
     unsigned lines;
 } bind_ssl_layout;
 

@@ -522,8 +522,9 @@ static void values_subroutines(bind_script *s)
                         "BINDC_%%2_ALL");
     bind_script_line(s, "rem every value; BINDC_%%2_BAD is set when they cannot all be given back: no appid, a double quote, "
                         "no number");
-    bind_script_line(s, "rem where %s shows a count (its lines are not where bindc reads them), or more settings than the %u bindc "
-                        "knows.", s->tool, l->lines);
+    bind_script_line(s, "rem where %s shows a count (its lines are not where bindc reads them).  Settings past the %u bindc knows",
+                     s->tool, l->lines);
+    bind_script_line(s, "rem (a newer Windows) are in BINDC_%%2_ALL: the revert compares them after it puts a binding back.");
     bind_script_line(s, "set \"BINDC_P=%%~2\"");
     static const char *const clear[] = { "AT", "END", "BAD" };
     for (size_t i = 0; i < sizeof clear / sizeof clear[0]; i++) bind_script_line(s, "set \"BINDC_%s=\"", clear[i]);
@@ -561,7 +562,6 @@ static void values_subroutines(bind_script *s)
     bind_script_line(s, "set \"BINDC_ALL=%%BINDC_ALL%%%%BINDC_V%%#\"");
     bind_script_line(s, "rem The settings end at the first line without a value (netsh's Extended Properties, httpcfg's dashes).");
     bind_script_line(s, "if not defined BINDC_V set \"BINDC_END=1\"");
-    bind_script_line(s, "if not defined BINDC_END if %%BINDC_AT%% GTR %u set \"BINDC_BAD=1\"", l->lines);
     for (uint32_t i = 0; i < l->n; i++)
         if (l->settings[i].kind == BIND_SSL_COUNT)
             bind_script_line(s, "if \"%%BINDC_AT%%\"==\"%u\" call :bindc_count", l->settings[i].line);

@@ -496,8 +496,9 @@ static void test_emit_netsh_ssl_put_back_every_setting(void **state)
     int look = find(&e, "if \"%BINDC_S_1%\"==\"other\" call :bindc_values \"%BINDC_CUR%\" NOW");
     int bad = find(&e, "if \"%BINDC_S_1%\"==\"other\" if defined BINDC_NOW_BAD set \"BINDC_S_1=unreadable\"");
     assert_true(look > 0 && bad == look + 1 && bad < stop_line(&e));
-    /* ... no count where netsh shows one, more than the 20 settings bindc knows. */
-    assert_true(find(&e, "if not defined BINDC_END if %BINDC_AT% GTR 20 set \"BINDC_BAD=1\"") > find(&e, ":bindc_setting"));
+    /* ... no count where netsh shows one; more than the 20 settings bindc
+     * knows (a newer Windows) do not stop it: the revert compares them. */
+    assert_int_equal(find(&e, "if not defined BINDC_END if %BINDC_AT% GTR 20 set \"BINDC_BAD=1\""), -1);
     assert_true(find(&e, "if \"%BINDC_AT%\"==\"5\" call :bindc_count") > 0);
     assert_true(find(&e, "if \"%BINDC_AT%\"==\"6\" call :bindc_count") > 0);
     assert_int_equal(find(&e, ":bindc_ssl_args"), -1);

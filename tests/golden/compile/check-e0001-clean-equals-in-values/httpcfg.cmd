@@ -137,7 +137,8 @@ rem What httpcfg showed of an SSL binding in the file %1, read by place, as its 
 rem BINDC_%2_N is the value of the Nth line after the appid's (what follows the line's first colon), BINDC_%2_FORM
 rem what precedes those colons (alike for two bindings shown in one language by one version of Windows), BINDC_%2_ALL
 rem every value; BINDC_%2_BAD is set when they cannot all be given back: no appid, a double quote, no number
-rem where httpcfg shows a count (its lines are not where bindc reads them), or more settings than the 7 bindc knows.
+rem where httpcfg shows a count (its lines are not where bindc reads them).  Settings past the 7 bindc knows
+rem (a newer Windows) are in BINDC_%2_ALL: the revert compares them after it puts a binding back.
 set "BINDC_P=%~2"
 set "BINDC_AT="
 set "BINDC_END="
@@ -175,7 +176,6 @@ set "BINDC_FORM=%BINDC_FORM%%BINDC_K%#"
 set "BINDC_ALL=%BINDC_ALL%%BINDC_V%#"
 rem The settings end at the first line without a value (netsh's Extended Properties, httpcfg's dashes).
 if not defined BINDC_V set "BINDC_END=1"
-if not defined BINDC_END if %BINDC_AT% GTR 7 set "BINDC_BAD=1"
 if "%BINDC_AT%"=="2" call :bindc_count
 if "%BINDC_AT%"=="3" call :bindc_count
 if "%BINDC_AT%"=="4" call :bindc_count

@@ -23,6 +23,7 @@ set "BINDC_CONFLICTS="
 set "BINDC_UNREADABLE="
 set "BINDC_RESTART="
 echo bindc: looking at the 2 records this script changes, before it changes any.
+set "BINDC_INEXACT="
 rem SSL certificate binding 0.0.0.0:443
 httpcfg query ssl /i 0.0.0.0:443 >"%BINDC_CUR%" 2>&1
 call :bindc_read "%BINDC_CUR%"
@@ -56,9 +57,14 @@ if exist "%BINDC_DIR%\ssl-0.0.0.0_3a443.added.txt" del "%BINDC_DIR%\ssl-0.0.0.0_
 if not exist "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt" goto bindc_1
 echo        putting back what httpcfg.cmd replaced, kept in "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt"
 call :bindc_read "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt"
-if /i "%BINDC_R_A1%"=="(null)" set "BINDC_R_A1=MY"
-httpcfg set ssl /i 0.0.0.0:443 /h "%BINDC_R_HASH%" /g "%BINDC_R_APPID%" /c "%BINDC_R_A1%" /m "%BINDC_R_A2%" /r "%BINDC_R_A3%" /x "%BINDC_R_A4%" /f "%BINDC_R_A7%"
+call :bindc_values "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt" WAS
+call :bindc_ssl_args
+httpcfg set ssl /i 0.0.0.0:443 /h "%BINDC_R_HASH%" /g "%BINDC_R_APPID%" %BINDC_A_1% %BINDC_A_2% %BINDC_A_3% %BINDC_A_4% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7%
 if errorlevel 1 goto bindc_failed
+httpcfg query ssl /i 0.0.0.0:443 >"%BINDC_CUR%" 2>&1
+call :bindc_values "%BINDC_CUR%" NOW
+if not "%BINDC_WAS_FORM%"=="%BINDC_NOW_FORM%" (echo        httpcfg now shows SSL bindings in other words than when it showed this one, another language or version of Windows: it is back with its certificate, appid and values, but not the settings httpcfg shows in words; set them by hand as "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt" says.& set "BINDC_INEXACT=1" & goto bindc_1)
+if not "%BINDC_WAS_ALL%"=="%BINDC_NOW_ALL%" (echo        it is back, but httpcfg shows it otherwise than "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt" does, in a setting no parameter of httpcfg sets: set that by hand as the file says.& set "BINDC_INEXACT=1" & goto bindc_1)
 del "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt"
 :bindc_1
 if "%BINDC_S_2%"=="other" (httpcfg query iplisten >"%BINDC_DIR%\iplisten-_5b_3a_3a_5d.removed.txt" 2>&1)
@@ -81,6 +87,7 @@ echo        net stop http /y   stops HTTP.sys and the services that use it, IIS 
 echo        net start w3svc    starts IIS again; start the other services it stopped as well,
 echo        or restart Windows.
 :bindc_done
+if defined BINDC_INEXACT (echo bindc: done, but not every record is back exactly as it was: what httpcfg showed of it is kept in "%BINDC_DIR%".& exit /b 1)
 echo bindc: done.
 exit /b 0
 :bindc_failed
@@ -89,20 +96,12 @@ exit /b 1
 :bindc_read
 rem What a httpcfg command showed, read by its values (its words are in the language of Windows): BINDC_SIG
 rem is the last word of every line, between #; BINDC_R_SDDL the one that starts with D:(,
-rem BINDC_R_APPID the first {GUID}, BINDC_R_HASH the value before it, BINDC_R_A1-7 those after it.
+rem BINDC_R_APPID the first {GUID}, BINDC_R_HASH the value before it.
 set "BINDC_SIG=#"
 set "BINDC_R_SDDL="
 set "BINDC_R_APPID="
 set "BINDC_R_HASH="
-set "BINDC_R_A1="
-set "BINDC_R_A2="
-set "BINDC_R_A3="
-set "BINDC_R_A4="
-set "BINDC_R_A5="
-set "BINDC_R_A6="
-set "BINDC_R_A7="
 set "BINDC_PREV="
-set "BINDC_AFTER="
 if not exist %1 exit /b 0
 for /f "usebackq tokens=1-26" %%a in (%1) do (
   set "BINDC_V=%%a"
@@ -136,15 +135,10 @@ for /f "usebackq tokens=1-26" %%a in (%1) do (
 exit /b 0
 :bindc_value
 set "BINDC_V=%BINDC_V:"=%"
-if defined BINDC_AFTER call :bindc_after
 if "%BINDC_V:~0,3%"=="D:(" set "BINDC_R_SDDL=%BINDC_V%"
-if not defined BINDC_R_APPID if "%BINDC_V:~0,1%"=="{" (set "BINDC_R_APPID=%BINDC_V%" & set "BINDC_R_HASH=%BINDC_PREV%" & set "BINDC_AFTER=0")
+if not defined BINDC_R_APPID if "%BINDC_V:~0,1%"=="{" (set "BINDC_R_APPID=%BINDC_V%" & set "BINDC_R_HASH=%BINDC_PREV%")
 set "BINDC_SIG=%BINDC_SIG%%BINDC_V%#"
 set "BINDC_PREV=%BINDC_V%"
-exit /b 0
-:bindc_after
-set /a BINDC_AFTER+=1
-if %BINDC_AFTER% LEQ 7 set "BINDC_R_A%BINDC_AFTER%=%BINDC_V%"
 exit /b 0
 :bindc_has
 rem BINDC_HAS is 1 when every argument is one of the values in BINDC_SIG (compared without case).
@@ -165,4 +159,87 @@ if not exist "%BINDC_DIR%\%~1.added.txt" exit /b 0
 set "BINDC_NOW=%BINDC_SIG%"
 call :bindc_read "%BINDC_DIR%\%~1.added.txt"
 if "%BINDC_SIG%"=="%BINDC_NOW%" set "BINDC_OURS=1"
+exit /b 0
+:bindc_values
+rem What httpcfg showed of an SSL binding in the file %1, read by place, as its words are in the language of Windows:
+rem BINDC_%2_N is the value of the Nth line after the appid's (what follows the line's first colon), BINDC_%2_FORM
+rem what precedes those colons (alike for two bindings shown in one language by one version of Windows), BINDC_%2_ALL
+rem every value; BINDC_%2_BAD is set when they cannot all be given back: no appid, a double quote, no number
+rem where httpcfg shows a count (its lines are not where bindc reads them).  Settings past the 7 bindc knows
+rem (a newer Windows) are in BINDC_%2_ALL: the revert compares them after it puts a binding back.
+set "BINDC_P=%~2"
+set "BINDC_AT="
+set "BINDC_END="
+set "BINDC_BAD="
+set "BINDC_FORM=#"
+set "BINDC_ALL=#"
+for /l %%n in (1,1,7) do set "BINDC_%~2_%%n="
+if not exist %1 goto bindc_values_done
+for /f "usebackq tokens=1* delims=:" %%a in (%1) do (
+  set "BINDC_K=%%a"
+  set "BINDC_V=#%%b"
+  call :bindc_setting
+)
+:bindc_values_done
+if not defined BINDC_AT set "BINDC_BAD=1"
+set "BINDC_%~2_BAD=%BINDC_BAD%"
+set "BINDC_%~2_FORM=%BINDC_FORM%"
+set "BINDC_%~2_ALL=%BINDC_ALL%"
+exit /b 0
+:bindc_setting
+rem One line of :bindc_values, # and what follows its first colon in BINDC_V: a double quote is taken out (and noted),
+rem then the blank httpcfg puts after the colon.  The lines count from the appid's, the first value that starts with {.
+set "BINDC_T=%BINDC_V:"=%"
+set "BINDC_U=%BINDC_V:"='%"
+if not "%BINDC_T%"=="%BINDC_U%" set "BINDC_BAD=1"
+set "BINDC_V=%BINDC_T:~1%"
+if "%BINDC_T:~0,2%"=="# " set "BINDC_V=%BINDC_T:~2%"
+if defined BINDC_AT goto bindc_setting_after
+if "%BINDC_T:~0,3%"=="# {" set "BINDC_AT=0"
+exit /b 0
+:bindc_setting_after
+set /a BINDC_AT+=1
+set "BINDC_%BINDC_P%_%BINDC_AT%=%BINDC_V%"
+set "BINDC_FORM=%BINDC_FORM%%BINDC_K%#"
+set "BINDC_ALL=%BINDC_ALL%%BINDC_V%#"
+rem The settings end at the first line without a value (netsh's Extended Properties, httpcfg's dashes).
+if not defined BINDC_V set "BINDC_END=1"
+if "%BINDC_AT%"=="2" call :bindc_count
+if "%BINDC_AT%"=="3" call :bindc_count
+if "%BINDC_AT%"=="4" call :bindc_count
+if "%BINDC_AT%"=="7" call :bindc_count
+exit /b 0
+:bindc_count
+rem BINDC_BAD unless BINDC_V is a number: with its digits taken out, # is left.
+set "BINDC_T=#%BINDC_V%"
+set "BINDC_T=%BINDC_T:0=%"
+set "BINDC_T=%BINDC_T:1=%"
+set "BINDC_T=%BINDC_T:2=%"
+set "BINDC_T=%BINDC_T:3=%"
+set "BINDC_T=%BINDC_T:4=%"
+set "BINDC_T=%BINDC_T:5=%"
+set "BINDC_T=%BINDC_T:6=%"
+set "BINDC_T=%BINDC_T:7=%"
+set "BINDC_T=%BINDC_T:8=%"
+set "BINDC_T=%BINDC_T:9=%"
+if not "%BINDC_T%"=="#" set "BINDC_BAD=1"
+if "%BINDC_V%"=="" set "BINDC_BAD=1"
+exit /b 0
+:bindc_ssl_args
+rem BINDC_A_N: the value of the Nth line of BINDC_WAS_* as httpcfg's add command takes it back; nothing when there is none.
+rem A name is given in quotes (set without them, so that the quotes are part of it).
+set "BINDC_A_1="
+if defined BINDC_WAS_1 if not "%BINDC_WAS_1%"=="(null)" set BINDC_A_1=/c "%BINDC_WAS_1%"
+set "BINDC_A_2="
+set "BINDC_A_2=/m %BINDC_WAS_2%"
+set "BINDC_A_3="
+set "BINDC_A_3=/r %BINDC_WAS_3%"
+set "BINDC_A_4="
+set "BINDC_A_4=/x %BINDC_WAS_4%"
+set "BINDC_A_5="
+if defined BINDC_WAS_5 if not "%BINDC_WAS_5%"=="(null)" set BINDC_A_5=/t "%BINDC_WAS_5%"
+set "BINDC_A_6="
+if defined BINDC_WAS_6 if not "%BINDC_WAS_6%"=="(null)" set BINDC_A_6=/n "%BINDC_WAS_6%"
+set "BINDC_A_7="
+set "BINDC_A_7=/f %BINDC_WAS_7%"
 exit /b 0

@@ -31,6 +31,8 @@ call :bindc_has "0.0.0.0:443"
 if defined BINDC_HAS set "BINDC_S_1=other"
 if "%BINDC_S_1%"=="other" (call :bindc_has "3A1B9F0077C24E6D0A115B2C8D3E4F5061728394" "{4dc3e181-e14b-4a21-b022-59fc669b0914}" & if defined BINDC_HAS set "BINDC_S_1=same")
 if "%BINDC_S_1%"=="other" if not defined BINDC_R_APPID set "BINDC_S_1=unreadable"
+if "%BINDC_S_1%"=="other" call :bindc_values "%BINDC_CUR%" NOW
+if "%BINDC_S_1%"=="other" if defined BINDC_NOW_BAD set "BINDC_S_1=unreadable"
 if not "%BINDC_S_1%"=="new" (call :bindc_ours ssl-0.0.0.0_3a443 & if defined BINDC_OURS set "BINDC_S_1=ours")
 if "%BINDC_S_1%"=="other" (set "BINDC_CONFLICTS=1" & echo bindc: SSL certificate binding 0.0.0.0:443 is set already, and not as this script sets it; httpcfg shows:& type "%BINDC_CUR%")
 if "%BINDC_S_1%"=="unreadable" (set "BINDC_UNREADABLE=1" & echo bindc: SSL certificate binding 0.0.0.0:443 is set already, in a form bindc cannot read back to put it back later, so it will not replace it; httpcfg shows:& type "%BINDC_CUR%")
@@ -42,6 +44,8 @@ call :bindc_has "10.0.0.5:443"
 if defined BINDC_HAS set "BINDC_S_2=other"
 if "%BINDC_S_2%"=="other" (call :bindc_has "3A1B9F0077C24E6D0A115B2C8D3E4F5061728394" "{4dc3e181-e14b-4a21-b022-59fc669b0914}" & if defined BINDC_HAS set "BINDC_S_2=same")
 if "%BINDC_S_2%"=="other" if not defined BINDC_R_APPID set "BINDC_S_2=unreadable"
+if "%BINDC_S_2%"=="other" call :bindc_values "%BINDC_CUR%" NOW
+if "%BINDC_S_2%"=="other" if defined BINDC_NOW_BAD set "BINDC_S_2=unreadable"
 if not "%BINDC_S_2%"=="new" (call :bindc_ours ssl-10.0.0.5_3a443 & if defined BINDC_OURS set "BINDC_S_2=ours")
 if "%BINDC_S_2%"=="other" (set "BINDC_CONFLICTS=1" & echo bindc: SSL certificate binding 10.0.0.5:443 is set already, and not as this script sets it; httpcfg shows:& type "%BINDC_CUR%")
 if "%BINDC_S_2%"=="unreadable" (set "BINDC_UNREADABLE=1" & echo bindc: SSL certificate binding 10.0.0.5:443 is set already, in a form bindc cannot read back to put it back later, so it will not replace it; httpcfg shows:& type "%BINDC_CUR%")
@@ -91,20 +95,12 @@ exit /b 1
 :bindc_read
 rem What a httpcfg command showed, read by its values (its words are in the language of Windows): BINDC_SIG
 rem is the last word of every line, between #; BINDC_R_SDDL the one that starts with D:(,
-rem BINDC_R_APPID the first {GUID}, BINDC_R_HASH the value before it, BINDC_R_A1-7 those after it.
+rem BINDC_R_APPID the first {GUID}, BINDC_R_HASH the value before it.
 set "BINDC_SIG=#"
 set "BINDC_R_SDDL="
 set "BINDC_R_APPID="
 set "BINDC_R_HASH="
-set "BINDC_R_A1="
-set "BINDC_R_A2="
-set "BINDC_R_A3="
-set "BINDC_R_A4="
-set "BINDC_R_A5="
-set "BINDC_R_A6="
-set "BINDC_R_A7="
 set "BINDC_PREV="
-set "BINDC_AFTER="
 if not exist %1 exit /b 0
 for /f "usebackq tokens=1-26" %%a in (%1) do (
   set "BINDC_V=%%a"
@@ -138,15 +134,10 @@ for /f "usebackq tokens=1-26" %%a in (%1) do (
 exit /b 0
 :bindc_value
 set "BINDC_V=%BINDC_V:"=%"
-if defined BINDC_AFTER call :bindc_after
 if "%BINDC_V:~0,3%"=="D:(" set "BINDC_R_SDDL=%BINDC_V%"
-if not defined BINDC_R_APPID if "%BINDC_V:~0,1%"=="{" (set "BINDC_R_APPID=%BINDC_V%" & set "BINDC_R_HASH=%BINDC_PREV%" & set "BINDC_AFTER=0")
+if not defined BINDC_R_APPID if "%BINDC_V:~0,1%"=="{" (set "BINDC_R_APPID=%BINDC_V%" & set "BINDC_R_HASH=%BINDC_PREV%")
 set "BINDC_SIG=%BINDC_SIG%%BINDC_V%#"
 set "BINDC_PREV=%BINDC_V%"
-exit /b 0
-:bindc_after
-set /a BINDC_AFTER+=1
-if %BINDC_AFTER% LEQ 7 set "BINDC_R_A%BINDC_AFTER%=%BINDC_V%"
 exit /b 0
 :bindc_has
 rem BINDC_HAS is 1 when every argument is one of the values in BINDC_SIG (compared without case).
@@ -167,4 +158,69 @@ if not exist "%BINDC_DIR%\%~1.added.txt" exit /b 0
 set "BINDC_NOW=%BINDC_SIG%"
 call :bindc_read "%BINDC_DIR%\%~1.added.txt"
 if "%BINDC_SIG%"=="%BINDC_NOW%" set "BINDC_OURS=1"
+exit /b 0
+:bindc_values
+rem What httpcfg showed of an SSL binding in the file %1, read by place, as its words are in the language of Windows:
+rem BINDC_%2_N is the value of the Nth line after the appid's (what follows the line's first colon), BINDC_%2_FORM
+rem what precedes those colons (alike for two bindings shown in one language by one version of Windows), BINDC_%2_ALL
+rem every value; BINDC_%2_BAD is set when they cannot all be given back: no appid, a double quote, no number
+rem where httpcfg shows a count (its lines are not where bindc reads them).  Settings past the 7 bindc knows
+rem (a newer Windows) are in BINDC_%2_ALL: the revert compares them after it puts a binding back.
+set "BINDC_P=%~2"
+set "BINDC_AT="
+set "BINDC_END="
+set "BINDC_BAD="
+set "BINDC_FORM=#"
+set "BINDC_ALL=#"
+for /l %%n in (1,1,7) do set "BINDC_%~2_%%n="
+if not exist %1 goto bindc_values_done
+for /f "usebackq tokens=1* delims=:" %%a in (%1) do (
+  set "BINDC_K=%%a"
+  set "BINDC_V=#%%b"
+  call :bindc_setting
+)
+:bindc_values_done
+if not defined BINDC_AT set "BINDC_BAD=1"
+set "BINDC_%~2_BAD=%BINDC_BAD%"
+set "BINDC_%~2_FORM=%BINDC_FORM%"
+set "BINDC_%~2_ALL=%BINDC_ALL%"
+exit /b 0
+:bindc_setting
+rem One line of :bindc_values, # and what follows its first colon in BINDC_V: a double quote is taken out (and noted),
+rem then the blank httpcfg puts after the colon.  The lines count from the appid's, the first value that starts with {.
+set "BINDC_T=%BINDC_V:"=%"
+set "BINDC_U=%BINDC_V:"='%"
+if not "%BINDC_T%"=="%BINDC_U%" set "BINDC_BAD=1"
+set "BINDC_V=%BINDC_T:~1%"
+if "%BINDC_T:~0,2%"=="# " set "BINDC_V=%BINDC_T:~2%"
+if defined BINDC_AT goto bindc_setting_after
+if "%BINDC_T:~0,3%"=="# {" set "BINDC_AT=0"
+exit /b 0
+:bindc_setting_after
+set /a BINDC_AT+=1
+set "BINDC_%BINDC_P%_%BINDC_AT%=%BINDC_V%"
+set "BINDC_FORM=%BINDC_FORM%%BINDC_K%#"
+set "BINDC_ALL=%BINDC_ALL%%BINDC_V%#"
+rem The settings end at the first line without a value (netsh's Extended Properties, httpcfg's dashes).
+if not defined BINDC_V set "BINDC_END=1"
+if "%BINDC_AT%"=="2" call :bindc_count
+if "%BINDC_AT%"=="3" call :bindc_count
+if "%BINDC_AT%"=="4" call :bindc_count
+if "%BINDC_AT%"=="7" call :bindc_count
+exit /b 0
+:bindc_count
+rem BINDC_BAD unless BINDC_V is a number: with its digits taken out, # is left.
+set "BINDC_T=#%BINDC_V%"
+set "BINDC_T=%BINDC_T:0=%"
+set "BINDC_T=%BINDC_T:1=%"
+set "BINDC_T=%BINDC_T:2=%"
+set "BINDC_T=%BINDC_T:3=%"
+set "BINDC_T=%BINDC_T:4=%"
+set "BINDC_T=%BINDC_T:5=%"
+set "BINDC_T=%BINDC_T:6=%"
+set "BINDC_T=%BINDC_T:7=%"
+set "BINDC_T=%BINDC_T:8=%"
+set "BINDC_T=%BINDC_T:9=%"
+if not "%BINDC_T%"=="#" set "BINDC_BAD=1"
+if "%BINDC_V%"=="" set "BINDC_BAD=1"
 exit /b 0

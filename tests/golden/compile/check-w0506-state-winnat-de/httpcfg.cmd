@@ -39,20 +39,12 @@ exit /b 1
 :bindc_read
 rem What a httpcfg command showed, read by its values (its words are in the language of Windows): BINDC_SIG
 rem is the last word of every line, between #; BINDC_R_SDDL the one that starts with D:(,
-rem BINDC_R_APPID the first {GUID}, BINDC_R_HASH the value before it, BINDC_R_A1-7 those after it.
+rem BINDC_R_APPID the first {GUID}, BINDC_R_HASH the value before it.
 set "BINDC_SIG=#"
 set "BINDC_R_SDDL="
 set "BINDC_R_APPID="
 set "BINDC_R_HASH="
-set "BINDC_R_A1="
-set "BINDC_R_A2="
-set "BINDC_R_A3="
-set "BINDC_R_A4="
-set "BINDC_R_A5="
-set "BINDC_R_A6="
-set "BINDC_R_A7="
 set "BINDC_PREV="
-set "BINDC_AFTER="
 if not exist %1 exit /b 0
 for /f "usebackq tokens=1-26" %%a in (%1) do (
   set "BINDC_V=%%a"
@@ -86,15 +78,10 @@ for /f "usebackq tokens=1-26" %%a in (%1) do (
 exit /b 0
 :bindc_value
 set "BINDC_V=%BINDC_V:"=%"
-if defined BINDC_AFTER call :bindc_after
 if "%BINDC_V:~0,3%"=="D:(" set "BINDC_R_SDDL=%BINDC_V%"
-if not defined BINDC_R_APPID if "%BINDC_V:~0,1%"=="{" (set "BINDC_R_APPID=%BINDC_V%" & set "BINDC_R_HASH=%BINDC_PREV%" & set "BINDC_AFTER=0")
+if not defined BINDC_R_APPID if "%BINDC_V:~0,1%"=="{" (set "BINDC_R_APPID=%BINDC_V%" & set "BINDC_R_HASH=%BINDC_PREV%")
 set "BINDC_SIG=%BINDC_SIG%%BINDC_V%#"
 set "BINDC_PREV=%BINDC_V%"
-exit /b 0
-:bindc_after
-set /a BINDC_AFTER+=1
-if %BINDC_AFTER% LEQ 7 set "BINDC_R_A%BINDC_AFTER%=%BINDC_V%"
 exit /b 0
 :bindc_has
 rem BINDC_HAS is 1 when every argument is one of the values in BINDC_SIG (compared without case).
