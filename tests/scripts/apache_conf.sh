@@ -17,6 +17,10 @@
 # target's header asks; DIR/www is the one folder it grants.
 apache2=${APACHE2:-$(command -v apache2 || echo /usr/sbin/apache2)}
 apache_modules=/usr/lib/apache2/modules
+# Apache runs as an unprivileged process: as root (CI), as uid 65534 with
+# setpriv, its folder given to that user first.
+apache_as=()
+[ "$(id -u)" = 0 ] && apache_as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 apache_main_conf() {
     local dir=$1 f m
@@ -44,7 +48,10 @@ apache_start() {
     local dir=$1 i
     mkdir -p "$dir/run" "$dir/www"
     rm -f "$dir/run/httpd.pid" "$dir/error.log"
-    "$apache2" -X -f "$dir/httpd.conf" > "$dir/apache.out" 2>&1 &
+    if [ ${#apache_as[@]} -gt 0 ]; then
+        chmod 755 "$dir" && chown -R 65534:65534 "$dir" || { echo "cannot give $dir to uid 65534"; return 1; }
+    fi
+    "${apache_as[@]}" "$apache2" -X -f "$dir/httpd.conf" > "$dir/apache.out" 2>&1 &
     echo $! > "$dir/run/apache.child"
     for i in $(seq 400); do
         [ -s "$dir/run/httpd.pid" ] && return 0

@@ -31,7 +31,7 @@ set -u
 bindc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 src=${BINDC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 seed=${BINDC_DIFF_SEED:-20261207}
-nsets=${BINDC_DIFF_SETS:-40}
+nsets=${BINDC_DIFF_SETS:-100}
 batch=20
 per_set=30
 jobs=$(nproc 2>/dev/null || echo 2)
