@@ -535,8 +535,9 @@ static void test_emit_netsh_ssl_put_back_every_setting(void **state)
     assert_true(strstr(L.cmd[0].text, "set BINDC_A_1=certstorename=\"Web & (Hosting)\"") != NULL);
     cmd_model_free(&L);
     cmd_model_parse(e.lines[find(&e, NETSH_PUT_BACK("443") " %BINDC_SW%")], &env, &L);
+    static const char appid[] = "appid=" IIS_APPID;
     const char *want[] = { "netsh", "http", "add", "sslcert", "ipport=0.0.0.0:443", "certhash=3a1b9f0077c24e6d0a115b2c8d3e4f5061728394",
-                           "appid=" IIS_APPID, "certstorename=Web & (Hosting)", "revocationfreshnesstime=3600", "disablehttp2=enable",
+                           appid, "certstorename=Web & (Hosting)", "revocationfreshnesstime=3600", "disablehttp2=enable",
                            "reject=enable" };
     assert_int_equal(L.ncmd, 1);
     assert_int_equal(L.cmd[0].argc, 11);
