@@ -181,13 +181,13 @@ typedef struct bind_ssl_setting {
 } bind_ssl_setting;
 
 typedef struct bind_ssl_layout {
-    const bind_ssl_setting *settings;   /* in the order of their lines */
+    /* In the order of their lines; the last is the last line bindc knows.
+     * A newer Windows shows more: such a binding is still replaced (the
+     * IIS Express installer's, say, which the scripts replace themselves),
+     * and a revert that cannot give a later line back says so, keeping the
+     * text. */
+    const bind_ssl_setting *settings;
     uint32_t n;
-    /* The lines of settings bindc knows.  A newer Windows shows more:
-     * such a binding is still replaced (the IIS Express installer's, say,
-     * which the scripts replace themselves), and a revert that cannot give
-     * a later line back says so, keeping the text. */
-    unsigned lines;
 } bind_ssl_layout;
 
 typedef struct bind_script {

@@ -523,10 +523,10 @@ static void values_subroutines(bind_script *s)
     bind_script_line(s, "rem every value; BINDC_%%2_BAD is set when they cannot all be given back: no appid, a double quote, "
                         "no number");
     bind_script_line(s, "rem where %s shows a count (its lines are not where bindc reads them).  Settings past the %u bindc knows",
-                     s->tool, l->lines);
+                     s->tool, l->settings[l->n - 1].line);
     bind_script_line(s, "rem (a newer Windows) are in BINDC_%%2_ALL: the revert compares them after it puts a binding back.");
     bind_script_line(s, "set \"BINDC_P=%%~2\"");
-    static const char *const clear[] = { "AT", "END", "BAD" };
+    static const char *const clear[] = { "AT", "BAD" };
     for (size_t i = 0; i < sizeof clear / sizeof clear[0]; i++) bind_script_line(s, "set \"BINDC_%s=\"", clear[i]);
     bind_script_line(s, "set \"BINDC_FORM=#\"");
     bind_script_line(s, "set \"BINDC_ALL=#\"");
@@ -560,8 +560,6 @@ static void values_subroutines(bind_script *s)
     bind_script_line(s, "set \"BINDC_%%BINDC_P%%_%%BINDC_AT%%=%%BINDC_V%%\"");
     bind_script_line(s, "set \"BINDC_FORM=%%BINDC_FORM%%%%BINDC_K%%#\"");
     bind_script_line(s, "set \"BINDC_ALL=%%BINDC_ALL%%%%BINDC_V%%#\"");
-    bind_script_line(s, "rem The settings end at the first line without a value (netsh's Extended Properties, httpcfg's dashes).");
-    bind_script_line(s, "if not defined BINDC_V set \"BINDC_END=1\"");
     for (uint32_t i = 0; i < l->n; i++)
         if (l->settings[i].kind == BIND_SSL_COUNT)
             bind_script_line(s, "if \"%%BINDC_AT%%\"==\"%u\" call :bindc_count", l->settings[i].line);

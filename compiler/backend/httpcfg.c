@@ -109,7 +109,7 @@ static const bind_ssl_setting httpcfg_ssl_settings[] = {
     { 7, BIND_SSL_COUNT, "/f ", NULL },    /* Flags */
 };
 static const bind_ssl_layout httpcfg_ssl_layout = {
-    httpcfg_ssl_settings, sizeof httpcfg_ssl_settings / sizeof httpcfg_ssl_settings[0], 7
+    httpcfg_ssl_settings, sizeof httpcfg_ssl_settings / sizeof httpcfg_ssl_settings[0]
 };
 
 /* The records this target writes, in httpcfg.cmd's order. */

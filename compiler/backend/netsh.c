@@ -124,7 +124,7 @@ static const bind_ssl_setting netsh_ssl_settings[] = {
     { 20, BIND_SSL_SWITCH, "enablesessionticket=enable", NULL },
 };
 static const bind_ssl_layout netsh_ssl_layout = {
-    netsh_ssl_settings, sizeof netsh_ssl_settings / sizeof netsh_ssl_settings[0], 20
+    netsh_ssl_settings, sizeof netsh_ssl_settings / sizeof netsh_ssl_settings[0]
 };
 
 /* The records of the plan, in netsh.cmd's order. */

@@ -32,14 +32,8 @@ const bind_stdlib_file *bind_stdlib_find(const char *name)
 int bind_load_read_disk(void *ctx, const char *path, char **text, size_t *len)
 {
     /* Never blocks: a FIFO or a device named by `use` is refused, not
-     * opened for reading (an open() of a FIFO waits for a writer). */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return errno;
-    struct stat st;
-    int e = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : !S_ISREG(st.st_mode) ? BIND_ENOTREG : 0;
-    if (!e) e = bind_read_fd(fd, *(const size_t *)ctx, text, len);
-    close(fd);
-    return e;
+     * opened for reading (bind_read_file). */
+    return bind_read_file(path, *(const size_t *)ctx, text, len);
 }
 
 const char *bind_load_error(int e)

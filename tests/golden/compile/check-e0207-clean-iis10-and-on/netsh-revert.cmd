@@ -198,7 +198,6 @@ rem where netsh shows a count (its lines are not where bindc reads them).  Setti
 rem (a newer Windows) are in BINDC_%2_ALL: the revert compares them after it puts a binding back.
 set "BINDC_P=%~2"
 set "BINDC_AT="
-set "BINDC_END="
 set "BINDC_BAD="
 set "BINDC_FORM=#"
 set "BINDC_ALL=#"
@@ -231,8 +230,6 @@ set /a BINDC_AT+=1
 set "BINDC_%BINDC_P%_%BINDC_AT%=%BINDC_V%"
 set "BINDC_FORM=%BINDC_FORM%%BINDC_K%#"
 set "BINDC_ALL=%BINDC_ALL%%BINDC_V%#"
-rem The settings end at the first line without a value (netsh's Extended Properties, httpcfg's dashes).
-if not defined BINDC_V set "BINDC_END=1"
 if "%BINDC_AT%"=="5" call :bindc_count
 if "%BINDC_AT%"=="6" call :bindc_count
 exit /b 0
