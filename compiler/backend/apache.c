@@ -102,10 +102,7 @@ static void put_chain(bind_buf *out, const bind_apache_chain *c)
     if (c->addr.kind == BIND_ADDR_ANY) text[n++] = '*';
     else n += bind_addr_format(&c->addr, text + n, true);
     text[n++] = ':';
-    char digits[6];
-    size_t d = 0;
-    for (unsigned port = c->port; port || !d; port /= 10) digits[d++] = (char)('0' + port % 10);
-    while (d) text[n++] = digits[--d];
+    n += bind_decimal(text + n, c->port);
     bind_buf_put(out, text, n);
 }
 

@@ -91,6 +91,16 @@ void *bind_vec_grow(void *items, size_t *cap, size_t elem_size)
     return bind_pages_realloc(items, old * elem_size, ncap * elem_size);
 }
 
+void *bind_arena_grow(bind_arena *a, const void *items, size_t *cap, size_t elem_size)
+{
+    size_t old = *cap, ncap = old ? old * 2 : 4;
+    if (ncap > SIZE_MAX / elem_size) bind_oom();
+    void *p = bind_arena_alloc(a, ncap * elem_size);
+    if (old) memcpy(p, items, old * elem_size);
+    *cap = ncap;
+    return p;
+}
+
 void bind_pages_free(void *p, size_t n)
 {
     if (!p) return;

@@ -81,6 +81,17 @@ void bind_pages_advise(void *p, size_t n);
     } while (0)
 /* Doubles *cap (from 8) and returns the moved storage. */
 void *bind_vec_grow(void *items, size_t *cap, size_t elem_size);
+/* The same vector kept in an arena, for the many small ones that die with
+ * it (a site's bindings): nothing to free one by one.  A doubling leaves
+ * the old items behind in the arena, at most as many bytes again. */
+#define bind_arena_vec_push(a, v, x)                                           \
+    do {                                                                       \
+        if ((v)->len == (v)->cap)                                              \
+            (v)->items = bind_arena_grow((a), (v)->items, &(v)->cap, sizeof *(v)->items); \
+        (v)->items[(v)->len++] = (x);                                          \
+    } while (0)
+/* Doubles *cap (from 4) and returns a copy of the *cap items in the arena. */
+void *bind_arena_grow(bind_arena *a, const void *items, size_t *cap, size_t elem_size);
 
 /* Interned strings: equal contents give the same pointer, so names compare
  * with ==.  Interned strings are NUL-terminated and immutable. */

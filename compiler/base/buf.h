@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct bind_buf {
@@ -43,6 +44,18 @@ static inline void bind_buf_put(bind_buf *b, const void *p, size_t n)
 
 static inline void bind_buf_puts(bind_buf *b, const char *s) { bind_buf_put(b, s, strlen(s)); }
 static inline void bind_buf_putc(bind_buf *b, char c) { bind_buf_put(b, &c, 1); }
+/* v in decimal at out, which has room for its digits (5 for a port, 10 at
+ * most); no NUL; returns the count of digits.  For the numbers (ports) a fleet writes millions of times, where
+ * printf's parsing of its format is most of the cost. */
+static inline size_t bind_decimal(char *out, uint32_t v)
+{
+    char rev[10];
+    size_t n = 0;
+    do { rev[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+    for (size_t i = 0; i < n; i++) out[i] = rev[n - 1 - i];
+    return n;
+}
+
 void bind_buf_printf(bind_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void bind_buf_vprintf(bind_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 

@@ -49,20 +49,35 @@ int bind_cmd_import(bind_cli *o)
         bind_import_add(im, strcmp(o->files[i], "-") == 0 ? "<stdin>" : o->files[i], text, len);
     }
 
+    /* A file is streamed into its staged file as it is written (a fleet's
+     * .bind is tens of MB), and put in place only when no input had an
+     * error. */
     bind_buf out;
     bind_buf_init(&out);
+    bind_stage st;
+    int se = 0;
+    bool staged = false;
+    if (o->output && !bind_import_failed(im)) {
+        se = bind_stage_open(&st, &dest);
+        staged = !se;
+        if (staged && st.fd >= 0) bind_buf_to_file(&out, st.fd);
+    }
     if (!bind_import_failed(im)) bind_import_finish(im, o->platform, &out);
     else bind_diag_sort(&im->diags);
+    int we = bind_buf_flush(&out);
     bind_report *r = bind_report_new(o, &im->sources);
     bind_report_bag(r, &im->diags, NULL, NULL);
     bind_report_finish(r);
     bind_report_free(r);
     if (bind_diag_has_errors(&im->diags, o->werror)) {
+        if (staged) bind_stage_discard(&st);
         if (!o->json) fputs("bindc: nothing was written\n", stderr);
         rc = EXIT_INPUT;
     } else if (o->output) {
-        int e = bind_output_write(&dest, out.data ? out.data : "", out.len);
+        int e = staged ? bind_stage_finish(&st, we) : se;
+        if (!e) e = bind_stage_commit(&st, out.data ? out.data : "", out.len);
         if (e) rc = bind_cli_write_error(o->output, e);
+        else if (dest.kind == BIND_OUTPUT_FILE) bind_sync_dir(dest.path);
     } else {
         if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) rc = EXIT_USAGE;
         if (fflush(stdout) != 0) rc = EXIT_USAGE;

@@ -39,7 +39,7 @@ static void read_bindings(bind_imported *im, bind_source *src, bind_imp_site *si
         bind_imp_binding bd;
         if (!bind_imp_binding_read(im, &bd, t + ib, sep - ib, t + sep + 1, ie - sep - 1, bind_imp_span(src, sep + 1, ie))) continue;
         bd.flags_unknown = true;
-        bind_imp_push_binding(site, &bd);
+        bind_arena_vec_push(im->arena, &site->bindings, bd);
     }
 }
 
@@ -141,7 +141,7 @@ static void appcmd_xml(bind_imported *im, bind_source *src)
                     bind_imp_binding bd;
                     if (bind_imp_binding_read(im, &bd, p, (size_t)(sep - p), sep + 1, (size_t)(p + len - sep - 1), span)) {
                         bd.flags_unknown = true;
-                        bind_imp_push_binding(site, &bd);
+                        bind_arena_vec_push(im->arena, &site->bindings, bd);
                     }
                 } else if (len) {
                     bind_imp_diag(im, BIND_W0601, span, "binding `%.*s` left out: no protocol/ before it", (int)(len > 120 ? 120 : len), p);

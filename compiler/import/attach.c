@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "attach.h"
+#include "base/buf.h"
 #include "base/table.h"
 
 /* Lookups a fleet makes once per binding: by name, by identity, by key. */
@@ -32,32 +33,44 @@ typedef struct attacher {
 static bool str_eq(const void *a, const void *b) { return strcmp(a, b) == 0; }
 static uint64_t str_hash(const char *s) { return bind_hash_bytes(s, strlen(s), BIND_HASH_SEED); }
 
-static bool addr_eq(const bind_addr *a, const bind_addr *b)
+/* Names and keys put together without printf: a fleet makes several per
+ * binding, and parsing the format was most of their cost. */
+static const char *join(bind_arena *a, const char *const *parts, size_t n)
 {
-    return a->kind == b->kind && memcmp(a->bytes, b->bytes, sizeof a->bytes) == 0;
+    size_t len[8], total = 0;
+    for (size_t i = 0; i < n; i++) total += len[i] = strlen(parts[i]);
+    char *o = bind_arena_alloc(a, total + 1), *p = o;
+    for (size_t i = 0; i < n; i++) { memcpy(p, parts[i], len[i]); p += len[i]; }
+    return o;
 }
+#define JOIN(a, ...) join((a), (const char *const[]){ __VA_ARGS__ }, \
+                          sizeof (const char *const[]){ __VA_ARGS__ } / sizeof(const char *))
+
+typedef struct number { char s[12]; } number;
+static number num(unsigned v) { number n; n.s[bind_decimal(n.s, v)] = '\0'; return n; }
 
 /* A certificate name made of a record's key: `shop.example-443`,
  * `10.0.0.5-443`, `any-443` (0.0.0.0), `any6-443` ([::]). */
 static const char *key_name(bind_arena *a, const bind_addr *addr, const char *host, uint16_t port)
 {
+    number p = num(port);
     if (host && *host) {
-        const char *h = host[0] == '*' && host[1] == '.' ? bind_arena_printf(a, "star%s", host + 1) : host;
-        return bind_arena_printf(a, "%s-%u", h, port);
+        if (host[0] == '*' && host[1] == '.') return JOIN(a, "star", host + 1, "-", p.s);
+        return JOIN(a, host, "-", p.s);
     }
-    if (addr->kind == BIND_ADDR_ANY4 || addr->kind == BIND_ADDR_ANY) return bind_arena_printf(a, "any-%u", port);
-    if (addr->kind == BIND_ADDR_ANY6) return bind_arena_printf(a, "any6-%u", port);
+    if (addr->kind == BIND_ADDR_ANY4 || addr->kind == BIND_ADDR_ANY) return JOIN(a, "any-", p.s);
+    if (addr->kind == BIND_ADDR_ANY6) return JOIN(a, "any6-", p.s);
     char buf[48];
     bind_addr_format(addr, buf, false);
-    for (char *p = buf; *p; p++) if (*p == ':') *p = '-';
-    return bind_arena_printf(a, "%s-%u", buf, port);
+    for (char *q = buf; *q; q++) if (*q == ':') *q = '-';
+    return JOIN(a, buf, "-", p.s);
 }
 
 static const char *unique_name(attacher *t, const char *base)
 {
     const char *name = base;
     for (unsigned k = 2; bind_table_get(&t->names, str_hash(name), name); k++)
-        name = bind_arena_printf(t->im->arena, "%s-%u", base, k);
+        name = JOIN(t->im->arena, base, "-", num(k).s);
     return name;
 }
 
@@ -73,7 +86,7 @@ static const char *cert_for(attacher *t, const char *hash, const char *store, co
                             bind_span at)
 {
     bind_imported *im = t->im;
-    const char *id = bind_arena_printf(im->arena, "%s|%s|%s", hash, store ? store : "", appid ? appid : "");
+    const char *id = JOIN(im->arena, hash, "|", store ? store : "", "|", appid ? appid : "");
     uintptr_t have = (uintptr_t)bind_table_get(&t->ids, str_hash(id), id);
     if (have) return im->certs.items[have - 1].name;
     bind_imp_cert c;
@@ -93,10 +106,11 @@ static const char *cert_for(attacher *t, const char *hash, const char *store, co
 static const char *record_key(bind_arena *a, uint8_t kind, const bind_addr *addr, const char *host, uint16_t port)
 {
     char buf[48];
+    number p = num(port);
     switch (kind) {
-    case BIND_SSLREC_IPPORT: bind_addr_format(addr, buf, true); return bind_arena_printf(a, "ip %s:%u", buf, port);
-    case BIND_SSLREC_HOSTPORT: return bind_arena_printf(a, "host %s:%u", host, port);
-    default: return bind_arena_printf(a, "ccs %u", port);
+    case BIND_SSLREC_IPPORT: bind_addr_format(addr, buf, true); return JOIN(a, "ip ", buf, ":", p.s);
+    case BIND_SSLREC_HOSTPORT: return JOIN(a, "host ", host, ":", p.s);
+    default: return JOIN(a, "ccs ", p.s);
     }
 }
 
@@ -147,18 +161,14 @@ static const char *hole_for(attacher *t, bind_imp_binding *b)
     const char *key = key_name(im->arena, &lookup, sni ? b->parsed.host : NULL, b->parsed.port);
     const char *cert = bind_table_get(&t->holes, str_hash(key), key);
     if (cert) return cert;
-    char where[320];
-    if (sni) snprintf(where, sizeof where, "%s:%u", b->parsed.host, b->parsed.port);
-    else {
-        char addr[48];
-        bind_addr_format(&lookup, addr, true);
-        snprintf(where, sizeof where, "%s:%u", addr, b->parsed.port);
-    }
+    char addr[48];
+    if (!sni) bind_addr_format(&lookup, addr, true);
+    const char *where = JOIN(im->arena, sni ? b->parsed.host : addr, ":", num(b->parsed.port).s);
     bind_imp_cert c;
     memset(&c, 0, sizeof c);
     c.name = unique_name(t, key);
     c.at = b->at;
-    c.placeholder = bind_arena_printf(im->arena, "no certificate known for %s", where);
+    c.placeholder = JOIN(im->arena, "no certificate known for ", where);
     if (!t->holes.len) {
         /* Said once, above the first place holder. */
         const char **lines = bind_arena_alloc(im->arena, 3 * sizeof *lines);
@@ -270,39 +280,66 @@ static void attach_certs(attacher *t, bool default_cert)
     }
 }
 
-static bool urlacl_serves(const bind_imp_urlacl *u, const bind_imp_binding *b)
+/* A URL reservation as a binding looks it up (path `/`): by the binding's
+ * host name; without one by its exact address; else `+` or `*`. */
+static const char *acl_key(bind_arena *a, bool by_addr, uint8_t protocol, uint16_t port, const char *what)
 {
-    if (u->protocol != b->protocol || u->port != b->parsed.port || strcmp(u->path, "/") != 0) return false;
-    const char *h = b->parsed.host;
-    if (*h) return strcmp(u->host, h) == 0;
-    const bind_addr *a = &b->parsed.addr;
-    if (a->kind == BIND_ADDR_V4 || a->kind == BIND_ADDR_V6) return u->addr.kind == a->kind && addr_eq(&u->addr, a);
-    return strcmp(u->host, "+") == 0 || strcmp(u->host, "*") == 0;
+    return JOIN(a, by_addr ? "a " : "h ", bind_protocol_name((enum bind_protocol)protocol), " ", num(port).s, " ", what);
+}
+
+/* The first reservation (in the capture's order) with the key, + 1; 0: none. */
+static size_t acl_get(bind_table *acls, const char *key) { return (size_t)(uintptr_t)bind_table_get(acls, str_hash(key), key); }
+
+static void acl_put(bind_table *acls, const char *key, size_t k)
+{
+    if (!acl_get(acls, key)) bind_table_put(acls, str_hash(key), key, (void *)(uintptr_t)(k + 1));
 }
 
 static void attach_acls(bind_imported *im)
 {
+    if (!im->urlacls.len) return;
+    bind_table acls;
+    bind_table_init(&acls, str_eq);
+    char buf[48];
+    for (size_t k = 0; k < im->urlacls.len; k++) {
+        const bind_imp_urlacl *u = &im->urlacls.items[k];
+        if (strcmp(u->path, "/") != 0) continue;
+        acl_put(&acls, acl_key(im->arena, false, u->protocol, u->port, u->host), k);
+        if (u->addr.kind == BIND_ADDR_V4 || u->addr.kind == BIND_ADDR_V6) {
+            bind_addr_format(&u->addr, buf, true);
+            acl_put(&acls, acl_key(im->arena, true, u->protocol, u->port, buf), k);
+        }
+    }
     for (size_t s = 0; s < im->sites.len; s++) {
         bind_imp_site *site = im->sites.items[s];
         if (site->server == BIND_SERVER_NGINX) continue;
         for (size_t i = 0; i < site->bindings.len; i++) {
             bind_imp_binding *b = &site->bindings.items[i];
             if (b->protocol != BIND_PROTO_HTTP && b->protocol != BIND_PROTO_HTTPS) continue;
-            for (size_t k = 0; k < im->urlacls.len; k++) {
-                bind_imp_urlacl *u = &im->urlacls.items[k];
-                if (!urlacl_serves(u, b)) continue;
-                if (u->user_problem && !u->used) {
-                    bind_diag *d = bind_imp_diag(im, BIND_W0601, u->user_at, "the URL reservation %s://%s:%u%s is not all said: %s",
-                                                 bind_protocol_name((enum bind_protocol)u->protocol), u->host, u->port, u->path,
-                                                 u->user_problem);
-                    bind_diag_note(&im->diags, d, &b->at, "the binding it is for");
-                }
-                u->used = true;
-                if (u->user) b->acl = u->user;
-                break;
+            const bind_addr *a = &b->parsed.addr;
+            size_t k;
+            if (*b->parsed.host) k = acl_get(&acls, acl_key(im->arena, false, b->protocol, b->parsed.port, b->parsed.host));
+            else if (a->kind == BIND_ADDR_V4 || a->kind == BIND_ADDR_V6) {
+                bind_addr_format(a, buf, true);
+                k = acl_get(&acls, acl_key(im->arena, true, b->protocol, b->parsed.port, buf));
+            } else {
+                size_t strong = acl_get(&acls, acl_key(im->arena, false, b->protocol, b->parsed.port, "+"));
+                size_t weak = acl_get(&acls, acl_key(im->arena, false, b->protocol, b->parsed.port, "*"));
+                k = !strong ? weak : !weak ? strong : strong < weak ? strong : weak;
             }
+            if (!k) continue;
+            bind_imp_urlacl *u = &im->urlacls.items[k - 1];
+            if (u->user_problem && !u->used) {
+                bind_diag *d = bind_imp_diag(im, BIND_W0601, u->user_at, "the URL reservation %s://%s:%u%s is not all said: %s",
+                                             bind_protocol_name((enum bind_protocol)u->protocol), u->host, u->port, u->path,
+                                             u->user_problem);
+                bind_diag_note(&im->diags, d, &b->at, "the binding it is for");
+            }
+            u->used = true;
+            if (u->user) b->acl = u->user;
         }
     }
+    bind_table_fini(&acls);
     for (size_t k = 0; k < im->urlacls.len; k++) {
         bind_imp_urlacl *u = &im->urlacls.items[k];
         if (u->used) continue;

@@ -67,6 +67,11 @@ typedef struct doc {
     int depth;
     uint8_t root_role;                  /* what the root element must be */
     raw_app *app;                       /* the <application> being read */
+    /* The open <site>'s bindings and applications, moved into the arena at
+     * their size when it closes: a fleet has 100,000 sites of a few each. */
+    bool site_open;
+    BIND_VEC(bind_imp_binding) bindings;
+    BIND_VEC(raw_app) apps;
     BIND_VEC(const char *) comments;    /* XML comments waiting for the next site or binding */
     bool failed;
     bind_xml_error err;                 /* the first error libxml2 reported */
@@ -106,7 +111,7 @@ static bool get_attr(doc *d, int nattr, const xmlChar **attrs, const char *name,
 {
     for (int i = 0; i < nattr; i++) {
         const xmlChar **a = attrs + 5 * i;
-        if (a[1] || strcmp((const char *)a[0], name) != 0) continue;
+        if (a[1] || a[0][0] != (xmlChar)name[0] || strcmp((const char *)a[0], name) != 0) continue;
         out->value = (const char *)a[3];
         out->len = (size_t)(a[4] - a[3]);
         out->at = value_span(d, a[3], a[4], begin, name_end);
@@ -153,7 +158,7 @@ static void read_binding(doc *d, int nattr, const xmlChar **attrs, size_t begin,
         unsigned long v = 0;
         bool num = flags.len > 0 && flags.len <= 10;
         for (size_t i = 0; i < flags.len && num; i++) num = flags.value[i] >= '0' && flags.value[i] <= '9';
-        if (num) v = strtoul(bind_arena_strndup(d->im->arena, flags.value, flags.len), NULL, 10);
+        for (size_t i = 0; i < flags.len && num; i++) v = v * 10 + (unsigned long)(flags.value[i] - '0');
         if (!num || v > 127) {
             bind_diag *dg = bind_imp_diag(d->im, BIND_W0601, flags.at, "sslFlags `%.*s` left out: the language knows the bits 1-64",
                                           (int)(flags.len > 32 ? 32 : flags.len), flags.value);
@@ -189,17 +194,13 @@ static void read_binding(doc *d, int nattr, const xmlChar **attrs, size_t begin,
         if (get_attr(d, nattr, attrs, "certificateStoreName", &store, begin, name_end) && store.len) b.store = dup_attr(d, &store);
     }
     take_comments(d, &b.comments, &b.ncomments);
-    if (defaults) {
-        bind_vec_push(&s->def_bindings, b);
-    } else {
-        raw_site *rs = &s->sites.items[s->sites.len - 1];
-        bind_imp_push_binding(rs->site, &b);
-    }
+    if (defaults) bind_vec_push(&s->def_bindings, b);
+    else bind_vec_push(&d->bindings, b);
 }
 
 /* ---- elements ------------------------------------------------------------------ */
 
-static bool name_is(const xmlChar *n, const char *s) { return strcmp((const char *)n, s) == 0; }
+static bool name_is(const xmlChar *n, const char *s) { return n[0] == (xmlChar)s[0] && strcmp((const char *)n, s) == 0; }
 
 static void follow_config_source(doc *d, const attr *a);
 
@@ -213,7 +214,15 @@ static void start(void *ctx, const xmlChar *name, const xmlChar *prefix, const x
     int depth = d->depth;
     uint8_t parent = depth ? d->roles[depth - 1] : (uint8_t)R_OTHER;
     uint8_t role = R_OTHER;
-    size_t at = bind_xml_parser_offset(c), begin = at < d->src->len ? at : d->src->len;
+    /* The element starts at the `<` before where the parser is, and before
+     * its first attribute's value when that is still in the parser's
+     * input: a fleet's tags are long. */
+    size_t at = bind_xml_parser_offset(c);
+    if (nattr > 0) {
+        xmlParserInputPtr in = c->input;
+        if (attrs[3] >= in->base && attrs[3] <= in->cur) at = (size_t)in->consumed + (size_t)(attrs[3] - in->base);
+    }
+    size_t begin = at < d->src->len ? at : d->src->len;
     while (begin > 0 && d->src->text[begin] != '<') begin--;
     size_t name_end = begin + 1 + strlen((const char *)name);
     bind_span elem = bind_imp_span(d->src, begin, name_end);
@@ -263,7 +272,8 @@ static void start(void *ctx, const xmlChar *name, const xmlChar *prefix, const x
             if (get_attr(d, nattr, attrs, "id", &id, begin, name_end)) {
                 bool num = id.len > 0 && id.len <= 10 && id.value[0] >= '1' && id.value[0] <= '9';
                 for (size_t i = 0; i < id.len && num; i++) num = id.value[i] >= '0' && id.value[i] <= '9';
-                unsigned long long v = num ? strtoull(dup_attr(d, &id), NULL, 10) : 0;
+                unsigned long long v = 0;
+                for (size_t i = 0; i < id.len && num; i++) v = v * 10 + (unsigned long long)(id.value[i] - '0');
                 if (num && v <= UINT32_MAX) rs.site->id = (uint32_t)v;
                 else bind_imp_diag(d->im, BIND_W0601, id.at, "site id `%.*s` left out: an id is a whole number 1-4294967295",
                                    (int)(id.len > 32 ? 32 : id.len), id.value);
@@ -272,6 +282,7 @@ static void start(void *ctx, const xmlChar *name, const xmlChar *prefix, const x
                 rs.autostart = ieq_attr(&as, "false") ? 0 : ieq_attr(&as, "true") ? 1 : -1;
             take_comments(d, &rs.site->comments, &rs.site->ncomments);
             bind_vec_push(&s->sites, rs);
+            d->site_open = true;
         } else if (name_is(name, "siteDefaults")) {
             role = R_SITE_DEFAULTS;
             s->defaults_at = elem;
@@ -293,8 +304,8 @@ static void start(void *ctx, const xmlChar *name, const xmlChar *prefix, const x
             if (get_attr(d, nattr, attrs, "path", &a, begin, name_end)) { ap.path = dup_attr(d, &a); ap.at = a.at; }
             if (get_attr(d, nattr, attrs, "applicationPool", &a, begin, name_end)) ap.pool = dup_attr(d, &a);
             if (get_attr(d, nattr, attrs, "enabledProtocols", &a, begin, name_end)) ap.protocols = dup_attr(d, &a);
-            bind_vec_push(&rs->apps, ap);
-            d->app = &rs->apps.items[rs->apps.len - 1];
+            bind_vec_push(&d->apps, ap);
+            d->app = &d->apps.items[d->apps.len - 1];
         } else if (name_is(name, "applicationDefaults")) {
             if (get_attr(d, nattr, attrs, "applicationPool", &a, begin, name_end)) rs->def_pool = dup_attr(d, &a);
             if (get_attr(d, nattr, attrs, "enabledProtocols", &a, begin, name_end)) rs->def_protocols = dup_attr(d, &a);
@@ -305,7 +316,7 @@ static void start(void *ctx, const xmlChar *name, const xmlChar *prefix, const x
         if (name_is(name, "binding")) read_binding(d, nattr, attrs, begin, name_end, parent == R_DEFAULT_BINDINGS);
         else if (name_is(name, "clear") && parent == R_BINDINGS) {
             raw_site *rs = &s->sites.items[s->sites.len - 1];
-            if (!rs->site->bindings.len) rs->clears = true;
+            if (!d->bindings.len) rs->clears = true;
             else bind_imp_diag(d->im, BIND_W0602, elem, "<clear /> after bindings: IIS drops the bindings before it too; they are kept here");
         }
     } else if (parent == R_APP) {
@@ -317,6 +328,26 @@ static void start(void *ctx, const xmlChar *name, const xmlChar *prefix, const x
     d->depth++;
 }
 
+static void *arena_copy(bind_arena *a, const void *items, size_t n)
+{
+    void *p = n ? bind_arena_alloc(a, n) : NULL;
+    if (n) memcpy(p, items, n);
+    return p;
+}
+
+static void close_site(doc *d)
+{
+    state *s = st_of(d);
+    raw_site *rs = &s->sites.items[s->sites.len - 1];
+    rs->site->bindings.items = arena_copy(d->im->arena, d->bindings.items, d->bindings.len * sizeof *d->bindings.items);
+    rs->site->bindings.len = rs->site->bindings.cap = d->bindings.len;
+    rs->apps.items = arena_copy(d->im->arena, d->apps.items, d->apps.len * sizeof *d->apps.items);
+    rs->apps.len = rs->apps.cap = d->apps.len;
+    d->bindings.len = d->apps.len = 0;
+    d->app = NULL;
+    d->site_open = false;
+}
+
 static void end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
 {
     (void)name, (void)prefix, (void)uri;
@@ -324,6 +355,7 @@ static void end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xml
     if (d->depth > 0) d->depth--;
     uint8_t role = d->depth < MAX_DEPTH ? d->roles[d->depth] : (uint8_t)R_OTHER;
     if (role == R_APP) d->app = NULL;
+    if (role == R_SITE) close_site(d);
     if (role == R_SITE || role == R_BINDINGS || role == R_SITES) d->comments.len = 0;
 }
 
@@ -425,7 +457,10 @@ static bool parse(state *st, bind_source *src, uint8_t root_role)
     }
     if (c->myDoc) xmlFreeDoc(c->myDoc);
     xmlFreeParserCtxt(c);
+    if (d.site_open) close_site(&d);
     bind_vec_free(&d.comments);
+    bind_vec_free(&d.bindings);
+    bind_vec_free(&d.apps);
     return ok;
 }
 
@@ -476,12 +511,12 @@ static void finish_site(state *s, raw_site *rs)
 
     /* Bindings <siteDefaults> gives every site without <clear/>: first. */
     if (!rs->clears && s->def_bindings.len) {
-        bind_imp_binding *own = site->bindings.items;
-        size_t nown = site->bindings.len;
-        memset(&site->bindings, 0, sizeof site->bindings);
-        for (size_t i = 0; i < s->def_bindings.len; i++) bind_imp_push_binding(site, &s->def_bindings.items[i]);
-        for (size_t i = 0; i < nown; i++) bind_imp_push_binding(site, &own[i]);
-        free(own);
+        size_t nown = site->bindings.len, ndef = s->def_bindings.len;
+        bind_imp_binding *all = bind_arena_alloc(im->arena, (ndef + nown) * sizeof *all);
+        memcpy(all, s->def_bindings.items, ndef * sizeof *all);
+        if (nown) memcpy(all + ndef, site->bindings.items, nown * sizeof *all);
+        site->bindings.items = all;
+        site->bindings.len = site->bindings.cap = ndef + nown;
         bind_diag *d = bind_imp_diag(im, BIND_W0602, site->at, "site `%s` inherits %zu binding%s from <siteDefaults>; they are "
                                      "written in the site", site->name, s->def_bindings.len, s->def_bindings.len == 1 ? "" : "s");
         bind_diag_note(&im->diags, d, &s->defaults_at, "<siteDefaults> is here");
@@ -523,7 +558,7 @@ static void finish_site(state *s, raw_site *rs)
         const char *site_eff = site->pool ? site->pool : "DefaultAppPool";
         if (eff && !same_pool(eff, site_eff)) a.pool = eff;
         else if (!eff && site->pool && !same_pool(site->pool, "DefaultAppPool")) a.pool = "DefaultAppPool";
-        bind_imp_push_app(site, &a);
+        bind_arena_vec_push(im->arena, &site->apps, a);
     }
 
     /* IIS activates a non-HTTP protocol only where the application lists it. */
@@ -608,7 +643,6 @@ void bind_import_iis_config(bind_imported *im, bind_source *src)
         }
         im->platform_at = bind_imp_span(src, 0, 0);
     }
-    for (size_t i = 0; i < s.sites.len; i++) bind_vec_free(&s.sites.items[i].apps);
     bind_vec_free(&s.sites);
     bind_vec_free(&s.def_bindings);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "imported.h"
+#include "base/buf.h"
 
 const char *bind_import_kind_name(enum bind_import_kind k)
 {
@@ -47,14 +48,7 @@ bind_imp_site *bind_imp_site_add(bind_imported *im, const char *name, bind_span 
     return s;
 }
 
-void bind_imp_site_free_all(bind_imported *im)
-{
-    for (size_t i = 0; i < im->sites.len; i++) {
-        free(im->sites.items[i]->bindings.items);     /* bind_imp_push_*: malloc'ed */
-        free(im->sites.items[i]->apps.items);
-    }
-    bind_vec_free(&im->sites);
-}
+void bind_imp_site_free_all(bind_imported *im) { bind_vec_free(&im->sites); }
 
 bool bind_imp_ieq(const char *a, size_t an, const char *b)
 {
@@ -82,13 +76,9 @@ const char *bind_imp_info_text(bind_arena *a, uint8_t protocol, const bind_imp_w
 {
     enum bind_info_form form = bind_protocol_form((enum bind_protocol)protocol);
     if (form == BIND_FORM_HOST) return w->host;
-    char addr[48], port[8];
+    char addr[48], port[10];
     size_t an = form == BIND_FORM_IP_PORT_HOST ? bind_addr_format(&w->addr, addr, true) : 0;
-    size_t pn = 0;
-    char rev[8];
-    unsigned v = w->port;
-    do { rev[pn++] = (char)('0' + v % 10); v /= 10; } while (v);
-    for (size_t i = 0; i < pn; i++) port[i] = rev[pn - 1 - i];
+    size_t pn = bind_decimal(port, w->port);
     size_t hn = strlen(w->host), n = an + (an ? 1 : 0) + pn + 1 + hn;
     char *o = bind_arena_alloc(a, n + 1), *p = o;
     if (an) { memcpy(p, addr, an); p += an; *p++ = ':'; }
@@ -97,25 +87,6 @@ const char *bind_imp_info_text(bind_arena *a, uint8_t protocol, const bind_imp_w
     *p++ = ':';
     memcpy(p, w->host, hn + 1);
     return o;
-}
-
-static void *grow(void *items, size_t len, size_t *cap, size_t size)
-{
-    if (len < *cap) return items;
-    *cap = *cap ? *cap * 2 : 2;
-    return bind_xrealloc(items, *cap * size);
-}
-
-void bind_imp_push_binding(bind_imp_site *s, const bind_imp_binding *b)
-{
-    s->bindings.items = grow(s->bindings.items, s->bindings.len, &s->bindings.cap, sizeof *s->bindings.items);
-    s->bindings.items[s->bindings.len++] = *b;
-}
-
-void bind_imp_push_app(bind_imp_site *s, const bind_imp_app *a)
-{
-    s->apps.items = grow(s->apps.items, s->apps.len, &s->apps.cap, sizeof *s->apps.items);
-    s->apps.items[s->apps.len++] = *a;
 }
 
 bool bind_imp_binding_read(bind_imported *im, bind_imp_binding *b, const char *protocol, size_t plen,

@@ -41,19 +41,19 @@ typedef struct bind_imp_where {
 
 /* A binding as the .bind file will say it. */
 typedef struct bind_imp_binding {
-    uint8_t protocol;                /* enum bind_protocol */
     const char *info;                /* canonical binding information (formatter's spelling) */
     bind_imp_where parsed;           /* its parts: address, port, host */
-    bind_span at;                    /* in the source: the information, or the element */
-    uint8_t ssl_flags;               /* sslFlags bits (model.h), https only */
     const char *cert;                /* a certificate's name (attach.c), or NULL */
     const char *acl;                 /* the URL ACL grantee, or NULL */
     /* From applicationhost.config (IIS 8.5+ writes them on a binding). */
     const char *hash, *store;
+    const char **comments;           /* lines of comment written above it */
+    bind_span at;                    /* in the source: the information, or the element */
+    uint32_t ncomments;
+    uint8_t protocol;                /* enum bind_protocol */
+    uint8_t ssl_flags;               /* sslFlags bits (model.h), https only */
     /* appcmd does not show sslFlags: HTTP.sys's records tell sni and ccs. */
     bool flags_unknown;
-    const char **comments;           /* lines of comment written above it */
-    uint32_t ncomments;
 } bind_imp_binding;
 
 typedef struct bind_imp_app {
@@ -175,10 +175,8 @@ bool bind_imp_binding_read(bind_imported *im, bind_imp_binding *b, const char *p
                            const char *info, size_t ilen, bind_span at);
 /* The canonical information text of a parsed binding. */
 const char *bind_imp_info_text(bind_arena *a, uint8_t protocol, const bind_imp_where *w);
-/* A binding (copied) and an application at the end of a site's lists: the
- * lists start small, as most sites have a few of each. */
-void bind_imp_push_binding(bind_imp_site *s, const bind_imp_binding *b);
-void bind_imp_push_app(bind_imp_site *s, const bind_imp_app *a);
+/* A site's bindings and applications live in the arena
+ * (bind_arena_vec_push): a fleet has hundreds of thousands of small lists. */
 void bind_imp_site_free_all(bind_imported *im);
 
 /* Diagnostics into the source; printf-style. */

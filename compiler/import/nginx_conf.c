@@ -556,8 +556,7 @@ static void add_binding(reader *rd, bind_imp_site *site, const listen *l, bool s
             strcmp(o->parsed.host, host) == 0)
             return;
     }
-    (void)rd;
-    bind_imp_push_binding(site, &b);
+    bind_arena_vec_push(rd->im->arena, &site->bindings, b);
 }
 
 static void read_server(reader *rd, const directive *d, server *sv, const directive *http)

@@ -1,6 +1,7 @@
 /* Small queries over the model. */
 #include "model.h"
 #include "vocab.h"
+#include "base/buf.h"
 
 #include <string.h>
 
@@ -108,15 +109,10 @@ const char *bind_binding_info_text(bind_arena *a, const bind_binding *b)
         n = bind_addr_format(&b->addr, head, true);
         head[n++] = ':';
         /* fall through */
-    case BIND_FORM_PORT_HOST: {
-        char digits[8];
-        size_t d = 0;
-        unsigned port = b->port;
-        do { digits[d++] = (char)('0' + port % 10); port /= 10; } while (port);
-        while (d) head[n++] = digits[--d];
+    case BIND_FORM_PORT_HOST:
+        n += bind_decimal(head + n, b->port);
         head[n++] = ':';
         break;
-    }
     default:
         break;
     }
