@@ -91,11 +91,7 @@ static uint64_t place_hash(const bind_url_prefix *p)
     uint8_t head[4] = { p->https, p->category, (uint8_t)(p->port >> 8), (uint8_t)p->port };
     uint64_t h = bind_hash_bytes(head, sizeof head, BIND_HASH_SEED);
     if (p->category == BIND_URL_HOST) h = bind_hash_bytes(p->host, strlen(p->host), h);
-    if (p->category == BIND_URL_IP) {
-        /* What bind_addr_equal compares: the kind and its bytes. */
-        h = bind_hash_bytes(&p->ip.kind, 1, h);
-        h = bind_hash_bytes(p->ip.bytes, p->ip.kind == BIND_ADDR_V4 ? 4 : sizeof p->ip.bytes, h);
-    }
+    if (p->category == BIND_URL_IP) h = bind_addr_hash(&p->ip, h);
     return h;
 }
 

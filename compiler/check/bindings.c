@@ -250,16 +250,20 @@ static void check_platform_rules(bind_checker *k, bind_binding *b, const bind_bi
     bool needs_acl = false;
     /* Port warnings point at the port, host warnings at the host: the part to change. */
     bind_span port_span = syn->port, host_span = syn->host;
+    /* With --state, a machine that holds what W0401 and W0402 ask for has
+     * nothing missing; the URL ACL is still one W0406 speaks of. */
     if (pf->has_free_ports && !bind_port_in(pf->free_ports, pf->nfree_ports, b->port)) {
-        format_ranges(ranges, sizeof ranges, pf->free_ports, pf->nfree_ports);
-        bind_diag *d = bind_diag_push(k->diags, BIND_W0401, port_span,
-                                      "port %u is outside the free ports of %s (%s): it needs a URL ACL", b->port, pf->name, ranges);
-        bind_diag_note(k->diags, d, NULL, "without it the server fails with \"URL binding failure\"; the netsh target emits `netsh http add urlacl`");
         needs_acl = true;
+        if (!bind_state_holds_urlacl(k, b)) {
+            format_ranges(ranges, sizeof ranges, pf->free_ports, pf->nfree_ports);
+            bind_diag *d = bind_diag_push(k->diags, BIND_W0401, port_span,
+                                          "port %u is outside the free ports of %s (%s): it needs a URL ACL", b->port, pf->name, ranges);
+            bind_diag_note(k->diags, d, NULL, "without it the server fails with \"URL binding failure\"; the netsh target emits `netsh http add urlacl`");
+        }
     }
     if (b->protocol == BIND_PROTO_HTTPS) {
         bool in_ssl = pf->has_ssl_ports && bind_port_in(pf->ssl_ports, pf->nssl_ports, b->port);
-        if (pf->has_ssl_ports && !in_ssl) {
+        if (pf->has_ssl_ports && !in_ssl && !bind_state_holds_sslcert(k, b)) {
             format_ranges(ranges, sizeof ranges, pf->ssl_ports, pf->nssl_ports);
             bind_diag *d = bind_diag_push(k->diags, BIND_W0402, port_span,
                                           "https port %u is outside the SSL ports of %s (%s): an SSL certificate binding must be set up",

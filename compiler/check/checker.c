@@ -48,6 +48,8 @@ void bind_checker_free(bind_checker *k)
     bind_table_fini(&k->cert_by_name);
     bind_table_fini(&k->platform_by_name);
     bind_table_fini(&k->iplisten_seen);
+    if (k->state_urls_made) bind_table_fini(&k->state_urls);
+    k->state_urls_made = false;
 }
 
 /* The second thread runs the route checks while the main one runs the

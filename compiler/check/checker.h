@@ -42,6 +42,8 @@ typedef struct bind_checker {
     BIND_VEC(bind_binding_syntax) binding_syntax;   /* same index as bindings */
     bind_scalar platform_choice;    /* first `platform NAME` selection (text NULL: none) */
     bind_table cert_by_name, platform_by_name;
+    bind_table state_urls;          /* --state's reservations by URL (state_checks.c), once made */
+    bool state_urls_made;
 } bind_checker;
 
 /* The loader's side (load.c): a compilation's checker, and each statement
@@ -51,6 +53,11 @@ bind_checker *bind_checker_new(bind_compilation *c);
  * interner and diagnostics (check/split_part.c's has no compilation). */
 void bind_checker_init(bind_checker *k, bind_compilation *c, bind_arena *a, bind_interner *in, bind_diag_bag *diags);
 void bind_checker_free(bind_checker *k);
+/* With --state: whether the machine holds what W0401 (a reservation of the
+ * binding's URL for its grantee) and W0402 (its socket's SSL record, as
+ * netsh.cmd sets it) say the binding needs (state_checks.c). */
+bool bind_state_holds_urlacl(bind_checker *k, const bind_binding *b);
+bool bind_state_holds_sslcert(bind_checker *k, const bind_binding *b);
 void bind_check_declare(bind_checker *k, const bind_stmt *st, bool is_stdlib);
 /* Sites declared by the second part of a split parse (check/split_part.c). */
 typedef struct bind_check_part bind_check_part;

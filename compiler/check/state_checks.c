@@ -15,6 +15,7 @@
  * the .bind (so `# bindc: allow` silences it) with a note in the capture. */
 #include "checker.h"
 #include "base/file_io.h"
+#include "base/table.h"
 #include "model/machine_state.h"
 #include "runtime/route_state.h"
 
@@ -69,16 +70,23 @@ typedef struct state_checker {
     bool user_mode;
     uint8_t *ports;                  /* a bit per port a binding uses, made when a fix-it asks */
     bool *registered;                /* per reservation of the state: a binding of the .bind registers it */
-    BIND_VEC(const void *) said;     /* records already reported (W0505, W0508: one diagnostic each) */
+    uint32_t *port_acl, *port_acls;  /* per port: the reservation W0508 names (index + 1), and how many */
+    bind_table by_thumbprint;        /* the .bind's certificates by thumbprint: index + 1 of the first */
+    uint32_t *next_cert;             /* index + 1 of the next with the same thumbprint; NULL until asked */
+    bind_table said;                 /* records already reported (W0505, W0508: one diagnostic each) */
 } state_checker;
 
 static bool http_sys_site(const bind_site *s) { return s->server == BIND_SERVER_IIS || s->server == BIND_SERVER_ANY; }
 static bool web(const bind_binding *b) { return b->valid && (b->protocol == BIND_PROTO_HTTP || b->protocol == BIND_PROTO_HTTPS); }
 
+static bool same_text(const void *a, const void *b) { return strcmp(a, b) == 0; }
+static bool same_record(const void *a, const void *b) { return a == b; }
+
 static bool said(state_checker *S, const void *what)
 {
-    for (size_t i = 0; i < S->said.len; i++) if (S->said.items[i] == what) return true;
-    bind_vec_push(&S->said, what);
+    uint64_t h = bind_hash_bytes(&what, sizeof what, BIND_HASH_SEED);
+    if (bind_table_get(&S->said, h, what)) return true;
+    bind_table_put(&S->said, h, what, (void *)(uintptr_t)1);
     return false;
 }
 
@@ -198,6 +206,74 @@ static bool ieq(const char *a, const char *b)
     return !*a && !*b;
 }
 
+/* The first of the .bind's own certificates with the thumbprint (index + 1;
+ * S->next_cert the others), indexed on first use: every W0505 of a fleet
+ * asks. */
+static uint32_t cert_with(state_checker *S, const char *thumbprint)
+{
+    const bind_model *m = S->m;
+    if (!S->next_cert) {
+        S->next_cert = bind_arena_alloc(S->a, (m->ncerts + 1) * sizeof *S->next_cert);
+        bind_table_init(&S->by_thumbprint, same_text);
+        uint32_t *tail = bind_arena_alloc(S->a, (m->ncerts + 1) * sizeof *tail);    /* of a chain, at its first */
+        for (uint32_t i = 0; i < m->ncerts; i++) {
+            const bind_cert *o = m->certs[i];
+            if (o->is_stdlib || !o->thumbprint) continue;
+            uint64_t h = bind_hash_bytes(o->thumbprint, strlen(o->thumbprint), BIND_HASH_SEED);
+            uint32_t first = (uint32_t)(uintptr_t)bind_table_put(&S->by_thumbprint, h, o->thumbprint, (void *)(uintptr_t)(i + 1));
+            if (first == i + 1) tail[i] = i + 1;
+            else { S->next_cert[tail[first - 1] - 1] = i + 1; tail[first - 1] = i + 1; }
+        }
+    }
+    return (uint32_t)(uintptr_t)bind_table_get(&S->by_thumbprint, bind_hash_bytes(thumbprint, strlen(thumbprint), BIND_HASH_SEED),
+                                               thumbprint);
+}
+
+/* The machine's SSL record of the binding's socket (HTTP.sys's key for it
+ * in *key), or NULL. */
+static const bind_state_sslcert *ssl_record(const bind_machine_state *st, bind_arena *a, const bind_binding *b, const char **key)
+{
+    char addr[48];
+    if (b->ccs) {
+        *key = bind_arena_printf(a, "ccs=%u", b->port);
+        return bind_state_find_ccs(st, b->port);
+    }
+    if (b->sni) {
+        *key = bind_arena_printf(a, "hostnameport=%s:%u", b->host, b->port);
+        return bind_state_find_hostport(st, b->host, b->port);
+    }
+    if (b->addr.kind == BIND_ADDR_ANY) strcpy(addr, "0.0.0.0");
+    else bind_addr_format(&b->addr, addr, true);
+    *key = bind_arena_printf(a, "ipport=%s:%u", addr, b->port);
+    return bind_state_find_ipport(st, &b->addr, b->port);
+}
+
+/* How record r differs from what netsh.cmd sets for b (NULL: it does not),
+ * or NULL with *replaced when the script replaces it anyway: a custom
+ * certificate on IIS Express's own ports takes its installer's record. */
+static const char *ssl_differs(const bind_model *m, bind_arena *a, const bind_binding *b, const bind_state_sslcert *r, bool *replaced)
+{
+    const bind_platform *pf = m->platform;
+    bool in_ssl_ports = pf->has_ssl_ports && bind_port_in(pf->ssl_ports, pf->nssl_ports, b->port);
+    const bind_cert *dflt = pf->default_cert ? bind_model_find_cert(m, pf->default_cert) : NULL;
+    const bind_cert *ct = b->cert;
+    const char *hash = b->thumbprint ? b->thumbprint : ct ? ct->thumbprint : NULL;
+    const char *appid = ct && ct->appid ? ct->appid : m->default_appid ? m->default_appid : BIND_HTTP_SYS_IIS_APPID;
+    const char *store = ct && ct->store ? ct->store : m->default_store ? m->default_store : "My";
+    *replaced = bind_http_sys_user_mode(pf) && in_ssl_ports && dflt && dflt->appid && r->appid && ieq(r->appid, dflt->appid) &&
+                !b->sni && !b->ccs && (b->addr.kind == BIND_ADDR_ANY || b->addr.kind == BIND_ADDR_ANY4);
+    if (*replaced) return NULL;
+    const char *named = b->thumbprint ? bind_arena_printf(a, "%s", b->thumbprint)
+                      : ct ? bind_arena_printf(a, "`%s`%s%s%s", ct->name, hash ? " (" : "", hash ? hash : "", hash ? ")" : "") : "?";
+    if (!b->ccs && hash && r->hash && strcmp(hash, r->hash) != 0)
+        return bind_arena_printf(a, "has certificate %s, not %s", r->hash, named);
+    if (r->appid && !ieq(r->appid, appid))
+        return bind_arena_printf(a, "has application ID %s, not %s", r->appid, appid);
+    if (!b->ccs && r->store_known && !ieq(r->store ? r->store : "My", store))
+        return bind_arena_printf(a, "keeps its certificate in store %s, not %s", r->store ? r->store : "My (the default)", store);
+    return NULL;
+}
+
 static void check_ssl(state_checker *S, const bind_binding *b)
 {
     const bind_model *m = S->m;
@@ -206,40 +282,12 @@ static void check_ssl(state_checker *S, const bind_binding *b)
     const bind_cert *dflt = pf->default_cert ? bind_model_find_cert(m, pf->default_cert) : NULL;
     /* The platform's installer made this record; the scripts write none. */
     if (S->user_mode && in_ssl_ports && dflt && b->cert == dflt && !b->thumbprint && !b->sni && !b->ccs) return;
-    const bind_state_sslcert *r;
     const char *key;
-    char addr[48];
-    if (b->ccs) {
-        r = bind_state_find_ccs(S->st, b->port);
-        key = bind_arena_printf(S->a, "ccs=%u", b->port);
-    } else if (b->sni) {
-        r = bind_state_find_hostport(S->st, b->host, b->port);
-        key = bind_arena_printf(S->a, "hostnameport=%s:%u", b->host, b->port);
-    } else {
-        r = bind_state_find_ipport(S->st, &b->addr, b->port);
-        if (b->addr.kind == BIND_ADDR_ANY) strcpy(addr, "0.0.0.0");
-        else bind_addr_format(&b->addr, addr, true);
-        key = bind_arena_printf(S->a, "ipport=%s:%u", addr, b->port);
-    }
+    const bind_state_sslcert *r = ssl_record(S->st, S->a, b, &key);
     if (!r || said(S, r)) return;
     const bind_cert *ct = b->cert;
-    const char *hash = b->thumbprint ? b->thumbprint : ct ? ct->thumbprint : NULL;
-    const char *appid = ct && ct->appid ? ct->appid : m->default_appid ? m->default_appid : BIND_HTTP_SYS_IIS_APPID;
-    const char *store = ct && ct->store ? ct->store : m->default_store ? m->default_store : "My";
-    /* A custom certificate on the installer's ports replaces its record,
-     * with or without /replace (IIS Express). */
-    if (S->user_mode && in_ssl_ports && dflt && dflt->appid && r->appid && ieq(r->appid, dflt->appid) && !b->sni && !b->ccs &&
-        (b->addr.kind == BIND_ADDR_ANY || b->addr.kind == BIND_ADDR_ANY4))
-        return;
-    const char *named = b->thumbprint ? bind_arena_printf(S->a, "%s", b->thumbprint)
-                      : ct ? bind_arena_printf(S->a, "`%s`%s%s%s", ct->name, hash ? " (" : "", hash ? hash : "", hash ? ")" : "") : "?";
-    const char *what = NULL;
-    if (!b->ccs && hash && r->hash && strcmp(hash, r->hash) != 0)
-        what = bind_arena_printf(S->a, "has certificate %s, not %s", r->hash, named);
-    else if (r->appid && !ieq(r->appid, appid))
-        what = bind_arena_printf(S->a, "has application ID %s, not %s", r->appid, appid);
-    else if (!b->ccs && r->store_known && !ieq(r->store ? r->store : "My", store))
-        what = bind_arena_printf(S->a, "keeps its certificate in store %s, not %s", r->store ? r->store : "My (the default)", store);
+    bool replaced;
+    const char *what = ssl_differs(m, S->a, b, r, &replaced);
     if (!what) return;
     bind_diag_bag *bag = S->k->diags;
     bind_diag *d = bind_diag_push(bag, BIND_W0505, b->info_span,
@@ -249,9 +297,9 @@ static void check_ssl(state_checker *S, const bind_binding *b)
     bind_diag_note(bag, d, NULL, "`netsh.cmd /replace` replaces it, keeping the old record in netsh-saved\\; netsh-revert.cmd puts it back");
     /* The machine's certificate is one the .bind declares: naming it is one edit. */
     if (r->hash && b->cert_span.end && !b->ccs)
-        for (uint32_t i = 0; i < m->ncerts; i++) {
-            const bind_cert *o = m->certs[i];
-            if (o->is_stdlib || o == ct || !o->thumbprint || strcmp(o->thumbprint, r->hash) != 0) continue;
+        for (uint32_t i = cert_with(S, r->hash); i; i = S->next_cert[i - 1]) {
+            const bind_cert *o = m->certs[i - 1];
+            if (o == ct) continue;
             bind_diag_fixit(bag, d, b->cert_span, o->name);
             break;
         }
@@ -310,17 +358,20 @@ static void check_foreign_port(state_checker *S, const bind_site *site, const bi
     for (uint32_t i = 0; i < nl && !overlaps; i++) overlaps = bind_addr_overlaps(&list[i].addr, &b->addr);
     if (!overlaps) return;
     /* The reservation to name: the site root of the port before its paths,
-     * and WCF's, which every Windows has, last. */
-    const bind_state_urlacl *first = NULL;
-    uint32_t more = 0;
-    int rank = 3;
-    for (uint32_t i = 0; i < S->st->nurlacls; i++) {
-        const bind_state_urlacl *u = &S->st->urlacls[i];
-        if (u->port != b->port) continue;
-        int r = u->path && strcmp(u->path, "/") == 0 ? 0 : u->path && strcmp(u->path, "/Temporary_Listen_Addresses/") == 0 ? 2 : 1;
-        if (first) more++;
-        if (r < rank) { first = u; rank = r; }
+     * and WCF's, which every Windows has, last; worked out for every port
+     * at once, as nginx's sites of a fleet all ask. */
+    if (!S->port_acl) {
+        S->port_acl = bind_arena_alloc(S->a, 65536 * sizeof *S->port_acl);
+        S->port_acls = bind_arena_alloc(S->a, 65536 * sizeof *S->port_acls);
+        uint8_t *rank = bind_arena_alloc(S->a, 65536);
+        for (uint32_t i = 0; i < S->st->nurlacls; i++) {
+            const bind_state_urlacl *u = &S->st->urlacls[i];
+            int r = u->path && strcmp(u->path, "/") == 0 ? 0 : u->path && strcmp(u->path, "/Temporary_Listen_Addresses/") == 0 ? 2 : 1;
+            if (!S->port_acls[u->port]++ || r < rank[u->port]) { S->port_acl[u->port] = i + 1; rank[u->port] = (uint8_t)r; }
+        }
     }
+    const bind_state_urlacl *first = S->port_acl[b->port] ? &S->st->urlacls[S->port_acl[b->port] - 1] : NULL;
+    uint32_t more = S->port_acls[b->port] ? S->port_acls[b->port] - 1 : 0;
     /* One diagnostic for a port, whatever binds it. */
     if (!first || said(S, first)) return;
     char addr[48];
@@ -436,6 +487,49 @@ static void check_iplisten(state_checker *S)
 
 /* ---- the pass --------------------------------------------------------------------------- */
 
+/* ---- W0401, W0402 on this machine ------------------------------------------ */
+
+/* With --state the check is of that machine: what W0401 and W0402 say a
+ * binding needs may be there already.  The reservations by their URL's
+ * text, made on first use (in the checker: its bindings ask one by one). */
+bool bind_state_holds_urlacl(bind_checker *k, const bind_binding *b)
+{
+    const bind_machine_state *st = k->c->state;
+    if (!st || !st->nurlacls || !b->valid) return false;
+    bind_arena_mark mark = bind_arena_mark_now(k->scratch);
+    if (!k->state_urls_made) {
+        k->state_urls_made = true;
+        bind_table_init(&k->state_urls, same_text);
+        for (uint32_t i = 0; i < st->nurlacls; i++) {
+            const char *why;
+            bind_url_prefix p;
+            if (!st->urlacls[i].url || !bind_url_prefix_parse(k->scratch, st->urlacls[i].url, &p, &why)) continue;
+            const char *text = bind_url_prefix_text(k->arena, &p);
+            bind_table_put(&k->state_urls, bind_hash_bytes(text, strlen(text), BIND_HASH_SEED), text, (void *)(uintptr_t)(i + 1));
+        }
+    }
+    bind_url_prefix p;
+    bind_http_sys_prefix(b, &p);
+    const char *text = bind_url_prefix_text(k->scratch, &p);
+    uint32_t i = (uint32_t)(uintptr_t)bind_table_get(&k->state_urls, bind_hash_bytes(text, strlen(text), BIND_HASH_SEED), text);
+    bool held = i && bind_state_grants(k->scratch, &st->urlacls[i - 1], bind_http_sys_grantee(k->m, b)) == BIND_GRANT_YES;
+    bind_arena_release(k->scratch, mark);
+    return held;
+}
+
+bool bind_state_holds_sslcert(bind_checker *k, const bind_binding *b)
+{
+    const bind_machine_state *st = k->c->state;
+    if (!st || !st->nsslcerts || !b->valid || b->protocol != BIND_PROTO_HTTPS) return false;
+    bind_arena_mark mark = bind_arena_mark_now(k->scratch);
+    const char *key;
+    const bind_state_sslcert *r = ssl_record(st, k->scratch, b, &key);
+    bool replaced = false;
+    bool held = r && !ssl_differs(k->m, k->scratch, b, r, &replaced) && !replaced;
+    bind_arena_release(k->scratch, mark);
+    return held;
+}
+
 void bind_check_state(bind_checker *k)
 {
     state_checker S;
@@ -446,15 +540,24 @@ void bind_check_state(bind_checker *k)
     S.a = bind_arena_new();
     S.ns = bind_state_namespace(S.a, S.st);
     S.user_mode = bind_http_sys_user_mode(S.m->platform);
-    /* Which reservations the .bind's bindings register themselves. */
+    bind_table_init(&S.said, same_record);
+    /* Which reservations the .bind's bindings register themselves: each
+     * binding looks its URL up by its text (the same prefix, the same
+     * text), not among every reservation. */
     S.registered = bind_arena_alloc(S.a, (S.st->nurlacls + 1) * sizeof *S.registered);
-    bind_url_prefix *reserved = bind_arena_alloc(S.a, (S.st->nurlacls + 1) * sizeof *reserved);
-    bool *parsed = bind_arena_alloc(S.a, (S.st->nurlacls + 1) * sizeof *parsed);
+    bind_table by_url;
+    bind_table_init(&by_url, same_text);
+    uint32_t *next = bind_arena_alloc(S.a, (S.st->nurlacls + 1) * sizeof *next);    /* equal URLs: index + 1 of the next */
     for (uint32_t i = 0; i < S.st->nurlacls; i++) {
         const char *why;
-        parsed[i] = S.st->urlacls[i].url && bind_url_prefix_parse(S.a, S.st->urlacls[i].url, &reserved[i], &why);
+        bind_url_prefix p;
+        if (!S.st->urlacls[i].url || !bind_url_prefix_parse(S.a, S.st->urlacls[i].url, &p, &why)) continue;
+        const char *text = bind_url_prefix_text(S.a, &p);
+        uint64_t h = bind_hash_bytes(text, strlen(text), BIND_HASH_SEED);
+        uint32_t first = (uint32_t)(uintptr_t)bind_table_put(&by_url, h, text, (void *)(uintptr_t)(i + 1));
+        if (first != i + 1) { next[i] = next[first - 1]; next[first - 1] = i + 1; }
     }
-    for (uint32_t i = 0; S.st->nurlacls && i < S.m->nsites; i++) {
+    for (uint32_t i = 0; by_url.len && i < S.m->nsites; i++) {
         const bind_site *s = S.m->sites[i];
         const bind_binding *failing;
         bind_state_refusal why;
@@ -464,10 +567,12 @@ void bind_check_state(bind_checker *k)
             if (!web(s->bindings[j])) continue;
             bind_url_prefix p;
             bind_http_sys_prefix(s->bindings[j], &p);
-            for (uint32_t r = 0; r < S.st->nurlacls; r++)
-                if (parsed[r] && !S.registered[r] && bind_url_prefix_equal(&p, &reserved[r])) S.registered[r] = true;
+            const char *text = bind_url_prefix_text(S.a, &p);
+            uint64_t h = bind_hash_bytes(text, strlen(text), BIND_HASH_SEED);
+            for (uint32_t r = (uint32_t)(uintptr_t)bind_table_get(&by_url, h, text); r; r = next[r - 1]) S.registered[r - 1] = true;
         }
     }
+    bind_table_fini(&by_url);
     for (uint32_t i = 0; i < S.m->nsites; i++) {
         const bind_site *s = S.m->sites[i];
         if (s->is_stdlib) continue;
@@ -484,7 +589,8 @@ void bind_check_state(bind_checker *k)
         }
     }
     check_iplisten(&S);
-    bind_vec_free(&S.said);
+    bind_table_fini(&S.said);
+    if (S.next_cert) bind_table_fini(&S.by_thumbprint);
     bind_url_ns_free(S.ns);
     bind_arena_free(S.a);
 }

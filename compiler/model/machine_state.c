@@ -40,6 +40,41 @@ void bind_machine_state_add_urlacls(bind_machine_state *st, const bind_state_url
     }
 }
 
+static char lower(char c);
+
+/* What the lookups below compare: the kind, the port, and the address
+ * (IPPORT) or the host name without case (HOSTPORT). */
+static uint64_t ssl_key_hash(uint8_t key, uint16_t port, const bind_addr *addr, const char *host)
+{
+    uint8_t head[3] = { key, (uint8_t)(port >> 8), (uint8_t)port };
+    uint64_t h = bind_hash_bytes(head, sizeof head, BIND_HASH_SEED);
+    if (key == BIND_STATE_SSL_IPPORT) return bind_addr_hash(addr, h);
+    if (key != BIND_STATE_SSL_HOSTPORT || !host) return h;
+    char low[64];
+    size_t n = 0;
+    for (const char *c = host; *c; c++) {
+        low[n++] = lower(*c);
+        if (n == sizeof low) { h = bind_hash_bytes(low, n, h); n = 0; }
+    }
+    return bind_hash_bytes(low, n, h);
+}
+
+static void index_sslcerts(bind_machine_state *st)
+{
+    uint32_t cap = 16;
+    while (cap < 2 * st->nsslcerts) cap <<= 1;
+    st->ssl_slots = bind_arena_alloc(st->arena, cap * sizeof *st->ssl_slots);
+    st->ssl_mask = cap - 1;
+    /* In the records' order, so that a lookup meets the first of equal
+     * keys first, as a walk of the records would. */
+    for (uint32_t i = 0; i < st->nsslcerts; i++) {
+        const bind_state_sslcert *r = &st->sslcerts[i];
+        size_t j = bind_hash_slot(ssl_key_hash(r->key, r->port, &r->addr, r->host), st->ssl_mask);
+        while (st->ssl_slots[j]) j = (j + 1) & st->ssl_mask;
+        st->ssl_slots[j] = i + 1;
+    }
+}
+
 void bind_machine_state_add_sslcerts(bind_machine_state *st, const bind_state_sslcert *r, size_t n)
 {
     if (!n) return;
@@ -52,6 +87,7 @@ void bind_machine_state_add_sslcerts(bind_machine_state *st, const bind_state_ss
         s.store = dup(st->arena, s.store);
         st->sslcerts[st->nsslcerts++] = s;
     }
+    index_sslcerts(st);
 }
 
 void bind_machine_state_add_iplisten(bind_machine_state *st, const bind_state_iplisten *r, size_t n)
@@ -275,6 +311,20 @@ const bind_state_excluded *bind_state_excluded_port(const bind_machine_state *st
     return NULL;
 }
 
+/* The first record with the key, or NULL. */
+static const bind_state_sslcert *find_ssl(const bind_machine_state *st, uint8_t key, uint16_t port, const bind_addr *addr,
+                                          const char *host)
+{
+    if (!st->nsslcerts) return NULL;
+    for (size_t j = bind_hash_slot(ssl_key_hash(key, port, addr, host), st->ssl_mask); st->ssl_slots[j]; j = (j + 1) & st->ssl_mask) {
+        const bind_state_sslcert *r = &st->sslcerts[st->ssl_slots[j] - 1];
+        if (r->key != key || r->port != port) continue;
+        if (key == BIND_STATE_SSL_IPPORT ? bind_addr_equal(&r->addr, addr) : key == BIND_STATE_SSL_HOSTPORT ? ieq(r->host, host) : true)
+            return r;
+    }
+    return NULL;
+}
+
 const bind_state_sslcert *bind_state_find_ipport(const bind_machine_state *st, const bind_addr *addr, uint16_t port)
 {
     bind_addr want = *addr;
@@ -282,27 +332,17 @@ const bind_state_sslcert *bind_state_find_ipport(const bind_machine_state *st, c
         memset(&want, 0, sizeof want);
         want.kind = BIND_ADDR_ANY4;
     }
-    for (uint32_t i = 0; i < st->nsslcerts; i++) {
-        const bind_state_sslcert *r = &st->sslcerts[i];
-        if (r->key == BIND_STATE_SSL_IPPORT && r->port == port && bind_addr_equal(&r->addr, &want)) return r;
-    }
-    return NULL;
+    return find_ssl(st, BIND_STATE_SSL_IPPORT, port, &want, NULL);
 }
 
 const bind_state_sslcert *bind_state_find_hostport(const bind_machine_state *st, const char *host, uint16_t port)
 {
-    for (uint32_t i = 0; i < st->nsslcerts; i++) {
-        const bind_state_sslcert *r = &st->sslcerts[i];
-        if (r->key == BIND_STATE_SSL_HOSTPORT && r->port == port && ieq(r->host, host)) return r;
-    }
-    return NULL;
+    return find_ssl(st, BIND_STATE_SSL_HOSTPORT, port, NULL, host);
 }
 
 const bind_state_sslcert *bind_state_find_ccs(const bind_machine_state *st, uint16_t port)
 {
-    for (uint32_t i = 0; i < st->nsslcerts; i++)
-        if (st->sslcerts[i].key == BIND_STATE_SSL_CCS && st->sslcerts[i].port == port) return &st->sslcerts[i];
-    return NULL;
+    return find_ssl(st, BIND_STATE_SSL_CCS, port, NULL, NULL);
 }
 
 bool bind_state_listens_on(const bind_machine_state *st, const bind_addr *addr)

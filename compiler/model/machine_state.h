@@ -83,6 +83,12 @@ typedef struct bind_machine_state {
     bool given[BIND_STATE_PARTS];
     bool complete[BIND_STATE_PARTS];
     bind_span shown_at[BIND_STATE_PARTS];   /* the first line of the part's capture */
+    /* The SSL records by their key (kind, port, address or host name): a
+     * fleet's machine has one a site, and each https binding looks up its
+     * own.  Open addressing over record indexes + 1, made again in the
+     * arena when records are added (once a capture). */
+    uint32_t *ssl_slots;
+    uint32_t ssl_mask;
 } bind_machine_state;
 
 bind_machine_state *bind_machine_state_new(bind_arena *a);

@@ -3,7 +3,8 @@
 # tests/bench/fleet_gen.pl (deterministic) and prints, measured the same way
 # for every command (GNU time: wall clock and peak RSS; the median wall time
 # of RUNS runs, the largest RSS):
-#   bindc check, bindc compile --target all, --target nginx, --target
+#   bindc check, bindc check --state with captures of what the fleet's
+#   machine holds, bindc compile --target all, --target nginx, --target
 #   apache and --target iis, bindc import of that applicationhost.config
 #   (which must take no longer than writing it), and side by side nginx -t
 #   on the emitted nginx config, apache2 -t on the emitted apache.conf and
@@ -100,17 +101,46 @@ for n in "${sizes[@]}"; do
     fi
     stat -c %s "$d/fleet.bind" > "$d/bytes"
     grep -c '^site ' "$d/fleet.bind" > "$d/sites"
+    # What the machine of such a fleet holds, as `netsh http show sslcert`
+    # and `show urlacl` print it: the SSL binding of every https binding
+    # (its certificate's thumbprint and store, IIS's application ID) and a
+    # reservation for every http URL of HTTP.sys's sites, as the fleet's
+    # netsh.cmd leaves them: `check --state` with them has nothing to
+    # report, and reads it all.
+    perl -e 'my ($ssl, $acl) = @ARGV; my (%thumb, $cert, %s, %u, $store, $nginx);
+        while (<STDIN>) {
+            $store = $1 if /^\s+store\s*=\s*(\S+)/;
+            $nginx = 0 if /^site /;
+            $nginx = 1 if /^\s+server\s*=\s*nginx/;
+            $cert = $1 if /^cert (\S+)/;
+            $thumb{$cert} = $1 if /^\s+thumbprint\s*=\s*"([0-9A-F]{40})"/;
+            next if $nginx || !/^\s+(https?)\s+(\S+)(.*)$/;
+            my ($proto, $info, $opts) = ($1, $2, $3);
+            my ($addr, $port, $host) = $info =~ /^(\[[^\]]*\]|[^:]*):(\d+):(.*)$/ or next;
+            $addr = "0.0.0.0" if $addr eq "*";
+            if ($proto eq "http") { $u{"http://" . ($host ne "" ? $host : $addr eq "0.0.0.0" ? "*" : $addr) . ":$port/"} = 1; next }
+            my ($c) = $opts =~ /cert=(\S+)/ or next;
+            my $key = $opts =~ /\bsni\b/ ? "Hostname:port                : $host:$port" : "IP:port                      : $addr:$port";
+            $s{$key} //= $thumb{$c} if $thumb{$c};
+        }
+        open(my $o, ">", $ssl) or die; print $o "\nSSL Certificate bindings:\n-------------------------\n";
+        print $o "\n    $_\n    Certificate Hash             : $s{$_}\n    Application ID               : {4dc3e181-e14b-4a21-b022-59fc669b0914}\n    Certificate Store Name       : " . ($store // "My") . "\n" for sort keys %s;
+        open($o, ">", $acl) or die; print $o "\nURL Reservations:\n-----------------\n";
+        print $o "\n    Reserved URL            : $_\n        User: \\Everyone\n            Listen: Yes\n            Delegate: No\n            SDDL: D:(A;;GX;;;WD)\n" for sort keys %u;' \
+        "$d/sslcert.txt" "$d/urlacl.txt" < "$d/fleet.bind"
     rm -f "$d/fleet.bind"
 done
 
 # bindc, RUNS rounds of each command, every size in each round.
-for what in check all nginx apache iis import; do
+for what in check state all nginx apache iis import; do
     for _ in $(seq "$runs"); do
         for n in "${sizes[@]}"; do
             d=$tmp/$n
             fleet=("$d"/part.*.bind)
             case $what in
             check) record "$d/check.runs" "$bindc" check "${fleet[@]}"; cp "$tmp/last.err" "$d/check.err" ;;
+            state) record "$d/state.runs" "$bindc" check "${fleet[@]}" --state "$d/sslcert.txt" --state "$d/urlacl.txt"
+                   cp "$tmp/last.err" "$d/state.err" ;;
             all) record "$d/all.runs" "$bindc" compile "${fleet[@]}" --target all -o "$d/out" ;;
             nginx) record "$d/nginx.runs" "$bindc" compile "${fleet[@]}" --target nginx -o "$d/nginx.conf" ;;
             apache) record "$d/apache.runs" "$bindc" compile "${fleet[@]}" --target apache -o "$d/apache.conf" ;;
@@ -131,6 +161,11 @@ for n in "${sizes[@]}"; do
     ndiag=$(grep -c '^[^ ].*: \(error\|warning\|hint\)\[' "$d/check.err")
     rate=$(awk -v t="$t" -v b="$bytes" -v n="$n" 'BEGIN { if (t > 0) printf "%.1f MB/s, %.0f bindings/s", b / t / 1e6, n / t; else printf "under the 10 ms clock" }')
     row "$n" "bindc check" "$t" "$mb" "$rc" "$rate; $ndiag diagnostics"
+
+    read -r t mb rc < <(summary "$d/state.runs")
+    ndiag=$(grep -c '^[^ ].*: \(error\|warning\|hint\)\[' "$d/state.err")
+    row "$n" "bindc check --state (the machine's records)" "$t" "$mb" "$rc" \
+        "$(grep -c '^    Certificate Hash' "$d/sslcert.txt") SSL bindings, $(grep -c '^    Reserved URL' "$d/urlacl.txt") URL reservations; $ndiag diagnostics"
 
     read -r t mb rc < <(summary "$d/all.runs")
     row "$n" "bindc compile --target all" "$t" "$mb" "$rc" "$(du -sm "$d/out" | cut -f1) MB written"

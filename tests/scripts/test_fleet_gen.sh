@@ -47,6 +47,9 @@ if command -v /usr/bin/time > /dev/null; then
         grep -q "^ *500  $what " "$tmp/bench" && ok || { bad "fleet.sh printed no row for $what"; cat "$tmp/bench"; }
     done
     grep -q '; 0 diagnostics' "$tmp/bench" && ok || bad "fleet.sh: no diagnostics count"
+    # The captures of the fleet's machine match the fleet: nothing to say.
+    grep -q "bindc check --state .*URL reservations; 0 diagnostics" "$tmp/bench" && ok ||
+        { bad "fleet.sh: check --state of the fleet's own captures is not clean"; grep -- '--state' "$tmp/bench"; }
     if grep -q 'exit [1-9]' "$tmp/bench"; then bad "fleet.sh: a measured command failed"; grep 'exit' "$tmp/bench"; else ok; fi
 else
     bad "fleet.sh: GNU time is not installed (.ci/install-deps installs it)"

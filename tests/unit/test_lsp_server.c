@@ -489,9 +489,10 @@ static json_t *init_with_states(const char *root_uri, json_t *state_files)
     return p;
 }
 
-/* The diagnostics of the golden case: W0401 always, W0503 with the capture
- * (at `*:80:localhost`, with the reservation in the capture as related
- * information).  has_w0503 says which is expected. */
+/* The diagnostics of the golden case: W0401 while no capture shows alice's
+ * reservation, W0503 with the capture (at `*:80:localhost`, with the
+ * reservation in the capture as related information).  has_w0503 says
+ * which is expected. */
 static void expect_bob(json_t *diags, bool has_w0503)
 {
     assert_non_null(diags);
@@ -722,7 +723,10 @@ static void test_lsp_server_state_files_missing(void **state)
     session_send(t.x, json_pack("{s:s, s:s, s:{s:[{s:s, s:i}]}}", "jsonrpc", "2.0", "method", "workspace/didChangeWatchedFiles",
                                 "params", "changes", "uri", capture_uri, "type", 2));
     m = session_take(t.x);
-    expect_bob(find_diagnostics(m, t.uri), false);
+    /* and W0401 says nothing either: the machine holds the URL ACL it asks for. */
+    d = find_diagnostics(m, t.uri);
+    assert_non_null(d);
+    assert_int_equal(json_array_size(d), 0);
     json_decref(m);
     /* Back to bob's, then deleted: the deletion names a file that is not
      * there any more, and is recognised all the same. */
