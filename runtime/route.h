@@ -110,6 +110,11 @@ typedef struct bind_route_tls {
     const bind_binding *binding;
     const bind_cert *cert;           /* the certificate presented; NULL for a thumbprint literal or ccs */
     const char *name;                /* nginx, Apache BIND_TLS_NAMED: the name the SNI matched */
+    /* HTTP.sys with --state: the machine's own SSL binding under the key
+     * picked, when its certificate is not the .bind's (netsh.cmd stops
+     * there, W0505): HTTP.sys presents that one.  cert is then the .bind's
+     * certificate with its thumbprint, or NULL. */
+    const struct bind_state_sslcert *machine;
 } bind_route_tls;
 
 typedef struct bind_route_result {

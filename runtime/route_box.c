@@ -10,6 +10,7 @@
 struct bind_route_box {
     bind_arena *arena;
     const bind_model *m;
+    const bind_machine_state *st;   /* --state, or NULL */
     enum bind_server only;
     /* By enum bind_server: whether a site of that server is on the box
      * (HTTP.sys: server = iis or any), and the first one, which orders
@@ -148,6 +149,7 @@ bind_route_box *bind_route_box_new(const bind_model *m, enum bind_server only, c
             if (web_binding(s->bindings[j])) b->ports[s->bindings[j]->port >> 3] |= (uint8_t)(1u << (s->bindings[j]->port & 7));
     }
     bool box = only == BIND_SERVER_ANY;
+    b->st = st;
     b->listen = bind_state_listen_list(m, st, a, &b->nlisten);
     b->listen_from_state = st && st->given[BIND_STATE_IPLISTEN];
     if (box || only == BIND_SERVER_IIS) {
@@ -188,6 +190,30 @@ void bind_route_box_free(bind_route_box *b)
 static const char *const ssl_rule = "HTTP.sys's TLS handshake: the SSL binding of the SNI (hostnameport, then ccs), else of the "
                                     "address (ipport); without one it resets the connection";
 
+/* The machine's record under the key HTTP.sys picked, where it holds
+ * another certificate than the .bind's: netsh.cmd leaves it (W0505), so
+ * that is the certificate the handshake gets.  Where the machine has none,
+ * netsh.cmd adds the .bind's. */
+static void machine_certificate(const bind_route_box *b, const bind_route_request *rq, bind_route_tls *t)
+{
+    if (!b->st || t->refused || !t->binding) return;
+    const bind_binding *bd = t->binding;
+    const bind_state_sslcert *rec = NULL;
+    bind_addr any4 = { .kind = BIND_ADDR_ANY4 };
+    switch (t->pick) {
+    case BIND_TLS_HOSTNAMEPORT: case BIND_TLS_HOSTNAMEPORT_WILD: rec = bind_state_find_hostport(b->st, bd->host, bd->port); break;
+    case BIND_TLS_IPPORT: case BIND_TLS_IPPORT_ANY: rec = bind_state_find_ipport(b->st, &bd->addr, bd->port); break;
+    case BIND_TLS_INSTALLER: rec = bind_state_find_ipport(b->st, &any4, rq->port); break;
+    default: return;                 /* ccs: the store's certificate, by name */
+    }
+    const char *own = t->cert ? t->cert->thumbprint : bd->thumbprint;
+    if (!rec || !rec->hash || (own && strcmp(own, rec->hash) == 0)) return;
+    t->machine = rec;
+    t->cert = NULL;
+    for (uint32_t i = 0; i < b->m->ncerts && !t->cert; i++)
+        if (b->m->certs[i]->thumbprint && strcmp(b->m->certs[i]->thumbprint, rec->hash) == 0) t->cert = b->m->certs[i];
+}
+
 /* Server s's own answer, with the handshake first. */
 static void answer(const bind_route_box *b, enum bind_server s, const bind_route_request *rq, const bind_route_hello *hello,
                    const char *path, const bind_sources *src, bind_arena *a, bind_route_box_answer *out)
@@ -215,6 +241,7 @@ static void answer(const bind_route_box *b, enum bind_server s, const bind_route
         out->notes = ans.notes;
         out->nnotes = ans.nnotes;
         bind_route_ssl_apply(b->ssl, rq, hello, &out->r);
+        machine_certificate(b, rq, &out->r.tls);
         if (out->r.refusal == BIND_REFUSE_HANDSHAKE) {
             out->reason = bind_route_reason(a, rq, &out->r, NULL);
             out->rule = ssl_rule;

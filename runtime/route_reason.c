@@ -4,6 +4,7 @@
 #include "apache_plan.h"
 #include "nginx_plan.h"
 #include "route.h"
+#include "model/machine_state.h"
 
 #include <string.h>
 
@@ -262,6 +263,16 @@ static const char *iis_tls(bind_arena *a, const bind_sources *src, const bind_ro
     const char *sni = sni_text(a, rq, r);
     const bind_route_tls *t = &r->tls;
     if (t->refused) return bind_arena_printf(a, "%s: refused: HTTP.sys resets the connection: %s", sni, ssl_refusal(a, rq, r));
+    if (t->machine) {
+        const bind_state_sslcert *m = t->machine;
+        const bind_binding *b = t->binding;
+        const char *theirs = t->cert ? bind_arena_printf(a, "certificate `%s`%s, thumbprint %s,", t->cert->name, place(a, src, t->cert->span), m->hash)
+                                     : bind_arena_printf(a, "the certificate with thumbprint %s", m->hash);
+        const char *ours = b->cert ? bind_arena_printf(a, "`%s`", b->cert->name) : b->thumbprint ? b->thumbprint : "certificate";
+        return bind_arena_printf(a, "%s: HTTP.sys presents %s from this machine's SSL binding %s%s, which netsh.cmd leaves as it "
+                                    "is (W0505): not the .bind's %s for %s%s", sni, theirs, ssl_key(a, t, rq->port), place(a, src, m->at),
+                                 ours, bind_binding_text(a, b), place(a, src, b->span));
+    }
     const char *cert = cert_text(a, src, t, sni);
     if (t->pick == BIND_TLS_INSTALLER)
         return bind_arena_printf(a, "%s: HTTP.sys presents %s from the SSL binding %s that the platform's installer made for "

@@ -8,8 +8,9 @@
 #     Express scenarios of "Handling URL Binding Failures in IIS Express"
 #     with and without reservations made before, a reservation nobody
 #     registered (503), a site that cannot start (access denied, an
-#     excluded port), and the machine's IP listen list, which also
-#     decides HTTP.sys's sockets on a box with nginx;
+#     excluded port), the machine's IP listen list, which also decides
+#     HTTP.sys's sockets on a box with nginx, and the certificate of the
+#     machine's own SSL binding, which netsh.cmd leaves;
 #   - `compile --target netsh --state` leaves out what the machine has as
 #     the script would set it, says so (stderr and `rem` lines), and the
 #     revert leaves the same records alone;
@@ -183,6 +184,18 @@ case $out in "site:    Fallback"*"reason:  socket 10.0.0.5:8081 belongs to HTTP.
 out=$(route box.bind http://10.0.0.7:8081/ "$states/server-de.txt")
 case $out in "no site: nothing listens on 10.0.0.7:8081: this machine's IP listen list leaves it out of HTTP.sys; no listen of nginx takes it"*"# exit 3") ok ;;
     *) bad "box --state: nobody's socket: $out" ;; esac
+
+# The handshake as the machine would make it: its own SSL binding under
+# the key HTTP.sys picks, with another certificate (W0505), is left as it
+# is by netsh.cmd, so its certificate is the one presented.
+cp "$src/tests/golden/check/w0505-state-other-cert.bind" "$tmp/other.bind"
+cp "$states/sslcert-other-en.txt" "$tmp/"
+out=$(route other.bind https://api.shop.example/ sslcert-other-en.txt)
+expect "route --state: the machine's certificate on its SSL binding" "$(echo "$out" | grep '^tls:')" \
+'tls:     SNI `api.shop.example`: HTTP.sys presents certificate `other` (other.bind:8:6), thumbprint 9F0077C24E6D0A115B2C8D3E4F50617283943A1B, from this machine'"'"'s SSL binding ipport=0.0.0.0:443 (sslcert-other-en.txt:5:36), which netsh.cmd leaves as it is (W0505): not the .bind'"'"'s `shop` for https *:443:api.shop.example (other.bind:13:5)'
+out=$(cd "$tmp" && "$bindc" route other.bind https://api.shop.example/ 2> /dev/null)
+case $out in *'tls:     SNI `api.shop.example`: HTTP.sys presents certificate `shop` (other.bind:4:6) from its SSL binding ipport=0.0.0.0:443'*) ok ;;
+    *) bad "route without --state: the .bind's certificate: $out" ;; esac
 
 # ---- compile --target netsh --state: only the difference --------------------
 for t in netsh netsh-revert httpcfg; do
