@@ -188,6 +188,11 @@ typedef struct bind_ssl_layout {
      * text. */
     const bind_ssl_setting *settings;
     uint32_t n;
+    /* Putting a binding back (:bindc_put_ssl, once a script), its key as
+     * the tool writes it in %~1: the commands that add it from its hash and
+     * appid (a ccs= binding: its appid alone; NULL where the tool has no
+     * such binding), show it and delete it. */
+    const char *put_add, *put_add_ccs, *put_show, *put_del;
 } bind_ssl_layout;
 
 typedef struct bind_script {
@@ -198,6 +203,7 @@ typedef struct bind_script {
     bool httpcfg;               /* httpcfg.cmd: no PowerShell, `net session` */
     bool found, blob, alias, port;  /* which subroutines the script calls */
     bool values, put_ssl;           /* an SSL binding's settings read (:bindc_values), put back (:bindc_ssl_args) */
+    bool put_cert, put_ccs;         /* :bindc_put_ssl, :bindc_put_ccs called */
     bool inexact;                   /* a revert that may put an SSL binding back only in part */
     const bind_ssl_layout *ssl;     /* the tool's: set before bind_script_records when it has SSL bindings */
     const char *tool;           /* "netsh" | "httpcfg": whose `show` text it reads */
@@ -222,6 +228,8 @@ typedef struct bind_script_record {
     /* An SSL binding: replaced only when every setting it shows can be read
      * back (s->ssl), and put back with every one. */
     bool ssl_settings;
+    const char *ssl_arg;        /* its key as the layout's commands take it: `ipport=0.0.0.0:443` */
+    bool ssl_ccs;               /* a ccs= binding: no certificate of its own */
     const char *del;            /* the command that deletes it (quoted already) */
     const char *add;            /* the command that adds it (quoted already) */
     /* Putting a replaced record back: `restore` adds it again from the

@@ -371,54 +371,72 @@ static void forward_change(bind_script *s, const bind_script_record *r, uint32_t
     bind_script_line(s, ":bindc_%u", k);
 }
 
-/* Puts back an SSL binding the forward script replaced with every setting
- * its saved text shows.  First with its values (store, counts, CTL) and the
+/* Puts back an SSL binding the forward script replaced, with every setting
+ * its saved text shows: one call a binding, as a fleet's revert puts back
+ * thousands (put_ssl_subroutine). */
+static void put_back_ssl(bind_script *s, const bind_script_record *r, const char *saved)
+{
+    s->values = s->put_ssl = true;
+    if (r->ssl_ccs) s->put_ccs = true;
+    else s->put_cert = true;
+    bind_script_line(s, "call :bindc_put_%s \"%s\" %s", r->ssl_ccs ? "ccs" : "ssl", r->ssl_arg, saved);
+    bind_script_line(s, "if errorlevel 1 goto bindc_failed");
+}
+
+/* :bindc_put_ssl (or :bindc_put_ccs) KEY FILE: adds the binding KEY again
+ * as FILE shows it, first with its values (store, counts, CTL) and the
  * tool's defaults for the rest; netsh shows the other settings only as
  * words of Windows' language, known to mean the default or not by the line
  * of the same place in that binding, so it is added again with the switch
  * of each line that reads otherwise.  A line that still reads otherwise (a
- * setting no parameter of the tool sets) is said, and the text is kept. */
-static void put_back_ssl(bind_script *s, const bind_script_record *r, uint32_t k, const char *saved)
+ * setting no parameter of the tool sets) is said, and FILE is kept; else
+ * FILE is deleted.  Exit 1 when the tool fails. */
+static void put_ssl_subroutine(bind_script *s, bool ccs)
 {
     const bind_ssl_layout *l = s->ssl;
+    const char *name = ccs ? "ccs" : "ssl";
     bool switches = false;
-    s->values = s->put_ssl = true;
     bind_buf add;
     bind_buf_init(&add);
-    bind_buf_puts(&add, r->restore);
+    bind_buf_puts(&add, ccs ? l->put_add_ccs : l->put_add);
     for (uint32_t i = 0; i < l->n; i++) {
         if (l->settings[i].kind == BIND_SSL_SWITCH) switches = true;
         else bind_buf_printf(&add, " %%BINDC_A_%u%%", l->settings[i].line);
     }
     bind_buf_putc(&add, '\0');
-    bind_script_line(s, "call :bindc_read %s", saved);
-    bind_script_line(s, "call :bindc_values %s WAS", saved);
+    bind_script_line(s, ":bindc_put_%s", name);
+    bind_script_line(s, "rem Puts back the SSL binding %%1 as the file %%2 shows it, with every setting; the file stays "
+                        "when a setting cannot be given back.");
+    bind_script_line(s, "call :bindc_read %%2");
+    bind_script_line(s, "call :bindc_values %%2 WAS");
     bind_script_line(s, "call :bindc_ssl_args");
     bind_script_line(s, "%s", add.data);
-    bind_script_line(s, "if errorlevel 1 goto bindc_failed");
-    bind_script_line(s, "%s >\"%%BINDC_CUR%%\" 2>&1", r->show);
+    bind_script_line(s, "if errorlevel 1 exit /b 1");
+    bind_script_line(s, "%s >\"%%BINDC_CUR%%\" 2>&1", l->put_show);
     bind_script_line(s, "call :bindc_values \"%%BINDC_CUR%%\" NOW");
     bind_script_line(s, "if not \"%%BINDC_WAS_FORM%%\"==\"%%BINDC_NOW_FORM%%\" (echo        %s now shows SSL bindings in other "
                         "words than when it showed this one, another language or version of Windows: it is back with its "
-                        "certificate, appid and values, but not the settings %s shows in words; set them by hand as %s says.& "
-                        "set \"BINDC_INEXACT=1\" & goto bindc_%u)",
-                     s->tool, s->tool, saved, k);
+                        "certificate, appid and values, but not the settings %s shows in words; set them by hand as \"%%~2\" says.& "
+                        "set \"BINDC_INEXACT=1\" & exit /b 0)",
+                     s->tool, s->tool);
     if (switches) {
         bind_script_line(s, "call :bindc_switches");
-        bind_script_line(s, "if not defined BINDC_SW goto bindc_put_%u", k);
+        bind_script_line(s, "if not defined BINDC_SW goto bindc_put_%s_all", name);
         bind_script_line(s, "echo        and again with what %s shows of its settings in words:%%BINDC_SW%%", s->tool);
-        bind_script_line(s, "%s", r->del);
-        bind_script_line(s, "if errorlevel 1 goto bindc_failed");
+        bind_script_line(s, "%s", l->put_del);
+        bind_script_line(s, "if errorlevel 1 exit /b 1");
         bind_script_line(s, "%s %%BINDC_SW%%", add.data);
-        bind_script_line(s, "if errorlevel 1 goto bindc_failed");
-        bind_script_line(s, "%s >\"%%BINDC_CUR%%\" 2>&1", r->show);
+        bind_script_line(s, "if errorlevel 1 exit /b 1");
+        bind_script_line(s, "%s >\"%%BINDC_CUR%%\" 2>&1", l->put_show);
         bind_script_line(s, "call :bindc_values \"%%BINDC_CUR%%\" NOW");
-        bind_script_line(s, ":bindc_put_%u", k);
+        bind_script_line(s, ":bindc_put_%s_all", name);
     }
     bind_script_line(s, "if not \"%%BINDC_WAS_ALL%%\"==\"%%BINDC_NOW_ALL%%\" (echo        it is back, but %s shows it otherwise "
-                        "than %s does, in a setting no parameter of %s sets: set that by hand as the file says.& "
-                        "set \"BINDC_INEXACT=1\" & goto bindc_%u)",
-                     s->tool, saved, s->tool, k);
+                        "than \"%%~2\" does, in a setting no parameter of %s sets: set that by hand as the file says.& "
+                        "set \"BINDC_INEXACT=1\" & exit /b 0)",
+                     s->tool, s->tool);
+    bind_script_line(s, "del %%2");
+    bind_script_line(s, "exit /b 0");
     bind_buf_free(&add);
 }
 
@@ -453,7 +471,8 @@ static void put_back(bind_script *s, const bind_script_record *r, uint32_t k)
         bind_script_line(s, "%s", r->restore);
         bind_script_line(s, "if errorlevel 1 goto bindc_failed");
     } else if (r->ssl_settings) {
-        put_back_ssl(s, r, k, saved);
+        put_back_ssl(s, r, saved);
+        return;                      /* :bindc_put_ssl deletes the file once all is back */
     } else {
         bind_script_line(s, "call :bindc_read %s", saved);
         bind_script_line(s, "%s", r->restore);
@@ -664,6 +683,8 @@ static void subroutines(bind_script *s)
     bind_script_line(s, "exit /b 0");
     if (s->values) values_subroutines(s);
     if (s->put_ssl) put_ssl_subroutines(s);
+    if (s->put_cert) put_ssl_subroutine(s, false);
+    if (s->put_ccs) put_ssl_subroutine(s, true);
     if (s->port) {
         bind_script_line(s, ":bindc_port");
         bind_script_line(s, "rem BINDC_PORT_NAME and BINDC_PORT_MODE: the name and mode of the opening of TCP port %%1 in "

@@ -109,7 +109,9 @@ static const bind_ssl_setting httpcfg_ssl_settings[] = {
     { 7, BIND_SSL_COUNT, "/f ", NULL },    /* Flags */
 };
 static const bind_ssl_layout httpcfg_ssl_layout = {
-    httpcfg_ssl_settings, sizeof httpcfg_ssl_settings / sizeof httpcfg_ssl_settings[0]
+    httpcfg_ssl_settings, sizeof httpcfg_ssl_settings / sizeof httpcfg_ssl_settings[0],
+    "httpcfg set ssl /i %~1 /h \"%BINDC_R_HASH%\" /g \"%BINDC_R_APPID%\"", NULL,
+    "httpcfg query ssl /i %~1", "httpcfg delete ssl /i %~1",
 };
 
 /* The records this target writes, in httpcfg.cmd's order. */
@@ -163,6 +165,7 @@ static bind_script_record *records(bind_script *s, const httpcfg_plan *h, uint32
         if (b->replaces_platform) r->platform_appid = p->restore_appid;
         r->needs_appid = true;
         r->ssl_settings = true;
+        r->ssl_arg = b->key;
         r->del = bind_arena_printf(a, "httpcfg delete ssl /i %s", b->key);
         /* httpcfg's default store is MY */
         r->add = bind_arena_printf(a, "httpcfg set ssl /i %s /h %s /g \"%s\"%s%s", b->key, thumb, b->appid, my ? "" : " /c ",

@@ -124,7 +124,10 @@ static const bind_ssl_setting netsh_ssl_settings[] = {
     { 20, BIND_SSL_SWITCH, "enablesessionticket=enable", NULL },
 };
 static const bind_ssl_layout netsh_ssl_layout = {
-    netsh_ssl_settings, sizeof netsh_ssl_settings / sizeof netsh_ssl_settings[0]
+    netsh_ssl_settings, sizeof netsh_ssl_settings / sizeof netsh_ssl_settings[0],
+    "netsh http add sslcert %~1 certhash=\"%BINDC_R_HASH%\" appid=\"%BINDC_R_APPID%\"",
+    "netsh http add sslcert %~1 appid=\"%BINDC_R_APPID%\"",
+    "netsh http show sslcert %~1", "netsh http delete sslcert %~1",
 };
 
 /* The records of the plan, in netsh.cmd's order. */
@@ -180,6 +183,8 @@ static bind_script_record *records(bind_script *s, const bind_http_sys_plan *p, 
         if (b->replaces_platform) r->platform_appid = p->restore_appid;
         r->needs_appid = true;
         r->ssl_settings = true;
+        r->ssl_arg = bind_arena_printf(a, "%s=%s", tag, b->key);
+        r->ssl_ccs = b->key_kind == BIND_SSL_KEY_CCS;
         r->del = bind_arena_printf(a, "netsh http delete sslcert %s=%s", tag, b->key);
         r->add = add_sslcert(s, b);
         r->restore = b->key_kind == BIND_SSL_KEY_CCS

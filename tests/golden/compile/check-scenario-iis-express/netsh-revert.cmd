@@ -126,26 +126,8 @@ if errorlevel 1 goto bindc_failed
 if exist "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44300.added.txt" del "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44300.added.txt"
 if not exist "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44300.replaced.txt" goto bindc_2
 echo        putting back what netsh.cmd replaced, kept in "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44300.replaced.txt"
-call :bindc_read "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44300.replaced.txt"
-call :bindc_values "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44300.replaced.txt" WAS
-call :bindc_ssl_args
-netsh http add sslcert ipport=0.0.0.0:44300 certhash="%BINDC_R_HASH%" appid="%BINDC_R_APPID%" %BINDC_A_1% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7% %BINDC_A_8%
+call :bindc_put_ssl "ipport=0.0.0.0:44300" "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44300.replaced.txt"
 if errorlevel 1 goto bindc_failed
-netsh http show sslcert ipport=0.0.0.0:44300 >"%BINDC_CUR%" 2>&1
-call :bindc_values "%BINDC_CUR%" NOW
-if not "%BINDC_WAS_FORM%"=="%BINDC_NOW_FORM%" (echo        netsh now shows SSL bindings in other words than when it showed this one, another language or version of Windows: it is back with its certificate, appid and values, but not the settings netsh shows in words; set them by hand as "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44300.replaced.txt" says.& set "BINDC_INEXACT=1" & goto bindc_2)
-call :bindc_switches
-if not defined BINDC_SW goto bindc_put_2
-echo        and again with what netsh shows of its settings in words:%BINDC_SW%
-netsh http delete sslcert ipport=0.0.0.0:44300
-if errorlevel 1 goto bindc_failed
-netsh http add sslcert ipport=0.0.0.0:44300 certhash="%BINDC_R_HASH%" appid="%BINDC_R_APPID%" %BINDC_A_1% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7% %BINDC_A_8% %BINDC_SW%
-if errorlevel 1 goto bindc_failed
-netsh http show sslcert ipport=0.0.0.0:44300 >"%BINDC_CUR%" 2>&1
-call :bindc_values "%BINDC_CUR%" NOW
-:bindc_put_2
-if not "%BINDC_WAS_ALL%"=="%BINDC_NOW_ALL%" (echo        it is back, but netsh shows it otherwise than "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44300.replaced.txt" does, in a setting no parameter of netsh sets: set that by hand as the file says.& set "BINDC_INEXACT=1" & goto bindc_2)
-del "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44300.replaced.txt"
 :bindc_2
 if "%BINDC_S_3%"=="other" (netsh http show sslcert ipport=0.0.0.0:44500 >"%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44500.removed.txt" 2>&1)
 echo [3/7] remove SSL certificate binding ipport=0.0.0.0:44500
@@ -157,26 +139,8 @@ if errorlevel 1 goto bindc_failed
 if exist "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44500.added.txt" del "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44500.added.txt"
 if not exist "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44500.replaced.txt" goto bindc_3
 echo        putting back what netsh.cmd replaced, kept in "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44500.replaced.txt"
-call :bindc_read "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44500.replaced.txt"
-call :bindc_values "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44500.replaced.txt" WAS
-call :bindc_ssl_args
-netsh http add sslcert ipport=0.0.0.0:44500 certhash="%BINDC_R_HASH%" appid="%BINDC_R_APPID%" %BINDC_A_1% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7% %BINDC_A_8%
+call :bindc_put_ssl "ipport=0.0.0.0:44500" "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44500.replaced.txt"
 if errorlevel 1 goto bindc_failed
-netsh http show sslcert ipport=0.0.0.0:44500 >"%BINDC_CUR%" 2>&1
-call :bindc_values "%BINDC_CUR%" NOW
-if not "%BINDC_WAS_FORM%"=="%BINDC_NOW_FORM%" (echo        netsh now shows SSL bindings in other words than when it showed this one, another language or version of Windows: it is back with its certificate, appid and values, but not the settings netsh shows in words; set them by hand as "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44500.replaced.txt" says.& set "BINDC_INEXACT=1" & goto bindc_3)
-call :bindc_switches
-if not defined BINDC_SW goto bindc_put_3
-echo        and again with what netsh shows of its settings in words:%BINDC_SW%
-netsh http delete sslcert ipport=0.0.0.0:44500
-if errorlevel 1 goto bindc_failed
-netsh http add sslcert ipport=0.0.0.0:44500 certhash="%BINDC_R_HASH%" appid="%BINDC_R_APPID%" %BINDC_A_1% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7% %BINDC_A_8% %BINDC_SW%
-if errorlevel 1 goto bindc_failed
-netsh http show sslcert ipport=0.0.0.0:44500 >"%BINDC_CUR%" 2>&1
-call :bindc_values "%BINDC_CUR%" NOW
-:bindc_put_3
-if not "%BINDC_WAS_ALL%"=="%BINDC_NOW_ALL%" (echo        it is back, but netsh shows it otherwise than "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44500.replaced.txt" does, in a setting no parameter of netsh sets: set that by hand as the file says.& set "BINDC_INEXACT=1" & goto bindc_3)
-del "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a44500.replaced.txt"
 :bindc_3
 if "%BINDC_S_4%"=="other" (netsh http show sslcert ipport=0.0.0.0:443 >"%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.removed.txt" 2>&1)
 echo [4/7] remove SSL certificate binding ipport=0.0.0.0:443
@@ -188,26 +152,8 @@ if errorlevel 1 goto bindc_failed
 if exist "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.added.txt" del "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.added.txt"
 if not exist "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.replaced.txt" goto bindc_4
 echo        putting back what netsh.cmd replaced, kept in "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.replaced.txt"
-call :bindc_read "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.replaced.txt"
-call :bindc_values "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.replaced.txt" WAS
-call :bindc_ssl_args
-netsh http add sslcert ipport=0.0.0.0:443 certhash="%BINDC_R_HASH%" appid="%BINDC_R_APPID%" %BINDC_A_1% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7% %BINDC_A_8%
+call :bindc_put_ssl "ipport=0.0.0.0:443" "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.replaced.txt"
 if errorlevel 1 goto bindc_failed
-netsh http show sslcert ipport=0.0.0.0:443 >"%BINDC_CUR%" 2>&1
-call :bindc_values "%BINDC_CUR%" NOW
-if not "%BINDC_WAS_FORM%"=="%BINDC_NOW_FORM%" (echo        netsh now shows SSL bindings in other words than when it showed this one, another language or version of Windows: it is back with its certificate, appid and values, but not the settings netsh shows in words; set them by hand as "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.replaced.txt" says.& set "BINDC_INEXACT=1" & goto bindc_4)
-call :bindc_switches
-if not defined BINDC_SW goto bindc_put_4
-echo        and again with what netsh shows of its settings in words:%BINDC_SW%
-netsh http delete sslcert ipport=0.0.0.0:443
-if errorlevel 1 goto bindc_failed
-netsh http add sslcert ipport=0.0.0.0:443 certhash="%BINDC_R_HASH%" appid="%BINDC_R_APPID%" %BINDC_A_1% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7% %BINDC_A_8% %BINDC_SW%
-if errorlevel 1 goto bindc_failed
-netsh http show sslcert ipport=0.0.0.0:443 >"%BINDC_CUR%" 2>&1
-call :bindc_values "%BINDC_CUR%" NOW
-:bindc_put_4
-if not "%BINDC_WAS_ALL%"=="%BINDC_NOW_ALL%" (echo        it is back, but netsh shows it otherwise than "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.replaced.txt" does, in a setting no parameter of netsh sets: set that by hand as the file says.& set "BINDC_INEXACT=1" & goto bindc_4)
-del "%BINDC_DIR%\sslcert-ipport-0.0.0.0_3a443.replaced.txt"
 :bindc_4
 if "%BINDC_S_5%"=="other" (netsh http show urlacl url=https://localhost:443/ >"%BINDC_DIR%\urlacl-https_3a_2f_2flocalhost_3a443_2f.removed.txt" 2>&1)
 echo [5/7] remove URL ACL https://localhost:443/
@@ -428,4 +374,27 @@ if not "%BINDC_WAS_17%"=="%BINDC_NOW_17%" set "BINDC_SW=%BINDC_SW% enabletokenbi
 if not "%BINDC_WAS_18%"=="%BINDC_NOW_18%" set "BINDC_SW=%BINDC_SW% logextendedevents=enable"
 if not "%BINDC_WAS_19%"=="%BINDC_NOW_19%" set "BINDC_SW=%BINDC_SW% disablelegacytls=enable"
 if not "%BINDC_WAS_20%"=="%BINDC_NOW_20%" set "BINDC_SW=%BINDC_SW% enablesessionticket=enable"
+exit /b 0
+:bindc_put_ssl
+rem Puts back the SSL binding %1 as the file %2 shows it, with every setting; the file stays when a setting cannot be given back.
+call :bindc_read %2
+call :bindc_values %2 WAS
+call :bindc_ssl_args
+netsh http add sslcert %~1 certhash="%BINDC_R_HASH%" appid="%BINDC_R_APPID%" %BINDC_A_1% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7% %BINDC_A_8%
+if errorlevel 1 exit /b 1
+netsh http show sslcert %~1 >"%BINDC_CUR%" 2>&1
+call :bindc_values "%BINDC_CUR%" NOW
+if not "%BINDC_WAS_FORM%"=="%BINDC_NOW_FORM%" (echo        netsh now shows SSL bindings in other words than when it showed this one, another language or version of Windows: it is back with its certificate, appid and values, but not the settings netsh shows in words; set them by hand as "%~2" says.& set "BINDC_INEXACT=1" & exit /b 0)
+call :bindc_switches
+if not defined BINDC_SW goto bindc_put_ssl_all
+echo        and again with what netsh shows of its settings in words:%BINDC_SW%
+netsh http delete sslcert %~1
+if errorlevel 1 exit /b 1
+netsh http add sslcert %~1 certhash="%BINDC_R_HASH%" appid="%BINDC_R_APPID%" %BINDC_A_1% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7% %BINDC_A_8% %BINDC_SW%
+if errorlevel 1 exit /b 1
+netsh http show sslcert %~1 >"%BINDC_CUR%" 2>&1
+call :bindc_values "%BINDC_CUR%" NOW
+:bindc_put_ssl_all
+if not "%BINDC_WAS_ALL%"=="%BINDC_NOW_ALL%" (echo        it is back, but netsh shows it otherwise than "%~2" does, in a setting no parameter of netsh sets: set that by hand as the file says.& set "BINDC_INEXACT=1" & exit /b 0)
+del %2
 exit /b 0

@@ -46,16 +46,8 @@ if errorlevel 1 goto bindc_failed
 if exist "%BINDC_DIR%\ssl-0.0.0.0_3a443.added.txt" del "%BINDC_DIR%\ssl-0.0.0.0_3a443.added.txt"
 if not exist "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt" goto bindc_1
 echo        putting back what httpcfg.cmd replaced, kept in "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt"
-call :bindc_read "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt"
-call :bindc_values "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt" WAS
-call :bindc_ssl_args
-httpcfg set ssl /i 0.0.0.0:443 /h "%BINDC_R_HASH%" /g "%BINDC_R_APPID%" %BINDC_A_1% %BINDC_A_2% %BINDC_A_3% %BINDC_A_4% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7%
+call :bindc_put_ssl "0.0.0.0:443" "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt"
 if errorlevel 1 goto bindc_failed
-httpcfg query ssl /i 0.0.0.0:443 >"%BINDC_CUR%" 2>&1
-call :bindc_values "%BINDC_CUR%" NOW
-if not "%BINDC_WAS_FORM%"=="%BINDC_NOW_FORM%" (echo        httpcfg now shows SSL bindings in other words than when it showed this one, another language or version of Windows: it is back with its certificate, appid and values, but not the settings httpcfg shows in words; set them by hand as "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt" says.& set "BINDC_INEXACT=1" & goto bindc_1)
-if not "%BINDC_WAS_ALL%"=="%BINDC_NOW_ALL%" (echo        it is back, but httpcfg shows it otherwise than "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt" does, in a setting no parameter of httpcfg sets: set that by hand as the file says.& set "BINDC_INEXACT=1" & goto bindc_1)
-del "%BINDC_DIR%\ssl-0.0.0.0_3a443.replaced.txt"
 :bindc_1
 if exist "%BINDC_CUR%" del "%BINDC_CUR%"
 rd "%BINDC_DIR%" >nul 2>&1
@@ -217,4 +209,17 @@ set "BINDC_A_6="
 if defined BINDC_WAS_6 if not "%BINDC_WAS_6%"=="(null)" set BINDC_A_6=/n "%BINDC_WAS_6%"
 set "BINDC_A_7="
 set "BINDC_A_7=/f %BINDC_WAS_7%"
+exit /b 0
+:bindc_put_ssl
+rem Puts back the SSL binding %1 as the file %2 shows it, with every setting; the file stays when a setting cannot be given back.
+call :bindc_read %2
+call :bindc_values %2 WAS
+call :bindc_ssl_args
+httpcfg set ssl /i %~1 /h "%BINDC_R_HASH%" /g "%BINDC_R_APPID%" %BINDC_A_1% %BINDC_A_2% %BINDC_A_3% %BINDC_A_4% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7%
+if errorlevel 1 exit /b 1
+httpcfg query ssl /i %~1 >"%BINDC_CUR%" 2>&1
+call :bindc_values "%BINDC_CUR%" NOW
+if not "%BINDC_WAS_FORM%"=="%BINDC_NOW_FORM%" (echo        httpcfg now shows SSL bindings in other words than when it showed this one, another language or version of Windows: it is back with its certificate, appid and values, but not the settings httpcfg shows in words; set them by hand as "%~2" says.& set "BINDC_INEXACT=1" & exit /b 0)
+if not "%BINDC_WAS_ALL%"=="%BINDC_NOW_ALL%" (echo        it is back, but httpcfg shows it otherwise than "%~2" does, in a setting no parameter of httpcfg sets: set that by hand as the file says.& set "BINDC_INEXACT=1" & exit /b 0)
+del %2
 exit /b 0
