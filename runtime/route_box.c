@@ -39,7 +39,7 @@ static const char *label(enum bind_server s)
     return s == BIND_SERVER_IIS ? "HTTP.sys" : s == BIND_SERVER_NGINX ? "nginx" : "Apache";
 }
 
-static bool http_sys_site(const bind_site *s) { return s->server == BIND_SERVER_IIS || s->server == BIND_SERVER_ANY; }
+static bool http_sys_site(const bind_site *s) { return bind_site_runs_on(s, BIND_SERVER_IIS); }
 
 static bool web_binding(const bind_binding *b)
 {

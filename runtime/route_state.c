@@ -105,7 +105,7 @@ const bind_iplisten *bind_state_listen_list(const bind_model *m, const bind_mach
     return l;
 }
 
-static bool http_sys_site(const bind_site *s) { return s->server == BIND_SERVER_IIS || s->server == BIND_SERVER_ANY; }
+static bool http_sys_site(const bind_site *s) { return bind_site_runs_on(s, BIND_SERVER_IIS); }
 
 bool bind_state_site_starts(const bind_model *m, const bind_machine_state *st, const bind_url_namespace *ns,
                             const bind_site *s, bind_arena *a, const bind_binding **failing, bind_state_refusal *why)

@@ -208,7 +208,7 @@ typedef struct pexact { bkey key; const bind_binding *first[BIND_PROTO_COUNT]; }
 
 static bool served_by_http_sys(const bind_binding *b)
 {
-    return b->site->server == BIND_SERVER_IIS || b->site->server == BIND_SERVER_ANY;
+    return bind_site_runs_on(b->site, BIND_SERVER_IIS);
 }
 
 /* Whether two bindings' addresses are one socket for the protocol question.

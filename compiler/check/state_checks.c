@@ -76,7 +76,7 @@ typedef struct state_checker {
     bind_table said;                 /* records already reported (W0505, W0508: one diagnostic each) */
 } state_checker;
 
-static bool http_sys_site(const bind_site *s) { return s->server == BIND_SERVER_IIS || s->server == BIND_SERVER_ANY; }
+static bool http_sys_site(const bind_site *s) { return bind_site_runs_on(s, BIND_SERVER_IIS); }
 static bool web(const bind_binding *b) { return b->valid && (b->protocol == BIND_PROTO_HTTP || b->protocol == BIND_PROTO_HTTPS); }
 
 static bool same_text(const void *a, const void *b) { return strcmp(a, b) == 0; }
