@@ -241,12 +241,35 @@ static void assert_puts_back(const emitted *e, int k, const char *line)
     assert_true(starts(e->lines[back + 2], "if not exist \"%BINDC_DIR%\\") && ends(e->lines[back + 2], str(".replaced.txt\" goto bindc_%d", k)));
 }
 
-/* The revert's first `netsh http add sslcert` of a replaced binding on
- * 0.0.0.0:PORT: its key, hash and appid, and the settings netsh shows as
- * values (store, the two counts, the CTL); netsh's defaults for the rest. */
-#define NETSH_PUT_BACK(port) \
-    "netsh http add sslcert ipport=0.0.0.0:" port " certhash=\"%BINDC_R_HASH%\" appid=\"%BINDC_R_APPID%\" " \
+/* The revert's first `netsh http add sslcert` of a replaced binding, in
+ * :bindc_put_ssl, its key in %~1: its hash and appid, and the settings
+ * netsh shows as values (store, the two counts, the CTL); netsh's defaults
+ * for the rest. */
+#define NETSH_PUT_BACK \
+    "netsh http add sslcert %~1 certhash=\"%BINDC_R_HASH%\" appid=\"%BINDC_R_APPID%\" " \
     "%BINDC_A_1% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7% %BINDC_A_8%"
+
+/* A line of :bindc_put_ssl as the call with `key` runs it. */
+static const char *called(const char *line, const char *key)
+{
+    static char buf[4096];
+    const char *p = strstr(line, "%~1");
+    assert_non_null(p);
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(p - line), line, key, p + 3);
+    return buf;
+}
+
+/* The revert's step K puts back the SSL binding KEY that the forward script
+ * replaced (its text in SLUG.replaced.txt) with one call of the
+ * subroutine SUB, whose lines include `line`. */
+static void assert_puts_back_ssl(const emitted *e, int k, const char *sub, const char *key, const char *slug, const char *line)
+{
+    assert_puts_back(e, k, str("call :%s \"%s\" \"%%BINDC_DIR%%\\%s.replaced.txt\"", sub, key, slug));
+    int at = find(e, str(":%s", sub)), add = find(e, line), end = at;
+    while (end >= 0 && end < e->nlines && strcmp(e->lines[end], "exit /b 0") != 0) end++;
+    if (add < 0) fail_msg("missing line: %s\n--- script ---\n%s", line, e->text);
+    assert_true(at > 0 && at < add && add < end);
+}
 
 /* The arguments a program receives from line i. */
 static void assert_argv(const emitted *e, int i, const char *const *want, int n)
@@ -397,9 +420,9 @@ static void test_emit_netsh_ssl_443_dev_cert(void **state)
     int acl = assert_look_then_delete(&e, "netsh http show urlacl url=https://localhost:443/", "netsh http delete urlacl url=https://localhost:443/");
     assert_true(ssl < acl);
     /* It adds only what netsh.cmd replaced, as its text says: no look-up. */
-    assert_puts_back(&e, ssl, NETSH_PUT_BACK("443"));
+    assert_puts_back_ssl(&e, ssl, "bindc_put_ssl", "ipport=0.0.0.0:443", "sslcert-ipport-0.0.0.0_3a443", NETSH_PUT_BACK);
     /* ... with its settings: its values, then the switches it shows in words. */
-    assert_puts_back(&e, ssl, NETSH_PUT_BACK("443") " %BINDC_SW%");
+    assert_puts_back_ssl(&e, ssl, "bindc_put_ssl", "ipport=0.0.0.0:443", "sslcert-ipport-0.0.0.0_3a443", NETSH_PUT_BACK " %BINDC_SW%");
     assert_int_equal(count_prefix(&e, "netsh http add"), 3);
     assert_int_equal(find_prefix(&e, "set \"BINDC_CERT_NAME_1"), -1);
     release(&e, true);
@@ -466,14 +489,15 @@ static void test_emit_netsh_custom_cert_44300(void **state)
      * replaced, as its text says: the development certificate. */
     e = emit_text(src, "netsh-revert");
     k = assert_look_then_delete(&e, "netsh http show sslcert ipport=0.0.0.0:44300", "netsh http delete sslcert ipport=0.0.0.0:44300");
-    assert_puts_back(&e, k, NETSH_PUT_BACK("44300"));
+    assert_puts_back_ssl(&e, k, "bindc_put_ssl", "ipport=0.0.0.0:44300", "sslcert-ipport-0.0.0.0_3a44300", NETSH_PUT_BACK);
     assert_int_equal(find_prefix(&e, "set \"BINDC_CERT_NAME"), -1);
     release(&e, true);
 
     e = emit_text(src, "httpcfg-revert");
     k = assert_look_then_delete(&e, "httpcfg query ssl /i 0.0.0.0:44300", "httpcfg delete ssl /i 0.0.0.0:44300");
-    assert_puts_back(&e, k, "httpcfg set ssl /i 0.0.0.0:44300 /h \"%BINDC_R_HASH%\" /g \"%BINDC_R_APPID%\" %BINDC_A_1% "
-                            "%BINDC_A_2% %BINDC_A_3% %BINDC_A_4% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7%");
+    assert_puts_back_ssl(&e, k, "bindc_put_ssl", "0.0.0.0:44300", "ssl-0.0.0.0_3a44300",
+                         "httpcfg set ssl /i %~1 /h \"%BINDC_R_HASH%\" /g \"%BINDC_R_APPID%\" %BINDC_A_1% "
+                         "%BINDC_A_2% %BINDC_A_3% %BINDC_A_4% %BINDC_A_5% %BINDC_A_6% %BINDC_A_7%");
     release(&e, true);
 
     /* On an exact address the custom binding is added beside the platform's,
@@ -534,7 +558,8 @@ static void test_emit_netsh_ssl_put_back_every_setting(void **state)
     assert_false(L.open_quote);
     assert_true(strstr(L.cmd[0].text, "set BINDC_A_1=certstorename=\"Web & (Hosting)\"") != NULL);
     cmd_model_free(&L);
-    cmd_model_parse(e.lines[find(&e, NETSH_PUT_BACK("443") " %BINDC_SW%")], &env, &L);
+    /* (%~1 is the key the step calls :bindc_put_ssl with, its quotes taken off) */
+    cmd_model_parse(called(e.lines[find(&e, NETSH_PUT_BACK " %BINDC_SW%")], "ipport=0.0.0.0:443"), &env, &L);
     static const char appid[] = "appid=" IIS_APPID;
     const char *want[] = { "netsh", "http", "add", "sslcert", "ipport=0.0.0.0:443", "certhash=3a1b9f0077c24e6d0a115b2c8d3e4f5061728394",
                            appid, "certstorename=Web & (Hosting)", "revocationfreshnesstime=3600", "disablehttp2=enable",
@@ -545,8 +570,11 @@ static void test_emit_netsh_ssl_put_back_every_setting(void **state)
     cmd_model_free(&L);
     /* What then still reads otherwise is said, and the text stays. */
     int check = find_prefix(&e, "if not \"%BINDC_WAS_ALL%\"==\"%BINDC_NOW_ALL%\" (echo ");
-    assert_true(check > 0 && starts(e.lines[check + 1], "del \"%BINDC_DIR%\\sslcert-ipport-0.0.0.0_3a443.replaced.txt\""));
-    assert_true(find_prefix(&e, "if defined BINDC_INEXACT (echo bindc: done, but not every record is back exactly") > check);
+    assert_true(check > find(&e, ":bindc_put_ssl") && strcmp(e.lines[check + 1], "del %2") == 0);
+    assert_true(strstr(e.lines[check], "set \"BINDC_INEXACT=1\" & exit /b 0)") != NULL);
+    /* ... and said again at the end of the script's run. */
+    int said = find_prefix(&e, "if defined BINDC_INEXACT (echo bindc: done, but not every record is back exactly");
+    assert_true(said > 0 && said < find(&e, ":bindc_put_ssl"));
     release(&e, true);
 
     /* httpcfg prints every setting as a number: given back as shown. */
@@ -671,6 +699,22 @@ static void test_emit_netsh_grantee_compared_by_sid(void **state)
 
 /* The record a line adds or deletes, as "object key" (`urlacl url=...`);
  * NULL for other lines (show, query, set rule). */
+/* `call :bindc_put_ssl "KEY" FILE` as the command that adds the binding
+ * KEY (netsh's key=value, httpcfg's address); any other line as it is. */
+static const char *put_call(const char *line)
+{
+    static char buf[4096];
+    const char *netsh = "call :bindc_put_ssl \"", *httpcfg_form = "=";
+    if (!starts(line, netsh) && !starts(line, "call :bindc_put_ccs \"")) return line;
+    const char *key = line + strlen(netsh), *end = strchr(key, '"');
+    assert_non_null(end);
+    if (memchr(key, httpcfg_form[0], (size_t)(end - key)))
+        snprintf(buf, sizeof buf, "netsh http add sslcert %.*s appid={x}", (int)(end - key), key);
+    else
+        snprintf(buf, sizeof buf, "httpcfg set ssl /i %.*s /h x", (int)(end - key), key);
+    return buf;
+}
+
 static char *record_of(const char *line, bool *is_add)
 {
     cmd_model_line L;
@@ -723,7 +767,10 @@ static void assert_exact_inverse(const char *src, const char *fwd_target, const 
     }
     for (int i = 0; i < r.nlines; i++) {
         bool add;
-        char *rec = record_of(r.lines[i], &add);
+        /* :bindc_put_ssl KEY adds the binding KEY (and deletes and adds
+         * it again with its switches): its lines name it as %~1. */
+        if (strstr(r.lines[i], "%~1")) continue;
+        char *rec = record_of(put_call(r.lines[i]), &add);
         bool again = i > 0 && starts(r.lines[i - 1], "echo        and again with what ");
         if (rec && !add && !again) dels[nd++] = rec;
         else if (rec) radds[nra++] = rec;
