@@ -33,14 +33,18 @@ typedef struct attacher {
 static bool str_eq(const void *a, const void *b) { return strcmp(a, b) == 0; }
 static uint64_t str_hash(const char *s) { return bind_hash_bytes(s, strlen(s), BIND_HASH_SEED); }
 
-/* Names and keys put together without printf: a fleet makes several per
- * binding, and parsing the format was most of their cost. */
+/* Names and keys put together without printf, which would parse its
+ * format every time: a fleet makes several per binding. */
 static const char *join(bind_arena *a, const char *const *parts, size_t n)
 {
-    size_t len[8], total = 0;
-    for (size_t i = 0; i < n; i++) total += len[i] = strlen(parts[i]);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) total += strlen(parts[i]);
     char *o = bind_arena_alloc(a, total + 1), *p = o;
-    for (size_t i = 0; i < n; i++) { memcpy(p, parts[i], len[i]); p += len[i]; }
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(parts[i]);
+        memcpy(p, parts[i], k);
+        p += k;
+    }
     return o;
 }
 #define JOIN(a, ...) join((a), (const char *const[]){ __VA_ARGS__ }, \
