@@ -45,8 +45,9 @@ static inline void bind_buf_put(bind_buf *b, const void *p, size_t n)
 static inline void bind_buf_puts(bind_buf *b, const char *s) { bind_buf_put(b, s, strlen(s)); }
 static inline void bind_buf_putc(bind_buf *b, char c) { bind_buf_put(b, &c, 1); }
 /* v in decimal at out, which has room for its digits (5 for a port, 10 at
- * most); no NUL; returns the count of digits.  For the numbers (ports) a fleet writes millions of times, where
- * printf's parsing of its format is most of the cost. */
+ * most); no NUL; returns the count of digits.  For the numbers (ports) a
+ * fleet writes millions of times, where printf would parse its format each
+ * time. */
 static inline size_t bind_decimal(char *out, uint32_t v)
 {
     char rev[10];

@@ -43,6 +43,7 @@ typedef struct bind_checker {
     bind_scalar platform_choice;    /* first `platform NAME` selection (text NULL: none) */
     bind_table cert_by_name, platform_by_name;
     bind_table state_urls;          /* --state's reservations by URL (state_checks.c), once made */
+    uint32_t *state_url_next;       /* the next with the same URL, index + 1 */
     bool state_urls_made;
 } bind_checker;
 

@@ -489,30 +489,49 @@ static void check_iplisten(state_checker *S)
 
 /* ---- W0401, W0402 on this machine ------------------------------------------ */
 
+/* The first of --state's reservations whose URL is p's (index + 1; 0: none;
+ * k->state_url_next the others), by the URL's text: the same prefix, the
+ * same text.  Made on first use, in the checker: W0401 asks binding by
+ * binding while the bindings are checked, the pass below asks again. */
+static uint32_t reservation_at(bind_checker *k, const bind_url_prefix *p)
+{
+    const bind_machine_state *st = k->c->state;
+    if (!k->state_urls_made) {
+        k->state_urls_made = true;
+        bind_table_init(&k->state_urls, same_text);
+        k->state_url_next = bind_arena_alloc(k->arena, (st->nurlacls + 1) * sizeof *k->state_url_next);
+        bind_arena_mark mark = bind_arena_mark_now(k->scratch);
+        for (uint32_t i = 0; i < st->nurlacls; i++) {
+            const char *why;
+            bind_url_prefix q;
+            if (!st->urlacls[i].url || !bind_url_prefix_parse(k->scratch, st->urlacls[i].url, &q, &why)) continue;
+            const char *text = bind_url_prefix_text(k->arena, &q);
+            uint64_t h = bind_hash_bytes(text, strlen(text), BIND_HASH_SEED);
+            uint32_t first = (uint32_t)(uintptr_t)bind_table_put(&k->state_urls, h, text, (void *)(uintptr_t)(i + 1));
+            if (first != i + 1) { k->state_url_next[i] = k->state_url_next[first - 1]; k->state_url_next[first - 1] = i + 1; }
+        }
+        bind_arena_release(k->scratch, mark);
+    }
+    if (!k->state_urls.len) return 0;
+    bind_arena_mark mark = bind_arena_mark_now(k->scratch);
+    const char *text = bind_url_prefix_text(k->scratch, p);
+    uint32_t i = (uint32_t)(uintptr_t)bind_table_get(&k->state_urls, bind_hash_bytes(text, strlen(text), BIND_HASH_SEED), text);
+    bind_arena_release(k->scratch, mark);
+    return i;
+}
+
 /* With --state the check is of that machine: what W0401 and W0402 say a
- * binding needs may be there already.  The reservations by their URL's
- * text, made on first use (in the checker: its bindings ask one by one). */
+ * binding needs may be there already. */
 bool bind_state_holds_urlacl(bind_checker *k, const bind_binding *b)
 {
     const bind_machine_state *st = k->c->state;
     if (!st || !st->nurlacls || !b->valid) return false;
-    bind_arena_mark mark = bind_arena_mark_now(k->scratch);
-    if (!k->state_urls_made) {
-        k->state_urls_made = true;
-        bind_table_init(&k->state_urls, same_text);
-        for (uint32_t i = 0; i < st->nurlacls; i++) {
-            const char *why;
-            bind_url_prefix p;
-            if (!st->urlacls[i].url || !bind_url_prefix_parse(k->scratch, st->urlacls[i].url, &p, &why)) continue;
-            const char *text = bind_url_prefix_text(k->arena, &p);
-            bind_table_put(&k->state_urls, bind_hash_bytes(text, strlen(text), BIND_HASH_SEED), text, (void *)(uintptr_t)(i + 1));
-        }
-    }
     bind_url_prefix p;
     bind_http_sys_prefix(b, &p);
-    const char *text = bind_url_prefix_text(k->scratch, &p);
-    uint32_t i = (uint32_t)(uintptr_t)bind_table_get(&k->state_urls, bind_hash_bytes(text, strlen(text), BIND_HASH_SEED), text);
-    bool held = i && bind_state_grants(k->scratch, &st->urlacls[i - 1], bind_http_sys_grantee(k->m, b)) == BIND_GRANT_YES;
+    uint32_t i = reservation_at(k, &p);
+    if (!i) return false;
+    bind_arena_mark mark = bind_arena_mark_now(k->scratch);
+    bool held = bind_state_grants(k->scratch, &st->urlacls[i - 1], bind_http_sys_grantee(k->m, b)) == BIND_GRANT_YES;
     bind_arena_release(k->scratch, mark);
     return held;
 }
@@ -541,23 +560,9 @@ void bind_check_state(bind_checker *k)
     S.ns = bind_state_namespace(S.a, S.st);
     S.user_mode = bind_http_sys_user_mode(S.m->platform);
     bind_table_init(&S.said, same_record);
-    /* Which reservations the .bind's bindings register themselves: each
-     * binding looks its URL up by its text (the same prefix, the same
-     * text), not among every reservation. */
+    /* Which reservations the .bind's bindings register themselves. */
     S.registered = bind_arena_alloc(S.a, (S.st->nurlacls + 1) * sizeof *S.registered);
-    bind_table by_url;
-    bind_table_init(&by_url, same_text);
-    uint32_t *next = bind_arena_alloc(S.a, (S.st->nurlacls + 1) * sizeof *next);    /* equal URLs: index + 1 of the next */
-    for (uint32_t i = 0; i < S.st->nurlacls; i++) {
-        const char *why;
-        bind_url_prefix p;
-        if (!S.st->urlacls[i].url || !bind_url_prefix_parse(S.a, S.st->urlacls[i].url, &p, &why)) continue;
-        const char *text = bind_url_prefix_text(S.a, &p);
-        uint64_t h = bind_hash_bytes(text, strlen(text), BIND_HASH_SEED);
-        uint32_t first = (uint32_t)(uintptr_t)bind_table_put(&by_url, h, text, (void *)(uintptr_t)(i + 1));
-        if (first != i + 1) { next[i] = next[first - 1]; next[first - 1] = i + 1; }
-    }
-    for (uint32_t i = 0; by_url.len && i < S.m->nsites; i++) {
+    for (uint32_t i = 0; S.st->nurlacls && i < S.m->nsites; i++) {
         const bind_site *s = S.m->sites[i];
         const bind_binding *failing;
         bind_state_refusal why;
@@ -567,12 +572,9 @@ void bind_check_state(bind_checker *k)
             if (!web(s->bindings[j])) continue;
             bind_url_prefix p;
             bind_http_sys_prefix(s->bindings[j], &p);
-            const char *text = bind_url_prefix_text(S.a, &p);
-            uint64_t h = bind_hash_bytes(text, strlen(text), BIND_HASH_SEED);
-            for (uint32_t r = (uint32_t)(uintptr_t)bind_table_get(&by_url, h, text); r; r = next[r - 1]) S.registered[r - 1] = true;
+            for (uint32_t r = reservation_at(k, &p); r; r = k->state_url_next[r - 1]) S.registered[r - 1] = true;
         }
     }
-    bind_table_fini(&by_url);
     for (uint32_t i = 0; i < S.m->nsites; i++) {
         const bind_site *s = S.m->sites[i];
         if (s->is_stdlib) continue;
